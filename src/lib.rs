@@ -1,0 +1,40 @@
+//! # Queue Lab
+//!
+//! Learn and measure worker pools, queues, backpressure and autoscaling by experiment.
+//!
+//! ```text
+//!  scenario TOML ──► scenario (serde raw → validated Config, file:line errors)
+//!                               │
+//!              ┌────────────────┴───────────────┐
+//!              ▼                                ▼
+//!     sim (pure DES engine)              policy (sans-IO state machines:
+//!     virtual clock, seeded streams ◄──   overflow, cooldown, autoscalers)
+//!              │
+//!           report (histograms, counters, time series, Summary JSON)
+//!              │
+//!      cli (native: run / check / sweep, CSV, SVG charts)
+//! ```
+//!
+//! The engine is deterministic: the same scenario and seed give bit-identical summaries natively
+//! and in WebAssembly. Policies never read a clock; the engine drives them with virtual time.
+//!
+//! Modules:
+//! * [`time`] — integer-nanosecond [`time::SimTime`] and [`time::SimDuration`], `"250ms"` parsing.
+//! * [`rng`], [`dist`] — seeded streams and distributions with platform-independent maths.
+//! * [`policy`] — overflow policies, cooldowns, autoscalers.
+//! * [`scenario`] — the scenario file format, parsed and validated.
+//! * [`sim`] — the discrete-event engine with a stepping API.
+//! * [`report`] — histograms, time series, the [`report::Summary`], replications.
+
+pub mod dist;
+pub mod policy;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod time;
+
+#[cfg(feature = "native")]
+pub mod chart;
+#[cfg(feature = "native")]
+pub mod cli;

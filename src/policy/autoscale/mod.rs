@@ -1,0 +1,58 @@
+//! Autoscalers: decide the pool size from what the pool looks like now.
+//!
+//! The engine calls [`Autoscaler::on_tick`] every [`Autoscaler::interval`] with a [`PoolSignals`]
+//! snapshot and applies the size it returns (growing at once, shrinking per the scenario's
+//! scale-down semantics). Wait-time based scalers also see every completed job through
+//! [`Autoscaler::on_job_done`]. New autoscalers implement this trait; the engine does not change.
+
+pub mod queue_depth;
+
+pub use queue_depth::{QueueDepthAutoscaler, QueueDepthConfig};
+
+use crate::time::{SimDuration, SimTime};
+
+/// What an autoscaler may look at on a tick.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PoolSignals {
+    pub now: SimTime,
+    /// The pool's target size (the last size decided).
+    pub size: usize,
+    /// Workers currently running a job.
+    pub busy: usize,
+    /// Jobs waiting in the queue.
+    pub queued: usize,
+    /// Waiting slots, `None` when unbounded.
+    pub capacity: Option<usize>,
+    /// Busy worker-time divided by available worker-time since the previous tick, in [0, 1].
+    pub utilization: f64,
+}
+
+impl PoolSignals {
+    /// Queue length as a fraction of capacity (0 for unbounded queues, 1 for zero-slot queues with
+    /// anybody waiting).
+    pub fn queue_fill(&self) -> f64 {
+        match self.capacity {
+            Some(0) => {
+                if self.queued > 0 {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
+            Some(capacity) => self.queued as f64 / capacity as f64,
+            None => 0.0,
+        }
+    }
+}
+
+/// A pool-sizing policy. Sans-IO: everything it knows arrives as arguments.
+pub trait Autoscaler: std::fmt::Debug + Send {
+    /// How often the engine calls [`Autoscaler::on_tick`].
+    fn interval(&self) -> SimDuration;
+
+    /// Returns the new pool size, or `None` to keep the current one.
+    fn on_tick(&mut self, signals: &PoolSignals) -> Option<usize>;
+
+    /// Called for each completed job with its queue wait; the default ignores it.
+    fn on_job_done(&mut self, _now: SimTime, _wait: SimDuration) {}
+}

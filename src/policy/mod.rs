@@ -1,0 +1,16 @@
+//! Policies: sans-IO state machines that decide, never act.
+//!
+//! A policy takes `now` and what happened as arguments and returns a decision; it never reads a
+//! clock, sleeps, spawns or allocates per event. The discrete-event engine drives it with virtual
+//! time, the real-thread runtime with `Instant` converted to [`SimTime`](crate::time::SimTime),
+//! and the browser through the engine — so every mode runs literally the same policy code.
+//!
+//! * [`overflow`] — what to do with a job when the queue is full (reject, block, ..., watermark).
+//! * [`cooldown`] — the reusable "not again so soon" guard autoscalers share.
+//! * [`autoscale`] — the [`autoscale::Autoscaler`] trait and its implementations.
+
+pub mod autoscale;
+pub mod cooldown;
+pub mod overflow;
+
+pub use overflow::{Admission, Overflow, OverflowPolicy, RejectReason};

@@ -1,0 +1,218 @@
+//! What happens to a job that finds every worker busy and the queue full.
+//!
+//! | policy | on a full queue | lesson |
+//! |---|---|---|
+//! | `reject` | refuse at once (HTTP 503) | shedding keeps latency bounded |
+//! | `block` | the producer waits for a slot | backpressure moves the queue upstream |
+//! | `timeout` | wait up to a duration, then refuse | bounded waiting, bounded drops |
+//! | `drop-oldest` | evict the oldest waiting job, admit the new one | freshness over completeness |
+//! | `watermark` | shed from a high mark until below a low mark | hysteresis stops flapping |
+//!
+//! [`Overflow::on_offer`] only decides; the engine (or the thread runtime) carries out the decision.
+//!
+//! ```
+//! use queuelab::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
+//! use queuelab::time::SimTime;
+//! let mut overflow = Overflow::new(OverflowPolicy::Watermark { high: 24, low: 12 });
+//! let now = SimTime::ZERO;
+//! assert_eq!(overflow.on_offer(now, 23, Some(32)), Admission::Enqueue);
+//! assert_eq!(overflow.on_offer(now, 24, Some(32)), Admission::Reject(RejectReason::Watermark));
+//! assert_eq!(overflow.on_offer(now, 13, Some(32)), Admission::Reject(RejectReason::Watermark));
+//! assert_eq!(overflow.on_offer(now, 11, Some(32)), Admission::Enqueue);
+//! ```
+
+use crate::time::{SimDuration, SimTime};
+
+/// The configured policy (the scenario's `queue.on_full`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverflowPolicy {
+    Reject,
+    Block,
+    Timeout(SimDuration),
+    DropOldest,
+    Watermark { high: usize, low: usize },
+}
+
+impl OverflowPolicy {
+    /// The name used in scenario files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            OverflowPolicy::Reject => "reject",
+            OverflowPolicy::Block => "block",
+            OverflowPolicy::Timeout(_) => "timeout",
+            OverflowPolicy::DropOldest => "drop-oldest",
+            OverflowPolicy::Watermark { .. } => "watermark",
+        }
+    }
+
+    pub const NAMES: [&'static str; 5] = ["reject", "block", "timeout", "drop-oldest", "watermark"];
+}
+
+/// Why a job was refused admission. Names are the keys of `rejected_by_reason` in the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RejectReason {
+    /// The queue was full and the policy sheds.
+    QueueFull,
+    /// The producer blocked for its whole `timeout` without getting a slot.
+    BlockTimeout,
+    /// Shedding between the high and the low watermark.
+    Watermark,
+}
+
+impl RejectReason {
+    pub const ALL: [RejectReason; 3] = [
+        RejectReason::QueueFull,
+        RejectReason::BlockTimeout,
+        RejectReason::Watermark,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RejectReason::QueueFull => "queue_full",
+            RejectReason::BlockTimeout => "timeout",
+            RejectReason::Watermark => "watermark",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The decision for one offered job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admission {
+    Enqueue,
+    /// Evict the oldest waiting job (it counts as dropped), then enqueue this one.
+    EvictOldestThenEnqueue,
+    Reject(RejectReason),
+    /// The producer waits for a free slot; it gives up at `give_up_at` if there is one.
+    Wait { give_up_at: Option<SimTime> },
+}
+
+/// The policy plus its state (the watermark's shedding flag).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overflow {
+    policy: OverflowPolicy,
+    shedding: bool,
+}
+
+impl Overflow {
+    pub fn new(policy: OverflowPolicy) -> Self {
+        Overflow {
+            policy,
+            shedding: false,
+        }
+    }
+
+    pub fn policy(&self) -> OverflowPolicy {
+        self.policy
+    }
+
+    /// True while a watermark policy sheds.
+    pub fn is_shedding(&self) -> bool {
+        self.shedding
+    }
+
+    /// Decides for a job offered at `now` when `queued` jobs wait in a queue of `capacity` slots
+    /// (`None` = unbounded) and no worker is free.
+    pub fn on_offer(&mut self, now: SimTime, queued: usize, capacity: Option<usize>) -> Admission {
+        let full = capacity.is_some_and(|capacity| queued >= capacity);
+        match self.policy {
+            OverflowPolicy::Watermark { high, low } => {
+                if self.shedding && queued < low {
+                    self.shedding = false;
+                } else if !self.shedding && queued >= high {
+                    self.shedding = true;
+                }
+                if self.shedding {
+                    Admission::Reject(RejectReason::Watermark)
+                } else if full {
+                    Admission::Reject(RejectReason::QueueFull)
+                } else {
+                    Admission::Enqueue
+                }
+            }
+            _ if !full => Admission::Enqueue,
+            OverflowPolicy::Reject => Admission::Reject(RejectReason::QueueFull),
+            OverflowPolicy::Block => Admission::Wait { give_up_at: None },
+            OverflowPolicy::Timeout(limit) => Admission::Wait {
+                give_up_at: Some(now + limit),
+            },
+            OverflowPolicy::DropOldest => {
+                if capacity == Some(0) {
+                    Admission::Reject(RejectReason::QueueFull)
+                } else {
+                    Admission::EvictOldestThenEnqueue
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: SimTime = SimTime::from_nanos(1_000);
+
+    #[test]
+    fn every_policy_enqueues_while_there_is_room() {
+        for policy in [
+            OverflowPolicy::Reject,
+            OverflowPolicy::Block,
+            OverflowPolicy::Timeout(SimDuration::from_millis(5)),
+            OverflowPolicy::DropOldest,
+            OverflowPolicy::Watermark { high: 8, low: 4 },
+        ] {
+            assert_eq!(Overflow::new(policy).on_offer(NOW, 3, Some(10)), Admission::Enqueue);
+            assert_eq!(Overflow::new(policy).on_offer(NOW, 3, None), Admission::Enqueue);
+        }
+    }
+
+    #[test]
+    fn full_queue_decisions_follow_the_policy() {
+        let full = |policy| Overflow::new(policy).on_offer(NOW, 10, Some(10));
+        assert_eq!(full(OverflowPolicy::Reject), Admission::Reject(RejectReason::QueueFull));
+        assert_eq!(full(OverflowPolicy::Block), Admission::Wait { give_up_at: None });
+        assert_eq!(
+            full(OverflowPolicy::Timeout(SimDuration::from_nanos(500))),
+            Admission::Wait {
+                give_up_at: Some(SimTime::from_nanos(1_500))
+            }
+        );
+        assert_eq!(full(OverflowPolicy::DropOldest), Admission::EvictOldestThenEnqueue);
+    }
+
+    #[test]
+    fn drop_oldest_without_waiting_slots_rejects() {
+        let mut overflow = Overflow::new(OverflowPolicy::DropOldest);
+        assert_eq!(
+            overflow.on_offer(NOW, 0, Some(0)),
+            Admission::Reject(RejectReason::QueueFull)
+        );
+    }
+
+    #[test]
+    fn watermark_sheds_from_high_until_below_low() {
+        let mut overflow = Overflow::new(OverflowPolicy::Watermark { high: 24, low: 12 });
+        let trace: Vec<bool> = [10, 20, 24, 30, 20, 12, 11, 20, 23, 24]
+            .iter()
+            .map(|&queued| overflow.on_offer(NOW, queued, Some(32)) == Admission::Enqueue)
+            .collect();
+        assert_eq!(
+            trace,
+            [true, true, false, false, false, false, true, true, true, false]
+        );
+    }
+
+    #[test]
+    fn watermark_still_respects_capacity() {
+        let mut overflow = Overflow::new(OverflowPolicy::Watermark { high: 40, low: 20 });
+        assert_eq!(
+            overflow.on_offer(NOW, 32, Some(32)),
+            Admission::Reject(RejectReason::QueueFull)
+        );
+        assert!(!overflow.is_shedding());
+    }
+}

@@ -1,0 +1,191 @@
+//! Time series sampled on a fixed simulated interval, downsampled so any run length fits.
+//!
+//! The engine closes one [`SeriesPoint`] per interval. When the series reaches its point budget,
+//! neighbouring points merge in pairs and the interval doubles, so a 10-second run and a 10-day run
+//! both end with between half the budget and the budget of points, evenly spaced — what charts need.
+//! Levels and rates merge as time-weighted means; the windowed p99 merges as the larger of the two
+//! (the honest bound without the raw samples).
+//!
+//! ```
+//! use queuelab::report::{Series, SeriesPoint};
+//! use queuelab::time::SimDuration;
+//! let mut series = Series::new(SimDuration::from_secs(1), 4);
+//! for t in 1..=4 {
+//!     series.push(SeriesPoint { start: (t - 1) as f64, end: t as f64, queue_len: t as f64, ..Default::default() });
+//! }
+//! assert_eq!(series.points().len(), 2, "the fourth point filled the budget: pairs merged");
+//! assert_eq!(series.interval(), SimDuration::from_secs(2));
+//! assert_eq!(series.points()[0].queue_len, 1.5);
+//! ```
+
+use crate::time::SimDuration;
+use serde::{Deserialize, Serialize};
+
+/// What the system looked like during one interval. Times in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    pub start: f64,
+    pub end: f64,
+    /// Time-averaged jobs waiting in the queue.
+    pub queue_len: f64,
+    /// Time-averaged busy workers (jobs in service).
+    pub in_flight: f64,
+    /// Time-averaged jobs anywhere in the system (blocked producers, queue, service).
+    pub in_system: f64,
+    /// Time-averaged pool size K.
+    pub pool_size: f64,
+    /// Arrivals per second (offered load).
+    pub offered: f64,
+    /// Completions per second.
+    pub throughput: f64,
+    /// Rejected, dropped and timed-out jobs per second.
+    pub drops: f64,
+    /// 99th percentile of the end-to-end latency of jobs completed in the interval (0 if none).
+    pub p99_latency: f64,
+}
+
+impl SeriesPoint {
+    fn merge(&self, next: &SeriesPoint) -> SeriesPoint {
+        let (a, b) = (self.end - self.start, next.end - next.start);
+        let total = a + b;
+        let mean = |x: f64, y: f64| {
+            if total > 0.0 {
+                (x * a + y * b) / total
+            } else {
+                (x + y) / 2.0
+            }
+        };
+        SeriesPoint {
+            start: self.start,
+            end: next.end,
+            queue_len: mean(self.queue_len, next.queue_len),
+            in_flight: mean(self.in_flight, next.in_flight),
+            in_system: mean(self.in_system, next.in_system),
+            pool_size: mean(self.pool_size, next.pool_size),
+            offered: mean(self.offered, next.offered),
+            throughput: mean(self.throughput, next.throughput),
+            drops: mean(self.drops, next.drops),
+            p99_latency: self.p99_latency.max(next.p99_latency),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    interval: SimDuration,
+    max_points: usize,
+    points: Vec<SeriesPoint>,
+}
+
+impl Series {
+    /// `max_points` is rounded up to an even number of at least 2.
+    pub fn new(interval: SimDuration, max_points: usize) -> Self {
+        let max_points = (max_points.max(2) + 1) / 2 * 2;
+        Series {
+            interval,
+            max_points,
+            points: Vec::with_capacity(max_points),
+        }
+    }
+
+    /// The current sampling interval (doubles at each compaction).
+    pub fn interval(&self) -> SimDuration {
+        self.interval
+    }
+
+    pub fn points(&self) -> &[SeriesPoint] {
+        &self.points
+    }
+
+    pub fn push(&mut self, point: SeriesPoint) {
+        self.points.push(point);
+        if self.points.len() >= self.max_points {
+            self.points = self
+                .points
+                .chunks(2)
+                .map(|pair| match pair {
+                    [a, b] => a.merge(b),
+                    [a] => *a,
+                    _ => unreachable!("chunks(2) yields one or two"),
+                })
+                .collect();
+            self.interval = self.interval.saturating_mul(2);
+        }
+    }
+
+    /// The series as CSV with a header row.
+    pub fn to_csv(&self) -> String {
+        let mut csv = String::from(
+            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s\n",
+        );
+        for p in &self.points {
+            csv.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                p.start,
+                p.end,
+                p.queue_len,
+                p.in_flight,
+                p.in_system,
+                p.pool_size,
+                p.offered,
+                p.throughput,
+                p.drops,
+                p.p99_latency
+            ));
+        }
+        csv
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_stays_within_budget_for_any_length() {
+        let mut series = Series::new(SimDuration::from_millis(10), 100);
+        // Like the engine: each new point spans the series' current interval.
+        let mut t = 0.0;
+        while t < 1000.0 {
+            let width = series.interval().as_secs_f64();
+            series.push(SeriesPoint {
+                start: t,
+                end: t + width,
+                throughput: 5.0,
+                ..Default::default()
+            });
+            t += width;
+        }
+        let points = series.points();
+        assert!(points.len() <= 100 && points.len() >= 50, "{}", points.len());
+        assert!(points.iter().all(|p| p.throughput == 5.0));
+        assert!(points.last().unwrap().end >= 1000.0);
+        let width = points[0].end - points[0].start;
+        assert!(points.iter().all(|p| ((p.end - p.start) - width).abs() < 1e-6));
+    }
+
+    #[test]
+    fn merged_p99_is_the_larger_window() {
+        let a = SeriesPoint {
+            end: 1.0,
+            p99_latency: 0.2,
+            ..Default::default()
+        };
+        let b = SeriesPoint {
+            start: 1.0,
+            end: 2.0,
+            p99_latency: 0.5,
+            ..Default::default()
+        };
+        assert_eq!(a.merge(&b).p99_latency, 0.5);
+    }
+
+    #[test]
+    fn csv_has_a_header_and_one_row_per_point() {
+        let mut series = Series::new(SimDuration::from_secs(1), 10);
+        series.push(SeriesPoint::default());
+        let csv = series.to_csv();
+        assert_eq!(csv.lines().count(), 2);
+        assert!(csv.starts_with("start_s,end_s,queue_len"));
+    }
+}

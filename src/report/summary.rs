@@ -1,0 +1,122 @@
+//! The run summary: the JSON the CLI prints and exercise goals are checked against.
+//!
+//! Field names are a contract (see `docs/reference.md`): extend, never rename. Times are seconds.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Summary {
+    pub scenario: String,
+    pub seed: u64,
+    /// Jobs generated after the warm-up.
+    pub arrivals: u64,
+    pub completed: u64,
+    /// Refused at admission (see `rejected_by_reason`).
+    pub rejected: u64,
+    /// rejected / arrivals.
+    pub rejected_ratio: f64,
+    /// Jobs whose client gave up (deadline) before a result came back.
+    pub timed_out: u64,
+    /// Admitted jobs evicted from the queue (drop-oldest).
+    pub dropped: u64,
+    /// (rejected + timed_out + dropped) / arrivals: every job that did not get a useful answer.
+    pub lost_ratio: f64,
+    /// Completions per second over the measured window.
+    pub throughput: f64,
+    /// Arrivals per second over the measured window.
+    pub offered_rate: f64,
+    /// Busy worker-seconds / available worker-seconds.
+    pub utilization: f64,
+    pub mean_queue_len: f64,
+    /// Time-averaged jobs in the system: waiting at a blocked producer, queued or in service.
+    pub mean_in_system: f64,
+    /// Events processed in the whole run.
+    pub events: u64,
+    /// Simulated time at the end of the run.
+    pub sim_seconds: f64,
+    /// The measured window: from the warm-up to the end.
+    pub measured_seconds: f64,
+    /// End-to-end latency of completed jobs, from generation (intended send time) to completion.
+    pub latency: Percentiles,
+    /// Time from generation to the start of service, for completed jobs.
+    pub wait: Percentiles,
+    /// Time on a worker, for completed jobs.
+    pub service: Percentiles,
+    pub rejected_by_reason: BTreeMap<String, u64>,
+    pub pool: PoolSummary,
+    /// Jobs still in the system when the run stopped (duration-limited runs).
+    pub in_flight_at_end: u64,
+    /// (L − λW) / L with λ the completion rate: near 0 when every job either completes or is
+    /// refused at once; it grows with work that leaves without completing.
+    pub littles_law_residual: f64,
+    /// Worker-seconds spent on jobs whose client had already given up.
+    pub wasted_work_seconds: f64,
+    /// Per job class, by name.
+    pub classes: BTreeMap<String, ClassSummary>,
+    /// True if the run hit the engine's hard event limit and stopped early.
+    pub truncated: bool,
+}
+
+/// A latency distribution in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct Percentiles {
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub p999: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct PoolSummary {
+    pub initial: u64,
+    pub min: u64,
+    pub max: u64,
+    /// Time-averaged pool size over the measured window.
+    pub mean: f64,
+    pub resizes: u64,
+    /// Size at the end of the run.
+    pub last: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ClassSummary {
+    pub arrivals: u64,
+    pub completed: u64,
+    pub rejected: u64,
+    pub timed_out: u64,
+    pub dropped: u64,
+    pub latency: Percentiles,
+}
+
+impl Summary {
+    /// Looks a metric up by dotted path (`latency.p99`, `classes.gold.latency.p99`).
+    pub fn metric(&self, path: &str) -> Option<f64> {
+        let value = serde_json::to_value(self).ok()?;
+        lookup_number(&value, path)
+    }
+
+    /// A stable 64-bit fingerprint of the summary's JSON (FNV-1a): equal across platforms for
+    /// bit-identical runs.
+    pub fn fingerprint(&self) -> u64 {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        json.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    }
+}
+
+/// Finds a number in a JSON value by dotted path; booleans read as 0/1.
+pub fn lookup_number(value: &serde_json::Value, path: &str) -> Option<f64> {
+    let mut current = value;
+    for key in path.split('.') {
+        current = current.get(key)?;
+    }
+    match current {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
+        _ => None,
+    }
+}

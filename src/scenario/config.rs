@@ -1,0 +1,206 @@
+//! Stage two's output: a checked scenario that cannot be invalid.
+//!
+//! Only [`super::validate`] builds a [`Config`] from a file, and it checks every invariant the
+//! engine relies on (K ≥ 1, rates finite and non-negative, watermarks ordered, ...). Code that
+//! receives a `Config` never re-checks.
+
+use crate::dist::Distribution;
+use crate::policy::autoscale::QueueDepthConfig;
+use crate::policy::OverflowPolicy;
+use crate::time::SimDuration;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub name: String,
+    pub seed: u64,
+    /// Stop generating after this many arrivals, then drain.
+    pub customers: Option<u64>,
+    /// Stop the run at this simulated time.
+    pub duration: Option<SimDuration>,
+    /// Jobs arriving before this are not measured.
+    pub warmup: SimDuration,
+    /// Time series resolution; `None` picks one from the expected run length.
+    pub sample_interval: Option<SimDuration>,
+    pub arrivals: Arrivals,
+    /// Always at least one; a scenario without `[[classes]]` has one class named "default".
+    pub classes: Vec<ClassConfig>,
+    pub workers: usize,
+    pub scale_down: ScaleDown,
+    pub queue: QueueConfig,
+    pub deadline_started_work: StartedWork,
+    pub autoscaler: Option<AutoscalerConfig>,
+}
+
+/// How jobs are generated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arrivals {
+    /// Open loop: arrivals come at their own pace whatever the system does.
+    /// `None` when every class brings its own arrivals.
+    Open(Option<OpenProcess>),
+    /// Closed loop: `clients` users, each waiting for its response and thinking before the next request.
+    Closed {
+        clients: usize,
+        think: Distribution,
+    },
+}
+
+/// An open-loop arrival process: a (possibly time-varying) rate and how arrivals are spaced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenProcess {
+    pub schedule: RateSchedule,
+    pub spacing: Spacing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spacing {
+    /// Exponential gaps (a Poisson process, non-homogeneous when the rate varies).
+    Poisson,
+    /// Evenly spaced arrivals (deterministic gaps of 1/rate).
+    Even,
+}
+
+/// A piecewise-linear arrival rate in jobs per second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateSchedule {
+    pub segments: Vec<RateSegment>,
+    pub after: AfterSchedule,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateSegment {
+    pub duration_secs: f64,
+    pub from: f64,
+    pub to: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSchedule {
+    /// Keep the last segment's final rate forever.
+    Hold,
+    /// Start over from the first segment.
+    Repeat,
+}
+
+impl RateSchedule {
+    /// A constant rate forever.
+    pub fn constant(rate: f64) -> Self {
+        RateSchedule {
+            segments: vec![RateSegment {
+                duration_secs: 1.0,
+                from: rate,
+                to: rate,
+            }],
+            after: AfterSchedule::Hold,
+        }
+    }
+
+    /// Expected number of arrivals in [0, horizon_secs].
+    pub fn mass_until(&self, horizon_secs: f64) -> f64 {
+        let mut t = 0.0;
+        let mut mass = 0.0;
+        loop {
+            for segment in &self.segments {
+                let span = segment.duration_secs.min(horizon_secs - t);
+                if span <= 0.0 {
+                    return mass;
+                }
+                let slope = (segment.to - segment.from) / segment.duration_secs;
+                mass += segment.from * span + slope * span * span / 2.0;
+                t += segment.duration_secs;
+            }
+            if t >= horizon_secs {
+                return mass;
+            }
+            match self.after {
+                AfterSchedule::Hold => {
+                    let last = self.segments.last().map_or(0.0, |s| s.to);
+                    return mass + last * (horizon_secs - t);
+                }
+                AfterSchedule::Repeat => {
+                    if self.cycle_mass() <= 0.0 {
+                        return mass;
+                    }
+                }
+            }
+        }
+    }
+
+    fn cycle_mass(&self) -> f64 {
+        self.segments
+            .iter()
+            .map(|s| (s.from + s.to) / 2.0 * s.duration_secs)
+            .sum()
+    }
+
+    /// The rate at the end of time: what a long run converges to (for `Hold`), or the cycle
+    /// average (for `Repeat`).
+    pub fn long_run_rate(&self) -> f64 {
+        match self.after {
+            AfterSchedule::Hold => self.segments.last().map_or(0.0, |s| s.to),
+            AfterSchedule::Repeat => {
+                let length: f64 = self.segments.iter().map(|s| s.duration_secs).sum();
+                self.cycle_mass() / length
+            }
+        }
+    }
+
+    /// The highest rate anywhere in the schedule.
+    pub fn peak_rate(&self) -> f64 {
+        self.segments
+            .iter()
+            .map(|s| s.from.max(s.to))
+            .fold(0.0, f64::max)
+    }
+}
+
+/// A kind of job: its share of the shared arrivals, its priority, size and patience.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassConfig {
+    pub name: String,
+    /// Share of the scenario-level arrivals (normalised over the classes that share them).
+    pub weight: f64,
+    /// Higher is served first under the `priority` discipline.
+    pub priority: u8,
+    pub service: Distribution,
+    /// The client gives up this long after the job was generated.
+    pub deadline: Option<SimDuration>,
+    /// A class with its own arrivals does not take a share of the scenario-level ones.
+    pub arrivals: Option<OpenProcess>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueConfig {
+    /// Waiting slots (not counting jobs in service); `None` is unbounded.
+    pub capacity: Option<usize>,
+    pub overflow: OverflowPolicy,
+    pub discipline: Discipline,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discipline {
+    Fifo,
+    Lifo,
+    /// Highest class priority first, FIFO within a priority.
+    Priority,
+}
+
+/// What happens to a job whose deadline passes while a worker is running it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartedWork {
+    /// The worker finishes it anyway; the result is thrown away (the work is wasted).
+    Finish,
+    /// The worker is interrupted and moves on (the work so far is wasted).
+    Cancel,
+}
+
+/// How a pool shrinks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleDown {
+    /// Idle workers retire at once; busy ones retire when they finish their job (as ants does).
+    Lazy,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AutoscalerConfig {
+    QueueDepth(QueueDepthConfig),
+}

@@ -1,0 +1,219 @@
+//! Errors that say where and what: `file:line:col: field.path: message`.
+//!
+//! Validation works on parsed values, which have no positions; errors carry the dotted field path
+//! (`queue.capacity`, `classes[1].weight`) and [`locate`] finds that path's position in the source
+//! text afterwards. This keeps validation code free of span plumbing.
+
+use std::fmt;
+
+/// One problem in a scenario or exercise file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// File name (or `--set` for a command-line override); empty when unknown.
+    pub origin: String,
+    /// 1-based line and column, 0 when unknown.
+    pub line: usize,
+    pub column: usize,
+    /// Dotted path of the field, e.g. `queue.capacity`; empty for syntax errors.
+    pub path: String,
+    pub message: String,
+}
+
+impl ScenarioError {
+    pub fn at_path(path: impl Into<String>, message: impl Into<String>) -> Self {
+        ScenarioError {
+            origin: String::new(),
+            line: 0,
+            column: 0,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.origin.is_empty() {
+            write!(f, "{}:", self.origin)?;
+        }
+        if self.line > 0 {
+            write!(f, "{}:{}:", self.line, self.column)?;
+        }
+        if !self.origin.is_empty() || self.line > 0 {
+            f.write_str(" ")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Every problem found in one file, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, error) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioErrors {}
+impl std::error::Error for ScenarioError {}
+
+/// 1-based (line, column) of a byte offset; columns count characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Splits `classes[1].service.mean` into `["classes", "[1]", "service", "mean"]`-like steps.
+pub fn path_steps(path: &str) -> Vec<PathStep<'_>> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            steps.push(PathStep::Key(name));
+        }
+        while let Some(end) = rest.find(']') {
+            if let Ok(index) = rest[1..end].parse() {
+                steps.push(PathStep::Index(index));
+            }
+            rest = &rest[end + 1..];
+        }
+    }
+    steps
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathStep<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Finds the byte span of the deepest existing item along `path` in a TOML document: the value if
+/// the field exists, else the table it should be in (so a missing field points at its table).
+pub fn locate(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
+    let document = toml_edit::Document::parse(text).ok()?;
+    let mut best = None;
+    let mut current = Node::Item(document.as_item());
+    for step in path_steps(path) {
+        let next = match (current, step) {
+            (Node::Item(item), PathStep::Key(key)) => match item {
+                toml_edit::Item::Table(table) => table.get(key).map(Node::Item),
+                toml_edit::Item::Value(value) => value_key(value, key),
+                _ => None,
+            },
+            (Node::Item(item), PathStep::Index(index)) => match item {
+                toml_edit::Item::ArrayOfTables(tables) => tables.get(index).map(Node::Table),
+                toml_edit::Item::Value(toml_edit::Value::Array(array)) => {
+                    array.get(index).map(Node::Value)
+                }
+                _ => None,
+            },
+            (Node::Table(table), PathStep::Key(key)) => table.get(key).map(Node::Item),
+            (Node::Table(_), PathStep::Index(_)) => None,
+            (Node::Value(value), PathStep::Key(key)) => value_key(value, key),
+            (Node::Value(toml_edit::Value::Array(array)), PathStep::Index(index)) => {
+                array.get(index).map(Node::Value)
+            }
+            (Node::Value(_), PathStep::Index(_)) => None,
+        };
+        match next {
+            Some(node) => {
+                if let Some(span) = node.span() {
+                    best = Some(span);
+                }
+                current = node;
+            }
+            None => break,
+        }
+    }
+    best
+}
+
+fn value_key<'a>(value: &'a toml_edit::Value, key: &str) -> Option<Node<'a>> {
+    match value {
+        toml_edit::Value::InlineTable(table) => table.get(key).map(Node::Value),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Item(&'a toml_edit::Item),
+    Table(&'a toml_edit::Table),
+    Value(&'a toml_edit::Value),
+}
+
+impl Node<'_> {
+    fn span(&self) -> Option<std::ops::Range<usize>> {
+        match self {
+            Node::Item(item) => item.span(),
+            Node::Table(table) => table.span(),
+            Node::Value(value) => value.span(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "[run]\nseed = 7\n\n[queue]\ncapacity = -1\n\n[[classes]]\nname = \"a\"\n[[classes]]\nname = \"b\"\nservice = { mean = \"5\" }\n";
+
+    fn position(path: &str) -> (usize, usize) {
+        line_col(TEXT, locate(TEXT, path).unwrap().start)
+    }
+
+    #[test]
+    fn locate_finds_values_in_tables_and_arrays_of_tables() {
+        assert_eq!(position("queue.capacity"), (5, 12));
+        assert_eq!(position("classes[1].name"), (10, 8));
+        assert_eq!(position("classes[1].service.mean"), (11, 20));
+    }
+
+    #[test]
+    fn locate_falls_back_to_the_enclosing_table_for_missing_fields() {
+        assert_eq!(position("queue.on_full").0, 4);
+        assert_eq!(position("run.duration").0, 1);
+    }
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        assert_eq!(line_col("a = \"µµ\"\nb", 9), (1, 8));
+        assert_eq!(line_col("a\nbc", 3), (2, 2));
+    }
+
+    #[test]
+    fn display_reads_file_line_col_path_message() {
+        let error = ScenarioError {
+            origin: "mmc.toml".into(),
+            line: 3,
+            column: 12,
+            path: "pool.workers".into(),
+            message: "must be at least 1".into(),
+        };
+        assert_eq!(error.to_string(), "mmc.toml:3:12: pool.workers: must be at least 1");
+    }
+}

@@ -1,0 +1,248 @@
+//! Scenario files: what to simulate, as TOML, parsed in two stages.
+//!
+//! 1. [`raw`]: serde structs mirroring the file, unknown keys refused (syntax and type errors
+//!    come with the TOML parser's position).
+//! 2. [`validate`]: domain checks into a [`Config`] that cannot be invalid, every problem reported
+//!    with its field path, which [`error::locate`] turns into `file:line:col`.
+//!
+//! Overrides (`--set pool.workers=8`, an exercise's knobs) edit the TOML document *before* both
+//! stages, so an overridden value is checked exactly like a written one.
+//!
+//! ```
+//! let text = "[run]\ncustomers = 1000\n[arrivals]\nprocess = \"poisson\"\nrate = 3\n\
+//!             [service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 0\n";
+//! let errors = queuelab::scenario::parse(text, "mm.toml").unwrap_err();
+//! assert_eq!(errors.to_string(), "mm.toml:10:11: pool.workers: must be between 1 and 100000, got 0 (a count of zero or less cannot work)");
+//! let fixed = queuelab::scenario::parse_with_overrides(text, "mm.toml", &["pool.workers=4".parse().unwrap()]).unwrap();
+//! assert_eq!(fixed.workers, 4);
+//! ```
+
+pub mod config;
+pub mod error;
+pub mod raw;
+pub mod validate;
+
+pub use config::*;
+pub use error::{ScenarioError, ScenarioErrors};
+
+use std::str::FromStr;
+
+/// One `path=value` edit of a scenario, e.g. `queue.on_full=block` or `classes[0].weight=3`.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub path: String,
+    pub value: toml_edit::Value,
+}
+
+impl Override {
+    pub fn new(path: impl Into<String>, value: toml_edit::Value) -> Self {
+        Override {
+            path: path.into(),
+            value,
+        }
+    }
+}
+
+impl FromStr for Override {
+    type Err = ScenarioError;
+
+    /// `path=value`; the value is read as TOML (`8`, `0.5`, `true`, `"x"`) and otherwise taken as
+    /// a bare string, so `queue.on_full=block` needs no quotes.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let Some((path, value)) = text.split_once('=') else {
+            return Err(ScenarioError {
+                origin: "--set".into(),
+                line: 0,
+                column: 0,
+                path: String::new(),
+                message: format!("{text:?} is not of the form path=value (e.g. pool.workers=8)"),
+            });
+        };
+        let (path, value) = (path.trim(), value.trim());
+        if path.is_empty() || error::path_steps(path).is_empty() {
+            return Err(ScenarioError {
+                origin: "--set".into(),
+                line: 0,
+                column: 0,
+                path: String::new(),
+                message: format!("{text:?} has no field path before '='"),
+            });
+        }
+        let value = value
+            .parse::<toml_edit::Value>()
+            .unwrap_or_else(|_| toml_edit::Value::from(value));
+        Ok(Override::new(path, value))
+    }
+}
+
+/// Parses and validates a scenario file. `origin` names it in error messages.
+pub fn parse(text: &str, origin: &str) -> Result<Config, ScenarioErrors> {
+    parse_with_overrides(text, origin, &[])
+}
+
+/// Parses a scenario after applying overrides.
+pub fn parse_with_overrides(
+    text: &str,
+    origin: &str,
+    overrides: &[Override],
+) -> Result<Config, ScenarioErrors> {
+    let edited = apply_overrides(text, "", overrides).map_err(|e| ScenarioErrors(vec![e]))?;
+    let raw: raw::RawScenario =
+        toml::from_str(&edited).map_err(|e| ScenarioErrors(vec![syntax_error(&e, &edited, origin)]))?;
+    validate::validate(&raw)
+        .map_err(|errors| ScenarioErrors(position_errors(errors, &edited, origin, "", overrides)))
+}
+
+/// Applies overrides to the table at `prefix` (empty for the document root) of a TOML text.
+pub fn apply_overrides(
+    text: &str,
+    prefix: &str,
+    overrides: &[Override],
+) -> Result<String, ScenarioError> {
+    if overrides.is_empty() {
+        return Ok(text.to_string());
+    }
+    let mut document: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+        let (line, column) = e
+            .span()
+            .map_or((0, 0), |span| error::line_col(text, span.start));
+        ScenarioError {
+            origin: String::new(),
+            line,
+            column,
+            path: String::new(),
+            message: e.message().to_string(),
+        }
+    })?;
+    for edit in overrides {
+        let full_path = if prefix.is_empty() {
+            edit.path.clone()
+        } else {
+            format!("{prefix}.{}", edit.path)
+        };
+        set_path(document.as_item_mut(), &full_path, edit.value.clone()).map_err(|message| {
+            ScenarioError {
+                origin: "--set".into(),
+                line: 0,
+                column: 0,
+                path: edit.path.clone(),
+                message,
+            }
+        })?;
+    }
+    Ok(document.to_string())
+}
+
+fn set_path(root: &mut toml_edit::Item, path: &str, value: toml_edit::Value) -> Result<(), String> {
+    set_in_item(root, &error::path_steps(path), value)
+}
+
+fn set_in_item(
+    item: &mut toml_edit::Item,
+    steps: &[error::PathStep<'_>],
+    value: toml_edit::Value,
+) -> Result<(), String> {
+    use error::PathStep;
+    match steps.first() {
+        None => Err("empty path".into()),
+        Some(PathStep::Key(key)) => {
+            if item.is_none() {
+                *item = toml_edit::Item::Table(toml_edit::Table::new());
+            }
+            let table = item
+                .as_table_like_mut()
+                .ok_or(format!("cannot set {key:?}: its parent is not a table"))?;
+            set_in_table(table, steps, value)
+        }
+        Some(&PathStep::Index(index)) => {
+            let out_of_range =
+                |count: usize| format!("index [{index}] is out of range: there are {count} entries");
+            match item {
+                toml_edit::Item::ArrayOfTables(tables) => {
+                    let count = tables.len();
+                    let table = tables.get_mut(index).ok_or_else(|| out_of_range(count))?;
+                    if steps.len() == 1 {
+                        return Err("cannot replace a whole table; set one of its fields".into());
+                    }
+                    set_in_table(table, &steps[1..], value)
+                }
+                toml_edit::Item::Value(toml_edit::Value::Array(array)) => {
+                    if index >= array.len() {
+                        return Err(out_of_range(array.len()));
+                    }
+                    if steps.len() > 1 {
+                        return Err("only whole values inside inline arrays can be set".into());
+                    }
+                    array.replace(index, value);
+                    Ok(())
+                }
+                _ => Err(format!("[{index}] applies only to arrays")),
+            }
+        }
+    }
+}
+
+fn set_in_table(
+    table: &mut dyn toml_edit::TableLike,
+    steps: &[error::PathStep<'_>],
+    value: toml_edit::Value,
+) -> Result<(), String> {
+    let Some(error::PathStep::Key(key)) = steps.first() else {
+        return Err("expected a field name".into());
+    };
+    if steps.len() == 1 {
+        table.insert(key, toml_edit::Item::Value(value));
+        return Ok(());
+    }
+    if table.get(key).is_none() {
+        table.insert(key, toml_edit::Item::Table(toml_edit::Table::new()));
+    }
+    let child = table.get_mut(key).ok_or("field vanished")?;
+    set_in_item(child, &steps[1..], value)
+}
+
+/// Converts a TOML/serde error into a positioned error.
+pub fn syntax_error(error: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
+    let (line, column) = error
+        .span()
+        .map_or((0, 0), |span| error::line_col(text, span.start));
+    ScenarioError {
+        origin: origin.to_string(),
+        line,
+        column,
+        path: String::new(),
+        message: error.message().trim().to_string(),
+    }
+}
+
+/// Gives validation errors their file position; errors on overridden fields point at `--set`.
+pub fn position_errors(
+    errors: Vec<ScenarioError>,
+    text: &str,
+    origin: &str,
+    prefix: &str,
+    overrides: &[Override],
+) -> Vec<ScenarioError> {
+    errors
+        .into_iter()
+        .map(|mut error| {
+            if let Some(edit) = overrides
+                .iter()
+                .find(|edit| error.path == edit.path || error.path.starts_with(&format!("{}.", edit.path)))
+            {
+                error.origin = format!("--set {}={}", edit.path, edit.value.to_string().trim());
+                return error;
+            }
+            let full_path = if prefix.is_empty() {
+                error.path.clone()
+            } else {
+                format!("{prefix}.{}", error.path)
+            };
+            if let Some(span) = error::locate(text, &full_path) {
+                (error.line, error.column) = error::line_col(text, span.start);
+            }
+            error.origin = origin.to_string();
+            error
+        })
+        .collect()
+}

@@ -1,0 +1,823 @@
+//! The discrete-event engine: producers, a bounded queue, a pool of K workers, policies.
+//!
+//! ```text
+//!  producers ──offer──► overflow policy ──► queue (levels) ──► workers (K, resizable)
+//!   (open: arrival streams;      │ reject / evict / block        │ departure
+//!    closed: clients)            ▼                               ▼
+//!                          blocked producers ◄── a slot frees ── recorder (histograms, series)
+//! ```
+//!
+//! The engine owns no clock: it moves only when asked ([`Engine::step`], [`Engine::run_until`],
+//! [`Engine::run_for`], [`Engine::run`]), which is what lets the browser run it in slices per
+//! animation frame and tests run it flat out. Every random draw comes from streams derived from the
+//! seed (see [`crate::rng`]), so a seed fully determines a run.
+//!
+//! ```
+//! let text = "[run]\ncustomers = 20000\nseed = 3\n[arrivals]\nprocess = \"poisson\"\nrate = 0.5\n\
+//!             [service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 1\n";
+//! let config = queuelab::scenario::parse(text, "mm1.toml").unwrap();
+//! let summary = queuelab::sim::Engine::new(&config).run();
+//! assert_eq!(summary.completed, 20_000);
+//! assert!((summary.latency.mean - 2.0).abs() < 0.2, "M/M/1 at ρ = 0.5 has W = 2 s");
+//! ```
+
+use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
+use super::metrics::{Levels, Recorder, RunFacts};
+use super::workload::ArrivalStream;
+use crate::dist::Distribution;
+use crate::policy::autoscale::{Autoscaler, PoolSignals, QueueDepthAutoscaler};
+use crate::policy::{Admission, Overflow, RejectReason};
+use crate::report::{Series, Summary};
+use crate::rng::Rng;
+use crate::scenario::{Arrivals, AutoscalerConfig, Config, Discipline, StartedWork};
+use crate::sim::event_queue::EventQueue;
+use crate::time::{SimDuration, SimTime};
+use std::collections::VecDeque;
+
+/// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
+pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
+
+#[derive(Debug, Clone, Copy)]
+enum Event {
+    Arrival { producer: u32 },
+    Departure { worker: u32, generation: u32 },
+    Deadline { job: JobKey, generation: u32 },
+    GiveUp { producer: u32, generation: u32 },
+    Sample,
+    AutoscaleTick,
+    WarmupEnd,
+    Stop,
+}
+
+enum Source {
+    Open(ArrivalStream),
+    Closed { think: Distribution, rng: Rng },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProducerState {
+    /// Its next arrival event is scheduled.
+    Scheduled,
+    /// Waiting for a free slot, holding the job.
+    Blocked(JobKey),
+    /// A closed-loop client waiting for the answer to its request.
+    AwaitingResponse,
+    Done,
+}
+
+struct Producer {
+    source: Source,
+    service_rng: Rng,
+    class_rng: Rng,
+    /// (cumulative weight, class) of the classes this producer generates.
+    class_pick: Vec<(f64, u16)>,
+    state: ProducerState,
+    /// Bumped whenever a blocked wait ends, so stale give-up events and queue entries are ignored.
+    generation: u32,
+    /// Intended time of the next job: latency counts from here even if the producer was blocked.
+    next_at: SimTime,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Worker {
+    job: Option<JobKey>,
+    generation: u32,
+}
+
+struct ClassRuntime {
+    service: Distribution,
+    deadline: Option<SimDuration>,
+    level: usize,
+}
+
+/// What the live diagram needs, cheap to take every frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snapshot {
+    pub now: SimTime,
+    pub queued: usize,
+    pub capacity: Option<usize>,
+    pub busy: usize,
+    pub idle: usize,
+    /// Workers alive (K); may exceed the target while busy workers wait to retire.
+    pub pool_size: usize,
+    pub target_size: usize,
+    /// Producers blocked on a full queue (each holds one job).
+    pub blocked: usize,
+    pub arrivals: u64,
+    pub shedding: bool,
+    pub finished: bool,
+}
+
+pub struct Engine {
+    scenario: String,
+    seed: u64,
+    now: SimTime,
+    events: EventQueue<Event>,
+    processed: u64,
+    event_limit: u64,
+    finished: bool,
+    truncated: bool,
+    customers_limit: Option<u64>,
+    generated: u64,
+    stop_at: Option<SimTime>,
+    producers: Vec<Producer>,
+    producers_done: usize,
+    blocked: VecDeque<(u32, u32)>,
+    blocked_count: usize,
+    jobs: JobSlab,
+    queue: JobQueue,
+    capacity: Option<usize>,
+    classes: Vec<ClassRuntime>,
+    workers: Vec<Worker>,
+    idle: Vec<u32>,
+    retired: Vec<u32>,
+    busy: usize,
+    alive: usize,
+    target: usize,
+    overflow: Overflow,
+    started_work: StartedWork,
+    autoscaler: Option<Box<dyn Autoscaler>>,
+    integrals_at_tick: (u128, u128),
+    recorder: Recorder,
+}
+
+const ARRIVAL_STREAM: u64 = 1 << 20;
+const SERVICE_STREAM: u64 = 2 << 20;
+const CLASS_STREAM: u64 = 3 << 20;
+const THINK_STREAM: u64 = 4 << 20;
+
+impl Engine {
+    pub fn new(config: &Config) -> Self {
+        let seed = config.seed;
+        let class_levels = priority_levels(config);
+        let classes: Vec<ClassRuntime> = config
+            .classes
+            .iter()
+            .zip(&class_levels)
+            .map(|(class, &level)| ClassRuntime {
+                service: class.service.clone(),
+                deadline: class.deadline,
+                level,
+            })
+            .collect();
+        let levels = class_levels.iter().max().map_or(1, |max| max + 1);
+
+        let mut producers = Vec::new();
+        let make_producer = |index: u64, source: Source, class_pick: Vec<(f64, u16)>| Producer {
+            source,
+            service_rng: Rng::stream(seed, SERVICE_STREAM + index),
+            class_rng: Rng::stream(seed, CLASS_STREAM + index),
+            class_pick,
+            state: ProducerState::Scheduled,
+            generation: 0,
+            next_at: SimTime::ZERO,
+        };
+        let shared_pick = cumulative_pick(
+            config
+                .classes
+                .iter()
+                .enumerate()
+                .filter(|(_, class)| class.arrivals.is_none())
+                .map(|(i, class)| (class.weight, i as u16)),
+        );
+        match &config.arrivals {
+            Arrivals::Open(process) => {
+                if let Some(process) = process {
+                    let index = producers.len() as u64;
+                    let stream = ArrivalStream::new(process, Rng::stream(seed, ARRIVAL_STREAM + index).next_u64());
+                    producers.push(make_producer(index, Source::Open(stream), shared_pick.clone()));
+                }
+            }
+            Arrivals::Closed { clients, think } => {
+                for _ in 0..*clients {
+                    let index = producers.len() as u64;
+                    let source = Source::Closed {
+                        think: think.clone(),
+                        rng: Rng::stream(seed, THINK_STREAM + index),
+                    };
+                    producers.push(make_producer(index, source, shared_pick.clone()));
+                }
+            }
+        }
+        for (i, class) in config.classes.iter().enumerate() {
+            if let Some(process) = &class.arrivals {
+                let index = producers.len() as u64;
+                let stream = ArrivalStream::new(process, Rng::stream(seed, ARRIVAL_STREAM + index).next_u64());
+                producers.push(make_producer(index, Source::Open(stream), vec![(1.0, i as u16)]));
+            }
+        }
+
+        let sample_interval = config.sample_interval.unwrap_or_else(|| default_sample_interval(config));
+        let recorder = Recorder::new(
+            config.warmup,
+            config.classes.iter().map(|class| class.name.clone()).collect(),
+            sample_interval,
+            config.workers,
+        );
+        let autoscaler: Option<Box<dyn Autoscaler>> = config.autoscaler.as_ref().map(|autoscaler| match autoscaler {
+            AutoscalerConfig::QueueDepth(queue_depth) => {
+                Box::new(QueueDepthAutoscaler::new(queue_depth.clone())) as Box<dyn Autoscaler>
+            }
+        });
+
+        let mut engine = Engine {
+            scenario: config.name.clone(),
+            seed,
+            now: SimTime::ZERO,
+            events: EventQueue::new(),
+            processed: 0,
+            event_limit: DEFAULT_EVENT_LIMIT,
+            finished: false,
+            truncated: false,
+            customers_limit: config.customers,
+            generated: 0,
+            stop_at: config.duration.map(|d| SimTime::ZERO + d),
+            producers,
+            producers_done: 0,
+            blocked: VecDeque::new(),
+            blocked_count: 0,
+            jobs: JobSlab::default(),
+            queue: JobQueue::new(levels, config.queue.discipline == Discipline::Lifo),
+            capacity: config.queue.capacity,
+            classes,
+            workers: vec![Worker::default(); config.workers],
+            idle: (0..config.workers as u32).rev().collect(),
+            retired: Vec::new(),
+            busy: 0,
+            alive: config.workers,
+            target: config.workers,
+            overflow: Overflow::new(config.queue.overflow),
+            started_work: config.deadline_started_work,
+            autoscaler,
+            integrals_at_tick: (0, 0),
+            recorder,
+        };
+        engine.schedule_start(config);
+        engine
+    }
+
+    fn schedule_start(&mut self, config: &Config) {
+        for p in 0..self.producers.len() {
+            match &mut self.producers[p].source {
+                Source::Open(_) => self.schedule_next_open(p),
+                Source::Closed { think, rng } => {
+                    let first = SimTime::ZERO + think.sample(rng);
+                    self.producers[p].next_at = first;
+                    self.events.push(first, Event::Arrival { producer: p as u32 });
+                }
+            }
+        }
+        if !config.warmup.is_zero() {
+            self.events.push(SimTime::ZERO + config.warmup, Event::WarmupEnd);
+        }
+        if let Some(stop) = self.stop_at {
+            self.events.push(stop, Event::Stop);
+        }
+        self.events.push(SimTime::ZERO + self.recorder.sample_interval(), Event::Sample);
+        if let Some(autoscaler) = &self.autoscaler {
+            self.events.push(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
+        }
+    }
+
+    /// Replaces the hard event limit (the default is [`DEFAULT_EVENT_LIMIT`]).
+    pub fn with_event_limit(mut self, limit: u64) -> Self {
+        self.event_limit = limit;
+        self
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Processes one event. Returns false once the run is over.
+    pub fn step(&mut self) -> bool {
+        if self.finished {
+            return false;
+        }
+        let Some((at, event)) = self.events.pop() else {
+            self.finish();
+            return false;
+        };
+        self.now = at;
+        self.recorder.advance(at, self.levels());
+        self.processed += 1;
+        if self.processed > self.event_limit {
+            self.truncated = true;
+            self.finish();
+            return false;
+        }
+        match event {
+            Event::Arrival { producer } => self.generate(producer as usize),
+            Event::Departure { worker, generation } => self.on_departure(worker, generation),
+            Event::Deadline { job, generation } => self.on_deadline(job, generation),
+            Event::GiveUp { producer, generation } => self.on_give_up(producer as usize, generation),
+            Event::Sample => {
+                self.recorder.sample(at);
+                self.events.push(at + self.recorder.sample_interval(), Event::Sample);
+            }
+            Event::AutoscaleTick => self.on_autoscale_tick(),
+            Event::WarmupEnd => self.recorder.warmup_ended(),
+            Event::Stop => {
+                self.finish();
+                return false;
+            }
+        }
+        if self.producers_done == self.producers.len() && self.in_system() == 0 {
+            self.finish();
+            return false;
+        }
+        true
+    }
+
+    /// Processes every event up to and including time `t`, then moves the clock to `t`.
+    pub fn run_until(&mut self, t: SimTime) {
+        while !self.finished && self.events.peek_time().is_some_and(|at| at <= t) {
+            self.step();
+        }
+        if !self.finished && self.now < t {
+            self.now = t;
+            self.recorder.advance(t, self.levels());
+        }
+    }
+
+    /// Advances the simulation by `d` of simulated time.
+    pub fn run_for(&mut self, d: SimDuration) {
+        self.run_until(self.now + d);
+    }
+
+    /// Runs to the end and returns the summary.
+    pub fn run(mut self) -> Summary {
+        while self.step() {}
+        self.summary()
+    }
+
+    /// Runs to the end and returns the summary and the time series.
+    pub fn run_with_series(mut self) -> (Summary, Series) {
+        while self.step() {}
+        (self.summary(), self.recorder.series().clone())
+    }
+
+    /// The summary so far (final once the run is over).
+    pub fn summary(&self) -> Summary {
+        self.recorder.summary(
+            self.now,
+            RunFacts {
+                scenario: self.scenario.clone(),
+                seed: self.seed,
+                events: self.processed,
+                in_flight_at_end: self.in_system() as u64,
+                workers_at_end: self.alive as u64,
+                truncated: self.truncated,
+            },
+        )
+    }
+
+    /// The time series so far.
+    pub fn series(&self) -> &Series {
+        self.recorder.series()
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            now: self.now,
+            queued: self.queue.len(),
+            capacity: self.capacity,
+            busy: self.busy,
+            idle: self.idle.len(),
+            pool_size: self.alive,
+            target_size: self.target,
+            blocked: self.blocked_count,
+            arrivals: self.generated,
+            shedding: self.overflow.is_shedding(),
+            finished: self.finished,
+        }
+    }
+
+    fn levels(&self) -> Levels {
+        Levels {
+            queued: self.queue.len() as u64,
+            busy: self.busy as u64,
+            blocked: self.blocked_count as u64,
+            workers: self.alive as u64,
+        }
+    }
+
+    fn in_system(&self) -> usize {
+        self.queue.len() + self.busy + self.blocked_count
+    }
+
+    fn finish(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            self.recorder.sample(self.now);
+        }
+    }
+
+    fn set_done(&mut self, p: usize) {
+        if self.producers[p].state != ProducerState::Done {
+            self.producers[p].state = ProducerState::Done;
+            self.producers_done += 1;
+        }
+    }
+
+    fn limit_reached(&self) -> bool {
+        self.customers_limit.is_some_and(|limit| self.generated >= limit)
+    }
+
+    fn schedule_next_open(&mut self, p: usize) {
+        let limit_reached = self.limit_reached();
+        let producer = &mut self.producers[p];
+        let Source::Open(stream) = &mut producer.source else {
+            return;
+        };
+        let next = if limit_reached { None } else { stream.next_secs() };
+        let next = next.map(|secs| SimTime::ZERO + SimDuration::from_secs_f64(secs));
+        match next {
+            Some(at) if self.stop_at.is_none_or(|stop| at <= stop) => {
+                producer.next_at = at;
+                producer.state = ProducerState::Scheduled;
+                self.events.push(at.max(self.now), Event::Arrival { producer: p as u32 });
+            }
+            _ => self.set_done(p),
+        }
+    }
+
+    /// A producer creates its next job and offers it.
+    fn generate(&mut self, p: usize) {
+        if self.limit_reached() {
+            self.set_done(p);
+            return;
+        }
+        self.generated += 1;
+        let producer = &mut self.producers[p];
+        let class = pick_class(&producer.class_pick, &mut producer.class_rng);
+        let runtime = &self.classes[class as usize];
+        let service = runtime.service.sample(&mut producer.service_rng);
+        let arrived = producer.next_at.min(self.now);
+        let measured = self.recorder.is_measured(arrived);
+        self.recorder.arrival(class, measured);
+        let key = self.jobs.insert(Job {
+            class,
+            producer: p as u32,
+            arrived,
+            started: arrived,
+            service,
+            measured,
+            state: JobState::AtProducer,
+            generation: 0,
+        });
+        if let Some(deadline) = runtime.deadline {
+            let generation = self.jobs.get(key).generation;
+            self.events.push((arrived + deadline).max(self.now), Event::Deadline { job: key, generation });
+        }
+        self.offer(p, key);
+    }
+
+    fn offer(&mut self, p: usize, key: JobKey) {
+        if self.queue.is_empty() {
+            if let Some(worker) = self.idle.pop() {
+                self.start_service(worker, key);
+                self.after_handoff(p, true);
+                return;
+            }
+        }
+        match self.overflow.on_offer(self.now, self.queue.len(), self.capacity) {
+            Admission::Enqueue => {
+                self.enqueue(key);
+                self.after_handoff(p, true);
+            }
+            Admission::EvictOldestThenEnqueue => {
+                self.evict_oldest();
+                self.enqueue(key);
+                self.after_handoff(p, true);
+            }
+            Admission::Reject(reason) => {
+                self.reject(key, reason);
+                self.after_handoff(p, false);
+            }
+            Admission::Wait { give_up_at } => {
+                let producer = &mut self.producers[p];
+                producer.state = ProducerState::Blocked(key);
+                producer.generation = producer.generation.wrapping_add(1);
+                let generation = producer.generation;
+                self.blocked.push_back((p as u32, generation));
+                self.blocked_count += 1;
+                if let Some(at) = give_up_at {
+                    self.events.push(at, Event::GiveUp { producer: p as u32, generation });
+                }
+            }
+        }
+    }
+
+    /// The producer has handed its job over (or lost it); it moves on.
+    fn after_handoff(&mut self, p: usize, admitted: bool) {
+        match self.producers[p].source {
+            Source::Open(_) => self.schedule_next_open(p),
+            Source::Closed { .. } => {
+                if admitted {
+                    self.producers[p].state = ProducerState::AwaitingResponse;
+                } else {
+                    self.client_answered(p);
+                }
+            }
+        }
+    }
+
+    /// A closed-loop client got its answer (result, refusal or its own timeout): think, then ask again.
+    fn client_answered(&mut self, p: usize) {
+        if self.limit_reached() {
+            self.set_done(p);
+            return;
+        }
+        let now = self.now;
+        let producer = &mut self.producers[p];
+        if let Source::Closed { think, rng } = &mut producer.source {
+            let at = now + think.sample(rng);
+            if self.stop_at.is_some_and(|stop| at > stop) {
+                self.set_done(p);
+                return;
+            }
+            producer.next_at = at;
+            producer.state = ProducerState::Scheduled;
+            self.events.push(at, Event::Arrival { producer: p as u32 });
+        }
+    }
+
+    fn reject(&mut self, key: JobKey, reason: RejectReason) {
+        let job = self.jobs.remove(key);
+        self.recorder.rejection(job.class, job.measured, reason);
+    }
+
+    fn enqueue(&mut self, key: JobKey) {
+        let job = self.jobs.get_mut(key);
+        job.state = JobState::Queued;
+        let level = self.classes[job.class as usize].level;
+        self.queue.push(level, key);
+    }
+
+    fn evict_oldest(&mut self) {
+        if let Some(key) = self.queue.pop_oldest(&mut self.jobs) {
+            let job = self.jobs.remove(key);
+            self.recorder.drop_evicted(job.class, job.measured);
+            self.client_answered(job.producer as usize);
+        }
+    }
+
+    fn start_service(&mut self, worker: u32, key: JobKey) {
+        let job = self.jobs.get_mut(key);
+        job.state = JobState::InService { worker };
+        job.started = self.now;
+        let done_at = self.now + job.service;
+        let slot = &mut self.workers[worker as usize];
+        slot.job = Some(key);
+        self.busy += 1;
+        self.events.push(done_at, Event::Departure { worker, generation: slot.generation });
+    }
+
+    fn on_departure(&mut self, worker: u32, generation: u32) {
+        let slot = &mut self.workers[worker as usize];
+        if slot.generation != generation {
+            return;
+        }
+        let Some(key) = slot.job.take() else { return };
+        let job = self.jobs.remove(key);
+        self.busy -= 1;
+        match job.state {
+            JobState::InService { .. } => {
+                self.recorder.completion(
+                    job.class,
+                    job.measured,
+                    self.now - job.arrived,
+                    job.started - job.arrived,
+                    self.now - job.started,
+                );
+                self.client_answered(job.producer as usize);
+            }
+            _ => self.recorder.wasted_work(self.now - job.started),
+        }
+        self.worker_released(worker);
+    }
+
+    /// A worker finished (or dropped) its job: retire it, give it the next job, or let it idle.
+    fn worker_released(&mut self, worker: u32) {
+        let slot = &mut self.workers[worker as usize];
+        slot.generation = slot.generation.wrapping_add(1);
+        if self.alive > self.target {
+            self.alive -= 1;
+            self.retired.push(worker);
+        } else if let Some(key) = self.queue.pop_next(&mut self.jobs) {
+            self.start_service(worker, key);
+        } else {
+            self.idle.push(worker);
+        }
+        self.admit_blocked();
+    }
+
+    /// Hands free slots (an idle worker or queue room) to blocked producers, oldest first.
+    fn admit_blocked(&mut self) {
+        while self.blocked_count > 0 {
+            let room = !self.idle.is_empty() || self.capacity.is_none_or(|capacity| self.queue.len() < capacity);
+            if !room {
+                break;
+            }
+            let Some((p, generation)) = self.blocked.pop_front() else { break };
+            let producer = &mut self.producers[p as usize];
+            let ProducerState::Blocked(key) = producer.state else { continue };
+            if producer.generation != generation {
+                continue;
+            }
+            producer.generation = producer.generation.wrapping_add(1);
+            producer.state = ProducerState::Scheduled;
+            self.blocked_count -= 1;
+            match self.idle.pop() {
+                Some(worker) if self.queue.is_empty() => self.start_service(worker, key),
+                Some(worker) => {
+                    self.idle.push(worker);
+                    self.enqueue(key);
+                }
+                None => self.enqueue(key),
+            }
+            self.after_handoff(p as usize, true);
+        }
+    }
+
+    fn on_deadline(&mut self, key: JobKey, generation: u32) {
+        if !self.jobs.is_current(key, generation) {
+            return;
+        }
+        let job = *self.jobs.get(key);
+        let producer = job.producer as usize;
+        match job.state {
+            JobState::AtProducer => {
+                let state = &mut self.producers[producer];
+                state.generation = state.generation.wrapping_add(1);
+                state.state = ProducerState::Scheduled;
+                self.blocked_count -= 1;
+                self.jobs.remove(key);
+                self.recorder.timeout(job.class, job.measured);
+                self.after_handoff(producer, false);
+            }
+            JobState::Queued => {
+                self.jobs.get_mut(key).state = JobState::Tombstone;
+                self.queue.mark_gone();
+                self.recorder.timeout(job.class, job.measured);
+                self.client_answered(producer);
+                self.admit_blocked();
+            }
+            JobState::InService { worker } => {
+                self.recorder.timeout(job.class, job.measured);
+                self.client_answered(producer);
+                match self.started_work {
+                    StartedWork::Finish => self.jobs.get_mut(key).state = JobState::Abandoned { worker },
+                    StartedWork::Cancel => {
+                        self.recorder.wasted_work(self.now - job.started);
+                        self.jobs.remove(key);
+                        self.workers[worker as usize].job = None;
+                        self.busy -= 1;
+                        self.worker_released(worker);
+                    }
+                }
+            }
+            JobState::Free | JobState::Tombstone | JobState::Abandoned { .. } => {}
+        }
+    }
+
+    fn on_give_up(&mut self, p: usize, generation: u32) {
+        let producer = &mut self.producers[p];
+        let ProducerState::Blocked(key) = producer.state else { return };
+        if producer.generation != generation {
+            return;
+        }
+        producer.generation = producer.generation.wrapping_add(1);
+        producer.state = ProducerState::Scheduled;
+        self.blocked_count -= 1;
+        self.reject(key, RejectReason::BlockTimeout);
+        self.after_handoff(p, false);
+    }
+
+    fn on_autoscale_tick(&mut self) {
+        let (busy_integral, worker_integral) = self.recorder.busy_and_worker_integrals();
+        let (busy_before, workers_before) = self.integrals_at_tick;
+        self.integrals_at_tick = (busy_integral, worker_integral);
+        let worker_time = worker_integral - workers_before;
+        let utilization = if worker_time > 0 {
+            (busy_integral - busy_before) as f64 / worker_time as f64
+        } else {
+            0.0
+        };
+        let signals = PoolSignals {
+            now: self.now,
+            size: self.target,
+            busy: self.busy,
+            queued: self.queue.len(),
+            capacity: self.capacity,
+            utilization,
+        };
+        let Some(autoscaler) = self.autoscaler.as_mut() else { return };
+        let decision = autoscaler.on_tick(&signals);
+        let next = self.now + autoscaler.interval();
+        self.events.push(next, Event::AutoscaleTick);
+        if let Some(size) = decision {
+            self.resize(size);
+        }
+    }
+
+    /// Sets the pool's target size: grows at once, shrinks idle workers at once and busy ones
+    /// when they finish (lazy scale-down).
+    pub fn resize(&mut self, size: usize) {
+        let size = size.max(1);
+        if size == self.target {
+            return;
+        }
+        self.target = size;
+        self.recorder.pool_resized(size);
+        while self.alive < self.target {
+            let worker = self.retired.pop().unwrap_or_else(|| {
+                self.workers.push(Worker::default());
+                (self.workers.len() - 1) as u32
+            });
+            self.alive += 1;
+            match self.queue.pop_next(&mut self.jobs) {
+                Some(key) => self.start_service(worker, key),
+                None => self.idle.push(worker),
+            }
+        }
+        while self.alive > self.target {
+            let Some(worker) = self.idle.pop() else { break };
+            self.alive -= 1;
+            self.retired.push(worker);
+        }
+        self.admit_blocked();
+    }
+}
+
+/// Distinct priorities, highest first, become queue levels 0, 1, ...; non-priority disciplines
+/// use one level.
+fn priority_levels(config: &Config) -> Vec<usize> {
+    if config.queue.discipline != Discipline::Priority {
+        return vec![0; config.classes.len()];
+    }
+    let mut priorities: Vec<u8> = config.classes.iter().map(|class| class.priority).collect();
+    priorities.sort_unstable_by(|a, b| b.cmp(a));
+    priorities.dedup();
+    config
+        .classes
+        .iter()
+        .map(|class| priorities.iter().position(|&p| p == class.priority).unwrap_or(0))
+        .collect()
+}
+
+fn cumulative_pick(weights: impl Iterator<Item = (f64, u16)>) -> Vec<(f64, u16)> {
+    let weights: Vec<(f64, u16)> = weights.collect();
+    let total: f64 = weights.iter().map(|(w, _)| w).sum();
+    let mut cumulative = 0.0;
+    weights
+        .into_iter()
+        .map(|(weight, class)| {
+            cumulative += if total > 0.0 { weight / total } else { 0.0 };
+            (cumulative, class)
+        })
+        .collect()
+}
+
+fn pick_class(pick: &[(f64, u16)], rng: &mut Rng) -> u16 {
+    match pick {
+        [] => 0,
+        [(_, only)] => *only,
+        _ => {
+            let u = rng.next_f64();
+            pick.iter()
+                .find(|(cumulative, _)| u < *cumulative)
+                .or(pick.last())
+                .map_or(0, |&(_, class)| class)
+        }
+    }
+}
+
+/// About a thousand samples over the expected run length.
+fn default_sample_interval(config: &Config) -> SimDuration {
+    let horizon_secs = match (config.duration, config.customers) {
+        (Some(duration), _) => duration.as_secs_f64(),
+        (None, Some(customers)) => {
+            let rate = match &config.arrivals {
+                Arrivals::Open(shared) => {
+                    shared.iter().chain(config.classes.iter().filter_map(|c| c.arrivals.as_ref()))
+                        .map(|p| p.schedule.long_run_rate().max(p.schedule.peak_rate() / 10.0))
+                        .sum::<f64>()
+                }
+                Arrivals::Closed { clients, think } => {
+                    let service = config.classes.iter().map(|c| c.service.mean()).sum::<f64>() / config.classes.len() as f64;
+                    *clients as f64 / (think.mean() + service).max(1e-9)
+                }
+            };
+            customers as f64 / rate.max(1e-12)
+        }
+        (None, None) => 1000.0,
+    };
+    let interval = SimDuration::from_secs_f64(horizon_secs / 1000.0);
+    interval.max(SimDuration::from_micros(1))
+}

@@ -1,0 +1,230 @@
+//! Job storage and the waiting queue.
+//!
+//! Jobs live in a slab (a vector with a free list) and everything else refers to them by a small
+//! key; a generation counter per slot lets stale timer events (a deadline for a job long gone)
+//! recognise themselves. The queue has one FIFO per priority level; a job whose client gives up
+//! while waiting stays in place as a tombstone and is skipped when reached, so reneging costs O(1).
+
+use crate::time::{SimDuration, SimTime};
+use std::collections::VecDeque;
+
+pub type JobKey = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Free,
+    /// Held by a producer blocked on a full queue.
+    AtProducer,
+    Queued,
+    /// Gave up while queued; removed from the queue when reached.
+    Tombstone,
+    InService { worker: u32 },
+    /// Gave up while in service, but the worker finishes it (the result is discarded).
+    Abandoned { worker: u32 },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Job {
+    pub class: u16,
+    pub producer: u32,
+    /// Generation (intended send) time: latency counts from here.
+    pub arrived: SimTime,
+    pub started: SimTime,
+    pub service: SimDuration,
+    pub measured: bool,
+    pub state: JobState,
+    pub generation: u32,
+}
+
+#[derive(Debug, Default)]
+pub struct JobSlab {
+    jobs: Vec<Job>,
+    free: Vec<JobKey>,
+}
+
+impl JobSlab {
+    pub fn insert(&mut self, mut job: Job) -> JobKey {
+        match self.free.pop() {
+            Some(key) => {
+                job.generation = self.jobs[key as usize].generation;
+                self.jobs[key as usize] = job;
+                key
+            }
+            None => {
+                job.generation = 0;
+                self.jobs.push(job);
+                (self.jobs.len() - 1) as JobKey
+            }
+        }
+    }
+
+    pub fn get(&self, key: JobKey) -> &Job {
+        &self.jobs[key as usize]
+    }
+
+    pub fn get_mut(&mut self, key: JobKey) -> &mut Job {
+        &mut self.jobs[key as usize]
+    }
+
+    pub fn remove(&mut self, key: JobKey) -> Job {
+        let slot = &mut self.jobs[key as usize];
+        let job = *slot;
+        slot.state = JobState::Free;
+        slot.generation = slot.generation.wrapping_add(1);
+        self.free.push(key);
+        job
+    }
+
+    /// True if `key` still holds the job that had `generation`.
+    pub fn is_current(&self, key: JobKey, generation: u32) -> bool {
+        let job = &self.jobs[key as usize];
+        job.generation == generation && job.state != JobState::Free
+    }
+}
+
+/// Waiting jobs: one deque per priority level (level 0 is served first).
+#[derive(Debug)]
+pub struct JobQueue {
+    levels: Vec<VecDeque<JobKey>>,
+    lifo: bool,
+    live: usize,
+}
+
+impl JobQueue {
+    pub fn new(levels: usize, lifo: bool) -> Self {
+        JobQueue {
+            levels: (0..levels.max(1)).map(|_| VecDeque::new()).collect(),
+            lifo,
+            live: 0,
+        }
+    }
+
+    /// Jobs actually waiting (tombstones excluded).
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    pub fn push(&mut self, level: usize, key: JobKey) {
+        self.levels[level].push_back(key);
+        self.live += 1;
+    }
+
+    /// Records that a queued job became a tombstone.
+    pub fn mark_gone(&mut self) {
+        self.live -= 1;
+    }
+
+    /// The next job to serve: highest level first, FIFO or LIFO within it. Frees tombstones passed.
+    pub fn pop_next(&mut self, slab: &mut JobSlab) -> Option<JobKey> {
+        if self.live == 0 {
+            self.clear_tombstones(slab);
+            return None;
+        }
+        for level in 0..self.levels.len() {
+            loop {
+                let key = if self.lifo {
+                    self.levels[level].pop_back()
+                } else {
+                    self.levels[level].pop_front()
+                };
+                let Some(key) = key else { break };
+                if slab.get(key).state == JobState::Tombstone {
+                    slab.remove(key);
+                    continue;
+                }
+                self.live -= 1;
+                return Some(key);
+            }
+        }
+        None
+    }
+
+    /// The oldest job of the least important level (the victim of drop-oldest).
+    pub fn pop_oldest(&mut self, slab: &mut JobSlab) -> Option<JobKey> {
+        for level in (0..self.levels.len()).rev() {
+            while let Some(key) = self.levels[level].pop_front() {
+                if slab.get(key).state == JobState::Tombstone {
+                    slab.remove(key);
+                    continue;
+                }
+                self.live -= 1;
+                return Some(key);
+            }
+        }
+        None
+    }
+
+    fn clear_tombstones(&mut self, slab: &mut JobSlab) {
+        for level in &mut self.levels {
+            for key in level.drain(..) {
+                slab.remove(key);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job() -> Job {
+        Job {
+            class: 0,
+            producer: 0,
+            arrived: SimTime::ZERO,
+            started: SimTime::ZERO,
+            service: SimDuration::ZERO,
+            measured: true,
+            state: JobState::Queued,
+            generation: 0,
+        }
+    }
+
+    #[test]
+    fn slab_reuses_slots_with_a_new_generation() {
+        let mut slab = JobSlab::default();
+        let a = slab.insert(job());
+        let generation = slab.get(a).generation;
+        slab.remove(a);
+        assert!(!slab.is_current(a, generation));
+        let b = slab.insert(job());
+        assert_eq!(a, b);
+        assert!(!slab.is_current(b, generation));
+        assert!(slab.is_current(b, slab.get(b).generation));
+    }
+
+    #[test]
+    fn queue_serves_levels_in_order_and_skips_tombstones() {
+        let mut slab = JobSlab::default();
+        let mut queue = JobQueue::new(2, false);
+        let keys: Vec<_> = (0..4).map(|_| slab.insert(job())).collect();
+        queue.push(1, keys[0]);
+        queue.push(0, keys[1]);
+        queue.push(1, keys[2]);
+        queue.push(0, keys[3]);
+        slab.get_mut(keys[1]).state = JobState::Tombstone;
+        queue.mark_gone();
+        assert_eq!(queue.len(), 3);
+        assert_eq!(queue.pop_next(&mut slab), Some(keys[3]));
+        assert_eq!(queue.pop_oldest(&mut slab), Some(keys[0]));
+        assert_eq!(queue.pop_next(&mut slab), Some(keys[2]));
+        assert_eq!(queue.pop_next(&mut slab), None);
+        assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn lifo_serves_the_newest_first() {
+        let mut slab = JobSlab::default();
+        let mut queue = JobQueue::new(1, true);
+        let keys: Vec<_> = (0..3).map(|_| slab.insert(job())).collect();
+        for &key in &keys {
+            queue.push(0, key);
+        }
+        assert_eq!(queue.pop_next(&mut slab), Some(keys[2]));
+        assert_eq!(queue.pop_oldest(&mut slab), Some(keys[0]));
+    }
+}

@@ -1,0 +1,329 @@
+//! The engine's measuring instruments: histograms, counters, time integrals and the time series.
+//!
+//! Time-averaged quantities (queue length, busy workers, pool size) are exact integrals: the
+//! engine reports its levels before each event and the recorder adds level × elapsed time in
+//! integer nanoseconds, so no sampling error enters `mean_queue_len` or `utilization`.
+
+use crate::policy::RejectReason;
+use crate::report::{ClassSummary, Histogram, Percentiles, PoolSummary, Series, SeriesPoint, Summary};
+use crate::time::{SimDuration, SimTime};
+use std::collections::BTreeMap;
+
+/// Levels integrated over time, in this order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Levels {
+    pub queued: u64,
+    pub busy: u64,
+    /// Jobs held by blocked producers.
+    pub blocked: u64,
+    /// Workers alive (the pool size K).
+    pub workers: u64,
+}
+
+impl Levels {
+    fn as_array(self) -> [u64; 4] {
+        [self.queued, self.busy, self.blocked, self.workers]
+    }
+}
+
+const QUEUED: usize = 0;
+const BUSY: usize = 1;
+const BLOCKED: usize = 2;
+const WORKERS: usize = 3;
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    arrivals: u64,
+    completed: u64,
+    rejected: [u64; RejectReason::ALL.len()],
+    timed_out: u64,
+    dropped: u64,
+}
+
+impl Counts {
+    fn rejected_total(&self) -> u64 {
+        self.rejected.iter().sum()
+    }
+    fn lost(&self) -> u64 {
+        self.rejected_total() + self.timed_out + self.dropped
+    }
+}
+
+pub struct Recorder {
+    warmup: SimTime,
+    latency: Histogram,
+    wait: Histogram,
+    service: Histogram,
+    class_names: Vec<String>,
+    class_latency: Vec<Histogram>,
+    class_counts: Vec<Counts>,
+    /// Jobs that arrived after the warm-up.
+    measured: Counts,
+    /// Every job, for the time series.
+    all: Counts,
+    wasted_nanos: u128,
+    integrals: [u128; 4],
+    last_advance: SimTime,
+    integrals_at_warmup: [u128; 4],
+    series: Series,
+    window_latency: Histogram,
+    last_sample: SimTime,
+    integrals_at_sample: [u128; 4],
+    all_at_sample: Counts,
+    pool_initial: u64,
+    pool_min: u64,
+    pool_max: u64,
+    resizes: u64,
+}
+
+/// Most points a time series keeps before it halves its resolution.
+pub const MAX_SERIES_POINTS: usize = 2048;
+
+impl Recorder {
+    pub fn new(warmup: SimDuration, class_names: Vec<String>, sample_interval: SimDuration, workers: usize) -> Self {
+        let classes = class_names.len();
+        Recorder {
+            warmup: SimTime::ZERO + warmup,
+            latency: Histogram::new(),
+            wait: Histogram::new(),
+            service: Histogram::new(),
+            class_latency: if classes > 1 { (0..classes).map(|_| Histogram::new()).collect() } else { Vec::new() },
+            class_counts: vec![Counts::default(); classes],
+            class_names,
+            measured: Counts::default(),
+            all: Counts::default(),
+            wasted_nanos: 0,
+            integrals: [0; 4],
+            last_advance: SimTime::ZERO,
+            integrals_at_warmup: [0; 4],
+            series: Series::new(sample_interval, MAX_SERIES_POINTS),
+            window_latency: Histogram::new(),
+            last_sample: SimTime::ZERO,
+            integrals_at_sample: [0; 4],
+            all_at_sample: Counts::default(),
+            pool_initial: workers as u64,
+            pool_min: workers as u64,
+            pool_max: workers as u64,
+            resizes: 0,
+        }
+    }
+
+    /// Integrates the levels that held since the previous call up to `now`.
+    #[inline]
+    pub fn advance(&mut self, now: SimTime, levels: Levels) {
+        let elapsed = (now - self.last_advance).as_nanos() as u128;
+        if elapsed > 0 {
+            for (integral, level) in self.integrals.iter_mut().zip(levels.as_array()) {
+                *integral += level as u128 * elapsed;
+            }
+            self.last_advance = now;
+        }
+    }
+
+    pub fn warmup_ended(&mut self) {
+        self.integrals_at_warmup = self.integrals;
+    }
+
+    pub fn is_measured(&self, arrived: SimTime) -> bool {
+        arrived >= self.warmup
+    }
+
+    pub fn arrival(&mut self, class: u16, measured: bool) {
+        self.all.arrivals += 1;
+        if measured {
+            self.measured.arrivals += 1;
+            self.class_counts[class as usize].arrivals += 1;
+        }
+    }
+
+    pub fn completion(&mut self, class: u16, measured: bool, latency: SimDuration, wait: SimDuration, service: SimDuration) {
+        self.all.completed += 1;
+        self.window_latency.record(latency.as_nanos());
+        if measured {
+            self.measured.completed += 1;
+            self.latency.record(latency.as_nanos());
+            self.wait.record(wait.as_nanos());
+            self.service.record(service.as_nanos());
+            self.class_counts[class as usize].completed += 1;
+            if let Some(histogram) = self.class_latency.get_mut(class as usize) {
+                histogram.record(latency.as_nanos());
+            }
+        }
+    }
+
+    pub fn rejection(&mut self, class: u16, measured: bool, reason: RejectReason) {
+        self.all.rejected[reason.index()] += 1;
+        if measured {
+            self.measured.rejected[reason.index()] += 1;
+            self.class_counts[class as usize].rejected[reason.index()] += 1;
+        }
+    }
+
+    pub fn timeout(&mut self, class: u16, measured: bool) {
+        self.all.timed_out += 1;
+        if measured {
+            self.measured.timed_out += 1;
+            self.class_counts[class as usize].timed_out += 1;
+        }
+    }
+
+    pub fn drop_evicted(&mut self, class: u16, measured: bool) {
+        self.all.dropped += 1;
+        if measured {
+            self.measured.dropped += 1;
+            self.class_counts[class as usize].dropped += 1;
+        }
+    }
+
+    pub fn wasted_work(&mut self, work: SimDuration) {
+        self.wasted_nanos += work.as_nanos() as u128;
+    }
+
+    pub fn pool_resized(&mut self, workers: usize) {
+        let workers = workers as u64;
+        self.resizes += 1;
+        self.pool_min = self.pool_min.min(workers);
+        self.pool_max = self.pool_max.max(workers);
+    }
+
+    /// The current sampling interval of the time series.
+    pub fn sample_interval(&self) -> SimDuration {
+        self.series.interval()
+    }
+
+    /// Closes the time-series interval ending at `now` (call after [`Recorder::advance`]).
+    pub fn sample(&mut self, now: SimTime) {
+        let span_nanos = (now - self.last_sample).as_nanos();
+        if span_nanos == 0 {
+            return;
+        }
+        let span = span_nanos as f64;
+        let level = |i: usize| (self.integrals[i] - self.integrals_at_sample[i]) as f64 / span;
+        let per_second = |count: u64| count as f64 / (span / 1e9);
+        let point = SeriesPoint {
+            start: self.last_sample.as_secs_f64(),
+            end: now.as_secs_f64(),
+            queue_len: level(QUEUED),
+            in_flight: level(BUSY),
+            in_system: level(QUEUED) + level(BUSY) + level(BLOCKED),
+            pool_size: level(WORKERS),
+            offered: per_second(self.all.arrivals - self.all_at_sample.arrivals),
+            throughput: per_second(self.all.completed - self.all_at_sample.completed),
+            drops: per_second(self.all.lost() - self.all_at_sample.lost()),
+            p99_latency: self.window_latency.quantile(0.99) as f64 / 1e9,
+        };
+        self.series.push(point);
+        self.window_latency.clear();
+        self.last_sample = now;
+        self.integrals_at_sample = self.integrals;
+        self.all_at_sample = self.all;
+    }
+
+    pub fn series(&self) -> &Series {
+        &self.series
+    }
+
+    /// Builds the summary of the measured window ending at `end`.
+    pub fn summary(&self, end: SimTime, run: RunFacts) -> Summary {
+        let window_nanos = (end - self.warmup).as_nanos() as f64;
+        let window_secs = window_nanos / 1e9;
+        let time_average = |i: usize| {
+            if window_nanos > 0.0 {
+                (self.integrals[i] - self.integrals_at_warmup[i]) as f64 / window_nanos
+            } else {
+                0.0
+            }
+        };
+        let per_second = |count: u64| if window_secs > 0.0 { count as f64 / window_secs } else { 0.0 };
+        let ratio = |count: u64| if self.measured.arrivals > 0 { count as f64 / self.measured.arrivals as f64 } else { 0.0 };
+        let mean_in_system = time_average(QUEUED) + time_average(BUSY) + time_average(BLOCKED);
+        let throughput = per_second(self.measured.completed);
+        let latency = Percentiles::from_histogram(&self.latency);
+        let littles_law_residual = if mean_in_system > 0.0 {
+            (mean_in_system - throughput * latency.mean) / mean_in_system
+        } else {
+            0.0
+        };
+        let busy_time = time_average(BUSY);
+        let worker_time = time_average(WORKERS);
+        let rejected_by_reason = RejectReason::ALL
+            .iter()
+            .map(|reason| (reason.name().to_string(), self.measured.rejected[reason.index()]))
+            .filter(|&(_, count)| count > 0)
+            .collect();
+        let classes: BTreeMap<String, ClassSummary> = self
+            .class_names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let counts = &self.class_counts[i];
+                let latency = match self.class_latency.get(i) {
+                    Some(histogram) => Percentiles::from_histogram(histogram),
+                    None => latency,
+                };
+                let summary = ClassSummary {
+                    arrivals: counts.arrivals,
+                    completed: counts.completed,
+                    rejected: counts.rejected_total(),
+                    timed_out: counts.timed_out,
+                    dropped: counts.dropped,
+                    latency,
+                };
+                (name.clone(), summary)
+            })
+            .collect();
+        Summary {
+            scenario: run.scenario,
+            seed: run.seed,
+            arrivals: self.measured.arrivals,
+            completed: self.measured.completed,
+            rejected: self.measured.rejected_total(),
+            rejected_ratio: ratio(self.measured.rejected_total()),
+            timed_out: self.measured.timed_out,
+            dropped: self.measured.dropped,
+            lost_ratio: ratio(self.measured.lost()),
+            throughput,
+            offered_rate: per_second(self.measured.arrivals),
+            utilization: if worker_time > 0.0 { busy_time / worker_time } else { 0.0 },
+            mean_queue_len: time_average(QUEUED),
+            mean_in_system,
+            events: run.events,
+            sim_seconds: end.as_secs_f64(),
+            measured_seconds: window_secs,
+            latency,
+            wait: Percentiles::from_histogram(&self.wait),
+            service: Percentiles::from_histogram(&self.service),
+            rejected_by_reason,
+            pool: PoolSummary {
+                initial: self.pool_initial,
+                min: self.pool_min,
+                max: self.pool_max,
+                mean: worker_time,
+                resizes: self.resizes,
+                last: run.workers_at_end,
+            },
+            in_flight_at_end: run.in_flight_at_end,
+            littles_law_residual,
+            wasted_work_seconds: self.wasted_nanos as f64 / 1e9,
+            classes,
+            truncated: run.truncated,
+        }
+    }
+}
+
+/// What the engine knows at the end of a run that the recorder does not.
+pub struct RunFacts {
+    pub scenario: String,
+    pub seed: u64,
+    pub events: u64,
+    pub in_flight_at_end: u64,
+    pub workers_at_end: u64,
+    pub truncated: bool,
+}
+
+impl Recorder {
+    /// Cumulative busy worker-time and available worker-time, in worker·ns.
+    pub fn busy_and_worker_integrals(&self) -> (u128, u128) {
+        (self.integrals[BUSY], self.integrals[WORKERS])
+    }
+}

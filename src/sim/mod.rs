@@ -1,0 +1,9 @@
+//! The discrete-event simulation: virtual time, the event list, workloads and the engine.
+
+pub mod engine;
+pub mod event_queue;
+pub mod jobs;
+pub mod metrics;
+pub mod workload;
+
+pub use engine::{Engine, Snapshot};
