@@ -1,1 +1,246 @@
-//! placeholder
+//! Charts of a run, generic over the plotters backend.
+//!
+//! The same drawing code serves the browser's canvas and the CLI's SVG/PNG files, so what a learner
+//! sees and what a script saves are the same picture. Each `draw_*` takes a drawing area and the
+//! data; none knows where the pixels go.
+//!
+//! ```
+//! # #[cfg(not(target_arch = "wasm32"))] {
+//! use plotters::prelude::*;
+//! use queuelab::report::{Series, SeriesPoint};
+//! use queuelab::time::SimDuration;
+//! let mut series = Series::new(SimDuration::from_secs(1), 100);
+//! series.push(SeriesPoint { start: 0.0, end: 1.0, p99_latency: 0.2, ..Default::default() });
+//! let mut svg = String::new();
+//! {
+//!     queuelab::chart::register_embedded_font();
+//!     let root = SVGBackend::with_string(&mut svg, (640, 480)).into_drawing_area();
+//!     queuelab::chart::draw_dashboard(&root, &series, None).unwrap();
+//! }
+//! assert!(svg.contains("p99 latency"));
+//! # }
+//! ```
+
+use crate::report::{Series, SeriesPoint};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+const MAIN: RGBColor = RGBColor(37, 99, 235);
+const SECOND: RGBColor = RGBColor(220, 38, 38);
+const GHOST: RGBColor = RGBColor(160, 160, 160);
+
+pub type ChartResult = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("could not draw the chart: {e:?}")
+}
+
+/// Registers the bundled DejaVu Sans as plotters' "sans-serif" (native only: browsers have fonts).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn register_embedded_font() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let font: &'static [u8] = include_bytes!("../../static/fonts/DejaVuSans.ttf");
+        // The bytes are a valid TTF compiled into the binary; failure would be a build defect.
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, font);
+    });
+}
+
+/// Something that can be drawn on any backend (a trait, because a closure cannot be generic).
+pub trait Picture {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> ChartResult;
+}
+
+/// The four-panel dashboard of a run, optionally over a previous run's ghost.
+pub struct Dashboard<'a> {
+    pub series: &'a Series,
+    pub ghost: Option<&'a Series>,
+}
+
+impl Picture for Dashboard<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> ChartResult {
+        draw_dashboard(root, self.series, self.ghost)
+    }
+}
+
+/// A sweep: x, mean y and its confidence half-width per point.
+pub struct SweepChart<'a> {
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub points: &'a [(f64, f64, f64)],
+}
+
+impl Picture for SweepChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> ChartResult {
+        draw_sweep(root, self.x_label, self.y_label, self.points)
+    }
+}
+
+/// One line of a chart: a label, a colour, and a value per series point.
+pub struct Line<'a> {
+    pub label: &'a str,
+    pub color: RGBColor,
+    pub value: fn(&SeriesPoint) -> f64,
+}
+
+/// Draws one panel: a metric over time, optionally with a ghost (a previous run) behind it.
+pub fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_label: &str,
+    series: &Series,
+    ghost: Option<&Series>,
+    lines: &[Line<'_>],
+) -> ChartResult {
+    let points = series.points();
+    let all_points = points.iter().chain(ghost.into_iter().flat_map(|g| g.points()));
+    let x_max = all_points.clone().map(|p| p.end).fold(0.0, f64::max).max(1e-9);
+    let y_max = all_points
+        .flat_map(|p| lines.iter().map(move |line| (line.value)(p)))
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 16))
+        .margin(8)
+        .x_label_area_size(32)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("simulated time (s)")
+        .y_desc(y_label)
+        .label_style(("sans-serif", 12))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()
+        .map_err(err)?;
+    for line in lines {
+        if let Some(ghost) = ghost {
+            chart
+                .draw_series(LineSeries::new(
+                    ghost.points().iter().map(|p| (p.end, (line.value)(p))),
+                    GHOST.stroke_width(1),
+                ))
+                .map_err(err)?;
+        }
+        let color = line.color;
+        chart
+            .draw_series(LineSeries::new(
+                points.iter().map(|p| (p.end, (line.value)(p))),
+                color.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(line.label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+    }
+    if lines.len() > 1 || ghost.is_some() {
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 12))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// The four charts of a run: p99 latency, queue and in-flight, throughput vs offered load, and
+/// pool size with drops.
+pub fn draw_dashboard<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    series: &Series,
+    ghost: Option<&Series>,
+) -> ChartResult {
+    root.fill(&WHITE).map_err(err)?;
+    let panels = root.split_evenly((2, 2));
+    draw_panel(
+        &panels[0],
+        "p99 latency",
+        "seconds",
+        series,
+        ghost,
+        &[Line { label: "p99 latency", color: MAIN, value: |p| p.p99_latency }],
+    )?;
+    draw_panel(
+        &panels[1],
+        "Queue length and jobs in service",
+        "jobs",
+        series,
+        ghost,
+        &[
+            Line { label: "queue length", color: MAIN, value: |p| p.queue_len },
+            Line { label: "in service", color: SECOND, value: |p| p.in_flight },
+        ],
+    )?;
+    draw_panel(
+        &panels[2],
+        "Throughput and offered load",
+        "jobs per second",
+        series,
+        ghost,
+        &[
+            Line { label: "throughput", color: MAIN, value: |p| p.throughput },
+            Line { label: "offered", color: SECOND, value: |p| p.offered },
+        ],
+    )?;
+    draw_panel(
+        &panels[3],
+        "Pool size and lost jobs",
+        "workers / jobs per second",
+        series,
+        ghost,
+        &[
+            Line { label: "pool size K", color: MAIN, value: |p| p.pool_size },
+            Line { label: "rejected+dropped+timed out /s", color: SECOND, value: |p| p.drops },
+        ],
+    )?;
+    root.present().map_err(err)
+}
+
+/// A sweep: one metric (mean, with its 95 % interval as whiskers when known) against a parameter.
+pub fn draw_sweep<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    x_label: &str,
+    y_label: &str,
+    points: &[(f64, f64, f64)],
+) -> ChartResult {
+    root.fill(&WHITE).map_err(err)?;
+    let finite = points.iter().filter(|p| p.0.is_finite() && p.1.is_finite());
+    let x_min = finite.clone().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let x_max = finite.clone().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let y_max = finite.map(|p| p.1 + p.2).fold(0.0, f64::max);
+    let (x_min, x_max) = if x_min.is_finite() && x_max > x_min { (x_min, x_max) } else { (0.0, 1.0) };
+    let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
+    let mut chart = ChartBuilder::on(root)
+        .caption(format!("{y_label} against {x_label}"), ("sans-serif", 18))
+        .margin(12)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(x_min..x_max, 0.0..y_max)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .y_desc(y_label)
+        .label_style(("sans-serif", 12))
+        .draw()
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), MAIN.stroke_width(2)))
+        .map_err(err)?;
+    chart
+        .draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 3, MAIN.filled())))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            points
+                .iter()
+                .filter(|p| p.2 > 0.0)
+                .map(|p| PathElement::new(vec![(p.0, p.1 - p.2), (p.0, p.1 + p.2)], MAIN.mix(0.6))),
+        )
+        .map_err(err)?;
+    root.present().map_err(err)
+}

@@ -1,2 +1,121 @@
-//! placeholder
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! The `queuelab` command line: `run`, `sweep` and `check`.
+//!
+//! Every command returns an exit code instead of panicking: 0 for success, 1 when an input file,
+//! flag value or run failed (with a `file:line:col` message on stderr), 2 for usage errors (clap).
+
+mod check;
+mod format;
+mod run;
+mod sweep;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "queuelab", version, about = "Simulate worker pools, queues, backpressure and autoscaling", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario and print its summary.
+    Run(run::RunArgs),
+    /// Run a scenario for each value of a parameter and tabulate a metric (find the knee).
+    Sweep(sweep::SweepArgs),
+    /// Validate scenario files (or every .toml under a directory) and report file:line:col errors.
+    Check(check::CheckArgs),
+}
+
+/// Options shared by `run` and `sweep`.
+#[derive(Debug, clap::Args)]
+struct ScenarioArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// Override the scenario's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override a field, e.g. --set pool.workers=8 --set queue.on_full=block (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    overrides: Vec<String>,
+    /// Independent runs with derived seeds; metrics become means with 95% confidence half-widths.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    replications: u32,
+    /// Hide the progress bar (it is hidden anyway when stderr is not a terminal).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+/// Runs the CLI with the process arguments.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Check(args) => check::check(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`queuelab run x | head`) ends output quietly instead of panicking.
+fn emit(text: &str) -> Result<(), String> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write to stdout: {e}")),
+        _ => Ok(()),
+    }
+}
+
+/// Reads and validates a scenario with overrides; errors are ready to print.
+fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String> {
+    let origin = args.scenario.display().to_string();
+    let text = std::fs::read_to_string(&args.scenario).map_err(|e| format!("cannot read {origin}: {e}"))?;
+    let overrides = args
+        .overrides
+        .iter()
+        .map(|text| text.parse::<crate::scenario::Override>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut config = crate::scenario::parse_with_overrides(&text, &origin, &overrides).map_err(|e| e.to_string())?;
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
+    Ok(config)
+}
+
+/// The seed of replication `index`: the scenario's own seed first, then derived ones.
+pub fn replication_seed(base: u64, index: u32) -> u64 {
+    if index == 0 {
+        base
+    } else {
+        crate::rng::Rng::stream(base, 0x5EED_0000 + index as u64).next_u64()
+    }
+}
+
+fn progress_bar(total: u64, quiet: bool, what: &str) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{{spinner}} {what} [{{elapsed_precise}}] {{wide_bar}} {{percent}}% (eta {{eta}})"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}

@@ -57,7 +57,15 @@ pub fn aggregate(runs: &[Value]) -> Value {
         Value::Object(map) => map,
         other => return other,
     };
-    object.insert("ci95".into(), half_widths.unwrap_or(Value::Null));
+    // The base seed identifies the aggregate; a mean of seeds would mean nothing.
+    if let Some(seed) = first.get("seed") {
+        object.insert("seed".into(), seed.clone());
+    }
+    let mut half_widths = half_widths.unwrap_or(Value::Null);
+    if let Some(map) = half_widths.as_object_mut() {
+        map.remove("seed");
+    }
+    object.insert("ci95".into(), half_widths);
     object.insert("replications".into(), Value::from(runs.len()));
     let seeds: Vec<Value> = runs.iter().filter_map(|run| run.get("seed").cloned()).collect();
     object.insert("seeds".into(), Value::Array(seeds));

@@ -293,6 +293,17 @@ impl Engine {
         self.finished
     }
 
+    /// Rough completion in [0, 1] for progress bars: arrivals against `run.customers`, or
+    /// simulated time against `run.duration`.
+    pub fn progress(&self) -> f64 {
+        if self.finished {
+            return 1.0;
+        }
+        let by_customers = self.customers_limit.map(|limit| self.generated as f64 / limit as f64);
+        let by_time = self.stop_at.map(|stop| self.now.as_secs_f64() / stop.as_secs_f64().max(1e-12));
+        by_customers.into_iter().chain(by_time).fold(0.0, f64::max).min(1.0)
+    }
+
     /// Processes one event. Returns false once the run is over.
     pub fn step(&mut self) -> bool {
         if self.finished {

@@ -1,0 +1,154 @@
+//! Human-readable output: the summary table and number formatting.
+//!
+//! Works on the summary's JSON so a single run and an aggregate of replications (means plus a
+//! `ci95` tree) print through the same code.
+
+use crate::report::summary::lookup_number;
+use serde_json::Value;
+use std::fmt::Write;
+
+/// Seconds with a unit that keeps 3–4 significant digits: `812 µs`, `12.3 ms`, `1.50 s`.
+pub fn seconds(value: f64) -> String {
+    let abs = value.abs();
+    if value == 0.0 {
+        "0".into()
+    } else if abs < 1e-6 {
+        format!("{:.0} ns", value * 1e9)
+    } else if abs < 1e-3 {
+        format!("{:.1} µs", value * 1e6)
+    } else if abs < 1.0 {
+        format!("{:.2} ms", value * 1e3)
+    } else if abs < 1000.0 {
+        format!("{:.3} s", value)
+    } else {
+        format!("{:.0} s", value)
+    }
+}
+
+/// A plain number with sensible precision.
+pub fn number(value: f64) -> String {
+    if value == value.trunc() && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else if value.abs() >= 100.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+fn percent(value: f64) -> String {
+    format!("{:.2}%", value * 100.0)
+}
+
+/// `value` or `value ± half` when the JSON is an aggregate with a `ci95` tree.
+fn with_ci(json: &Value, path: &str, show: fn(f64) -> String) -> String {
+    let value = lookup_number(json, path).unwrap_or(f64::NAN);
+    match lookup_number(json, &format!("ci95.{path}")) {
+        Some(half) => format!("{} ± {}", show(value), show(half)),
+        None => show(value),
+    }
+}
+
+pub fn summary_table(json: &Value) -> String {
+    let mut out = String::new();
+    let get = |path: &str| lookup_number(json, path).unwrap_or(0.0);
+    let name = json.get("scenario").and_then(Value::as_str).unwrap_or("scenario");
+    let replications = json.get("replications").and_then(Value::as_u64);
+    let _ = write!(out, "{name}: seed {}", json.get("seed").map_or("?".into(), |s| s.to_string()));
+    if let Some(n) = replications {
+        let _ = write!(out, ", {n} replications (mean ± 95% confidence half-width)");
+    }
+    let _ = writeln!(
+        out,
+        "\nsimulated {} ({} measured), {} events\n",
+        seconds(get("sim_seconds")),
+        seconds(get("measured_seconds")),
+        number(get("events"))
+    );
+    let _ = writeln!(out, "{:<10}{:>22}{:>22}{:>22}{:>22}{:>22}{:>22}", "", "mean", "p50", "p90", "p99", "p99.9", "max");
+    for metric in ["latency", "wait", "service"] {
+        let _ = write!(out, "{metric:<10}");
+        for field in ["mean", "p50", "p90", "p99", "p999", "max"] {
+            let _ = write!(out, "{:>22}", with_ci(json, &format!("{metric}.{field}"), seconds));
+        }
+        out.push('\n');
+    }
+    out.push('\n');
+    let rows: [(&str, &str, fn(f64) -> String); 12] = [
+        ("arrivals", "arrivals", number),
+        ("completed", "completed", number),
+        ("rejected", "rejected", number),
+        ("rejected ratio", "rejected_ratio", percent),
+        ("timed out", "timed_out", number),
+        ("dropped", "dropped", number),
+        ("throughput /s", "throughput", number),
+        ("offered /s", "offered_rate", number),
+        ("utilization", "utilization", percent),
+        ("mean queue length", "mean_queue_len", number),
+        ("mean in system (L)", "mean_in_system", number),
+        ("pool size K (mean)", "pool.mean", number),
+    ];
+    for (label, path, show) in rows {
+        let _ = writeln!(out, "{label:<22}{}", with_ci(json, path, show));
+    }
+    if let Some(Value::Object(reasons)) = json.get("rejected_by_reason") {
+        if !reasons.is_empty() {
+            let parts: Vec<String> = reasons
+                .iter()
+                .map(|(reason, count)| format!("{reason} {}", number(count.as_f64().unwrap_or(0.0))))
+                .collect();
+            let _ = writeln!(out, "{:<22}{}", "rejected by reason", parts.join(", "));
+        }
+    }
+    let (min, max) = (get("pool.min"), get("pool.max"));
+    if min != max {
+        let _ = writeln!(out, "{:<22}{} .. {} ({} resizes)", "pool size K range", number(min), number(max), number(get("pool.resizes")));
+    }
+    let (l, x, w) = (get("mean_in_system"), get("throughput"), get("latency.mean"));
+    let _ = writeln!(
+        out,
+        "{:<22}L = {}, λW = {} (residual {})",
+        "Little's law",
+        number(l),
+        number(x * w),
+        percent(get("littles_law_residual"))
+    );
+    if get("in_flight_at_end") > 0.0 {
+        let _ = writeln!(out, "{:<22}{}", "in system at the end", number(get("in_flight_at_end")));
+    }
+    if get("wasted_work_seconds") > 0.0 {
+        let _ = writeln!(out, "{:<22}{}", "wasted work", seconds(get("wasted_work_seconds")));
+    }
+    if let Some(Value::Object(classes)) = json.get("classes") {
+        if classes.len() > 1 {
+            let _ = writeln!(out, "\n{:<16}{:>12}{:>12}{:>12}{:>14}{:>14}", "class", "arrivals", "completed", "lost", "p50", "p99");
+            for (class, stats) in classes {
+                let n = |field: &str| lookup_number(stats, field).unwrap_or(0.0);
+                let lost = n("rejected") + n("timed_out") + n("dropped");
+                let _ = writeln!(
+                    out,
+                    "{class:<16}{:>12}{:>12}{:>12}{:>14}{:>14}",
+                    number(n("arrivals")),
+                    number(n("completed")),
+                    number(lost),
+                    seconds(n("latency.p50")),
+                    seconds(n("latency.p99"))
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seconds_picks_a_readable_unit() {
+        assert_eq!(seconds(0.0123), "12.30 ms");
+        assert_eq!(seconds(1.5), "1.500 s");
+        assert_eq!(seconds(0.000_812), "812.0 µs");
+        assert_eq!(seconds(0.0), "0");
+    }
+}

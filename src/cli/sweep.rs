@@ -1,0 +1,281 @@
+//! `queuelab sweep`: one scenario across a range of one parameter — the load test that finds the knee.
+
+use super::run::draw_to_file;
+use super::{format, progress_bar, replication_seed, Format, ScenarioArgs};
+use crate::report::summary::lookup_number;
+use crate::report::{stats, Summary};
+use crate::scenario::{self, Override};
+use crate::sim::Engine;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// The parameter and its values: PATH=FROM..TO[:STEP] (inclusive) or PATH=A,B,C.
+    #[arg(long, value_name = "PATH=VALUES")]
+    param: String,
+    /// Summary metrics to tabulate, by dotted path; the first is charted and locates the knee.
+    #[arg(long = "metric", default_value = "latency.p99")]
+    metrics: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Draw the first metric against the parameter to this file (.svg or .png).
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
+}
+
+/// Parses `path=1..32`, `path=0.5..2.0:0.25` or `path=a,b,c` into the path and its values.
+pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String> {
+    let (path, values) = text
+        .split_once('=')
+        .ok_or_else(|| format!("--param {text:?}: expected PATH=FROM..TO[:STEP] or PATH=A,B,C"))?;
+    let (path, values) = (path.trim(), values.trim());
+    if path.is_empty() {
+        return Err(format!("--param {text:?}: the field path before '=' is missing"));
+    }
+    let bad = |why: &str| format!("--param {text:?}: {why}");
+    let list: Vec<toml_edit::Value> = if let Some((from, rest)) = values.split_once("..") {
+        let (to, step) = match rest.split_once(':') {
+            Some((to, step)) => (to, Some(step)),
+            None => (rest, None),
+        };
+        let integers = [from, to].iter().chain(step.iter()).all(|s| s.trim().parse::<i64>().is_ok());
+        if integers {
+            let (from, to) = (from.trim().parse::<i64>().unwrap_or(0), to.trim().parse::<i64>().unwrap_or(0));
+            let step = step.map_or(Ok(1), |s| s.trim().parse::<i64>()).map_err(|_| bad("the step is not a number"))?;
+            if step <= 0 || to < from {
+                return Err(bad("the range must run upwards with a positive step"));
+            }
+            (from..=to).step_by(step as usize).map(toml_edit::Value::from).collect()
+        } else {
+            let number = |s: &str| s.trim().parse::<f64>().map_err(|_| bad(&format!("{s:?} is not a number")));
+            let (from, to) = (number(from)?, number(to)?);
+            let step = match step {
+                Some(step) => number(step)?,
+                None => (to - from) / 10.0,
+            };
+            if !(step > 0.0 && to >= from && from.is_finite() && to.is_finite()) {
+                return Err(bad("the range must run upwards with a positive step"));
+            }
+            let count = ((to - from) / step + 1e-9).floor() as usize + 1;
+            (0..count).map(|i| toml_edit::Value::from(from + step * i as f64)).collect()
+        }
+    } else {
+        values
+            .split(',')
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(|v| v.parse::<toml_edit::Value>().unwrap_or_else(|_| toml_edit::Value::from(v)))
+            .collect()
+    };
+    if list.is_empty() {
+        return Err(bad("no values"));
+    }
+    if list.len() > 10_000 {
+        return Err(bad("more than 10000 values; use a larger step"));
+    }
+    Ok((path.to_string(), list))
+}
+
+fn display_value(value: &toml_edit::Value) -> String {
+    match value {
+        toml_edit::Value::String(s) => s.value().clone(),
+        other => other.to_string().trim().to_string(),
+    }
+}
+
+/// Metrics where more is better; everything else (latency, drops, queue length) is minimised.
+fn higher_is_better(metric: &str) -> bool {
+    ["throughput", "completed", "utilization", "offered_rate"].iter().any(|m| metric.contains(m))
+}
+
+pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
+    let (path, values) = parse_param(&args.param)?;
+    let probe = serde_json::to_value(Summary::default()).map_err(|e| e.to_string())?;
+    for metric in &args.metrics {
+        if lookup_number(&probe, metric).is_none() && !metric.starts_with("classes.") {
+            return Err(format!("--metric {metric:?} is not a field of the summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization)"));
+        }
+    }
+    if let Some(chart) = &args.chart {
+        super::run::chart_kind(chart)?;
+    }
+    let origin = args.scenario.scenario.display().to_string();
+    let text = std::fs::read_to_string(&args.scenario.scenario).map_err(|e| format!("cannot read {origin}: {e}"))?;
+    let mut base_overrides: Vec<Override> = args
+        .scenario
+        .overrides
+        .iter()
+        .map(|o| o.parse::<Override>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())?;
+    let mut configs = Vec::new();
+    for value in &values {
+        base_overrides.push(Override::new(path.clone(), value.clone()));
+        let mut config = scenario::parse_with_overrides(&text, &origin, &base_overrides).map_err(|e| e.to_string())?;
+        base_overrides.pop();
+        if let Some(seed) = args.scenario.seed {
+            config.seed = seed;
+        }
+        configs.push(config);
+    }
+
+    let replications = args.scenario.replications;
+    let jobs: Vec<(usize, u32)> = (0..configs.len()).flat_map(|i| (0..replications).map(move |r| (i, r))).collect();
+    let bar = progress_bar(jobs.len() as u64, args.scenario.quiet, "sweeping");
+    let runs: Vec<Value> = jobs
+        .par_iter()
+        .map(|&(i, r)| {
+            let mut config = configs[i].clone();
+            config.seed = replication_seed(config.seed, r);
+            let summary = Engine::new(&config).run();
+            bar.inc(1);
+            serde_json::to_value(summary).unwrap_or_default()
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let points: Vec<Value> = runs
+        .chunks(replications as usize)
+        .map(|chunk| if chunk.len() == 1 { chunk[0].clone() } else { stats::aggregate(chunk) })
+        .collect();
+    let first_metric = &args.metrics[0];
+    let metric_values: Vec<f64> = points.iter().map(|p| lookup_number(p, first_metric).unwrap_or(f64::NAN)).collect();
+    let knee = knee_index(&metric_values, higher_is_better(first_metric));
+
+    match args.format {
+        Format::Json => {
+            let out = json!({
+                "param": path,
+                "metrics": args.metrics,
+                "points": values.iter().zip(&points).map(|(v, p)| json!({"value": display_value(v), "summary": p})).collect::<Vec<_>>(),
+                "knee": knee.map(|i| display_value(&values[i])),
+            });
+            super::emit(&(serde_json::to_string_pretty(&out).map_err(|e| e.to_string())? + "\n"))?;
+        }
+        Format::Table => {
+            let mut header = format!("{path:<20}");
+            for metric in &args.metrics {
+                header += &format!("{metric:>26}");
+            }
+            header += &format!("{:>14}{:>14}{:>14}", "throughput", "rejected", "utilization");
+            let mut table = format!("{header}\n");
+            for (i, (value, point)) in values.iter().zip(&points).enumerate() {
+                let mut row = format!("{:<20}", display_value(value) + if Some(i) == knee { "  ◀ knee" } else { "" });
+                for metric in &args.metrics {
+                    row += &format!("{:>26}", cell(point, metric));
+                }
+                let get = |p: &str| lookup_number(point, p).unwrap_or(0.0);
+                row += &format!(
+                    "{:>14}{:>13.2}%{:>13.1}%",
+                    format::number(get("throughput")),
+                    get("rejected_ratio") * 100.0,
+                    get("utilization") * 100.0
+                );
+                table += &row;
+                table.push('\n');
+            }
+            if let Some(i) = knee {
+                let direction = if higher_is_better(first_metric) { "highest" } else { "lowest" };
+                table += &format!(
+                    "\nknee: {path} = {} is the first value within 10% of the {direction} {first_metric}\n",
+                    display_value(&values[i])
+                );
+            }
+            super::emit(&table)?;
+        }
+    }
+    if let Some(chart_path) = &args.chart {
+        let xs: Vec<f64> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v.as_integer().map(|n| n as f64).or(v.as_float()).unwrap_or(i as f64))
+            .collect();
+        let chart_points: Vec<(f64, f64, f64)> = xs
+            .iter()
+            .zip(&points)
+            .map(|(&x, p)| {
+                let y = lookup_number(p, first_metric).unwrap_or(f64::NAN);
+                let half = lookup_number(p, &format!("ci95.{first_metric}")).unwrap_or(0.0);
+                (x, y, half)
+            })
+            .collect();
+        let chart = crate::chart::SweepChart { x_label: &path, y_label: first_metric, points: &chart_points };
+        draw_to_file(chart_path, (1000, 640), &chart)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cell(point: &Value, metric: &str) -> String {
+    let show = |v: f64| {
+        let is_time = ["latency", "wait", "service"].iter().any(|m| metric.starts_with(m));
+        if is_time {
+            format::seconds(v)
+        } else {
+            format::number(v)
+        }
+    };
+    let value = lookup_number(point, metric).unwrap_or(f64::NAN);
+    match lookup_number(point, &format!("ci95.{metric}")) {
+        Some(half) => format!("{} ± {}", show(value), show(half)),
+        None => show(value),
+    }
+}
+
+/// The first point within 10 % of the best value: where adding more stops paying off.
+pub fn knee_index(values: &[f64], higher_is_better: bool) -> Option<usize> {
+    let finite = values.iter().copied().filter(|v| v.is_finite());
+    let best = if higher_is_better {
+        finite.fold(f64::NEG_INFINITY, f64::max)
+    } else {
+        finite.fold(f64::INFINITY, f64::min)
+    };
+    if !best.is_finite() {
+        return None;
+    }
+    values.iter().position(|&v| {
+        v.is_finite()
+            && if higher_is_better {
+                v >= best - 0.1 * best.abs()
+            } else {
+                v <= best + 0.1 * best.abs()
+            }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn param_ranges_lists_and_steps_parse() {
+        let (path, values) = parse_param("pool.workers=1..4").unwrap();
+        assert_eq!(path, "pool.workers");
+        assert_eq!(values.iter().map(display_value).collect::<Vec<_>>(), ["1", "2", "3", "4"]);
+        let (_, values) = parse_param("pool.workers=2..10:4").unwrap();
+        assert_eq!(values.iter().map(display_value).collect::<Vec<_>>(), ["2", "6", "10"]);
+        let (_, values) = parse_param("arrivals.rate=1.0..2.0:0.5").unwrap();
+        assert_eq!(values.len(), 3);
+        let (_, values) = parse_param("queue.on_full=reject,block").unwrap();
+        assert_eq!(values.iter().map(display_value).collect::<Vec<_>>(), ["reject", "block"]);
+    }
+
+    #[test]
+    fn bad_params_are_explained() {
+        for bad in ["pool.workers", "=1..3", "pool.workers=5..1", "pool.workers=1..x", "a=1..5:0"] {
+            assert!(parse_param(bad).unwrap_err().contains("--param"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn knee_is_the_first_value_close_to_the_best() {
+        assert_eq!(knee_index(&[10.0, 3.0, 1.05, 1.0, 1.0], false), Some(2));
+        assert_eq!(knee_index(&[1.0, 5.0, 9.5, 10.0], true), Some(2));
+        assert_eq!(knee_index(&[f64::NAN], false), None);
+    }
+}
