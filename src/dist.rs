@@ -234,7 +234,11 @@ mod tests {
             let rel = (mean - dist.mean()).abs() / dist.mean();
             assert!(rel < 0.02, "{dist:?}: mean {mean} vs {}", dist.mean());
             let scv_err = (scv - dist.scv()).abs();
-            assert!(scv_err < 0.05 * dist.scv().max(1.0), "{dist:?}: scv {scv} vs {}", dist.scv());
+            assert!(
+                scv_err < 0.05 * dist.scv().max(1.0),
+                "{dist:?}: scv {scv} vs {}",
+                dist.scv()
+            );
         }
     }
 

@@ -92,7 +92,9 @@ mod tests {
     #[test]
     fn xoshiro_matches_the_reference_implementation() {
         // State [1, 2, 3, 4] as in the reference C code's test vectors.
-        let mut rng = Rng { state: [1, 2, 3, 4] };
+        let mut rng = Rng {
+            state: [1, 2, 3, 4],
+        };
         let expected = [41943041, 58720359, 3588806011781223, 3591011842654386];
         for value in expected {
             assert_eq!(rng.next_u64(), value);

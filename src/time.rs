@@ -195,7 +195,7 @@ impl fmt::Display for SimDuration {
             return f.write_str("0s");
         }
         const S: u64 = 1_000_000_000;
-        if nanos % S == 0 {
+        if nanos.is_multiple_of(S) {
             let secs = nanos / S;
             let (h, m, s) = (secs / 3600, (secs % 3600) / 60, secs % 60);
             if h > 0 {
@@ -252,21 +252,45 @@ mod tests {
             ("7ns", 7),
         ];
         for (text, nanos) in cases {
-            assert_eq!(text.parse::<SimDuration>().unwrap().as_nanos(), nanos, "{text}");
+            assert_eq!(
+                text.parse::<SimDuration>().unwrap().as_nanos(),
+                nanos,
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn parse_rejects_malformed_durations_with_a_hint() {
-        for bad in ["", "5", "ms", "-1s", "5 parsecs", "1.2.3s", "5sec", "1e400s"] {
+        for bad in [
+            "",
+            "5",
+            "ms",
+            "-1s",
+            "5 parsecs",
+            "1.2.3s",
+            "5sec",
+            "1e400s",
+        ] {
             let err = bad.parse::<SimDuration>().unwrap_err().to_string();
-            assert!(err.contains("expected a number with a unit"), "{bad}: {err}");
+            assert!(
+                err.contains("expected a number with a unit"),
+                "{bad}: {err}"
+            );
         }
     }
 
     #[test]
     fn display_round_trips_through_parse() {
-        for nanos in [1, 999, 1_500, 250_000_000, 1_500_000_000, 90_000_000_000, 3_723_000_000_000] {
+        for nanos in [
+            1,
+            999,
+            1_500,
+            250_000_000,
+            1_500_000_000,
+            90_000_000_000,
+            3_723_000_000_000,
+        ] {
             let d = SimDuration::from_nanos(nanos);
             assert_eq!(d.to_string().parse::<SimDuration>().unwrap(), d, "{d}");
         }
@@ -274,7 +298,10 @@ mod tests {
 
     #[test]
     fn time_arithmetic_saturates_instead_of_wrapping() {
-        assert_eq!(SimTime::from_nanos(5) - SimTime::from_nanos(9), SimDuration::ZERO);
+        assert_eq!(
+            SimTime::from_nanos(5) - SimTime::from_nanos(9),
+            SimDuration::ZERO
+        );
         assert_eq!(SimTime::MAX + SimDuration::from_secs(1), SimTime::MAX);
         assert_eq!(SimDuration::from_secs_f64(-3.0), SimDuration::ZERO);
         assert_eq!(SimDuration::from_secs_f64(f64::NAN), SimDuration::ZERO);

@@ -93,8 +93,14 @@ pub fn draw_panel<DB: DrawingBackend>(
     lines: &[Line<'_>],
 ) -> ChartResult {
     let points = series.points();
-    let all_points = points.iter().chain(ghost.into_iter().flat_map(|g| g.points()));
-    let x_max = all_points.clone().map(|p| p.end).fold(0.0, f64::max).max(1e-9);
+    let all_points = points
+        .iter()
+        .chain(ghost.into_iter().flat_map(|g| g.points()));
+    let x_max = all_points
+        .clone()
+        .map(|p| p.end)
+        .fold(0.0, f64::max)
+        .max(1e-9);
     let y_max = all_points
         .flat_map(|p| lines.iter().map(move |line| (line.value)(p)))
         .filter(|v| v.is_finite())
@@ -132,7 +138,9 @@ pub fn draw_panel<DB: DrawingBackend>(
             ))
             .map_err(err)?
             .label(line.label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2)));
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+            });
     }
     if lines.len() > 1 || ghost.is_some() {
         chart
@@ -162,7 +170,11 @@ pub fn draw_dashboard<DB: DrawingBackend>(
         "seconds",
         series,
         ghost,
-        &[Line { label: "p99 latency", color: MAIN, value: |p| p.p99_latency }],
+        &[Line {
+            label: "p99 latency",
+            color: MAIN,
+            value: |p| p.p99_latency,
+        }],
     )?;
     draw_panel(
         &panels[1],
@@ -171,8 +183,16 @@ pub fn draw_dashboard<DB: DrawingBackend>(
         series,
         ghost,
         &[
-            Line { label: "queue length", color: MAIN, value: |p| p.queue_len },
-            Line { label: "in service", color: SECOND, value: |p| p.in_flight },
+            Line {
+                label: "queue length",
+                color: MAIN,
+                value: |p| p.queue_len,
+            },
+            Line {
+                label: "in service",
+                color: SECOND,
+                value: |p| p.in_flight,
+            },
         ],
     )?;
     draw_panel(
@@ -182,8 +202,16 @@ pub fn draw_dashboard<DB: DrawingBackend>(
         series,
         ghost,
         &[
-            Line { label: "throughput", color: MAIN, value: |p| p.throughput },
-            Line { label: "offered", color: SECOND, value: |p| p.offered },
+            Line {
+                label: "throughput",
+                color: MAIN,
+                value: |p| p.throughput,
+            },
+            Line {
+                label: "offered",
+                color: SECOND,
+                value: |p| p.offered,
+            },
         ],
     )?;
     draw_panel(
@@ -193,8 +221,16 @@ pub fn draw_dashboard<DB: DrawingBackend>(
         series,
         ghost,
         &[
-            Line { label: "pool size K", color: MAIN, value: |p| p.pool_size },
-            Line { label: "rejected+dropped+timed out /s", color: SECOND, value: |p| p.drops },
+            Line {
+                label: "pool size K",
+                color: MAIN,
+                value: |p| p.pool_size,
+            },
+            Line {
+                label: "rejected+dropped+timed out /s",
+                color: SECOND,
+                value: |p| p.drops,
+            },
         ],
     )?;
     root.present().map_err(err)
@@ -210,9 +246,16 @@ pub fn draw_sweep<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let finite = points.iter().filter(|p| p.0.is_finite() && p.1.is_finite());
     let x_min = finite.clone().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let x_max = finite.clone().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let x_max = finite
+        .clone()
+        .map(|p| p.0)
+        .fold(f64::NEG_INFINITY, f64::max);
     let y_max = finite.map(|p| p.1 + p.2).fold(0.0, f64::max);
-    let (x_min, x_max) = if x_min.is_finite() && x_max > x_min { (x_min, x_max) } else { (0.0, 1.0) };
+    let (x_min, x_max) = if x_min.is_finite() && x_max > x_min {
+        (x_min, x_max)
+    } else {
+        (0.0, 1.0)
+    };
     let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
     let mut chart = ChartBuilder::on(root)
         .caption(format!("{y_label} against {x_label}"), ("sans-serif", 18))
@@ -229,10 +272,17 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     chart
-        .draw_series(LineSeries::new(points.iter().map(|p| (p.0, p.1)), MAIN.stroke_width(2)))
+        .draw_series(LineSeries::new(
+            points.iter().map(|p| (p.0, p.1)),
+            MAIN.stroke_width(2),
+        ))
         .map_err(err)?;
     chart
-        .draw_series(points.iter().map(|p| Circle::new((p.0, p.1), 3, MAIN.filled())))
+        .draw_series(
+            points
+                .iter()
+                .map(|p| Circle::new((p.0, p.1), 3, MAIN.filled())),
+        )
         .map_err(err)?;
     chart
         .draw_series(

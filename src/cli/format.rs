@@ -52,9 +52,16 @@ fn with_ci(json: &Value, path: &str, show: fn(f64) -> String) -> String {
 pub fn summary_table(json: &Value) -> String {
     let mut out = String::new();
     let get = |path: &str| lookup_number(json, path).unwrap_or(0.0);
-    let name = json.get("scenario").and_then(Value::as_str).unwrap_or("scenario");
+    let name = json
+        .get("scenario")
+        .and_then(Value::as_str)
+        .unwrap_or("scenario");
     let replications = json.get("replications").and_then(Value::as_u64);
-    let _ = write!(out, "{name}: seed {}", json.get("seed").map_or("?".into(), |s| s.to_string()));
+    let _ = write!(
+        out,
+        "{name}: seed {}",
+        json.get("seed").map_or("?".into(), |s| s.to_string())
+    );
     if let Some(n) = replications {
         let _ = write!(out, ", {n} replications (mean ± 95% confidence half-width)");
     }
@@ -65,16 +72,25 @@ pub fn summary_table(json: &Value) -> String {
         seconds(get("measured_seconds")),
         number(get("events"))
     );
-    let _ = writeln!(out, "{:<10}{:>22}{:>22}{:>22}{:>22}{:>22}{:>22}", "", "mean", "p50", "p90", "p99", "p99.9", "max");
+    let _ = writeln!(
+        out,
+        "{:<10}{:>22}{:>22}{:>22}{:>22}{:>22}{:>22}",
+        "", "mean", "p50", "p90", "p99", "p99.9", "max"
+    );
     for metric in ["latency", "wait", "service"] {
         let _ = write!(out, "{metric:<10}");
         for field in ["mean", "p50", "p90", "p99", "p999", "max"] {
-            let _ = write!(out, "{:>22}", with_ci(json, &format!("{metric}.{field}"), seconds));
+            let _ = write!(
+                out,
+                "{:>22}",
+                with_ci(json, &format!("{metric}.{field}"), seconds)
+            );
         }
         out.push('\n');
     }
     out.push('\n');
-    let rows: [(&str, &str, fn(f64) -> String); 12] = [
+    type Row = (&'static str, &'static str, fn(f64) -> String);
+    let rows: [Row; 12] = [
         ("arrivals", "arrivals", number),
         ("completed", "completed", number),
         ("rejected", "rejected", number),
@@ -95,16 +111,29 @@ pub fn summary_table(json: &Value) -> String {
         if !reasons.is_empty() {
             let parts: Vec<String> = reasons
                 .iter()
-                .map(|(reason, count)| format!("{reason} {}", number(count.as_f64().unwrap_or(0.0))))
+                .map(|(reason, count)| {
+                    format!("{reason} {}", number(count.as_f64().unwrap_or(0.0)))
+                })
                 .collect();
             let _ = writeln!(out, "{:<22}{}", "rejected by reason", parts.join(", "));
         }
     }
     let (min, max) = (get("pool.min"), get("pool.max"));
     if min != max {
-        let _ = writeln!(out, "{:<22}{} .. {} ({} resizes)", "pool size K range", number(min), number(max), number(get("pool.resizes")));
+        let _ = writeln!(
+            out,
+            "{:<22}{} .. {} ({} resizes)",
+            "pool size K range",
+            number(min),
+            number(max),
+            number(get("pool.resizes"))
+        );
     }
-    let (l, x, w) = (get("mean_in_system"), get("throughput"), get("latency.mean"));
+    let (l, x, w) = (
+        get("mean_in_system"),
+        get("throughput"),
+        get("latency.mean"),
+    );
     let _ = writeln!(
         out,
         "{:<22}L = {}, λW = {} (residual {})",
@@ -114,14 +143,28 @@ pub fn summary_table(json: &Value) -> String {
         percent(get("littles_law_residual"))
     );
     if get("in_flight_at_end") > 0.0 {
-        let _ = writeln!(out, "{:<22}{}", "in system at the end", number(get("in_flight_at_end")));
+        let _ = writeln!(
+            out,
+            "{:<22}{}",
+            "in system at the end",
+            number(get("in_flight_at_end"))
+        );
     }
     if get("wasted_work_seconds") > 0.0 {
-        let _ = writeln!(out, "{:<22}{}", "wasted work", seconds(get("wasted_work_seconds")));
+        let _ = writeln!(
+            out,
+            "{:<22}{}",
+            "wasted work",
+            seconds(get("wasted_work_seconds"))
+        );
     }
     if let Some(Value::Object(classes)) = json.get("classes") {
         if classes.len() > 1 {
-            let _ = writeln!(out, "\n{:<16}{:>12}{:>12}{:>12}{:>14}{:>14}", "class", "arrivals", "completed", "lost", "p50", "p99");
+            let _ = writeln!(
+                out,
+                "\n{:<16}{:>12}{:>12}{:>12}{:>14}{:>14}",
+                "class", "arrivals", "completed", "lost", "p50", "p99"
+            );
             for (class, stats) in classes {
                 let n = |field: &str| lookup_number(stats, field).unwrap_or(0.0);
                 let lost = n("rejected") + n("timed_out") + n("dropped");

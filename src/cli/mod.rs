@@ -75,8 +75,13 @@ pub fn main() -> ExitCode {
 fn emit(text: &str) -> Result<(), String> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write to stdout: {e}")),
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to stdout: {e}"))
+        }
         _ => Ok(()),
     }
 }
@@ -84,14 +89,16 @@ fn emit(text: &str) -> Result<(), String> {
 /// Reads and validates a scenario with overrides; errors are ready to print.
 fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String> {
     let origin = args.scenario.display().to_string();
-    let text = std::fs::read_to_string(&args.scenario).map_err(|e| format!("cannot read {origin}: {e}"))?;
+    let text = std::fs::read_to_string(&args.scenario)
+        .map_err(|e| format!("cannot read {origin}: {e}"))?;
     let overrides = args
         .overrides
         .iter()
         .map(|text| text.parse::<crate::scenario::Override>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
-    let mut config = crate::scenario::parse_with_overrides(&text, &origin, &overrides).map_err(|e| e.to_string())?;
+    let mut config = crate::scenario::parse_with_overrides(&text, &origin, &overrides)
+        .map_err(|e| e.to_string())?;
     if let Some(seed) = args.seed {
         config.seed = seed;
     }

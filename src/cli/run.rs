@@ -53,11 +53,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     let json = if summaries.len() == 1 {
         serde_json::to_value(&summaries[0]).map_err(|e| e.to_string())?
     } else {
-        let values: Vec<_> = summaries.iter().map(|s| serde_json::to_value(s).unwrap_or_default()).collect();
+        let values: Vec<_> = summaries
+            .iter()
+            .map(|s| serde_json::to_value(s).unwrap_or_default())
+            .collect();
         stats::aggregate(&values)
     };
     match args.format {
-        Format::Json => super::emit(&(serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n"))?,
+        Format::Json => {
+            super::emit(&(serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n"))?
+        }
         Format::Table => super::emit(&format::summary_table(&json))?,
     }
     if let Some(dir) = &args.csv {
@@ -92,11 +97,17 @@ pub fn run_with_progress(config: &Config, quiet: bool) -> (Summary, Series) {
 fn write_csv(dir: &Path, series: &Series, json: &serde_json::Value) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let series_path = dir.join("series.csv");
-    std::fs::write(&series_path, series.to_csv()).map_err(|e| format!("cannot write {}: {e}", series_path.display()))?;
+    std::fs::write(&series_path, series.to_csv())
+        .map_err(|e| format!("cannot write {}: {e}", series_path.display()))?;
     let summary_path = dir.join("summary.json");
     let text = serde_json::to_string_pretty(json).map_err(|e| e.to_string())?;
-    std::fs::write(&summary_path, text + "\n").map_err(|e| format!("cannot write {}: {e}", summary_path.display()))?;
-    eprintln!("wrote {} and {}", series_path.display(), summary_path.display());
+    std::fs::write(&summary_path, text + "\n")
+        .map_err(|e| format!("cannot write {}: {e}", summary_path.display()))?;
+    eprintln!(
+        "wrote {} and {}",
+        series_path.display(),
+        summary_path.display()
+    );
     Ok(())
 }
 
@@ -107,23 +118,43 @@ pub enum ChartKind {
 }
 
 pub fn chart_kind(path: &Path) -> Result<ChartKind, String> {
-    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("svg") => Ok(ChartKind::Svg),
         Some("png") => Ok(ChartKind::Png),
-        _ => Err(format!("--chart {}: the file name must end in .svg or .png", path.display())),
+        _ => Err(format!(
+            "--chart {}: the file name must end in .svg or .png",
+            path.display()
+        )),
     }
 }
 
 fn write_chart(path: &Path, series: &Series) -> Result<(), String> {
-    draw_to_file(path, (1200, 800), &crate::chart::Dashboard { series, ghost: None })
+    draw_to_file(
+        path,
+        (1200, 800),
+        &crate::chart::Dashboard {
+            series,
+            ghost: None,
+        },
+    )
 }
 
 /// Draws a picture into an SVG or PNG file chosen by the extension.
-pub fn draw_to_file(path: &Path, size: (u32, u32), picture: &impl crate::chart::Picture) -> Result<(), String> {
+pub fn draw_to_file(
+    path: &Path,
+    size: (u32, u32),
+    picture: &impl crate::chart::Picture,
+) -> Result<(), String> {
     use plotters::prelude::*;
     crate::chart::register_embedded_font();
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
     match chart_kind(path)? {
         ChartKind::Svg => picture.draw(&SVGBackend::new(path, size).into_drawing_area())?,

@@ -36,7 +36,9 @@ pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String
         .ok_or_else(|| format!("--param {text:?}: expected PATH=FROM..TO[:STEP] or PATH=A,B,C"))?;
     let (path, values) = (path.trim(), values.trim());
     if path.is_empty() {
-        return Err(format!("--param {text:?}: the field path before '=' is missing"));
+        return Err(format!(
+            "--param {text:?}: the field path before '=' is missing"
+        ));
     }
     let bad = |why: &str| format!("--param {text:?}: {why}");
     let list: Vec<toml_edit::Value> = if let Some((from, rest)) = values.split_once("..") {
@@ -44,16 +46,31 @@ pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String
             Some((to, step)) => (to, Some(step)),
             None => (rest, None),
         };
-        let integers = [from, to].iter().chain(step.iter()).all(|s| s.trim().parse::<i64>().is_ok());
+        let integers = [from, to]
+            .iter()
+            .chain(step.iter())
+            .all(|s| s.trim().parse::<i64>().is_ok());
         if integers {
-            let (from, to) = (from.trim().parse::<i64>().unwrap_or(0), to.trim().parse::<i64>().unwrap_or(0));
-            let step = step.map_or(Ok(1), |s| s.trim().parse::<i64>()).map_err(|_| bad("the step is not a number"))?;
+            let (from, to) = (
+                from.trim().parse::<i64>().unwrap_or(0),
+                to.trim().parse::<i64>().unwrap_or(0),
+            );
+            let step = step
+                .map_or(Ok(1), |s| s.trim().parse::<i64>())
+                .map_err(|_| bad("the step is not a number"))?;
             if step <= 0 || to < from {
                 return Err(bad("the range must run upwards with a positive step"));
             }
-            (from..=to).step_by(step as usize).map(toml_edit::Value::from).collect()
+            (from..=to)
+                .step_by(step as usize)
+                .map(toml_edit::Value::from)
+                .collect()
         } else {
-            let number = |s: &str| s.trim().parse::<f64>().map_err(|_| bad(&format!("{s:?} is not a number")));
+            let number = |s: &str| {
+                s.trim()
+                    .parse::<f64>()
+                    .map_err(|_| bad(&format!("{s:?} is not a number")))
+            };
             let (from, to) = (number(from)?, number(to)?);
             let step = match step {
                 Some(step) => number(step)?,
@@ -63,14 +80,19 @@ pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String
                 return Err(bad("the range must run upwards with a positive step"));
             }
             let count = ((to - from) / step + 1e-9).floor() as usize + 1;
-            (0..count).map(|i| toml_edit::Value::from(from + step * i as f64)).collect()
+            (0..count)
+                .map(|i| toml_edit::Value::from(from + step * i as f64))
+                .collect()
         }
     } else {
         values
             .split(',')
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
-            .map(|v| v.parse::<toml_edit::Value>().unwrap_or_else(|_| toml_edit::Value::from(v)))
+            .map(|v| {
+                v.parse::<toml_edit::Value>()
+                    .unwrap_or_else(|_| toml_edit::Value::from(v))
+            })
             .collect()
     };
     if list.is_empty() {
@@ -91,7 +113,9 @@ fn display_value(value: &toml_edit::Value) -> String {
 
 /// Metrics where more is better; everything else (latency, drops, queue length) is minimised.
 fn higher_is_better(metric: &str) -> bool {
-    ["throughput", "completed", "utilization", "offered_rate"].iter().any(|m| metric.contains(m))
+    ["throughput", "completed", "utilization", "offered_rate"]
+        .iter()
+        .any(|m| metric.contains(m))
 }
 
 pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
@@ -106,7 +130,8 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         super::run::chart_kind(chart)?;
     }
     let origin = args.scenario.scenario.display().to_string();
-    let text = std::fs::read_to_string(&args.scenario.scenario).map_err(|e| format!("cannot read {origin}: {e}"))?;
+    let text = std::fs::read_to_string(&args.scenario.scenario)
+        .map_err(|e| format!("cannot read {origin}: {e}"))?;
     let mut base_overrides: Vec<Override> = args
         .scenario
         .overrides
@@ -117,7 +142,8 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let mut configs = Vec::new();
     for value in &values {
         base_overrides.push(Override::new(path.clone(), value.clone()));
-        let mut config = scenario::parse_with_overrides(&text, &origin, &base_overrides).map_err(|e| e.to_string())?;
+        let mut config = scenario::parse_with_overrides(&text, &origin, &base_overrides)
+            .map_err(|e| e.to_string())?;
         base_overrides.pop();
         if let Some(seed) = args.scenario.seed {
             config.seed = seed;
@@ -126,7 +152,9 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     }
 
     let replications = args.scenario.replications;
-    let jobs: Vec<(usize, u32)> = (0..configs.len()).flat_map(|i| (0..replications).map(move |r| (i, r))).collect();
+    let jobs: Vec<(usize, u32)> = (0..configs.len())
+        .flat_map(|i| (0..replications).map(move |r| (i, r)))
+        .collect();
     let bar = progress_bar(jobs.len() as u64, args.scenario.quiet, "sweeping");
     let runs: Vec<Value> = jobs
         .par_iter()
@@ -142,10 +170,19 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
 
     let points: Vec<Value> = runs
         .chunks(replications as usize)
-        .map(|chunk| if chunk.len() == 1 { chunk[0].clone() } else { stats::aggregate(chunk) })
+        .map(|chunk| {
+            if chunk.len() == 1 {
+                chunk[0].clone()
+            } else {
+                stats::aggregate(chunk)
+            }
+        })
         .collect();
     let first_metric = &args.metrics[0];
-    let metric_values: Vec<f64> = points.iter().map(|p| lookup_number(p, first_metric).unwrap_or(f64::NAN)).collect();
+    let metric_values: Vec<f64> = points
+        .iter()
+        .map(|p| lookup_number(p, first_metric).unwrap_or(f64::NAN))
+        .collect();
     let knee = knee_index(&metric_values, higher_is_better(first_metric));
 
     match args.format {
@@ -163,10 +200,16 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
             for metric in &args.metrics {
                 header += &format!("{metric:>26}");
             }
-            header += &format!("{:>14}{:>14}{:>14}", "throughput", "rejected", "utilization");
+            header += &format!(
+                "{:>14}{:>14}{:>14}",
+                "throughput", "rejected", "utilization"
+            );
             let mut table = format!("{header}\n");
             for (i, (value, point)) in values.iter().zip(&points).enumerate() {
-                let mut row = format!("{:<20}", display_value(value) + if Some(i) == knee { "  ◀ knee" } else { "" });
+                let mut row = format!(
+                    "{:<20}",
+                    display_value(value) + if Some(i) == knee { "  ◀ knee" } else { "" }
+                );
                 for metric in &args.metrics {
                     row += &format!("{:>26}", cell(point, metric));
                 }
@@ -181,7 +224,11 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
                 table.push('\n');
             }
             if let Some(i) = knee {
-                let direction = if higher_is_better(first_metric) { "highest" } else { "lowest" };
+                let direction = if higher_is_better(first_metric) {
+                    "highest"
+                } else {
+                    "lowest"
+                };
                 table += &format!(
                     "\nknee: {path} = {} is the first value within 10% of the {direction} {first_metric}\n",
                     display_value(&values[i])
@@ -194,7 +241,12 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         let xs: Vec<f64> = values
             .iter()
             .enumerate()
-            .map(|(i, v)| v.as_integer().map(|n| n as f64).or(v.as_float()).unwrap_or(i as f64))
+            .map(|(i, v)| {
+                v.as_integer()
+                    .map(|n| n as f64)
+                    .or(v.as_float())
+                    .unwrap_or(i as f64)
+            })
             .collect();
         let chart_points: Vec<(f64, f64, f64)> = xs
             .iter()
@@ -205,7 +257,11 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
                 (x, y, half)
             })
             .collect();
-        let chart = crate::chart::SweepChart { x_label: &path, y_label: first_metric, points: &chart_points };
+        let chart = crate::chart::SweepChart {
+            x_label: &path,
+            y_label: first_metric,
+            points: &chart_points,
+        };
         draw_to_file(chart_path, (1000, 640), &chart)?;
     }
     Ok(ExitCode::SUCCESS)
@@ -213,7 +269,9 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
 
 fn cell(point: &Value, metric: &str) -> String {
     let show = |v: f64| {
-        let is_time = ["latency", "wait", "service"].iter().any(|m| metric.starts_with(m));
+        let is_time = ["latency", "wait", "service"]
+            .iter()
+            .any(|m| metric.starts_with(m));
         if is_time {
             format::seconds(v)
         } else {
@@ -256,18 +314,33 @@ mod tests {
     fn param_ranges_lists_and_steps_parse() {
         let (path, values) = parse_param("pool.workers=1..4").unwrap();
         assert_eq!(path, "pool.workers");
-        assert_eq!(values.iter().map(display_value).collect::<Vec<_>>(), ["1", "2", "3", "4"]);
+        assert_eq!(
+            values.iter().map(display_value).collect::<Vec<_>>(),
+            ["1", "2", "3", "4"]
+        );
         let (_, values) = parse_param("pool.workers=2..10:4").unwrap();
-        assert_eq!(values.iter().map(display_value).collect::<Vec<_>>(), ["2", "6", "10"]);
+        assert_eq!(
+            values.iter().map(display_value).collect::<Vec<_>>(),
+            ["2", "6", "10"]
+        );
         let (_, values) = parse_param("arrivals.rate=1.0..2.0:0.5").unwrap();
         assert_eq!(values.len(), 3);
         let (_, values) = parse_param("queue.on_full=reject,block").unwrap();
-        assert_eq!(values.iter().map(display_value).collect::<Vec<_>>(), ["reject", "block"]);
+        assert_eq!(
+            values.iter().map(display_value).collect::<Vec<_>>(),
+            ["reject", "block"]
+        );
     }
 
     #[test]
     fn bad_params_are_explained() {
-        for bad in ["pool.workers", "=1..3", "pool.workers=5..1", "pool.workers=1..x", "a=1..5:0"] {
+        for bad in [
+            "pool.workers",
+            "=1..3",
+            "pool.workers=5..1",
+            "pool.workers=1..x",
+            "a=1..5:0",
+        ] {
             assert!(parse_param(bad).unwrap_err().contains("--param"), "{bad}");
         }
     }

@@ -87,7 +87,9 @@ pub enum Admission {
     EvictOldestThenEnqueue,
     Reject(RejectReason),
     /// The producer waits for a free slot; it gives up at `give_up_at` if there is one.
-    Wait { give_up_at: Option<SimTime> },
+    Wait {
+        give_up_at: Option<SimTime>,
+    },
 }
 
 /// The policy plus its state (the watermark's shedding flag).
@@ -165,23 +167,38 @@ mod tests {
             OverflowPolicy::DropOldest,
             OverflowPolicy::Watermark { high: 8, low: 4 },
         ] {
-            assert_eq!(Overflow::new(policy).on_offer(NOW, 3, Some(10)), Admission::Enqueue);
-            assert_eq!(Overflow::new(policy).on_offer(NOW, 3, None), Admission::Enqueue);
+            assert_eq!(
+                Overflow::new(policy).on_offer(NOW, 3, Some(10)),
+                Admission::Enqueue
+            );
+            assert_eq!(
+                Overflow::new(policy).on_offer(NOW, 3, None),
+                Admission::Enqueue
+            );
         }
     }
 
     #[test]
     fn full_queue_decisions_follow_the_policy() {
         let full = |policy| Overflow::new(policy).on_offer(NOW, 10, Some(10));
-        assert_eq!(full(OverflowPolicy::Reject), Admission::Reject(RejectReason::QueueFull));
-        assert_eq!(full(OverflowPolicy::Block), Admission::Wait { give_up_at: None });
+        assert_eq!(
+            full(OverflowPolicy::Reject),
+            Admission::Reject(RejectReason::QueueFull)
+        );
+        assert_eq!(
+            full(OverflowPolicy::Block),
+            Admission::Wait { give_up_at: None }
+        );
         assert_eq!(
             full(OverflowPolicy::Timeout(SimDuration::from_nanos(500))),
             Admission::Wait {
                 give_up_at: Some(SimTime::from_nanos(1_500))
             }
         );
-        assert_eq!(full(OverflowPolicy::DropOldest), Admission::EvictOldestThenEnqueue);
+        assert_eq!(
+            full(OverflowPolicy::DropOldest),
+            Admission::EvictOldestThenEnqueue
+        );
     }
 
     #[test]

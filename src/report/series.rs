@@ -80,7 +80,7 @@ pub struct Series {
 impl Series {
     /// `max_points` is rounded up to an even number of at least 2.
     pub fn new(interval: SimDuration, max_points: usize) -> Self {
-        let max_points = (max_points.max(2) + 1) / 2 * 2;
+        let max_points = max_points.max(2).div_ceil(2) * 2;
         Series {
             interval,
             max_points,
@@ -157,11 +157,17 @@ mod tests {
             t += width;
         }
         let points = series.points();
-        assert!(points.len() <= 100 && points.len() >= 50, "{}", points.len());
+        assert!(
+            points.len() <= 100 && points.len() >= 50,
+            "{}",
+            points.len()
+        );
         assert!(points.iter().all(|p| p.throughput == 5.0));
         assert!(points.last().unwrap().end >= 1000.0);
         let width = points[0].end - points[0].start;
-        assert!(points.iter().all(|p| ((p.end - p.start) - width).abs() < 1e-6));
+        assert!(points
+            .iter()
+            .all(|p| ((p.end - p.start) - width).abs() < 1e-6));
     }
 
     #[test]

@@ -16,9 +16,9 @@ use serde_json::{Map, Value};
 /// The 97.5 % quantile of Student's t with `df` degrees of freedom (two-sided 95 %).
 pub fn student_t_975(df: usize) -> f64 {
     const TABLE: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
-        2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
-        2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
     ];
     match df {
         0 => f64::INFINITY,
@@ -27,7 +27,8 @@ pub fn student_t_975(df: usize) -> f64 {
         _ => {
             let z = 1.959_964;
             let d = df as f64;
-            z + (z * z * z + z) / (4.0 * d) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
+            z + (z * z * z + z) / (4.0 * d)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * d * d)
         }
     }
 }
@@ -67,7 +68,10 @@ pub fn aggregate(runs: &[Value]) -> Value {
     }
     object.insert("ci95".into(), half_widths);
     object.insert("replications".into(), Value::from(runs.len()));
-    let seeds: Vec<Value> = runs.iter().filter_map(|run| run.get("seed").cloned()).collect();
+    let seeds: Vec<Value> = runs
+        .iter()
+        .filter_map(|run| run.get("seed").cloned())
+        .collect();
     object.insert("seeds".into(), Value::Array(seeds));
     Value::Object(object)
 }
@@ -78,7 +82,10 @@ fn aggregate_node(template: &Value, runs: &[Value]) -> (Value, Option<Value>) {
             let mut means = Map::new();
             let mut halves = Map::new();
             for key in map.keys() {
-                let children: Vec<Value> = runs.iter().map(|run| run.get(key).cloned().unwrap_or(Value::Null)).collect();
+                let children: Vec<Value> = runs
+                    .iter()
+                    .map(|run| run.get(key).cloned().unwrap_or(Value::Null))
+                    .collect();
                 let (mean, half) = aggregate_node(&map[key], &children);
                 means.insert(key.clone(), mean);
                 if let Some(half) = half {
@@ -114,7 +121,10 @@ mod tests {
         assert_eq!(aggregate["replications"], 2);
         assert_eq!(aggregate["seeds"], json!([1, 2]));
         let half = aggregate["ci95"]["latency"]["p99"].as_f64().unwrap();
-        assert!((half - 12.706 * 2f64.sqrt() / 2f64.sqrt()).abs() < 1e-9, "{half}");
+        assert!(
+            (half - 12.706 * 2f64.sqrt() / 2f64.sqrt()).abs() < 1e-9,
+            "{half}"
+        );
     }
 
     #[test]

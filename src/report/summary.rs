@@ -22,7 +22,9 @@ pub struct Summary {
     pub dropped: u64,
     /// (rejected + timed_out + dropped) / arrivals: every job that did not get a useful answer.
     pub lost_ratio: f64,
-    /// Completions per second over the measured window.
+    /// Fraction of completed jobs that had to wait before service (Erlang C's P(wait)).
+    pub waited_ratio: f64,
+    /// Completions per second over the measured window (completions that happened in it).
     pub throughput: f64,
     /// Arrivals per second over the measured window.
     pub offered_rate: f64,
@@ -35,7 +37,9 @@ pub struct Summary {
     pub events: u64,
     /// Simulated time at the end of the run.
     pub sim_seconds: f64,
-    /// The measured window: from the warm-up to the end.
+    /// The measured window: from the warm-up to the end of arrivals (`run.customers` reached) or
+    /// to `run.duration`. Time averages, rates and utilisation cover this window; the drain after
+    /// the last arrival is excluded so it does not bias steady-state numbers.
     pub measured_seconds: f64,
     /// End-to-end latency of completed jobs, from generation (intended send time) to completion.
     pub latency: Percentiles,

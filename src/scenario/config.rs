@@ -38,10 +38,7 @@ pub enum Arrivals {
     /// `None` when every class brings its own arrivals.
     Open(Option<OpenProcess>),
     /// Closed loop: `clients` users, each waiting for its response and thinking before the next request.
-    Closed {
-        clients: usize,
-        think: Distribution,
-    },
+    Closed { clients: usize, think: Distribution },
 }
 
 /// An open-loop arrival process: a (possibly time-varying) rate and how arrivals are spaced.
@@ -96,36 +93,38 @@ impl RateSchedule {
 
     /// Expected number of arrivals in [0, horizon_secs].
     pub fn mass_until(&self, horizon_secs: f64) -> f64 {
+        let length = self.cycle_length();
+        let (full_cycles, rest) = match self.after {
+            AfterSchedule::Repeat if length > 0.0 => {
+                let cycles = (horizon_secs / length).floor();
+                (cycles, horizon_secs - cycles * length)
+            }
+            _ => (0.0, horizon_secs),
+        };
+        let mut mass = full_cycles * self.cycle_mass();
         let mut t = 0.0;
-        let mut mass = 0.0;
-        loop {
-            for segment in &self.segments {
-                let span = segment.duration_secs.min(horizon_secs - t);
-                if span <= 0.0 {
-                    return mass;
-                }
-                let slope = (segment.to - segment.from) / segment.duration_secs;
-                mass += segment.from * span + slope * span * span / 2.0;
-                t += segment.duration_secs;
+        for segment in &self.segments {
+            let span = segment.duration_secs.min(rest - t);
+            if span <= 0.0 {
+                break;
             }
-            if t >= horizon_secs {
-                return mass;
-            }
-            match self.after {
-                AfterSchedule::Hold => {
-                    let last = self.segments.last().map_or(0.0, |s| s.to);
-                    return mass + last * (horizon_secs - t);
-                }
-                AfterSchedule::Repeat => {
-                    if self.cycle_mass() <= 0.0 {
-                        return mass;
-                    }
-                }
-            }
+            let slope = (segment.to - segment.from) / segment.duration_secs;
+            mass += segment.from * span + slope * span * span / 2.0;
+            t += segment.duration_secs;
         }
+        if self.after == AfterSchedule::Hold && rest > length {
+            mass += self.segments.last().map_or(0.0, |s| s.to) * (rest - length);
+        }
+        mass
     }
 
-    fn cycle_mass(&self) -> f64 {
+    /// Total length of one pass through the segments, in seconds.
+    pub fn cycle_length(&self) -> f64 {
+        self.segments.iter().map(|s| s.duration_secs).sum()
+    }
+
+    /// Expected arrivals in one pass through the segments.
+    pub fn cycle_mass(&self) -> f64 {
         self.segments
             .iter()
             .map(|s| (s.from + s.to) / 2.0 * s.duration_secs)
@@ -137,10 +136,7 @@ impl RateSchedule {
     pub fn long_run_rate(&self) -> f64 {
         match self.after {
             AfterSchedule::Hold => self.segments.last().map_or(0.0, |s| s.to),
-            AfterSchedule::Repeat => {
-                let length: f64 = self.segments.iter().map(|s| s.duration_secs).sum();
-                self.cycle_mass() / length
-            }
+            AfterSchedule::Repeat => self.cycle_mass() / self.cycle_length(),
         }
     }
 

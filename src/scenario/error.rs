@@ -95,8 +95,8 @@ pub fn path_steps(path: &str) -> Vec<PathStep<'_>> {
         if !name.is_empty() {
             steps.push(PathStep::Key(name));
         }
-        while let Some(end) = rest.find(']') {
-            if let Ok(index) = rest[1..end].parse() {
+        while let (Some(inner), Some(end)) = (rest.strip_prefix('['), rest.find(']')) {
+            if let Ok(index) = inner[..end - 1].parse() {
                 steps.push(PathStep::Index(index));
             }
             rest = &rest[end + 1..];
@@ -200,6 +200,17 @@ mod tests {
     }
 
     #[test]
+    fn path_steps_survive_malformed_brackets() {
+        assert_eq!(
+            path_steps("a[1].b"),
+            [PathStep::Key("a"), PathStep::Index(1), PathStep::Key("b")]
+        );
+        for weird in ["]", "a]]", "a[1]]", "[[", "a[x]", "]["] {
+            let _ = path_steps(weird);
+        }
+    }
+
+    #[test]
     fn line_col_counts_characters_not_bytes() {
         assert_eq!(line_col("a = \"µµ\"\nb", 9), (1, 8));
         assert_eq!(line_col("a\nbc", 3), (2, 2));
@@ -214,6 +225,9 @@ mod tests {
             path: "pool.workers".into(),
             message: "must be at least 1".into(),
         };
-        assert_eq!(error.to_string(), "mmc.toml:3:12: pool.workers: must be at least 1");
+        assert_eq!(
+            error.to_string(),
+            "mmc.toml:3:12: pool.workers: must be at least 1"
+        );
     }
 }

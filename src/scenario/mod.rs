@@ -87,8 +87,8 @@ pub fn parse_with_overrides(
     overrides: &[Override],
 ) -> Result<Config, ScenarioErrors> {
     let edited = apply_overrides(text, "", overrides).map_err(|e| ScenarioErrors(vec![e]))?;
-    let raw: raw::RawScenario =
-        toml::from_str(&edited).map_err(|e| ScenarioErrors(vec![syntax_error(&e, &edited, origin)]))?;
+    let raw: raw::RawScenario = toml::from_str(&edited)
+        .map_err(|e| ScenarioErrors(vec![syntax_error(&e, &edited, origin)]))?;
     validate::validate(&raw)
         .map_err(|errors| ScenarioErrors(position_errors(errors, &edited, origin, "", overrides)))
 }
@@ -102,18 +102,19 @@ pub fn apply_overrides(
     if overrides.is_empty() {
         return Ok(text.to_string());
     }
-    let mut document: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-        let (line, column) = e
-            .span()
-            .map_or((0, 0), |span| error::line_col(text, span.start));
-        ScenarioError {
-            origin: String::new(),
-            line,
-            column,
-            path: String::new(),
-            message: e.message().to_string(),
-        }
-    })?;
+    let mut document: toml_edit::DocumentMut =
+        text.parse().map_err(|e: toml_edit::TomlError| {
+            let (line, column) = e
+                .span()
+                .map_or((0, 0), |span| error::line_col(text, span.start));
+            ScenarioError {
+                origin: String::new(),
+                line,
+                column,
+                path: String::new(),
+                message: e.message().to_string(),
+            }
+        })?;
     for edit in overrides {
         let full_path = if prefix.is_empty() {
             edit.path.clone()
@@ -155,8 +156,9 @@ fn set_in_item(
             set_in_table(table, steps, value)
         }
         Some(&PathStep::Index(index)) => {
-            let out_of_range =
-                |count: usize| format!("index [{index}] is out of range: there are {count} entries");
+            let out_of_range = |count: usize| {
+                format!("index [{index}] is out of range: there are {count} entries")
+            };
             match item {
                 toml_edit::Item::ArrayOfTables(tables) => {
                     let count = tables.len();
@@ -226,10 +228,9 @@ pub fn position_errors(
     errors
         .into_iter()
         .map(|mut error| {
-            if let Some(edit) = overrides
-                .iter()
-                .find(|edit| error.path == edit.path || error.path.starts_with(&format!("{}.", edit.path)))
-            {
+            if let Some(edit) = overrides.iter().find(|edit| {
+                error.path == edit.path || error.path.starts_with(&format!("{}.", edit.path))
+            }) {
                 error.origin = format!("--set {}={}", edit.path, edit.value.to_string().trim());
                 return error;
             }

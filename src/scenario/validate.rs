@@ -59,7 +59,10 @@ impl Checker {
             } else {
                 ""
             };
-            self.error(path, format!("must be between {min} and {max}, got {value}{hint}"));
+            self.error(
+                path,
+                format!("must be between {min} and {max}, got {value}{hint}"),
+            );
             return None;
         }
         Some(value as usize)
@@ -68,20 +71,35 @@ impl Checker {
     fn rate(&mut self, path: &str, value: Option<f64>) -> Option<f64> {
         let value = value?;
         if !value.is_finite() || value < 0.0 {
-            self.error(path, format!("must be a finite rate ≥ 0 (jobs per second), got {value}"));
+            self.error(
+                path,
+                format!("must be a finite rate ≥ 0 (jobs per second), got {value}"),
+            );
             return None;
         }
         Some(value)
     }
 
-    fn choice<'a>(&mut self, path: &str, value: Option<&str>, choices: &[&'a str], default: &'a str) -> Option<&'a str> {
+    fn choice<'a>(
+        &mut self,
+        path: &str,
+        value: Option<&str>,
+        choices: &[&'a str],
+        default: &'a str,
+    ) -> Option<&'a str> {
         let Some(value) = value else {
             return Some(default);
         };
         match choices.iter().find(|&&choice| choice == value) {
             Some(&choice) => Some(choice),
             None => {
-                self.error(path, format!("unknown value {value:?}; expected one of: {}", choices.join(", ")));
+                self.error(
+                    path,
+                    format!(
+                        "unknown value {value:?}; expected one of: {}",
+                        choices.join(", ")
+                    ),
+                );
                 None
             }
         }
@@ -103,12 +121,19 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let mut c = Checker { errors: Vec::new() };
     if let Some(version) = raw.format_version {
         if version != 1 {
-            c.error("format_version", format!("unsupported format_version {version}; this queuelab reads format_version = 1"));
+            c.error(
+                "format_version",
+                format!(
+                    "unsupported format_version {version}; this queuelab reads format_version = 1"
+                ),
+            );
         }
     }
 
     let run = &raw.run;
-    let customers = c.count("run.customers", run.customers, 1, i64::MAX).map(|n| n as u64);
+    let customers = c
+        .count("run.customers", run.customers, 1, i64::MAX)
+        .map(|n| n as u64);
     let duration = c.duration("run.duration", &run.duration);
     if duration.is_some_and(|d| d.is_zero()) {
         c.error("run.duration", "must be longer than zero");
@@ -116,10 +141,15 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     if run.customers.is_none() && run.duration.is_none() {
         c.error("run", "set run.customers (stop after that many arrivals) or run.duration (stop at that simulated time)");
     }
-    let warmup = c.duration("run.warmup", &run.warmup).unwrap_or(SimDuration::ZERO);
+    let warmup = c
+        .duration("run.warmup", &run.warmup)
+        .unwrap_or(SimDuration::ZERO);
     if let Some(duration) = duration {
         if !duration.is_zero() && warmup >= duration {
-            c.error("run.warmup", format!("must be shorter than run.duration ({duration}), got {warmup}"));
+            c.error(
+                "run.warmup",
+                format!("must be shorter than run.duration ({duration}), got {warmup}"),
+            );
         }
     }
     let sample_interval = c.duration("run.sample_interval", &run.sample_interval);
@@ -137,13 +167,21 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         }
     };
 
-    let every_class_has_arrivals = !raw.classes.is_empty() && raw.classes.iter().all(|class| class.arrivals.is_some());
+    let every_class_has_arrivals =
+        !raw.classes.is_empty() && raw.classes.iter().all(|class| class.arrivals.is_some());
     let arrivals = match &raw.arrivals {
-        Some(arrivals) if arrivals.process.as_deref() == Some("closed") => closed_arrivals(&mut c, arrivals),
-        Some(arrivals) => open_process(&mut c, "arrivals", arrivals).map(|p| Arrivals::Open(Some(p))),
+        Some(arrivals) if arrivals.process.as_deref() == Some("closed") => {
+            closed_arrivals(&mut c, arrivals)
+        }
+        Some(arrivals) => {
+            open_process(&mut c, "arrivals", arrivals).map(|p| Arrivals::Open(Some(p)))
+        }
         None if every_class_has_arrivals => Some(Arrivals::Open(None)),
         None => {
-            c.error("arrivals", "is required: add an [arrivals] table (e.g. process = \"poisson\", rate = 10)");
+            c.error(
+                "arrivals",
+                "is required: add an [arrivals] table (e.g. process = \"poisson\", rate = 10)",
+            );
             None
         }
     };
@@ -154,68 +192,119 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     if raw.pool.is_none() {
         c.error("pool", "is required: add a [pool] table with workers = K");
     } else if pool.workers.is_none() {
-        c.error("pool.workers", "is required: the number of workers K (at least 1)");
+        c.error(
+            "pool.workers",
+            "is required: the number of workers K (at least 1)",
+        );
     }
     let workers = c.count("pool.workers", pool.workers, 1, 100_000);
-    let scale_down = c.choice("pool.scale_down", pool.scale_down.as_deref(), &["lazy"], "lazy").map(|_| ScaleDown::Lazy);
+    let scale_down = c
+        .choice(
+            "pool.scale_down",
+            pool.scale_down.as_deref(),
+            &["lazy"],
+            "lazy",
+        )
+        .map(|_| ScaleDown::Lazy);
 
     let queue = queue(&mut c, &raw.queue);
     let started_work = match &raw.deadline {
         Some(deadline) => {
-            let choice = c.choice("deadline.started_work", deadline.started_work.as_deref(), &["finish", "cancel"], "finish");
-            choice.map(|choice| if choice == "cancel" { StartedWork::Cancel } else { StartedWork::Finish })
+            let choice = c.choice(
+                "deadline.started_work",
+                deadline.started_work.as_deref(),
+                &["finish", "cancel"],
+                "finish",
+            );
+            choice.map(|choice| {
+                if choice == "cancel" {
+                    StartedWork::Cancel
+                } else {
+                    StartedWork::Finish
+                }
+            })
         }
         None => Some(StartedWork::Finish),
     };
-    let autoscaler = raw.autoscaler.as_ref().and_then(|a| autoscaler(&mut c, a, workers, queue.as_ref()));
+    let autoscaler = raw
+        .autoscaler
+        .as_ref()
+        .and_then(|a| autoscaler(&mut c, a, workers, queue.as_ref()));
 
     if let (Some(arrivals), Some(classes)) = (&arrivals, &classes) {
         check_event_budget(&mut c, customers, duration, arrivals, classes);
     }
 
     match (arrivals, classes, workers, scale_down, queue, started_work) {
-        (Some(arrivals), Some(classes), Some(workers), Some(scale_down), Some(queue), Some(deadline_started_work))
-            if c.errors.is_empty() =>
-        {
-            Ok(Config {
-                name: raw.name.clone().unwrap_or_else(|| "scenario".into()),
-                seed: run.seed.unwrap_or(1),
-                customers,
-                duration,
-                warmup,
-                sample_interval,
-                arrivals,
-                classes,
-                workers,
-                scale_down,
-                queue,
-                deadline_started_work,
-                autoscaler,
-            })
-        }
+        (
+            Some(arrivals),
+            Some(classes),
+            Some(workers),
+            Some(scale_down),
+            Some(queue),
+            Some(deadline_started_work),
+        ) if c.errors.is_empty() => Ok(Config {
+            name: raw.name.clone().unwrap_or_else(|| "scenario".into()),
+            seed: run.seed.unwrap_or(1),
+            customers,
+            duration,
+            warmup,
+            sample_interval,
+            arrivals,
+            classes,
+            workers,
+            scale_down,
+            queue,
+            deadline_started_work,
+            autoscaler,
+        }),
         _ => Err(c.errors),
     }
 }
 
-const DISTRIBUTIONS: [&str; 7] = ["exponential", "constant", "uniform", "lognormal", "erlang", "gamma", "mixture"];
+const DISTRIBUTIONS: [&str; 7] = [
+    "exponential",
+    "constant",
+    "uniform",
+    "lognormal",
+    "erlang",
+    "gamma",
+    "mixture",
+];
 
 fn distribution(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Distribution> {
     let kind = match raw.distribution.as_deref() {
-        Some(kind) => c.choice(&format!("{path}.distribution"), Some(kind), &DISTRIBUTIONS, "")?,
+        Some(kind) => c.choice(
+            &format!("{path}.distribution"),
+            Some(kind),
+            &DISTRIBUTIONS,
+            "",
+        )?,
         None => {
-            c.error(&format!("{path}.distribution"), format!("is required; expected one of: {}", DISTRIBUTIONS.join(", ")));
+            c.error(
+                &format!("{path}.distribution"),
+                format!("is required; expected one of: {}", DISTRIBUTIONS.join(", ")),
+            );
             return None;
         }
     };
     let secs = |c: &mut Checker, field: &str, value: &Option<RawDuration>| {
-        c.required_duration(&format!("{path}.{field}"), value).map(|d| d.as_secs_f64())
+        c.required_duration(&format!("{path}.{field}"), value)
+            .map(|d| d.as_secs_f64())
     };
     let unexpected = |c: &mut Checker, field: &str, present: bool| {
         if present {
-            c.error(&format!("{path}.{field}"), format!("does not apply to distribution = \"{kind}\""));
+            c.error(
+                &format!("{path}.{field}"),
+                format!("does not apply to distribution = \"{kind}\""),
+            );
         }
     };
-    unexpected(c, "components", kind != "mixture" && raw.components.is_some());
+    unexpected(
+        c,
+        "components",
+        kind != "mixture" && raw.components.is_some(),
+    );
     unexpected(c, "scv", kind != "lognormal" && raw.scv.is_some());
     unexpected(c, "k", kind != "erlang" && raw.k.is_some());
     unexpected(c, "shape", kind != "gamma" && raw.shape.is_some());
@@ -225,7 +314,11 @@ fn distribution(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Di
     match kind {
         "exponential" => secs(c, "mean", &raw.mean).map(Distribution::exponential),
         "constant" => {
-            let value = if raw.value.is_some() { &raw.value } else { &raw.mean };
+            let value = if raw.value.is_some() {
+                &raw.value
+            } else {
+                &raw.mean
+            };
             let field = if raw.value.is_some() { "value" } else { "mean" };
             secs(c, field, value).map(Distribution::constant)
         }
@@ -241,11 +334,17 @@ fn distribution(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Di
             let mean = secs(c, "mean", &raw.mean)?;
             let scv = raw.scv.unwrap_or(1.0);
             if !(scv.is_finite() && scv > 0.0) {
-                c.error(&format!("{path}.scv"), format!("must be > 0 (the squared coefficient of variation), got {scv}"));
+                c.error(
+                    &format!("{path}.scv"),
+                    format!("must be > 0 (the squared coefficient of variation), got {scv}"),
+                );
                 return None;
             }
             if mean == 0.0 {
-                c.error(&format!("{path}.mean"), "must be longer than zero for a lognormal");
+                c.error(
+                    &format!("{path}.mean"),
+                    "must be longer than zero for a lognormal",
+                );
                 return None;
             }
             Some(Distribution::lognormal_with_mean_scv(mean, scv))
@@ -259,7 +358,10 @@ fn distribution(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Di
             let mean = secs(c, "mean", &raw.mean)?;
             let shape = raw.shape.unwrap_or(1.0);
             if !(shape.is_finite() && shape >= 0.01) {
-                c.error(&format!("{path}.shape"), format!("must be at least 0.01, got {shape}"));
+                c.error(
+                    &format!("{path}.shape"),
+                    format!("must be at least 0.01, got {shape}"),
+                );
                 return None;
             }
             Some(Distribution::gamma(mean, shape))
@@ -270,23 +372,36 @@ fn distribution(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Di
 }
 
 fn mixture(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Distribution> {
-    let Some(components) = raw.components.as_ref().filter(|components| !components.is_empty()) else {
+    let Some(components) = raw
+        .components
+        .as_ref()
+        .filter(|components| !components.is_empty())
+    else {
         c.error(&format!("{path}.components"), "a mixture needs components, e.g. [{ weight = 0.99, distribution = \"constant\", mean = \"10ms\" }, { weight = 0.01, distribution = \"constant\", mean = \"5s\" }]");
         return None;
     };
     if raw.mean.is_some() {
-        c.error(&format!("{path}.mean"), "a mixture's mean follows from its components; remove it");
+        c.error(
+            &format!("{path}.mean"),
+            "a mixture's mean follows from its components; remove it",
+        );
     }
     let mut parts = Vec::new();
     for (i, component) in components.iter().enumerate() {
         let component_path = format!("{path}.components[{i}]");
         let weight = component.weight.unwrap_or(0.0);
         if !(weight.is_finite() && weight > 0.0) {
-            c.error(&format!("{component_path}.weight"), "is required and must be > 0");
+            c.error(
+                &format!("{component_path}.weight"),
+                "is required and must be > 0",
+            );
             continue;
         }
         if component.distribution.as_deref() == Some("mixture") {
-            c.error(&format!("{component_path}.distribution"), "mixtures cannot nest");
+            c.error(
+                &format!("{component_path}.distribution"),
+                "mixtures cannot nest",
+            );
             continue;
         }
         let as_distribution = RawDistribution {
@@ -301,27 +416,43 @@ fn mixture(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Distrib
             components: None,
         };
         if let Some(distribution) = distribution(c, &component_path, &as_distribution) {
-            parts.push(MixtureComponent { weight, distribution });
+            parts.push(MixtureComponent {
+                weight,
+                distribution,
+            });
         }
     }
     (parts.len() == components.len()).then(|| Distribution::mixture(parts))
 }
 
 fn closed_arrivals(c: &mut Checker, raw: &RawArrivals) -> Option<Arrivals> {
-    for (field, present) in [("rate", raw.rate.is_some()), ("segments", raw.segments.is_some()), ("on", raw.on.is_some())] {
+    for (field, present) in [
+        ("rate", raw.rate.is_some()),
+        ("segments", raw.segments.is_some()),
+        ("on", raw.on.is_some()),
+    ] {
         if present {
-            c.error(&format!("arrivals.{field}"), "does not apply to process = \"closed\" (the clients' pace sets the rate)");
+            c.error(
+                &format!("arrivals.{field}"),
+                "does not apply to process = \"closed\" (the clients' pace sets the rate)",
+            );
         }
     }
     if raw.clients.is_none() {
-        c.error("arrivals.clients", "is required for process = \"closed\": the number of clients");
+        c.error(
+            "arrivals.clients",
+            "is required for process = \"closed\": the number of clients",
+        );
     }
     let clients = c.count("arrivals.clients", raw.clients, 1, 100_000);
     let think = match &raw.think {
         Some(think) => distribution(c, "arrivals.think", think),
         None => Some(Distribution::constant(0.0)),
     };
-    Some(Arrivals::Closed { clients: clients?, think: think? })
+    Some(Arrivals::Closed {
+        clients: clients?,
+        think: think?,
+    })
 }
 
 const PROCESSES: [&str; 5] = ["poisson", "constant", "schedule", "bursts", "closed"];
@@ -330,7 +461,10 @@ fn open_process(c: &mut Checker, path: &str, raw: &RawArrivals) -> Option<OpenPr
     let process = match raw.process.as_deref() {
         Some(p) => c.choice(&format!("{path}.process"), Some(p), &PROCESSES, "")?,
         None => {
-            c.error(&format!("{path}.process"), format!("is required; expected one of: {}", PROCESSES.join(", ")));
+            c.error(
+                &format!("{path}.process"),
+                format!("is required; expected one of: {}", PROCESSES.join(", ")),
+            );
             return None;
         }
     };
@@ -339,9 +473,17 @@ fn open_process(c: &mut Checker, path: &str, raw: &RawArrivals) -> Option<OpenPr
         return None;
     }
     if raw.clients.is_some() || raw.think.is_some() {
-        c.error(&format!("{path}.clients"), "clients and think apply only to process = \"closed\"");
+        c.error(
+            &format!("{path}.clients"),
+            "clients and think apply only to process = \"closed\"",
+        );
     }
-    let spacing = match c.choice(&format!("{path}.spacing"), raw.spacing.as_deref(), &["poisson", "even"], "poisson")? {
+    let spacing = match c.choice(
+        &format!("{path}.spacing"),
+        raw.spacing.as_deref(),
+        &["poisson", "even"],
+        "poisson",
+    )? {
         "even" => Spacing::Even,
         _ => Spacing::Poisson,
     };
@@ -354,8 +496,15 @@ fn open_process(c: &mut Checker, path: &str, raw: &RawArrivals) -> Option<OpenPr
     match process {
         "poisson" | "constant" => {
             let rate = needs_rate(c)?;
-            let spacing = if process == "constant" { Spacing::Even } else { spacing };
-            Some(OpenProcess { schedule: RateSchedule::constant(rate), spacing })
+            let spacing = if process == "constant" {
+                Spacing::Even
+            } else {
+                spacing
+            };
+            Some(OpenProcess {
+                schedule: RateSchedule::constant(rate),
+                spacing,
+            })
         }
         "bursts" => {
             let rate = needs_rate(c);
@@ -364,10 +513,24 @@ fn open_process(c: &mut Checker, path: &str, raw: &RawArrivals) -> Option<OpenPr
             let off_rate = c.rate(&format!("{path}.off_rate"), raw.off_rate.or(Some(0.0)));
             let (rate, on, off, off_rate) = (rate?, on?, off?, off_rate?);
             let segments = vec![
-                RateSegment { duration_secs: on.as_secs_f64(), from: rate, to: rate },
-                RateSegment { duration_secs: off.as_secs_f64(), from: off_rate, to: off_rate },
+                RateSegment {
+                    duration_secs: on.as_secs_f64(),
+                    from: rate,
+                    to: rate,
+                },
+                RateSegment {
+                    duration_secs: off.as_secs_f64(),
+                    from: off_rate,
+                    to: off_rate,
+                },
             ];
-            Some(OpenProcess { schedule: RateSchedule { segments, after: AfterSchedule::Repeat }, spacing })
+            Some(OpenProcess {
+                schedule: RateSchedule {
+                    segments,
+                    after: AfterSchedule::Repeat,
+                },
+                spacing,
+            })
         }
         _ => schedule(c, path, raw).map(|schedule| OpenProcess { schedule, spacing }),
     }
@@ -378,7 +541,12 @@ fn schedule(c: &mut Checker, path: &str, raw: &RawArrivals) -> Option<RateSchedu
         c.error(&format!("{path}.segments"), "process = \"schedule\" needs segments, e.g. [{ duration = \"60s\", from = 100, to = 2000 }, { duration = \"60s\", rate = 2000 }]");
         return None;
     };
-    let after = match c.choice(&format!("{path}.after"), raw.after.as_deref(), &["hold", "repeat"], "hold")? {
+    let after = match c.choice(
+        &format!("{path}.after"),
+        raw.after.as_deref(),
+        &["hold", "repeat"],
+        "hold",
+    )? {
         "repeat" => AfterSchedule::Repeat,
         _ => AfterSchedule::Hold,
     };
@@ -390,21 +558,35 @@ fn schedule(c: &mut Checker, path: &str, raw: &RawArrivals) -> Option<RateSchedu
             (Some(rate), None, None) => (Some(rate), Some(rate)),
             (None, Some(from), Some(to)) => (Some(from), Some(to)),
             _ => {
-                c.error(&segment_path, "give either rate = R (constant) or from = A and to = B (a linear ramp)");
+                c.error(
+                    &segment_path,
+                    "give either rate = R (constant) or from = A and to = B (a linear ramp)",
+                );
                 (None, None)
             }
         };
         let from = c.rate(&format!("{segment_path}.from"), from);
         let to = c.rate(&format!("{segment_path}.to"), to);
         if let (Some(duration), Some(from), Some(to)) = (duration, from, to) {
-            segments.push(RateSegment { duration_secs: duration.as_secs_f64(), from, to });
+            segments.push(RateSegment {
+                duration_secs: duration.as_secs_f64(),
+                from,
+                to,
+            });
         }
     }
     (segments.len() == raw_segments.len()).then_some(RateSchedule { segments, after })
 }
 
-fn classes(c: &mut Checker, raw: &RawScenario, default_service: Option<&Distribution>) -> Option<Vec<ClassConfig>> {
-    let default_deadline = raw.deadline.as_ref().and_then(|d| c.positive_duration("deadline.timeout", &d.timeout));
+fn classes(
+    c: &mut Checker,
+    raw: &RawScenario,
+    default_service: Option<&Distribution>,
+) -> Option<Vec<ClassConfig>> {
+    let default_deadline = raw
+        .deadline
+        .as_ref()
+        .and_then(|d| c.positive_duration("deadline.timeout", &d.timeout));
     if raw.classes.is_empty() {
         return Some(vec![ClassConfig {
             name: "default".into(),
@@ -415,20 +597,37 @@ fn classes(c: &mut Checker, raw: &RawScenario, default_service: Option<&Distribu
             arrivals: None,
         }]);
     }
-    let closed = matches!(raw.arrivals.as_ref().and_then(|a| a.process.as_deref()), Some("closed"));
+    let closed = matches!(
+        raw.arrivals.as_ref().and_then(|a| a.process.as_deref()),
+        Some("closed")
+    );
     let mut classes = Vec::new();
     let mut shared_weight = 0.0;
     for (i, class) in raw.classes.iter().enumerate() {
         let path = format!("classes[{i}]");
         let name = class.name.clone().unwrap_or_else(|| format!("class{i}"));
-        if raw.classes[..i].iter().any(|other| other.name.as_deref() == Some(name.as_str())) {
-            c.error(&format!("{path}.name"), format!("duplicate class name {name:?}"));
+        if raw.classes[..i]
+            .iter()
+            .any(|other| other.name.as_deref() == Some(name.as_str()))
+        {
+            c.error(
+                &format!("{path}.name"),
+                format!("duplicate class name {name:?}"),
+            );
         }
         let weight = class.weight.unwrap_or(1.0);
         if !(weight.is_finite() && weight >= 0.0) {
-            c.error(&format!("{path}.weight"), format!("must be ≥ 0, got {weight}"));
+            c.error(
+                &format!("{path}.weight"),
+                format!("must be ≥ 0, got {weight}"),
+            );
         }
-        let priority = c.count(&format!("{path}.priority"), Some(class.priority.unwrap_or(0)), 0, 255);
+        let priority = c.count(
+            &format!("{path}.priority"),
+            Some(class.priority.unwrap_or(0)),
+            0,
+            255,
+        );
         let service = match &class.service {
             Some(service) => distribution(c, &format!("{path}.service"), service),
             None => default_service.cloned(),
@@ -440,7 +639,10 @@ fn classes(c: &mut Checker, raw: &RawScenario, default_service: Option<&Distribu
         let arrivals = match &class.arrivals {
             Some(arrivals) if closed => {
                 let _ = arrivals;
-                c.error(&format!("{path}.arrivals"), "classes cannot bring their own arrivals in a closed-loop scenario");
+                c.error(
+                    &format!("{path}.arrivals"),
+                    "classes cannot bring their own arrivals in a closed-loop scenario",
+                );
                 None
             }
             Some(arrivals) => open_process(c, &format!("{path}.arrivals"), arrivals).map(Some),
@@ -450,7 +652,14 @@ fn classes(c: &mut Checker, raw: &RawScenario, default_service: Option<&Distribu
             }
         };
         if let (Some(priority), Some(service), Some(arrivals)) = (priority, service, arrivals) {
-            classes.push(ClassConfig { name, weight, priority: priority as u8, service, deadline, arrivals });
+            classes.push(ClassConfig {
+                name,
+                weight,
+                priority: priority as u8,
+                service,
+                deadline,
+                arrivals,
+            });
         }
     }
     let shares_arrivals = raw.classes.iter().any(|class| class.arrivals.is_none());
@@ -463,16 +672,29 @@ fn classes(c: &mut Checker, raw: &RawScenario, default_service: Option<&Distribu
 fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
     let capacity = match raw.capacity {
         Some(capacity) if capacity < 0 => {
-            c.error("queue.capacity", format!("must be ≥ 0 waiting slots (omit it for an unbounded queue), got {capacity}"));
+            c.error(
+                "queue.capacity",
+                format!(
+                    "must be ≥ 0 waiting slots (omit it for an unbounded queue), got {capacity}"
+                ),
+            );
             return None;
         }
         Some(capacity) => Some(capacity as usize),
         None => None,
     };
-    let on_full = c.choice("queue.on_full", raw.on_full.as_deref(), &OverflowPolicy::NAMES, "reject")?;
+    let on_full = c.choice(
+        "queue.on_full",
+        raw.on_full.as_deref(),
+        &OverflowPolicy::NAMES,
+        "reject",
+    )?;
     let only_for = |c: &mut Checker, field: &str, present: bool, policy: &str| {
         if present && on_full != policy {
-            c.error(&format!("queue.{field}"), format!("applies only to on_full = \"{policy}\" (this queue uses \"{on_full}\")"));
+            c.error(
+                &format!("queue.{field}"),
+                format!("applies only to on_full = \"{policy}\" (this queue uses \"{on_full}\")"),
+            );
         }
     };
     only_for(c, "timeout", raw.timeout.is_some(), "timeout");
@@ -485,51 +707,106 @@ fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
         "timeout" => OverflowPolicy::Timeout(c.required_duration("queue.timeout", &raw.timeout)?),
         _ => {
             let high = c.count("queue.shed_at", raw.shed_at.or(Some(-1)), 1, i64::MAX);
-            let low = c.count("queue.resume_below", raw.resume_below.or(Some(-1)), 1, i64::MAX);
+            let low = c.count(
+                "queue.resume_below",
+                raw.resume_below.or(Some(-1)),
+                1,
+                i64::MAX,
+            );
             let (high, low) = (high?, low?);
             if low > high {
-                c.error("queue.resume_below", format!("must not exceed shed_at ({high}); shedding stops below this mark"));
+                c.error(
+                    "queue.resume_below",
+                    format!("must not exceed shed_at ({high}); shedding stops below this mark"),
+                );
             }
             if let Some(capacity) = capacity {
                 if high > capacity {
-                    c.error("queue.shed_at", format!("must not exceed queue.capacity ({capacity})"));
+                    c.error(
+                        "queue.shed_at",
+                        format!("must not exceed queue.capacity ({capacity})"),
+                    );
                 }
             }
             OverflowPolicy::Watermark { high, low }
         }
     };
-    if capacity.is_none() && matches!(overflow, OverflowPolicy::Block | OverflowPolicy::Timeout(_) | OverflowPolicy::DropOldest) {
-        c.error("queue.on_full", format!("on_full = \"{on_full}\" needs a bounded queue: set queue.capacity"));
+    if capacity.is_none()
+        && matches!(
+            overflow,
+            OverflowPolicy::Block | OverflowPolicy::Timeout(_) | OverflowPolicy::DropOldest
+        )
+    {
+        c.error(
+            "queue.on_full",
+            format!("on_full = \"{on_full}\" needs a bounded queue: set queue.capacity"),
+        );
     }
-    let discipline = match c.choice("queue.discipline", raw.discipline.as_deref(), &["fifo", "lifo", "priority"], "fifo")? {
+    let discipline = match c.choice(
+        "queue.discipline",
+        raw.discipline.as_deref(),
+        &["fifo", "lifo", "priority"],
+        "fifo",
+    )? {
         "lifo" => Discipline::Lifo,
         "priority" => Discipline::Priority,
         _ => Discipline::Fifo,
     };
-    Some(QueueConfig { capacity, overflow, discipline })
+    Some(QueueConfig {
+        capacity,
+        overflow,
+        discipline,
+    })
 }
 
-fn autoscaler(c: &mut Checker, raw: &RawAutoscaler, workers: Option<usize>, queue: Option<&QueueConfig>) -> Option<AutoscalerConfig> {
-    c.choice("autoscaler.kind", Some(raw.kind.as_deref().unwrap_or("queue-depth")), &["queue-depth"], "queue-depth")?;
+fn autoscaler(
+    c: &mut Checker,
+    raw: &RawAutoscaler,
+    workers: Option<usize>,
+    queue: Option<&QueueConfig>,
+) -> Option<AutoscalerConfig> {
+    c.choice(
+        "autoscaler.kind",
+        Some(raw.kind.as_deref().unwrap_or("queue-depth")),
+        &["queue-depth"],
+        "queue-depth",
+    )?;
     let defaults = QueueDepthConfig::default();
-    let duration_or = |c: &mut Checker, field: &str, value: &Option<RawDuration>, default: SimDuration| {
-        c.duration(&format!("autoscaler.{field}"), value).unwrap_or(default)
-    };
+    let duration_or =
+        |c: &mut Checker, field: &str, value: &Option<RawDuration>, default: SimDuration| {
+            c.duration(&format!("autoscaler.{field}"), value)
+                .unwrap_or(default)
+        };
     let interval = duration_or(c, "interval", &raw.interval, defaults.interval);
     if interval.is_zero() {
         c.error("autoscaler.interval", "must be longer than zero");
     }
-    let min_workers = c.count("autoscaler.min_workers", Some(raw.min_workers.unwrap_or(defaults.min_workers as i64)), 1, 100_000)?;
-    let max_workers = c.count("autoscaler.max_workers", Some(raw.max_workers.unwrap_or(defaults.max_workers as i64)), 1, 100_000)?;
+    let min_workers = c.count(
+        "autoscaler.min_workers",
+        Some(raw.min_workers.unwrap_or(defaults.min_workers as i64)),
+        1,
+        100_000,
+    )?;
+    let max_workers = c.count(
+        "autoscaler.max_workers",
+        Some(raw.max_workers.unwrap_or(defaults.max_workers as i64)),
+        1,
+        100_000,
+    )?;
     if min_workers > max_workers {
-        c.error("autoscaler.max_workers", format!("must be at least min_workers ({min_workers})"));
+        c.error(
+            "autoscaler.max_workers",
+            format!("must be at least min_workers ({min_workers})"),
+        );
     }
     if let Some(workers) = workers {
         if workers < min_workers || workers > max_workers {
             c.error("pool.workers", format!("the starting size must lie within the autoscaler's [{min_workers}, {max_workers}]"));
         }
     }
-    let scale_up_queue_len = raw.scale_up_queue_len.and_then(|len| c.count("autoscaler.scale_up_queue_len", Some(len), 0, i64::MAX));
+    let scale_up_queue_len = raw
+        .scale_up_queue_len
+        .and_then(|len| c.count("autoscaler.scale_up_queue_len", Some(len), 0, i64::MAX));
     if queue.is_some_and(|q| q.capacity.is_none()) && scale_up_queue_len.is_none() {
         c.error("autoscaler.scale_up_queue_len", "an unbounded queue has no fill fraction: set scale_up_queue_len (grow when more jobs than this wait)");
     }
@@ -537,20 +814,60 @@ fn autoscaler(c: &mut Checker, raw: &RawAutoscaler, workers: Option<usize>, queu
         interval,
         min_workers,
         max_workers,
-        scale_up_queue_fill: c.fraction("autoscaler.scale_up_queue_fill", raw.scale_up_queue_fill, defaults.scale_up_queue_fill),
+        scale_up_queue_fill: c.fraction(
+            "autoscaler.scale_up_queue_fill",
+            raw.scale_up_queue_fill,
+            defaults.scale_up_queue_fill,
+        ),
         scale_up_queue_len,
-        scale_up_step: c.count("autoscaler.scale_up_step", Some(raw.scale_up_step.unwrap_or(defaults.scale_up_step as i64)), 1, 100_000)?,
-        scale_up_cooldown: duration_or(c, "scale_up_cooldown", &raw.scale_up_cooldown, defaults.scale_up_cooldown),
-        scale_down_utilization: c.fraction("autoscaler.scale_down_utilization", raw.scale_down_utilization, defaults.scale_down_utilization),
-        scale_down_step: c.count("autoscaler.scale_down_step", Some(raw.scale_down_step.unwrap_or(defaults.scale_down_step as i64)), 1, 100_000)?,
-        scale_down_cooldown: duration_or(c, "scale_down_cooldown", &raw.scale_down_cooldown, defaults.scale_down_cooldown),
+        scale_up_step: c.count(
+            "autoscaler.scale_up_step",
+            Some(raw.scale_up_step.unwrap_or(defaults.scale_up_step as i64)),
+            1,
+            100_000,
+        )?,
+        scale_up_cooldown: duration_or(
+            c,
+            "scale_up_cooldown",
+            &raw.scale_up_cooldown,
+            defaults.scale_up_cooldown,
+        ),
+        scale_down_utilization: c.fraction(
+            "autoscaler.scale_down_utilization",
+            raw.scale_down_utilization,
+            defaults.scale_down_utilization,
+        ),
+        scale_down_step: c.count(
+            "autoscaler.scale_down_step",
+            Some(
+                raw.scale_down_step
+                    .unwrap_or(defaults.scale_down_step as i64),
+            ),
+            1,
+            100_000,
+        )?,
+        scale_down_cooldown: duration_or(
+            c,
+            "scale_down_cooldown",
+            &raw.scale_down_cooldown,
+            defaults.scale_down_cooldown,
+        ),
     };
     Some(AutoscalerConfig::QueueDepth(config))
 }
 
 /// Estimates the events a run will need and refuses runs that would take unreasonably long.
-fn check_event_budget(c: &mut Checker, customers: Option<u64>, duration: Option<SimDuration>, arrivals: &Arrivals, classes: &[ClassConfig]) {
-    let mut processes: Vec<&OpenProcess> = classes.iter().filter_map(|class| class.arrivals.as_ref()).collect();
+fn check_event_budget(
+    c: &mut Checker,
+    customers: Option<u64>,
+    duration: Option<SimDuration>,
+    arrivals: &Arrivals,
+    classes: &[ClassConfig],
+) {
+    let mut processes: Vec<&OpenProcess> = classes
+        .iter()
+        .filter_map(|class| class.arrivals.as_ref())
+        .collect();
     if let Arrivals::Open(Some(process)) = arrivals {
         processes.push(process);
     }
@@ -565,21 +882,32 @@ fn check_event_budget(c: &mut Checker, customers: Option<u64>, duration: Option<
         }
         (None, Some(duration)) => match arrivals {
             Arrivals::Closed { clients, think } => {
-                let cycle = think.mean() + classes.iter().map(|class| class.service.mean()).fold(f64::INFINITY, f64::min);
+                let cycle = think.mean()
+                    + classes
+                        .iter()
+                        .map(|class| class.service.mean())
+                        .fold(f64::INFINITY, f64::min);
                 if cycle <= 0.0 {
                     c.error("arrivals.think", "closed-loop clients with zero think time and zero service time would loop forever; give them think time");
                     return;
                 }
                 *clients as f64 * duration.as_secs_f64() / cycle
             }
-            Arrivals::Open(_) => processes.iter().map(|p| p.schedule.mass_until(duration.as_secs_f64())).sum(),
+            Arrivals::Open(_) => processes
+                .iter()
+                .map(|p| p.schedule.mass_until(duration.as_secs_f64()))
+                .sum(),
         },
         (None, None) => return,
     };
     // Arrival, departure and an occasional deadline or block-timeout event per customer.
     let expected_events = expected_arrivals * 3.0;
     if expected_events > MAX_EXPECTED_EVENTS {
-        let field = if customers.is_some() { "run.customers" } else { "run.duration" };
+        let field = if customers.is_some() {
+            "run.customers"
+        } else {
+            "run.duration"
+        };
         c.error(field, format!(
             "this run needs about {:.1e} events, more than the limit of {MAX_EXPECTED_EVENTS:.0e}; shorten run.duration, lower run.customers or the arrival rate",
             expected_events

@@ -184,8 +184,15 @@ impl Engine {
             Arrivals::Open(process) => {
                 if let Some(process) = process {
                     let index = producers.len() as u64;
-                    let stream = ArrivalStream::new(process, Rng::stream(seed, ARRIVAL_STREAM + index).next_u64());
-                    producers.push(make_producer(index, Source::Open(stream), shared_pick.clone()));
+                    let stream = ArrivalStream::new(
+                        process,
+                        Rng::stream(seed, ARRIVAL_STREAM + index).next_u64(),
+                    );
+                    producers.push(make_producer(
+                        index,
+                        Source::Open(stream),
+                        shared_pick.clone(),
+                    ));
                 }
             }
             Arrivals::Closed { clients, think } => {
@@ -202,23 +209,41 @@ impl Engine {
         for (i, class) in config.classes.iter().enumerate() {
             if let Some(process) = &class.arrivals {
                 let index = producers.len() as u64;
-                let stream = ArrivalStream::new(process, Rng::stream(seed, ARRIVAL_STREAM + index).next_u64());
-                producers.push(make_producer(index, Source::Open(stream), vec![(1.0, i as u16)]));
+                let stream = ArrivalStream::new(
+                    process,
+                    Rng::stream(seed, ARRIVAL_STREAM + index).next_u64(),
+                );
+                producers.push(make_producer(
+                    index,
+                    Source::Open(stream),
+                    vec![(1.0, i as u16)],
+                ));
             }
         }
 
-        let sample_interval = config.sample_interval.unwrap_or_else(|| default_sample_interval(config));
+        let sample_interval = config
+            .sample_interval
+            .unwrap_or_else(|| default_sample_interval(config));
         let recorder = Recorder::new(
             config.warmup,
-            config.classes.iter().map(|class| class.name.clone()).collect(),
+            config
+                .classes
+                .iter()
+                .map(|class| class.name.clone())
+                .collect(),
             sample_interval,
             config.workers,
         );
-        let autoscaler: Option<Box<dyn Autoscaler>> = config.autoscaler.as_ref().map(|autoscaler| match autoscaler {
-            AutoscalerConfig::QueueDepth(queue_depth) => {
-                Box::new(QueueDepthAutoscaler::new(queue_depth.clone())) as Box<dyn Autoscaler>
-            }
-        });
+        let autoscaler: Option<Box<dyn Autoscaler>> =
+            config
+                .autoscaler
+                .as_ref()
+                .map(|autoscaler| match autoscaler {
+                    AutoscalerConfig::QueueDepth(queue_depth) => {
+                        Box::new(QueueDepthAutoscaler::new(queue_depth.clone()))
+                            as Box<dyn Autoscaler>
+                    }
+                });
 
         let mut engine = Engine {
             scenario: config.name.clone(),
@@ -263,19 +288,25 @@ impl Engine {
                 Source::Closed { think, rng } => {
                     let first = SimTime::ZERO + think.sample(rng);
                     self.producers[p].next_at = first;
-                    self.events.push(first, Event::Arrival { producer: p as u32 });
+                    self.events
+                        .push(first, Event::Arrival { producer: p as u32 });
                 }
             }
         }
         if !config.warmup.is_zero() {
-            self.events.push(SimTime::ZERO + config.warmup, Event::WarmupEnd);
+            self.events
+                .push(SimTime::ZERO + config.warmup, Event::WarmupEnd);
         }
         if let Some(stop) = self.stop_at {
             self.events.push(stop, Event::Stop);
         }
-        self.events.push(SimTime::ZERO + self.recorder.sample_interval(), Event::Sample);
+        self.events.push(
+            SimTime::ZERO + self.recorder.sample_interval(),
+            Event::Sample,
+        );
         if let Some(autoscaler) = &self.autoscaler {
-            self.events.push(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
+            self.events
+                .push(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
         }
     }
 
@@ -299,9 +330,17 @@ impl Engine {
         if self.finished {
             return 1.0;
         }
-        let by_customers = self.customers_limit.map(|limit| self.generated as f64 / limit as f64);
-        let by_time = self.stop_at.map(|stop| self.now.as_secs_f64() / stop.as_secs_f64().max(1e-12));
-        by_customers.into_iter().chain(by_time).fold(0.0, f64::max).min(1.0)
+        let by_customers = self
+            .customers_limit
+            .map(|limit| self.generated as f64 / limit as f64);
+        let by_time = self
+            .stop_at
+            .map(|stop| self.now.as_secs_f64() / stop.as_secs_f64().max(1e-12));
+        by_customers
+            .into_iter()
+            .chain(by_time)
+            .fold(0.0, f64::max)
+            .min(1.0)
     }
 
     /// Processes one event. Returns false once the run is over.
@@ -325,10 +364,14 @@ impl Engine {
             Event::Arrival { producer } => self.generate(producer as usize),
             Event::Departure { worker, generation } => self.on_departure(worker, generation),
             Event::Deadline { job, generation } => self.on_deadline(job, generation),
-            Event::GiveUp { producer, generation } => self.on_give_up(producer as usize, generation),
+            Event::GiveUp {
+                producer,
+                generation,
+            } => self.on_give_up(producer as usize, generation),
             Event::Sample => {
                 self.recorder.sample(at);
-                self.events.push(at + self.recorder.sample_interval(), Event::Sample);
+                self.events
+                    .push(at + self.recorder.sample_interval(), Event::Sample);
             }
             Event::AutoscaleTick => self.on_autoscale_tick(),
             Event::WarmupEnd => self.recorder.warmup_ended(),
@@ -436,7 +479,8 @@ impl Engine {
     }
 
     fn limit_reached(&self) -> bool {
-        self.customers_limit.is_some_and(|limit| self.generated >= limit)
+        self.customers_limit
+            .is_some_and(|limit| self.generated >= limit)
     }
 
     fn schedule_next_open(&mut self, p: usize) {
@@ -445,13 +489,18 @@ impl Engine {
         let Source::Open(stream) = &mut producer.source else {
             return;
         };
-        let next = if limit_reached { None } else { stream.next_secs() };
+        let next = if limit_reached {
+            None
+        } else {
+            stream.next_secs()
+        };
         let next = next.map(|secs| SimTime::ZERO + SimDuration::from_secs_f64(secs));
         match next {
             Some(at) if self.stop_at.is_none_or(|stop| at <= stop) => {
                 producer.next_at = at;
                 producer.state = ProducerState::Scheduled;
-                self.events.push(at.max(self.now), Event::Arrival { producer: p as u32 });
+                self.events
+                    .push(at.max(self.now), Event::Arrival { producer: p as u32 });
             }
             _ => self.set_done(p),
         }
@@ -464,6 +513,9 @@ impl Engine {
             return;
         }
         self.generated += 1;
+        if self.limit_reached() {
+            self.recorder.close_window(self.now);
+        }
         let producer = &mut self.producers[p];
         let class = pick_class(&producer.class_pick, &mut producer.class_rng);
         let runtime = &self.classes[class as usize];
@@ -483,7 +535,13 @@ impl Engine {
         });
         if let Some(deadline) = runtime.deadline {
             let generation = self.jobs.get(key).generation;
-            self.events.push((arrived + deadline).max(self.now), Event::Deadline { job: key, generation });
+            self.events.push(
+                (arrived + deadline).max(self.now),
+                Event::Deadline {
+                    job: key,
+                    generation,
+                },
+            );
         }
         self.offer(p, key);
     }
@@ -496,7 +554,10 @@ impl Engine {
                 return;
             }
         }
-        match self.overflow.on_offer(self.now, self.queue.len(), self.capacity) {
+        match self
+            .overflow
+            .on_offer(self.now, self.queue.len(), self.capacity)
+        {
             Admission::Enqueue => {
                 self.enqueue(key);
                 self.after_handoff(p, true);
@@ -518,7 +579,13 @@ impl Engine {
                 self.blocked.push_back((p as u32, generation));
                 self.blocked_count += 1;
                 if let Some(at) = give_up_at {
-                    self.events.push(at, Event::GiveUp { producer: p as u32, generation });
+                    self.events.push(
+                        at,
+                        Event::GiveUp {
+                            producer: p as u32,
+                            generation,
+                        },
+                    );
                 }
             }
         }
@@ -586,7 +653,13 @@ impl Engine {
         let slot = &mut self.workers[worker as usize];
         slot.job = Some(key);
         self.busy += 1;
-        self.events.push(done_at, Event::Departure { worker, generation: slot.generation });
+        self.events.push(
+            done_at,
+            Event::Departure {
+                worker,
+                generation: slot.generation,
+            },
+        );
     }
 
     fn on_departure(&mut self, worker: u32, generation: u32) {
@@ -631,13 +704,20 @@ impl Engine {
     /// Hands free slots (an idle worker or queue room) to blocked producers, oldest first.
     fn admit_blocked(&mut self) {
         while self.blocked_count > 0 {
-            let room = !self.idle.is_empty() || self.capacity.is_none_or(|capacity| self.queue.len() < capacity);
+            let room = !self.idle.is_empty()
+                || self
+                    .capacity
+                    .is_none_or(|capacity| self.queue.len() < capacity);
             if !room {
                 break;
             }
-            let Some((p, generation)) = self.blocked.pop_front() else { break };
+            let Some((p, generation)) = self.blocked.pop_front() else {
+                break;
+            };
             let producer = &mut self.producers[p as usize];
-            let ProducerState::Blocked(key) = producer.state else { continue };
+            let ProducerState::Blocked(key) = producer.state else {
+                continue;
+            };
             if producer.generation != generation {
                 continue;
             }
@@ -683,7 +763,9 @@ impl Engine {
                 self.recorder.timeout(job.class, job.measured);
                 self.client_answered(producer);
                 match self.started_work {
-                    StartedWork::Finish => self.jobs.get_mut(key).state = JobState::Abandoned { worker },
+                    StartedWork::Finish => {
+                        self.jobs.get_mut(key).state = JobState::Abandoned { worker }
+                    }
                     StartedWork::Cancel => {
                         self.recorder.wasted_work(self.now - job.started);
                         self.jobs.remove(key);
@@ -699,7 +781,9 @@ impl Engine {
 
     fn on_give_up(&mut self, p: usize, generation: u32) {
         let producer = &mut self.producers[p];
-        let ProducerState::Blocked(key) = producer.state else { return };
+        let ProducerState::Blocked(key) = producer.state else {
+            return;
+        };
         if producer.generation != generation {
             return;
         }
@@ -728,7 +812,9 @@ impl Engine {
             capacity: self.capacity,
             utilization,
         };
-        let Some(autoscaler) = self.autoscaler.as_mut() else { return };
+        let Some(autoscaler) = self.autoscaler.as_mut() else {
+            return;
+        };
         let decision = autoscaler.on_tick(&signals);
         let next = self.now + autoscaler.interval();
         self.events.push(next, Event::AutoscaleTick);
@@ -778,7 +864,12 @@ fn priority_levels(config: &Config) -> Vec<usize> {
     config
         .classes
         .iter()
-        .map(|class| priorities.iter().position(|&p| p == class.priority).unwrap_or(0))
+        .map(|class| {
+            priorities
+                .iter()
+                .position(|&p| p == class.priority)
+                .unwrap_or(0)
+        })
         .collect()
 }
 
@@ -815,13 +906,18 @@ fn default_sample_interval(config: &Config) -> SimDuration {
         (Some(duration), _) => duration.as_secs_f64(),
         (None, Some(customers)) => {
             let rate = match &config.arrivals {
-                Arrivals::Open(shared) => {
-                    shared.iter().chain(config.classes.iter().filter_map(|c| c.arrivals.as_ref()))
-                        .map(|p| p.schedule.long_run_rate().max(p.schedule.peak_rate() / 10.0))
-                        .sum::<f64>()
-                }
+                Arrivals::Open(shared) => shared
+                    .iter()
+                    .chain(config.classes.iter().filter_map(|c| c.arrivals.as_ref()))
+                    .map(|p| {
+                        p.schedule
+                            .long_run_rate()
+                            .max(p.schedule.peak_rate() / 10.0)
+                    })
+                    .sum::<f64>(),
                 Arrivals::Closed { clients, think } => {
-                    let service = config.classes.iter().map(|c| c.service.mean()).sum::<f64>() / config.classes.len() as f64;
+                    let service = config.classes.iter().map(|c| c.service.mean()).sum::<f64>()
+                        / config.classes.len() as f64;
                     *clients as f64 / (think.mean() + service).max(1e-9)
                 }
             };

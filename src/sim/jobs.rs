@@ -18,9 +18,13 @@ pub enum JobState {
     Queued,
     /// Gave up while queued; removed from the queue when reached.
     Tombstone,
-    InService { worker: u32 },
+    InService {
+        worker: u32,
+    },
     /// Gave up while in service, but the worker finishes it (the result is discarded).
-    Abandoned { worker: u32 },
+    Abandoned {
+        worker: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -5,7 +5,9 @@
 //! integer nanoseconds, so no sampling error enters `mean_queue_len` or `utilization`.
 
 use crate::policy::RejectReason;
-use crate::report::{ClassSummary, Histogram, Percentiles, PoolSummary, Series, SeriesPoint, Summary};
+use crate::report::{
+    ClassSummary, Histogram, Percentiles, PoolSummary, Series, SeriesPoint, Summary,
+};
 use crate::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
@@ -62,9 +64,16 @@ pub struct Recorder {
     /// Every job, for the time series.
     all: Counts,
     wasted_nanos: u128,
+    /// Measured completions whose wait was not zero.
+    waited: u64,
     integrals: [u128; 4],
     last_advance: SimTime,
     integrals_at_warmup: [u128; 4],
+    /// Set when arrivals stop (`run.customers` reached): steady-state averages end here, so the
+    /// drain after the last arrival does not bias them.
+    window_end: Option<(SimTime, [u128; 4])>,
+    /// Completions that happened inside the measured window (throughput counts these).
+    completions_in_window: u64,
     series: Series,
     window_latency: Histogram,
     last_sample: SimTime,
@@ -80,22 +89,34 @@ pub struct Recorder {
 pub const MAX_SERIES_POINTS: usize = 2048;
 
 impl Recorder {
-    pub fn new(warmup: SimDuration, class_names: Vec<String>, sample_interval: SimDuration, workers: usize) -> Self {
+    pub fn new(
+        warmup: SimDuration,
+        class_names: Vec<String>,
+        sample_interval: SimDuration,
+        workers: usize,
+    ) -> Self {
         let classes = class_names.len();
         Recorder {
             warmup: SimTime::ZERO + warmup,
             latency: Histogram::new(),
             wait: Histogram::new(),
             service: Histogram::new(),
-            class_latency: if classes > 1 { (0..classes).map(|_| Histogram::new()).collect() } else { Vec::new() },
+            class_latency: if classes > 1 {
+                (0..classes).map(|_| Histogram::new()).collect()
+            } else {
+                Vec::new()
+            },
             class_counts: vec![Counts::default(); classes],
             class_names,
             measured: Counts::default(),
             all: Counts::default(),
             wasted_nanos: 0,
+            waited: 0,
             integrals: [0; 4],
             last_advance: SimTime::ZERO,
             integrals_at_warmup: [0; 4],
+            window_end: None,
+            completions_in_window: 0,
             series: Series::new(sample_interval, MAX_SERIES_POINTS),
             window_latency: Histogram::new(),
             last_sample: SimTime::ZERO,
@@ -124,6 +145,13 @@ impl Recorder {
         self.integrals_at_warmup = self.integrals;
     }
 
+    /// Closes the measured window at `now` (call after [`Recorder::advance`]).
+    pub fn close_window(&mut self, now: SimTime) {
+        if self.window_end.is_none() {
+            self.window_end = Some((now, self.integrals));
+        }
+    }
+
     pub fn is_measured(&self, arrived: SimTime) -> bool {
         arrived >= self.warmup
     }
@@ -136,13 +164,24 @@ impl Recorder {
         }
     }
 
-    pub fn completion(&mut self, class: u16, measured: bool, latency: SimDuration, wait: SimDuration, service: SimDuration) {
+    pub fn completion(
+        &mut self,
+        class: u16,
+        measured: bool,
+        latency: SimDuration,
+        wait: SimDuration,
+        service: SimDuration,
+    ) {
         self.all.completed += 1;
+        if self.last_advance >= self.warmup && self.window_end.is_none() {
+            self.completions_in_window += 1;
+        }
         self.window_latency.record(latency.as_nanos());
         if measured {
             self.measured.completed += 1;
             self.latency.record(latency.as_nanos());
             self.wait.record(wait.as_nanos());
+            self.waited += u64::from(!wait.is_zero());
             self.service.record(service.as_nanos());
             self.class_counts[class as usize].completed += 1;
             if let Some(histogram) = self.class_latency.get_mut(class as usize) {
@@ -223,21 +262,34 @@ impl Recorder {
         &self.series
     }
 
-    /// Builds the summary of the measured window ending at `end`.
-    pub fn summary(&self, end: SimTime, run: RunFacts) -> Summary {
+    /// Builds the summary of a run that is now at `now`.
+    pub fn summary(&self, now: SimTime, run: RunFacts) -> Summary {
+        let (end, integrals) = self.window_end.unwrap_or((now, self.integrals));
         let window_nanos = (end - self.warmup).as_nanos() as f64;
         let window_secs = window_nanos / 1e9;
         let time_average = |i: usize| {
             if window_nanos > 0.0 {
-                (self.integrals[i] - self.integrals_at_warmup[i]) as f64 / window_nanos
+                (integrals[i] - self.integrals_at_warmup[i]) as f64 / window_nanos
             } else {
                 0.0
             }
         };
-        let per_second = |count: u64| if window_secs > 0.0 { count as f64 / window_secs } else { 0.0 };
-        let ratio = |count: u64| if self.measured.arrivals > 0 { count as f64 / self.measured.arrivals as f64 } else { 0.0 };
+        let per_second = |count: u64| {
+            if window_secs > 0.0 {
+                count as f64 / window_secs
+            } else {
+                0.0
+            }
+        };
+        let ratio = |count: u64| {
+            if self.measured.arrivals > 0 {
+                count as f64 / self.measured.arrivals as f64
+            } else {
+                0.0
+            }
+        };
         let mean_in_system = time_average(QUEUED) + time_average(BUSY) + time_average(BLOCKED);
-        let throughput = per_second(self.measured.completed);
+        let throughput = per_second(self.completions_in_window);
         let latency = Percentiles::from_histogram(&self.latency);
         let littles_law_residual = if mean_in_system > 0.0 {
             (mean_in_system - throughput * latency.mean) / mean_in_system
@@ -248,7 +300,12 @@ impl Recorder {
         let worker_time = time_average(WORKERS);
         let rejected_by_reason = RejectReason::ALL
             .iter()
-            .map(|reason| (reason.name().to_string(), self.measured.rejected[reason.index()]))
+            .map(|reason| {
+                (
+                    reason.name().to_string(),
+                    self.measured.rejected[reason.index()],
+                )
+            })
             .filter(|&(_, count)| count > 0)
             .collect();
         let classes: BTreeMap<String, ClassSummary> = self
@@ -282,13 +339,22 @@ impl Recorder {
             timed_out: self.measured.timed_out,
             dropped: self.measured.dropped,
             lost_ratio: ratio(self.measured.lost()),
+            waited_ratio: if self.measured.completed > 0 {
+                self.waited as f64 / self.measured.completed as f64
+            } else {
+                0.0
+            },
             throughput,
             offered_rate: per_second(self.measured.arrivals),
-            utilization: if worker_time > 0.0 { busy_time / worker_time } else { 0.0 },
+            utilization: if worker_time > 0.0 {
+                busy_time / worker_time
+            } else {
+                0.0
+            },
             mean_queue_len: time_average(QUEUED),
             mean_in_system,
             events: run.events,
-            sim_seconds: end.as_secs_f64(),
+            sim_seconds: now.as_secs_f64(),
             measured_seconds: window_secs,
             latency,
             wait: Percentiles::from_histogram(&self.wait),

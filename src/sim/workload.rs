@@ -62,6 +62,21 @@ impl ArrivalStream {
 
     fn advance(&mut self, mut mass: f64) -> Option<f64> {
         loop {
+            if self.segment == 0 && self.schedule.after == AfterSchedule::Repeat {
+                // Skip whole cycles arithmetically: a tiny rate must not mean billions of loops.
+                let cycle_mass = self.schedule.cycle_mass();
+                let offset_in_cycle = self.now - self.segment_start;
+                if offset_in_cycle == 0.0 && mass > cycle_mass {
+                    let cycles = ((mass / cycle_mass).floor() - 1.0).max(0.0);
+                    let cycle_length = self.schedule.cycle_length();
+                    self.segment_start += cycles * cycle_length;
+                    self.now = self.segment_start;
+                    mass -= cycles * cycle_mass;
+                    if !self.now.is_finite() {
+                        return None;
+                    }
+                }
+            }
             let Some(segment) = self.schedule.segments.get(self.segment).copied() else {
                 match self.schedule.after {
                     AfterSchedule::Hold => {

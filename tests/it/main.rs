@@ -1,1 +1,8 @@
-fn main() {}
+//! One integration-test binary: queueing theory, determinism, bad input, the CLI, fuzzing.
+
+mod bad_input;
+mod cli;
+mod determinism;
+mod fuzz;
+mod support;
+mod theory;

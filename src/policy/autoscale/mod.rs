@@ -32,13 +32,8 @@ impl PoolSignals {
     /// anybody waiting).
     pub fn queue_fill(&self) -> f64 {
         match self.capacity {
-            Some(0) => {
-                if self.queued > 0 {
-                    1.0
-                } else {
-                    0.0
-                }
-            }
+            Some(0) if self.queued > 0 => 1.0,
+            Some(0) => 0.0,
             Some(capacity) => self.queued as f64 / capacity as f64,
             None => 0.0,
         }

@@ -95,7 +95,10 @@ impl Autoscaler for QueueDepthAutoscaler {
             && self.cooldown.allow_down(signals.now)
         {
             self.cooldown.record_down(signals.now);
-            return Some(size.saturating_sub(config.scale_down_step).max(config.min_workers));
+            return Some(
+                size.saturating_sub(config.scale_down_step)
+                    .max(config.min_workers),
+            );
         }
         None
     }

@@ -1,0 +1,101 @@
+//! Bad scenario files give `file:line:col: path: message` errors — never a panic.
+
+use queuelab::scenario::{self, Override};
+
+const VALID: &str = r#"[run]
+customers = 1000
+[arrivals]
+process = "poisson"
+rate = 3
+[service]
+distribution = "exponential"
+mean = "1s"
+[pool]
+workers = 4
+[queue]
+capacity = 16
+on_full = "reject"
+"#;
+
+fn error_of(text: &str) -> String {
+    scenario::parse(text, "bad.toml")
+        .expect_err("should be refused")
+        .to_string()
+}
+
+#[test]
+fn the_valid_base_parses() {
+    assert!(scenario::parse(VALID, "ok.toml").is_ok());
+}
+
+#[test]
+fn each_mistake_is_reported_with_its_position_and_a_hint() {
+    let cases = [
+        ("workers = 4", "workers = 0", "bad.toml:10:11: pool.workers: must be between 1 and 100000, got 0"),
+        ("workers = 4", "worker = 4", "bad.toml:10:1: unknown field `worker`"),
+        ("capacity = 16", "capacity = -1", "bad.toml:12:12: queue.capacity: must be ≥ 0"),
+        ("rate = 3", "rate = -2", "bad.toml:5:8: arrivals.rate: must be a finite rate ≥ 0"),
+        ("rate = 3", "rate = 0", "arrivals.rate: every arrival rate is 0"),
+        ("on_full = \"reject\"", "on_full = \"explode\"", "bad.toml:13:11: queue.on_full: unknown value \"explode\"; expected one of: reject, block, timeout, drop-oldest, watermark"),
+        ("mean = \"1s\"", "mean = \"1 parsec\"", "bad.toml:8:8: service.mean: invalid duration \"1 parsec\""),
+        ("mean = \"1s\"", "mean = 1", "bad.toml:8:8: a duration needs a unit: write \"1s\" or \"1ms\", not 1"),
+        ("workers = 4", "workers = \"four\"", "bad.toml:10:11: invalid type: string \"four\", expected i64"),
+        ("customers = 1000", "duration = \"1m\"\nwarmup = \"2m\"", "bad.toml:3:10: run.warmup: must be shorter than run.duration (1m), got 2m"),
+        ("customers = 1000", "", "run: set run.customers"),
+        ("customers = 1000", "customers = 1000000000000", "run.customers: this run needs about"),
+        ("on_full = \"reject\"", "on_full = \"watermark\"\nshed_at = 24\nresume_below = 30", "queue.resume_below: must not exceed shed_at (24)"),
+        ("on_full = \"reject\"", "on_full = \"timeout\"", "queue.timeout: is required"),
+        ("distribution = \"exponential\"", "distribution = \"pareto\"", "service.distribution: unknown value \"pareto\"; expected one of: exponential, constant, uniform, lognormal, erlang, gamma, mixture"),
+        ("[queue]", "[queue]\nfoo = 1", "bad.toml:12:1: unknown field `foo`"),
+        ("rate = 3", "rate = 3\nrate = 4", "bad.toml:6:1: duplicate key"),
+    ];
+    for (from, to, expected) in cases {
+        let text = VALID.replacen(from, to, 1);
+        let error = error_of(&text);
+        assert!(
+            error.contains(expected),
+            "for {to:?}\nexpected: {expected}\n     got: {error}"
+        );
+    }
+}
+
+#[test]
+fn every_problem_in_a_file_is_reported_at_once() {
+    let text = VALID
+        .replace("workers = 4", "workers = 0")
+        .replace("capacity = 16", "capacity = -3");
+    let error = error_of(&text);
+    assert!(
+        error.contains("pool.workers") && error.contains("queue.capacity"),
+        "{error}"
+    );
+    assert_eq!(error.lines().count(), 2);
+}
+
+#[test]
+fn overrides_are_validated_like_file_values() {
+    let overrides: Vec<Override> = vec!["pool.workers=0".parse().unwrap()];
+    let error = scenario::parse_with_overrides(VALID, "ok.toml", &overrides)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("--set pool.workers=0: pool.workers: must be between 1"),
+        "{error}"
+    );
+    assert!("no-equals-sign".parse::<Override>().is_err());
+    let nested: Vec<Override> = vec![
+        "queue.on_full=block".parse().unwrap(),
+        "run.seed=9".parse().unwrap(),
+    ];
+    let config = scenario::parse_with_overrides(VALID, "ok.toml", &nested).unwrap();
+    assert_eq!(config.seed, 9);
+    assert_eq!(config.queue.overflow.name(), "block");
+}
+
+#[test]
+fn block_on_an_unbounded_queue_is_refused() {
+    let text = VALID
+        .replace("capacity = 16\n", "")
+        .replace("\"reject\"", "\"block\"");
+    assert!(error_of(&text).contains("needs a bounded queue"));
+}

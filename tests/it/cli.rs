@@ -1,0 +1,295 @@
+//! The `queuelab` binary end to end: outputs, files written, exit codes, messages.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn queuelab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_queuelab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("queuelab-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn run_prints_a_table_with_percentiles_and_littles_law() {
+    let output = queuelab(&["run", "scenarios/mmc.toml", "--set", "run.customers=20000"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    for expected in [
+        "latency",
+        "p99.9",
+        "utilization",
+        "Little's law",
+        "throughput",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+    }
+}
+
+#[test]
+fn run_json_has_the_contract_fields_and_honours_seed_and_set() {
+    let output = queuelab(&[
+        "run",
+        "scenarios/mmc.toml",
+        "--format",
+        "json",
+        "--seed",
+        "9",
+        "--set",
+        "pool.workers=8",
+        "--set",
+        "run.customers=5000",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("valid JSON");
+    for field in [
+        "seed",
+        "arrivals",
+        "completed",
+        "rejected",
+        "rejected_ratio",
+        "timed_out",
+        "dropped",
+        "throughput",
+        "utilization",
+        "mean_queue_len",
+        "mean_in_system",
+        "events",
+        "sim_seconds",
+        "latency",
+        "wait",
+        "service",
+    ] {
+        assert!(json.get(field).is_some(), "missing {field}");
+    }
+    for field in ["mean", "p50", "p90", "p99", "p999", "max"] {
+        assert!(json["latency"][field].is_number(), "latency.{field}");
+    }
+    assert_eq!(json["seed"], 9);
+    assert_eq!(json["pool"]["initial"], 8);
+    assert!(json["utilization"].as_f64().unwrap() < 0.5);
+}
+
+#[test]
+fn replications_report_confidence_half_widths() {
+    let output = queuelab(&[
+        "run",
+        "scenarios/mmc.toml",
+        "--format",
+        "json",
+        "--replications",
+        "4",
+        "--set",
+        "run.customers=5000",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["replications"], 4);
+    assert_eq!(json["seed"], 7);
+    assert!(json["ci95"]["latency"]["p99"].as_f64().unwrap() > 0.0);
+    assert_eq!(json["seeds"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn replications_are_identical_whatever_the_thread_count() {
+    let args = [
+        "run",
+        "scenarios/mmc.toml",
+        "--format",
+        "json",
+        "--replications",
+        "6",
+        "--set",
+        "run.customers=3000",
+    ];
+    let one = Command::new(env!("CARGO_BIN_EXE_queuelab"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let many = queuelab(&args);
+    assert!(one.status.success() && many.status.success());
+    assert_eq!(stdout(&one), stdout(&many));
+}
+
+#[test]
+fn csv_and_chart_files_are_written() {
+    let dir = scratch("files");
+    let chart = dir.join("latency.svg");
+    let output = queuelab(&[
+        "run",
+        "scenarios/spike-autoscale.toml",
+        "--csv",
+        dir.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = std::fs::read_to_string(dir.join("series.csv")).unwrap();
+    assert!(csv.starts_with("start_s,end_s,queue_len"));
+    assert!(csv.lines().count() > 100);
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("p99 latency") && svg.contains("Pool size"));
+    let png = dir.join("dashboard.png");
+    let output = queuelab(&[
+        "run",
+        "scenarios/mmc.toml",
+        "--set",
+        "run.customers=2000",
+        "--chart",
+        png.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
+}
+
+#[test]
+fn sweep_tabulates_and_finds_the_knee() {
+    let dir = scratch("sweep");
+    let chart = dir.join("knee.svg");
+    let output = queuelab(&[
+        "sweep",
+        "scenarios/mmc.toml",
+        "--param",
+        "pool.workers=4..8",
+        "--metric",
+        "latency.p99",
+        "--set",
+        "run.customers=20000",
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with(char::is_numeric))
+            .count(),
+        5,
+        "{text}"
+    );
+    assert!(text.contains("knee: pool.workers ="), "{text}");
+    assert!(std::fs::read_to_string(chart).unwrap().contains("<svg"));
+}
+
+#[test]
+fn sweep_json_lists_every_point() {
+    let output = queuelab(&[
+        "sweep",
+        "scenarios/shed-vs-block.toml",
+        "--param",
+        "queue.on_full=reject,block",
+        "--format",
+        "json",
+        "--set",
+        "run.duration=1m",
+        "--set",
+        "run.warmup=10s",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let points = json["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    let reject_p99 = points[0]["summary"]["latency"]["p99"].as_f64().unwrap();
+    let block_p99 = points[1]["summary"]["latency"]["p99"].as_f64().unwrap();
+    assert!(
+        block_p99 > 10.0 * reject_p99,
+        "blocking at 2× load must explode latency: {block_p99} vs {reject_p99}"
+    );
+}
+
+#[test]
+fn check_accepts_the_shipped_scenarios() {
+    let output = queuelab(&["check", "scenarios"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("0 with errors"));
+}
+
+#[test]
+fn check_reports_file_line_col_and_fails() {
+    let dir = scratch("check");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n[service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 0\n").unwrap();
+    let output = queuelab(&["check", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("bad.toml:10:11: pool.workers: must be between 1"),
+        "{message}"
+    );
+}
+
+#[test]
+fn bad_flags_fail_with_a_message_not_a_panic() {
+    let cases: [(&[&str], i32, &str); 6] = [
+        (
+            &["run", "scenarios/mmc.toml", "--set", "pool.workers"],
+            1,
+            "not of the form path=value",
+        ),
+        (
+            &["run", "scenarios/mmc.toml", "--set", "pool.workers=-2"],
+            1,
+            "--set pool.workers=-2",
+        ),
+        (
+            &["run", "scenarios/mmc.toml", "--chart", "out.gif"],
+            1,
+            "must end in .svg or .png",
+        ),
+        (
+            &["run", "no/such/file.toml"],
+            1,
+            "cannot read no/such/file.toml",
+        ),
+        (
+            &["run", "scenarios/mmc.toml", "--replications", "0"],
+            2,
+            "replications",
+        ),
+        (
+            &[
+                "sweep",
+                "scenarios/mmc.toml",
+                "--param",
+                "pool.workers=1..4",
+                "--metric",
+                "latency.p77",
+            ],
+            1,
+            "not a field of the summary",
+        ),
+    ];
+    for (args, code, expected) in cases {
+        let output = queuelab(args);
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!stderr(&output).contains("panicked"));
+    }
+}

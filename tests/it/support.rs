@@ -1,0 +1,48 @@
+//! Helpers shared by the integration tests.
+
+use queuelab::report::Summary;
+use queuelab::scenario::Config;
+use queuelab::sim::Engine;
+use rayon::prelude::*;
+
+pub fn config(text: &str) -> Config {
+    queuelab::scenario::parse(text, "test.toml").unwrap_or_else(|e| panic!("{e}\n---\n{text}"))
+}
+
+/// Runs `replications` independent copies (seeds seed, seed+1, ...) in parallel.
+pub fn replicate(config: &Config, replications: u64) -> Vec<Summary> {
+    (0..replications)
+        .into_par_iter()
+        .map(|i| {
+            let mut config = config.clone();
+            config.seed = config.seed.wrapping_add(i * 7919);
+            Engine::new(&config).run()
+        })
+        .collect()
+}
+
+/// Student's t 99.95 % quantile (two-sided 99.9 %) for the replication counts the tests use.
+pub fn t_999(df: usize) -> f64 {
+    match df {
+        9 => 4.781,
+        11 => 4.437,
+        15 => 4.073,
+        19 => 3.883,
+        _ => panic!("add t(0.9995, {df}) to the table"),
+    }
+}
+
+/// Mean and 99.9 % half-width of a metric across replications.
+pub fn interval(summaries: &[Summary], metric: &str) -> (f64, f64) {
+    let values: Vec<f64> = summaries
+        .iter()
+        .map(|s| {
+            s.metric(metric)
+                .unwrap_or_else(|| panic!("no metric {metric}"))
+        })
+        .collect();
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, t_999(values.len() - 1) * (variance / n).sqrt())
+}

@@ -1,0 +1,31 @@
+//! The engine in WebAssembly must produce bit-identical results to the native build.
+//!
+//! Run with `cargo test --target wasm32-unknown-unknown --no-default-features --test wasm`
+//! (under node via wasm-bindgen-test-runner). The native side of the same check is
+//! `tests/it/determinism.rs`; both compare against `tests/golden/determinism.fingerprint`.
+#![cfg(target_arch = "wasm32")]
+
+use queuelab::sim::Engine;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const GOLDEN: &str = include_str!("golden/determinism.toml");
+const GOLDEN_FINGERPRINT: &str = include_str!("golden/determinism.fingerprint");
+
+#[wasm_bindgen_test]
+fn wasm_run_matches_the_native_fingerprint() {
+    let config =
+        queuelab::scenario::parse(GOLDEN, "determinism.toml").expect("golden scenario parses");
+    let summary = Engine::new(&config).run();
+    assert_eq!(
+        format!("{:016x}", summary.fingerprint()),
+        GOLDEN_FINGERPRINT.trim()
+    );
+}
+
+#[wasm_bindgen_test]
+fn bad_scenarios_are_errors_in_wasm_too() {
+    let error = queuelab::scenario::parse("[pool]\nworkers = 0\n", "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("x.toml:2:11: pool.workers"), "{error}");
+}
