@@ -1,1 +1,68 @@
-fn main() {}
+//! Engine throughput: simulated customers per second for M/M/4 at ρ = 0.9 with every metric on
+//! (three latency histograms, time integrals, the time series), plus the cost of its parts.
+//!
+//! `cargo bench --bench engine`; figures are written down in README.md.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use queuelab::report::Histogram;
+use queuelab::sim::event_queue::EventQueue;
+use queuelab::sim::Engine;
+use queuelab::time::SimTime;
+use std::hint::black_box;
+
+const CUSTOMERS: u64 = 1_000_000;
+
+fn mm4(customers: u64, extra: &str) -> queuelab::scenario::Config {
+    let text = format!(
+        "[run]\nseed = 1\ncustomers = {customers}\nwarmup = \"1000s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 3.6\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 4\n{extra}"
+    );
+    queuelab::scenario::parse(&text, "bench.toml").expect("bench scenario is valid")
+}
+
+fn engine(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(CUSTOMERS));
+    let cases = [
+        ("mm4_rho0.9_unbounded", ""),
+        ("mm4_rho0.9_capacity16_reject", "[queue]\ncapacity = 16\non_full = \"reject\"\n"),
+        ("mm4_rho0.9_deadlines", "[deadline]\ntimeout = \"5s\"\n"),
+    ];
+    for (name, extra) in cases {
+        let config = mm4(CUSTOMERS, extra);
+        group.bench_with_input(BenchmarkId::from_parameter(name), &config, |b, config| {
+            b.iter(|| black_box(Engine::new(config).run()))
+        });
+    }
+    group.finish();
+}
+
+fn parts(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parts");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("histogram_record", |b| {
+        let mut histogram = Histogram::new();
+        let mut x = 1u64;
+        b.iter(|| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            histogram.record(black_box(x >> 30));
+        })
+    });
+    group.bench_function("event_queue_push_pop_depth_8", |b| {
+        let mut queue = EventQueue::new();
+        for i in 0..8u64 {
+            queue.push(SimTime::from_nanos(i * 1000), i);
+        }
+        let mut t = 8_000u64;
+        b.iter(|| {
+            let (_, event) = queue.pop().expect("non-empty");
+            t += 997;
+            queue.push(SimTime::from_nanos(t), black_box(event));
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, engine, parts);
+criterion_main!(benches);
