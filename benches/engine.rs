@@ -26,7 +26,10 @@ fn engine(c: &mut Criterion) {
     group.throughput(Throughput::Elements(CUSTOMERS));
     let cases = [
         ("mm4_rho0.9_unbounded", ""),
-        ("mm4_rho0.9_capacity16_reject", "[queue]\ncapacity = 16\non_full = \"reject\"\n"),
+        (
+            "mm4_rho0.9_capacity16_reject",
+            "[queue]\ncapacity = 16\non_full = \"reject\"\n",
+        ),
         ("mm4_rho0.9_deadlines", "[deadline]\ntimeout = \"5s\"\n"),
     ];
     for (name, extra) in cases {
@@ -45,7 +48,9 @@ fn parts(c: &mut Criterion) {
         let mut histogram = Histogram::new();
         let mut x = 1u64;
         b.iter(|| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             histogram.record(black_box(x >> 30));
         })
     });

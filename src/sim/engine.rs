@@ -4,7 +4,7 @@
 //!  producers ──offer──► overflow policy ──► queue (levels) ──► workers (K, resizable)
 //!   (open: arrival streams;      │ reject / evict / block        │ departure
 //!    closed: clients)            ▼                               ▼
-//!                          blocked producers ◄── a slot frees ── recorder (histograms, series)
+//!                           blocked senders ◄── a slot frees ── recorder (histograms, series)
 //! ```
 //!
 //! The engine owns no clock: it moves only when asked ([`Engine::step`], [`Engine::run_until`],
@@ -34,6 +34,8 @@ use crate::sim::event_queue::EventQueue;
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
 
+mod flow;
+
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
 pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
 
@@ -42,7 +44,7 @@ enum Event {
     Arrival { producer: u32 },
     Departure { worker: u32, generation: u32 },
     Deadline { job: JobKey, generation: u32 },
-    GiveUp { producer: u32, generation: u32 },
+    GiveUp { job: JobKey, generation: u32 },
     Sample,
     AutoscaleTick,
     WarmupEnd,
@@ -58,8 +60,6 @@ enum Source {
 enum ProducerState {
     /// Its next arrival event is scheduled.
     Scheduled,
-    /// Waiting for a free slot, holding the job.
-    Blocked(JobKey),
     /// A closed-loop client waiting for the answer to its request.
     AwaitingResponse,
     Done,
@@ -72,9 +72,7 @@ struct Producer {
     /// (cumulative weight, class) of the classes this producer generates.
     class_pick: Vec<(f64, u16)>,
     state: ProducerState,
-    /// Bumped whenever a blocked wait ends, so stale give-up events and queue entries are ignored.
-    generation: u32,
-    /// Intended time of the next job: latency counts from here even if the producer was blocked.
+    /// Intended time of the next job: latency counts from here even if it was sent late.
     next_at: SimTime,
 }
 
@@ -101,7 +99,7 @@ pub struct Snapshot {
     /// Workers alive (K); may exceed the target while busy workers wait to retire.
     pub pool_size: usize,
     pub target_size: usize,
-    /// Producers blocked on a full queue (each holds one job).
+    /// Jobs whose senders are blocked on a full queue (`block`, `timeout`).
     pub blocked: usize,
     pub arrivals: u64,
     pub shedding: bool,
@@ -122,8 +120,13 @@ pub struct Engine {
     stop_at: Option<SimTime>,
     producers: Vec<Producer>,
     producers_done: usize,
-    blocked: VecDeque<(u32, u32)>,
+    /// Senders waiting for a slot, oldest first: (job, job generation). Entries of jobs that
+    /// gave up meanwhile are skipped when reached.
+    blocked: VecDeque<(JobKey, u32)>,
     blocked_count: usize,
+    /// Pending events other than samples and autoscaler ticks: when none is left, nothing can
+    /// happen any more and the run ends (a guard against ever spinning on periodic events).
+    pending_real_events: u64,
     jobs: JobSlab,
     queue: JobQueue,
     capacity: Option<usize>,
@@ -169,7 +172,6 @@ impl Engine {
             class_rng: Rng::stream(seed, CLASS_STREAM + index),
             class_pick,
             state: ProducerState::Scheduled,
-            generation: 0,
             next_at: SimTime::ZERO,
         };
         let shared_pick = cumulative_pick(
@@ -261,6 +263,7 @@ impl Engine {
             producers_done: 0,
             blocked: VecDeque::new(),
             blocked_count: 0,
+            pending_real_events: 0,
             jobs: JobSlab::default(),
             queue: JobQueue::new(levels, config.queue.discipline == Discipline::Lifo),
             capacity: config.queue.capacity,
@@ -288,26 +291,30 @@ impl Engine {
                 Source::Closed { think, rng } => {
                     let first = SimTime::ZERO + think.sample(rng);
                     self.producers[p].next_at = first;
-                    self.events
-                        .push(first, Event::Arrival { producer: p as u32 });
+                    self.schedule(first, Event::Arrival { producer: p as u32 });
                 }
             }
         }
         if !config.warmup.is_zero() {
-            self.events
-                .push(SimTime::ZERO + config.warmup, Event::WarmupEnd);
+            self.schedule(SimTime::ZERO + config.warmup, Event::WarmupEnd);
         }
         if let Some(stop) = self.stop_at {
-            self.events.push(stop, Event::Stop);
+            self.schedule(stop, Event::Stop);
         }
-        self.events.push(
+        self.schedule(
             SimTime::ZERO + self.recorder.sample_interval(),
             Event::Sample,
         );
         if let Some(autoscaler) = &self.autoscaler {
-            self.events
-                .push(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
+            self.schedule(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
         }
+    }
+
+    fn schedule(&mut self, at: SimTime, event: Event) {
+        if !matches!(event, Event::Sample | Event::AutoscaleTick) {
+            self.pending_real_events += 1;
+        }
+        self.events.push(at, event);
     }
 
     /// Replaces the hard event limit (the default is [`DEFAULT_EVENT_LIMIT`]).
@@ -352,6 +359,9 @@ impl Engine {
             self.finish();
             return false;
         };
+        if !matches!(event, Event::Sample | Event::AutoscaleTick) {
+            self.pending_real_events -= 1;
+        }
         self.now = at;
         self.recorder.advance(at, self.levels());
         self.processed += 1;
@@ -364,14 +374,10 @@ impl Engine {
             Event::Arrival { producer } => self.generate(producer as usize),
             Event::Departure { worker, generation } => self.on_departure(worker, generation),
             Event::Deadline { job, generation } => self.on_deadline(job, generation),
-            Event::GiveUp {
-                producer,
-                generation,
-            } => self.on_give_up(producer as usize, generation),
+            Event::GiveUp { job, generation } => self.on_give_up(job, generation),
             Event::Sample => {
                 self.recorder.sample(at);
-                self.events
-                    .push(at + self.recorder.sample_interval(), Event::Sample);
+                self.schedule(at + self.recorder.sample_interval(), Event::Sample);
             }
             Event::AutoscaleTick => self.on_autoscale_tick(),
             Event::WarmupEnd => self.recorder.warmup_ended(),
@@ -380,7 +386,10 @@ impl Engine {
                 return false;
             }
         }
-        if self.producers_done == self.producers.len() && self.in_system() == 0 {
+        let drained = self.stop_at.is_none()
+            && self.producers_done == self.producers.len()
+            && self.in_system() == 0;
+        if drained || self.pending_real_events == 0 {
             self.finish();
             return false;
         }
@@ -471,329 +480,6 @@ impl Engine {
         }
     }
 
-    fn set_done(&mut self, p: usize) {
-        if self.producers[p].state != ProducerState::Done {
-            self.producers[p].state = ProducerState::Done;
-            self.producers_done += 1;
-        }
-    }
-
-    fn limit_reached(&self) -> bool {
-        self.customers_limit
-            .is_some_and(|limit| self.generated >= limit)
-    }
-
-    fn schedule_next_open(&mut self, p: usize) {
-        let limit_reached = self.limit_reached();
-        let producer = &mut self.producers[p];
-        let Source::Open(stream) = &mut producer.source else {
-            return;
-        };
-        let next = if limit_reached {
-            None
-        } else {
-            stream.next_secs()
-        };
-        let next = next.map(|secs| SimTime::ZERO + SimDuration::from_secs_f64(secs));
-        match next {
-            Some(at) if self.stop_at.is_none_or(|stop| at <= stop) => {
-                producer.next_at = at;
-                producer.state = ProducerState::Scheduled;
-                self.events
-                    .push(at.max(self.now), Event::Arrival { producer: p as u32 });
-            }
-            _ => self.set_done(p),
-        }
-    }
-
-    /// A producer creates its next job and offers it.
-    fn generate(&mut self, p: usize) {
-        if self.limit_reached() {
-            self.set_done(p);
-            return;
-        }
-        self.generated += 1;
-        if self.limit_reached() {
-            self.recorder.close_window(self.now);
-        }
-        let producer = &mut self.producers[p];
-        let class = pick_class(&producer.class_pick, &mut producer.class_rng);
-        let runtime = &self.classes[class as usize];
-        let service = runtime.service.sample(&mut producer.service_rng);
-        let arrived = producer.next_at.min(self.now);
-        let measured = self.recorder.is_measured(arrived);
-        self.recorder.arrival(class, measured);
-        let key = self.jobs.insert(Job {
-            class,
-            producer: p as u32,
-            arrived,
-            started: arrived,
-            service,
-            measured,
-            state: JobState::AtProducer,
-            generation: 0,
-        });
-        if let Some(deadline) = runtime.deadline {
-            let generation = self.jobs.get(key).generation;
-            self.events.push(
-                (arrived + deadline).max(self.now),
-                Event::Deadline {
-                    job: key,
-                    generation,
-                },
-            );
-        }
-        self.offer(p, key);
-    }
-
-    fn offer(&mut self, p: usize, key: JobKey) {
-        if self.queue.is_empty() {
-            if let Some(worker) = self.idle.pop() {
-                self.start_service(worker, key);
-                self.after_handoff(p, true);
-                return;
-            }
-        }
-        match self
-            .overflow
-            .on_offer(self.now, self.queue.len(), self.capacity)
-        {
-            Admission::Enqueue => {
-                self.enqueue(key);
-                self.after_handoff(p, true);
-            }
-            Admission::EvictOldestThenEnqueue => {
-                self.evict_oldest();
-                self.enqueue(key);
-                self.after_handoff(p, true);
-            }
-            Admission::Reject(reason) => {
-                self.reject(key, reason);
-                self.after_handoff(p, false);
-            }
-            Admission::Wait { give_up_at } => {
-                let producer = &mut self.producers[p];
-                producer.state = ProducerState::Blocked(key);
-                producer.generation = producer.generation.wrapping_add(1);
-                let generation = producer.generation;
-                self.blocked.push_back((p as u32, generation));
-                self.blocked_count += 1;
-                if let Some(at) = give_up_at {
-                    self.events.push(
-                        at,
-                        Event::GiveUp {
-                            producer: p as u32,
-                            generation,
-                        },
-                    );
-                }
-            }
-        }
-    }
-
-    /// The producer has handed its job over (or lost it); it moves on.
-    fn after_handoff(&mut self, p: usize, admitted: bool) {
-        match self.producers[p].source {
-            Source::Open(_) => self.schedule_next_open(p),
-            Source::Closed { .. } => {
-                if admitted {
-                    self.producers[p].state = ProducerState::AwaitingResponse;
-                } else {
-                    self.client_answered(p);
-                }
-            }
-        }
-    }
-
-    /// A closed-loop client got its answer (result, refusal or its own timeout): think, then ask again.
-    fn client_answered(&mut self, p: usize) {
-        if self.limit_reached() {
-            self.set_done(p);
-            return;
-        }
-        let now = self.now;
-        let producer = &mut self.producers[p];
-        if let Source::Closed { think, rng } = &mut producer.source {
-            let at = now + think.sample(rng);
-            if self.stop_at.is_some_and(|stop| at > stop) {
-                self.set_done(p);
-                return;
-            }
-            producer.next_at = at;
-            producer.state = ProducerState::Scheduled;
-            self.events.push(at, Event::Arrival { producer: p as u32 });
-        }
-    }
-
-    fn reject(&mut self, key: JobKey, reason: RejectReason) {
-        let job = self.jobs.remove(key);
-        self.recorder.rejection(job.class, job.measured, reason);
-    }
-
-    fn enqueue(&mut self, key: JobKey) {
-        let job = self.jobs.get_mut(key);
-        job.state = JobState::Queued;
-        let level = self.classes[job.class as usize].level;
-        self.queue.push(level, key);
-    }
-
-    fn evict_oldest(&mut self) {
-        if let Some(key) = self.queue.pop_oldest(&mut self.jobs) {
-            let job = self.jobs.remove(key);
-            self.recorder.drop_evicted(job.class, job.measured);
-            self.client_answered(job.producer as usize);
-        }
-    }
-
-    fn start_service(&mut self, worker: u32, key: JobKey) {
-        let job = self.jobs.get_mut(key);
-        job.state = JobState::InService { worker };
-        job.started = self.now;
-        let done_at = self.now + job.service;
-        let slot = &mut self.workers[worker as usize];
-        slot.job = Some(key);
-        self.busy += 1;
-        self.events.push(
-            done_at,
-            Event::Departure {
-                worker,
-                generation: slot.generation,
-            },
-        );
-    }
-
-    fn on_departure(&mut self, worker: u32, generation: u32) {
-        let slot = &mut self.workers[worker as usize];
-        if slot.generation != generation {
-            return;
-        }
-        let Some(key) = slot.job.take() else { return };
-        let job = self.jobs.remove(key);
-        self.busy -= 1;
-        match job.state {
-            JobState::InService { .. } => {
-                self.recorder.completion(
-                    job.class,
-                    job.measured,
-                    self.now - job.arrived,
-                    job.started - job.arrived,
-                    self.now - job.started,
-                );
-                self.client_answered(job.producer as usize);
-            }
-            _ => self.recorder.wasted_work(self.now - job.started),
-        }
-        self.worker_released(worker);
-    }
-
-    /// A worker finished (or dropped) its job: retire it, give it the next job, or let it idle.
-    fn worker_released(&mut self, worker: u32) {
-        let slot = &mut self.workers[worker as usize];
-        slot.generation = slot.generation.wrapping_add(1);
-        if self.alive > self.target {
-            self.alive -= 1;
-            self.retired.push(worker);
-        } else if let Some(key) = self.queue.pop_next(&mut self.jobs) {
-            self.start_service(worker, key);
-        } else {
-            self.idle.push(worker);
-        }
-        self.admit_blocked();
-    }
-
-    /// Hands free slots (an idle worker or queue room) to blocked producers, oldest first.
-    fn admit_blocked(&mut self) {
-        while self.blocked_count > 0 {
-            let room = !self.idle.is_empty()
-                || self
-                    .capacity
-                    .is_none_or(|capacity| self.queue.len() < capacity);
-            if !room {
-                break;
-            }
-            let Some((p, generation)) = self.blocked.pop_front() else {
-                break;
-            };
-            let producer = &mut self.producers[p as usize];
-            let ProducerState::Blocked(key) = producer.state else {
-                continue;
-            };
-            if producer.generation != generation {
-                continue;
-            }
-            producer.generation = producer.generation.wrapping_add(1);
-            producer.state = ProducerState::Scheduled;
-            self.blocked_count -= 1;
-            match self.idle.pop() {
-                Some(worker) if self.queue.is_empty() => self.start_service(worker, key),
-                Some(worker) => {
-                    self.idle.push(worker);
-                    self.enqueue(key);
-                }
-                None => self.enqueue(key),
-            }
-            self.after_handoff(p as usize, true);
-        }
-    }
-
-    fn on_deadline(&mut self, key: JobKey, generation: u32) {
-        if !self.jobs.is_current(key, generation) {
-            return;
-        }
-        let job = *self.jobs.get(key);
-        let producer = job.producer as usize;
-        match job.state {
-            JobState::AtProducer => {
-                let state = &mut self.producers[producer];
-                state.generation = state.generation.wrapping_add(1);
-                state.state = ProducerState::Scheduled;
-                self.blocked_count -= 1;
-                self.jobs.remove(key);
-                self.recorder.timeout(job.class, job.measured);
-                self.after_handoff(producer, false);
-            }
-            JobState::Queued => {
-                self.jobs.get_mut(key).state = JobState::Tombstone;
-                self.queue.mark_gone();
-                self.recorder.timeout(job.class, job.measured);
-                self.client_answered(producer);
-                self.admit_blocked();
-            }
-            JobState::InService { worker } => {
-                self.recorder.timeout(job.class, job.measured);
-                self.client_answered(producer);
-                match self.started_work {
-                    StartedWork::Finish => {
-                        self.jobs.get_mut(key).state = JobState::Abandoned { worker }
-                    }
-                    StartedWork::Cancel => {
-                        self.recorder.wasted_work(self.now - job.started);
-                        self.jobs.remove(key);
-                        self.workers[worker as usize].job = None;
-                        self.busy -= 1;
-                        self.worker_released(worker);
-                    }
-                }
-            }
-            JobState::Free | JobState::Tombstone | JobState::Abandoned { .. } => {}
-        }
-    }
-
-    fn on_give_up(&mut self, p: usize, generation: u32) {
-        let producer = &mut self.producers[p];
-        let ProducerState::Blocked(key) = producer.state else {
-            return;
-        };
-        if producer.generation != generation {
-            return;
-        }
-        producer.generation = producer.generation.wrapping_add(1);
-        producer.state = ProducerState::Scheduled;
-        self.blocked_count -= 1;
-        self.reject(key, RejectReason::BlockTimeout);
-        self.after_handoff(p, false);
-    }
-
     fn on_autoscale_tick(&mut self) {
         let (busy_integral, worker_integral) = self.recorder.busy_and_worker_integrals();
         let (busy_before, workers_before) = self.integrals_at_tick;
@@ -817,7 +503,7 @@ impl Engine {
         };
         let decision = autoscaler.on_tick(&signals);
         let next = self.now + autoscaler.interval();
-        self.events.push(next, Event::AutoscaleTick);
+        self.schedule(next, Event::AutoscaleTick);
         if let Some(size) = decision {
             self.resize(size);
         }
