@@ -27,6 +27,7 @@
 //! * [`report`] — histograms, time series, the [`report::Summary`], replications.
 
 pub mod dist;
+pub mod exercise;
 pub mod policy;
 pub mod report;
 pub mod rng;

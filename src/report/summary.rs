@@ -31,6 +31,10 @@ pub struct Summary {
     /// Busy worker-seconds / available worker-seconds.
     pub utilization: f64,
     pub mean_queue_len: f64,
+    /// Longest the queue got in the measured window (what a bounded queue bounds: memory).
+    pub max_queue_len: u64,
+    /// Most jobs in the system at once, blocked senders included.
+    pub max_in_system: u64,
     /// Time-averaged jobs in the system: waiting at a blocked producer, queued or in service.
     pub mean_in_system: f64,
     /// Events processed in the whole run.

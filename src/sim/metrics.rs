@@ -74,6 +74,8 @@ pub struct Recorder {
     window_end: Option<(SimTime, [u128; 4])>,
     /// Completions that happened inside the measured window (throughput counts these).
     completions_in_window: u64,
+    max_queue_len: u64,
+    max_in_system: u64,
     series: Series,
     window_latency: Histogram,
     last_sample: SimTime,
@@ -117,6 +119,8 @@ impl Recorder {
             integrals_at_warmup: [0; 4],
             window_end: None,
             completions_in_window: 0,
+            max_queue_len: 0,
+            max_in_system: 0,
             series: Series::new(sample_interval, MAX_SERIES_POINTS),
             window_latency: Histogram::new(),
             last_sample: SimTime::ZERO,
@@ -134,6 +138,12 @@ impl Recorder {
     pub fn advance(&mut self, now: SimTime, levels: Levels) {
         let elapsed = (now - self.last_advance).as_nanos() as u128;
         if elapsed > 0 {
+            if self.last_advance >= self.warmup && self.window_end.is_none() {
+                self.max_queue_len = self.max_queue_len.max(levels.queued);
+                self.max_in_system = self
+                    .max_in_system
+                    .max(levels.queued + levels.busy + levels.blocked);
+            }
             for (integral, level) in self.integrals.iter_mut().zip(levels.as_array()) {
                 *integral += level as u128 * elapsed;
             }
@@ -352,6 +362,8 @@ impl Recorder {
                 0.0
             },
             mean_queue_len: time_average(QUEUED),
+            max_queue_len: self.max_queue_len,
+            max_in_system: self.max_in_system,
             mean_in_system,
             events: run.events,
             sim_seconds: now.as_secs_f64(),

@@ -4,6 +4,7 @@ mod bad_input;
 mod behaviour;
 mod cli;
 mod determinism;
+mod exercises;
 mod fuzz;
 mod support;
 mod theory;

@@ -1,0 +1,89 @@
+//! Goals: a summary metric compared with a target — checked on every run, live and at the end.
+
+use crate::report::summary::lookup_number;
+use crate::report::Summary;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparator {
+    Below,
+    Above,
+    AtMost,
+    AtLeast,
+}
+
+impl Comparator {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::Below => "<",
+            Comparator::Above => ">",
+            Comparator::AtMost => "≤",
+            Comparator::AtLeast => "≥",
+        }
+    }
+
+    pub fn holds(self, actual: f64, target: f64) -> bool {
+        match self {
+            Comparator::Below => actual < target,
+            Comparator::Above => actual > target,
+            Comparator::AtMost => actual <= target,
+            Comparator::AtLeast => actual >= target,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Goal {
+    /// Dotted path into the JSON summary, e.g. `latency.p99` or `classes.quiet.latency.p99`.
+    pub metric: String,
+    pub comparator: Comparator,
+    /// In the metric's unit (seconds for times).
+    pub target: f64,
+    /// The target was written as a duration: show it as one.
+    pub is_duration: bool,
+    pub label: Option<String>,
+}
+
+/// How a goal fared on one summary.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GoalResult {
+    pub passed: bool,
+    /// NaN when the metric is missing (never happens for validated goals).
+    pub actual: f64,
+}
+
+impl Goal {
+    pub fn evaluate(&self, summary: &Summary) -> GoalResult {
+        let json = serde_json::to_value(summary).unwrap_or_default();
+        self.evaluate_json(&json)
+    }
+
+    pub fn evaluate_json(&self, summary: &serde_json::Value) -> GoalResult {
+        let actual = lookup_number(summary, &self.metric).unwrap_or(f64::NAN);
+        GoalResult {
+            passed: self.comparator.holds(actual, self.target),
+            actual,
+        }
+    }
+
+    /// The target formatted like the goal was written: `200ms`, `0.01`.
+    pub fn format_value(&self, value: f64) -> String {
+        if self.is_duration {
+            crate::time::SimDuration::from_secs_f64(value).to_string()
+        } else if value.fract() == 0.0 && value.abs() < 1e12 {
+            format!("{value:.0}")
+        } else {
+            format!("{value}")
+        }
+    }
+}
+
+impl fmt::Display for Goal {
+    /// `p99 latency < 200ms`, or the goal's own label.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(label) = &self.label {
+            return f.write_str(label);
+        }
+        write!(f, "{} {} {}", self.metric, self.comparator.symbol(), self.format_value(self.target))
+    }
+}

@@ -1,0 +1,144 @@
+//! Exercises: a scenario, the knobs a learner may turn, goals that check themselves, hints and a
+//! reference solution — authored by instructors as TOML in `exercises/` (guide: `exercises/README.md`).
+//!
+//! Parsing follows the scenario's two stages (serde raw structs, then validation collecting every
+//! problem with its field path and `file:line:col`). [`verify`] then proves an exercise works: on
+//! each of its seeds, the starting configuration fails a goal and the solution passes them all.
+//!
+//! ```
+//! let exercise = queuelab::exercise::catalog().into_iter().next().expect("the catalog has exercises");
+//! let solved = exercise.config_with(&exercise.solution).unwrap();
+//! let summary = queuelab::sim::Engine::new(&solved).run();
+//! assert!(exercise.goals.iter().all(|goal| goal.evaluate(&summary).passed));
+//! ```
+
+pub mod goal;
+pub mod knob;
+pub mod raw;
+mod validate;
+mod verify;
+
+pub use goal::{Comparator, Goal, GoalResult};
+pub use knob::{Knob, KnobKind, KnobValue};
+pub use verify::{verify, Verification};
+
+use crate::scenario::{self, Config, ScenarioErrors};
+
+/// Chapters of the curriculum, in catalog order.
+pub const CHAPTERS: [&str; 5] = ["pools", "backpressure", "limiters", "autoscaling", "steady-state"];
+pub const DIFFICULTIES: [&str; 3] = ["junior", "middle", "senior"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exercise {
+    pub id: String,
+    pub title: String,
+    pub chapter: String,
+    pub difficulty: String,
+    pub sources: Vec<String>,
+    pub summary: String,
+    /// Markdown.
+    pub instructions: String,
+    pub knobs: Vec<Knob>,
+    pub goals: Vec<Goal>,
+    pub par: Option<Par>,
+    pub hints: Vec<String>,
+    /// Knob values of the reference solution (knobs it does not name keep their start).
+    pub solution: Vec<(String, KnobValue)>,
+    /// Markdown.
+    pub explanation: String,
+    pub seeds: Vec<u64>,
+    pub watch: Vec<String>,
+    /// The starting configuration.
+    pub scenario: Config,
+    /// File name for messages.
+    pub origin: String,
+    /// The exercise file's text: knob values are applied to it.
+    source: String,
+}
+
+/// The instructor's best value of one knob; at or below it is "par".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Par {
+    pub path: String,
+    pub value: KnobValue,
+}
+
+impl Exercise {
+    /// Parses and validates an exercise file.
+    pub fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors> {
+        validate::parse(text, origin)
+    }
+
+    pub fn knob(&self, path: &str) -> Option<&Knob> {
+        self.knobs.iter().find(|knob| knob.path == path)
+    }
+
+    /// The scenario with these knob values applied (others keep their start). Every value is
+    /// checked against its knob first.
+    pub fn config_with(&self, values: &[(String, KnobValue)]) -> Result<Config, ScenarioErrors> {
+        let mut overrides = Vec::new();
+        for (path, value) in values {
+            let knob = self.knob(path).ok_or_else(|| {
+                ScenarioErrors(vec![scenario::ScenarioError::at_path(
+                    path.clone(),
+                    "is not a knob of this exercise",
+                )])
+            })?;
+            knob.check(value).map_err(|message| {
+                ScenarioErrors(vec![scenario::ScenarioError::at_path(path.clone(), message)])
+            })?;
+            overrides.push(value.to_override(path));
+        }
+        validate::scenario_with(&self.source, &self.origin, &overrides)
+    }
+
+    /// The solution's knob values merged over the starting ones (one value per knob).
+    pub fn solution_values(&self) -> Vec<(String, KnobValue)> {
+        self.knobs
+            .iter()
+            .map(|knob| {
+                let value = self
+                    .solution
+                    .iter()
+                    .find(|(path, _)| *path == knob.path)
+                    .map_or(knob.start.clone(), |(_, value)| value.clone());
+                (knob.path.clone(), value)
+            })
+            .collect()
+    }
+
+    /// The starting knob values.
+    pub fn start_values(&self) -> Vec<(String, KnobValue)> {
+        self.knobs.iter().map(|knob| (knob.path.clone(), knob.start.clone())).collect()
+    }
+
+    /// Whether `values` reach par: the par knob at or below the instructor's value.
+    pub fn at_par(&self, values: &[(String, KnobValue)]) -> Option<bool> {
+        let par = self.par.as_ref()?;
+        let value = values.iter().find(|(path, _)| *path == par.path)?.1.as_f64()?;
+        Some(value <= par.value.as_f64()?)
+    }
+
+    /// Evaluates every goal on a summary.
+    pub fn evaluate(&self, summary: &crate::report::Summary) -> Vec<GoalResult> {
+        let json = serde_json::to_value(summary).unwrap_or_default();
+        self.goals.iter().map(|goal| goal.evaluate_json(&json)).collect()
+    }
+}
+
+/// The built-in curriculum: every file in `exercises/`, compiled in, in catalog order (chapter,
+/// then file name). Files that fail to parse are left out here; `queuelab check` and the test
+/// suite report them.
+pub fn catalog() -> Vec<Exercise> {
+    let mut exercises: Vec<Exercise> = catalog_files()
+        .iter()
+        .filter_map(|(name, text)| Exercise::parse(text, name).ok())
+        .collect();
+    exercises.sort_by_key(|e| (CHAPTERS.iter().position(|c| *c == e.chapter), e.origin.clone()));
+    exercises
+}
+
+/// (file name, text) of every exercise compiled into the binary.
+pub fn catalog_files() -> &'static [(&'static str, &'static str)] {
+    include!(concat!(env!("OUT_DIR"), "/exercise_catalog.rs"))
+}

@@ -1,0 +1,73 @@
+//! The exercise file as written (serde, unknown fields refused). See `exercises/README.md`.
+
+use crate::scenario::raw::RawScenario;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExercise {
+    pub format_version: Option<i64>,
+    pub id: Option<String>,
+    pub title: Option<String>,
+    pub chapter: Option<String>,
+    pub difficulty: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+    pub summary: Option<String>,
+    pub instructions: Option<String>,
+    pub scenario: Option<RawScenario>,
+    #[serde(default)]
+    pub knobs: Vec<RawKnob>,
+    #[serde(default)]
+    pub goals: Vec<RawGoal>,
+    pub par: Option<RawPar>,
+    #[serde(default)]
+    pub hints: Vec<String>,
+    pub solution: Option<RawSolution>,
+    /// Seeds the checker (and the "new seed" button's first values) use; default: the scenario's
+    /// seed and the next two.
+    pub seeds: Option<Vec<u64>>,
+    /// Which charts matter most here, in order: latency, queue, throughput, pool, drops.
+    #[serde(default)]
+    pub watch: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKnob {
+    pub path: Option<String>,
+    pub label: Option<String>,
+    pub choices: Option<Vec<toml::Value>>,
+    pub min: Option<toml::Value>,
+    pub max: Option<toml::Value>,
+    pub step: Option<toml::Value>,
+    pub unit: Option<String>,
+    pub help: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGoal {
+    pub metric: Option<String>,
+    pub below: Option<toml::Value>,
+    pub above: Option<toml::Value>,
+    pub at_most: Option<toml::Value>,
+    pub at_least: Option<toml::Value>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPar {
+    pub path: Option<String>,
+    pub value: Option<toml::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSolution {
+    #[serde(default)]
+    pub set: BTreeMap<String, toml::Value>,
+    pub explanation: Option<String>,
+}
