@@ -28,14 +28,17 @@
 
 pub mod dist;
 pub mod exercise;
+pub mod playground;
 pub mod policy;
 pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod theory;
 pub mod time;
 
-#[cfg(feature = "native")]
 pub mod chart;
 #[cfg(feature = "native")]
 pub mod cli;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

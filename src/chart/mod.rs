@@ -28,6 +28,7 @@ use plotters::prelude::*;
 const MAIN: RGBColor = RGBColor(37, 99, 235);
 const SECOND: RGBColor = RGBColor(220, 38, 38);
 const GHOST: RGBColor = RGBColor(160, 160, 160);
+const GOAL: RGBColor = RGBColor(22, 163, 74);
 
 pub type ChartResult = Result<(), String>;
 
@@ -83,6 +84,22 @@ pub struct Line<'a> {
     pub value: fn(&SeriesPoint) -> f64,
 }
 
+/// One chart of a run on its own (the browser draws each on its own canvas).
+pub struct SingleChart<'a> {
+    pub kind: ChartKind,
+    pub series: &'a Series,
+    pub ghost: Option<&'a Series>,
+    pub thresholds: &'a [f64],
+}
+
+impl Picture for SingleChart<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> ChartResult {
+        root.fill(&WHITE).map_err(err)?;
+        draw_chart(root, self.kind, self.series, self.ghost, self.thresholds)?;
+        root.present().map_err(err)
+    }
+}
+
 /// Draws one panel: a metric over time, optionally with a ghost (a previous run) behind it.
 pub fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -91,6 +108,7 @@ pub fn draw_panel<DB: DrawingBackend>(
     series: &Series,
     ghost: Option<&Series>,
     lines: &[Line<'_>],
+    thresholds: &[f64],
 ) -> ChartResult {
     let points = series.points();
     let all_points = points
@@ -103,6 +121,7 @@ pub fn draw_panel<DB: DrawingBackend>(
         .max(1e-9);
     let y_max = all_points
         .flat_map(|p| lines.iter().map(move |line| (line.value)(p)))
+        .chain(thresholds.iter().copied())
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
@@ -142,7 +161,19 @@ pub fn draw_panel<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
             });
     }
-    if lines.len() > 1 || ghost.is_some() {
+    for &threshold in thresholds {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(0.0, threshold), (x_max, threshold)],
+                6,
+                4,
+                GOAL.stroke_width(1),
+            ))
+            .map_err(err)?
+            .label("goal")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GOAL.stroke_width(1)));
+    }
+    if lines.len() > 1 || ghost.is_some() || !thresholds.is_empty() {
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.8))
@@ -155,84 +186,158 @@ pub fn draw_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The four charts of a run: p99 latency, queue and in-flight, throughput vs offered load, and
-/// pool size with drops.
+/// The charts a run has, each a panel of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Latency,
+    Queue,
+    Throughput,
+    Pool,
+    Drops,
+    Utilization,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 6] = [
+        ChartKind::Latency,
+        ChartKind::Queue,
+        ChartKind::Throughput,
+        ChartKind::Pool,
+        ChartKind::Drops,
+        ChartKind::Utilization,
+    ];
+
+    /// The name exercises use in `watch`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "latency",
+            ChartKind::Queue => "queue",
+            ChartKind::Throughput => "throughput",
+            ChartKind::Pool => "pool",
+            ChartKind::Drops => "drops",
+            ChartKind::Utilization => "utilization",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "p99 latency",
+            ChartKind::Queue => "Queue length and jobs in service",
+            ChartKind::Throughput => "Throughput and offered load",
+            ChartKind::Pool => "Pool size K",
+            ChartKind::Drops => "Rejected, dropped and timed out",
+            ChartKind::Utilization => "Utilisation (busy / K)",
+        }
+    }
+
+    fn y_label(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "seconds",
+            ChartKind::Queue => "jobs",
+            ChartKind::Throughput | ChartKind::Drops => "jobs per second",
+            ChartKind::Pool => "workers",
+            ChartKind::Utilization => "fraction",
+        }
+    }
+
+    fn lines(self) -> Vec<Line<'static>> {
+        match self {
+            ChartKind::Latency => vec![Line {
+                label: "p99 latency",
+                color: MAIN,
+                value: |p| p.p99_latency,
+            }],
+            ChartKind::Queue => vec![
+                Line {
+                    label: "queue length",
+                    color: MAIN,
+                    value: |p| p.queue_len,
+                },
+                Line {
+                    label: "in service",
+                    color: SECOND,
+                    value: |p| p.in_flight,
+                },
+            ],
+            ChartKind::Throughput => vec![
+                Line {
+                    label: "throughput",
+                    color: MAIN,
+                    value: |p| p.throughput,
+                },
+                Line {
+                    label: "offered",
+                    color: SECOND,
+                    value: |p| p.offered,
+                },
+            ],
+            ChartKind::Pool => vec![Line {
+                label: "pool size K",
+                color: MAIN,
+                value: |p| p.pool_size,
+            }],
+            ChartKind::Drops => vec![Line {
+                label: "lost per second",
+                color: SECOND,
+                value: |p| p.drops,
+            }],
+            ChartKind::Utilization => vec![Line {
+                label: "utilisation",
+                color: MAIN,
+                value: |p| {
+                    if p.pool_size > 0.0 {
+                        p.in_flight / p.pool_size
+                    } else {
+                        0.0
+                    }
+                },
+            }],
+        }
+    }
+
+    /// Which goal metrics are drawn as threshold lines on this chart.
+    pub fn shows_metric(self, metric: &str) -> bool {
+        match self {
+            ChartKind::Latency => metric.starts_with("latency.") || metric.starts_with("wait."),
+            ChartKind::Queue => metric.contains("queue_len"),
+            ChartKind::Throughput => metric == "throughput" || metric == "offered_rate",
+            ChartKind::Pool => metric.starts_with("pool."),
+            ChartKind::Drops => false,
+            ChartKind::Utilization => metric == "utilization",
+        }
+    }
+}
+
+/// Draws one chart, with a previous run as a grey ghost and goal targets as dashed lines.
+pub fn draw_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    kind: ChartKind,
+    series: &Series,
+    ghost: Option<&Series>,
+    thresholds: &[f64],
+) -> ChartResult {
+    draw_panel(
+        area,
+        kind.title(),
+        kind.y_label(),
+        series,
+        ghost,
+        &kind.lines(),
+        thresholds,
+    )
+}
+
+/// Every chart of a run, in a 3 × 2 grid.
 pub fn draw_dashboard<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     series: &Series,
     ghost: Option<&Series>,
 ) -> ChartResult {
     root.fill(&WHITE).map_err(err)?;
-    let panels = root.split_evenly((2, 2));
-    draw_panel(
-        &panels[0],
-        "p99 latency",
-        "seconds",
-        series,
-        ghost,
-        &[Line {
-            label: "p99 latency",
-            color: MAIN,
-            value: |p| p.p99_latency,
-        }],
-    )?;
-    draw_panel(
-        &panels[1],
-        "Queue length and jobs in service",
-        "jobs",
-        series,
-        ghost,
-        &[
-            Line {
-                label: "queue length",
-                color: MAIN,
-                value: |p| p.queue_len,
-            },
-            Line {
-                label: "in service",
-                color: SECOND,
-                value: |p| p.in_flight,
-            },
-        ],
-    )?;
-    draw_panel(
-        &panels[2],
-        "Throughput and offered load",
-        "jobs per second",
-        series,
-        ghost,
-        &[
-            Line {
-                label: "throughput",
-                color: MAIN,
-                value: |p| p.throughput,
-            },
-            Line {
-                label: "offered",
-                color: SECOND,
-                value: |p| p.offered,
-            },
-        ],
-    )?;
-    draw_panel(
-        &panels[3],
-        "Pool size and lost jobs",
-        "workers / jobs per second",
-        series,
-        ghost,
-        &[
-            Line {
-                label: "pool size K",
-                color: MAIN,
-                value: |p| p.pool_size,
-            },
-            Line {
-                label: "rejected+dropped+timed out /s",
-                color: SECOND,
-                value: |p| p.drops,
-            },
-        ],
-    )?;
+    let panels = root.split_evenly((3, 2));
+    for (panel, kind) in panels.iter().zip(ChartKind::ALL) {
+        draw_chart(panel, kind, series, ghost, &[])?;
+    }
     root.present().map_err(err)
 }
 

@@ -18,7 +18,8 @@ pub struct CheckArgs {
 
 /// Exercise files have a [scenario] table; scenario files do not.
 fn is_exercise(text: &str) -> bool {
-    text.parse::<toml::Table>().is_ok_and(|table| table.contains_key("scenario"))
+    text.parse::<toml::Table>()
+        .is_ok_and(|table| table.contains_key("scenario"))
 }
 
 pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
@@ -34,7 +35,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let mut exercises: Vec<Exercise> = Vec::new();
     for file in &files {
         let origin = file.display().to_string();
-        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {origin}: {e}"))?;
+        let text =
+            std::fs::read_to_string(file).map_err(|e| format!("cannot read {origin}: {e}"))?;
         let result = if is_exercise(&text) {
             Exercise::parse(&text, &origin).map(|exercise| exercises.push(exercise))
         } else {
@@ -48,7 +50,10 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     for (i, exercise) in exercises.iter().enumerate() {
         if let Some(first) = exercises[..i].iter().find(|other| other.id == exercise.id) {
             failed += 1;
-            eprintln!("{}: id: {:?} is already used by {}", exercise.origin, exercise.id, first.origin);
+            eprintln!(
+                "{}: id: {:?} is already used by {}",
+                exercise.origin, exercise.id, first.origin
+            );
         }
     }
     if !args.no_run && !exercises.is_empty() {
@@ -78,16 +83,22 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
         files.len(),
         exercises.len()
     ))?;
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn collect_toml(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let metadata =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if metadata.is_file() {
         files.push(path.to_path_buf());
         return Ok(());
     }
-    let entries = std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
+    let entries =
+        std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
     for entry in entries {
         let child = entry.map_err(|e| e.to_string())?.path();
         if child.is_dir() {

@@ -84,6 +84,12 @@ impl fmt::Display for Goal {
         if let Some(label) = &self.label {
             return f.write_str(label);
         }
-        write!(f, "{} {} {}", self.metric, self.comparator.symbol(), self.format_value(self.target))
+        write!(
+            f,
+            "{} {} {}",
+            self.metric,
+            self.comparator.symbol(),
+            self.format_value(self.target)
+        )
     }
 }

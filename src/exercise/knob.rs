@@ -67,9 +67,21 @@ impl fmt::Display for KnobValue {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum KnobKind {
-    Integer { min: i64, max: i64, step: i64 },
-    Float { min: f64, max: f64, step: f64 },
-    Duration { min: SimDuration, max: SimDuration, step: SimDuration },
+    Integer {
+        min: i64,
+        max: i64,
+        step: i64,
+    },
+    Float {
+        min: f64,
+        max: f64,
+        step: f64,
+    },
+    Duration {
+        min: SimDuration,
+        max: SimDuration,
+        step: SimDuration,
+    },
     Choice(Vec<KnobValue>),
 }
 
@@ -89,16 +101,37 @@ impl Knob {
     /// Checks that `value` is allowed; the message says what is.
     pub fn check(&self, value: &KnobValue) -> Result<(), String> {
         match (&self.kind, value) {
-            (KnobKind::Integer { min, max, .. }, KnobValue::Integer(n)) if n >= min && n <= max => Ok(()),
-            (KnobKind::Integer { min, max, .. }, _) => Err(format!("must be a whole number from {min} to {max}")),
-            (KnobKind::Float { min, max, .. }, v) if v.as_f64().is_some_and(|x| x >= *min && x <= *max) && !matches!(v, KnobValue::Duration(_)) => Ok(()),
-            (KnobKind::Float { min, max, .. }, _) => Err(format!("must be a number from {min} to {max}")),
-            (KnobKind::Duration { min, max, .. }, KnobValue::Duration(d)) if d >= min && d <= max => Ok(()),
-            (KnobKind::Duration { min, max, .. }, _) => Err(format!("must be a duration from {min} to {max}")),
+            (KnobKind::Integer { min, max, .. }, KnobValue::Integer(n)) if n >= min && n <= max => {
+                Ok(())
+            }
+            (KnobKind::Integer { min, max, .. }, _) => {
+                Err(format!("must be a whole number from {min} to {max}"))
+            }
+            (KnobKind::Float { min, max, .. }, v)
+                if v.as_f64().is_some_and(|x| x >= *min && x <= *max)
+                    && !matches!(v, KnobValue::Duration(_)) =>
+            {
+                Ok(())
+            }
+            (KnobKind::Float { min, max, .. }, _) => {
+                Err(format!("must be a number from {min} to {max}"))
+            }
+            (KnobKind::Duration { min, max, .. }, KnobValue::Duration(d))
+                if d >= min && d <= max =>
+            {
+                Ok(())
+            }
+            (KnobKind::Duration { min, max, .. }, _) => {
+                Err(format!("must be a duration from {min} to {max}"))
+            }
             (KnobKind::Choice(choices), v) if choices.contains(v) => Ok(()),
             (KnobKind::Choice(choices), _) => Err(format!(
                 "must be one of: {}",
-                choices.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                choices
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         }
     }
@@ -115,7 +148,9 @@ impl Knob {
                 Ok(x) if x.is_finite() => KnobValue::Float(x),
                 _ => return Err(format!("{text:?} is not a number")),
             },
-            KnobKind::Duration { .. } => KnobValue::Duration(text.parse::<SimDuration>().map_err(|e| e.to_string())?),
+            KnobKind::Duration { .. } => {
+                KnobValue::Duration(text.parse::<SimDuration>().map_err(|e| e.to_string())?)
+            }
             KnobKind::Choice(choices) => choices
                 .iter()
                 .find(|choice| choice.to_string() == text)

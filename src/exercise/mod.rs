@@ -25,7 +25,13 @@ pub use verify::{verify, Verification};
 use crate::scenario::{self, Config, ScenarioErrors};
 
 /// Chapters of the curriculum, in catalog order.
-pub const CHAPTERS: [&str; 5] = ["pools", "backpressure", "limiters", "autoscaling", "steady-state"];
+pub const CHAPTERS: [&str; 5] = [
+    "pools",
+    "backpressure",
+    "limiters",
+    "autoscaling",
+    "steady-state",
+];
 pub const DIFFICULTIES: [&str; 3] = ["junior", "middle", "senior"];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,7 +91,10 @@ impl Exercise {
                 )])
             })?;
             knob.check(value).map_err(|message| {
-                ScenarioErrors(vec![scenario::ScenarioError::at_path(path.clone(), message)])
+                ScenarioErrors(vec![scenario::ScenarioError::at_path(
+                    path.clone(),
+                    message,
+                )])
             })?;
             overrides.push(value.to_override(path));
         }
@@ -109,20 +118,30 @@ impl Exercise {
 
     /// The starting knob values.
     pub fn start_values(&self) -> Vec<(String, KnobValue)> {
-        self.knobs.iter().map(|knob| (knob.path.clone(), knob.start.clone())).collect()
+        self.knobs
+            .iter()
+            .map(|knob| (knob.path.clone(), knob.start.clone()))
+            .collect()
     }
 
     /// Whether `values` reach par: the par knob at or below the instructor's value.
     pub fn at_par(&self, values: &[(String, KnobValue)]) -> Option<bool> {
         let par = self.par.as_ref()?;
-        let value = values.iter().find(|(path, _)| *path == par.path)?.1.as_f64()?;
+        let value = values
+            .iter()
+            .find(|(path, _)| *path == par.path)?
+            .1
+            .as_f64()?;
         Some(value <= par.value.as_f64()?)
     }
 
     /// Evaluates every goal on a summary.
     pub fn evaluate(&self, summary: &crate::report::Summary) -> Vec<GoalResult> {
         let json = serde_json::to_value(summary).unwrap_or_default();
-        self.goals.iter().map(|goal| goal.evaluate_json(&json)).collect()
+        self.goals
+            .iter()
+            .map(|goal| goal.evaluate_json(&json))
+            .collect()
     }
 }
 
@@ -134,7 +153,12 @@ pub fn catalog() -> Vec<Exercise> {
         .iter()
         .filter_map(|(name, text)| Exercise::parse(text, name).ok())
         .collect();
-    exercises.sort_by_key(|e| (CHAPTERS.iter().position(|c| *c == e.chapter), e.origin.clone()));
+    exercises.sort_by_key(|e| {
+        (
+            CHAPTERS.iter().position(|c| *c == e.chapter),
+            e.origin.clone(),
+        )
+    });
     exercises
 }
 

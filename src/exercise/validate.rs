@@ -46,25 +46,43 @@ fn prefixed(errors: Vec<ScenarioError>) -> Vec<ScenarioError> {
     errors
         .into_iter()
         .map(|mut error| {
-            error.path = if error.path.is_empty() { "scenario".into() } else { format!("scenario.{}", error.path) };
+            error.path = if error.path.is_empty() {
+                "scenario".into()
+            } else {
+                format!("scenario.{}", error.path)
+            };
             error
         })
         .collect()
 }
 
 /// The exercise's scenario with knob overrides applied.
-pub(super) fn scenario_with(source: &str, origin: &str, overrides: &[Override]) -> Result<Config, ScenarioErrors> {
-    let edited = scenario::apply_overrides(source, "scenario", overrides).map_err(|e| ScenarioErrors(vec![e]))?;
+pub(super) fn scenario_with(
+    source: &str,
+    origin: &str,
+    overrides: &[Override],
+) -> Result<Config, ScenarioErrors> {
+    let edited = scenario::apply_overrides(source, "scenario", overrides)
+        .map_err(|e| ScenarioErrors(vec![e]))?;
     let raw = raw_exercise(&edited, origin)?;
     let Some(raw_scenario) = raw.scenario else {
-        return Err(ScenarioErrors(vec![ScenarioError::at_path("scenario", "is required")]));
+        return Err(ScenarioErrors(vec![ScenarioError::at_path(
+            "scenario",
+            "is required",
+        )]));
     };
     scenario::validate::validate(&raw_scenario).map_err(|errors| {
         let prefixed_overrides: Vec<Override> = overrides
             .iter()
             .map(|o| Override::new(format!("scenario.{}", o.path), o.value.clone()))
             .collect();
-        ScenarioErrors(scenario::position_errors(prefixed(errors), &edited, origin, "", &prefixed_overrides))
+        ScenarioErrors(scenario::position_errors(
+            prefixed(errors),
+            &edited,
+            origin,
+            "",
+            &prefixed_overrides,
+        ))
     })
 }
 
@@ -72,30 +90,58 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
     let raw = raw_exercise(text, origin)?;
     let mut p = Problems(Vec::new());
     if raw.format_version.is_some_and(|v| v != 1) {
-        p.add("format_version", "unsupported; this queuelab reads format_version = 1");
+        p.add(
+            "format_version",
+            "unsupported; this queuelab reads format_version = 1",
+        );
     }
     let id = p.required("id", &raw.id).to_string();
-    if !id.is_empty() && !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        p.add("id", "use lowercase letters, digits and '-' only (it appears in URLs)");
+    if !id.is_empty()
+        && !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        p.add(
+            "id",
+            "use lowercase letters, digits and '-' only (it appears in URLs)",
+        );
     }
     let title = p.required("title", &raw.title).to_string();
     let chapter = p.required("chapter", &raw.chapter).to_string();
     if !chapter.is_empty() && !CHAPTERS.contains(&chapter.as_str()) {
-        p.add("chapter", format!("unknown chapter {chapter:?}; expected one of: {}", CHAPTERS.join(", ")));
+        p.add(
+            "chapter",
+            format!(
+                "unknown chapter {chapter:?}; expected one of: {}",
+                CHAPTERS.join(", ")
+            ),
+        );
     }
     let difficulty = p.required("difficulty", &raw.difficulty).to_string();
     if !difficulty.is_empty() && !DIFFICULTIES.contains(&difficulty.as_str()) {
-        p.add("difficulty", format!("unknown difficulty {difficulty:?}; expected one of: {}", DIFFICULTIES.join(", ")));
+        p.add(
+            "difficulty",
+            format!(
+                "unknown difficulty {difficulty:?}; expected one of: {}",
+                DIFFICULTIES.join(", ")
+            ),
+        );
     }
     if raw.sources.is_empty() {
-        p.add("sources", "cite at least one seed task, e.g. sources = [\"002 T2\"]");
+        p.add(
+            "sources",
+            "cite at least one seed task, e.g. sources = [\"002 T2\"]",
+        );
     }
     let summary = p.required("summary", &raw.summary).to_string();
     let instructions = p.required("instructions", &raw.instructions).to_string();
 
     let scenario = match &raw.scenario {
         None => {
-            p.add("scenario", "is required: a [scenario] table in the format of `queuelab run` files");
+            p.add(
+                "scenario",
+                "is required: a [scenario] table in the format of `queuelab run` files",
+            );
             None
         }
         Some(raw_scenario) => match scenario::validate::validate(raw_scenario) {
@@ -113,23 +159,46 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
     for (i, raw_knob) in raw.knobs.iter().enumerate() {
         if let Some(knob) = knob(&mut p, i, raw_knob, scenario_table) {
             if knobs.iter().any(|k| k.path == knob.path) {
-                p.add(format!("knobs[{i}].path"), format!("{:?} is already a knob", knob.path));
+                p.add(
+                    format!("knobs[{i}].path"),
+                    format!("{:?} is already a knob", knob.path),
+                );
             }
             knobs.push(knob);
         }
     }
     if raw.knobs.is_empty() {
-        p.add("knobs", "give the learner at least one knob ([[knobs]] with path and label)");
+        p.add(
+            "knobs",
+            "give the learner at least one knob ([[knobs]] with path and label)",
+        );
     }
 
-    let class_names: Vec<String> = scenario.as_ref().map(|c| c.classes.iter().map(|class| class.name.clone()).collect()).unwrap_or_default();
-    let goals: Vec<Goal> = raw.goals.iter().enumerate().filter_map(|(i, g)| goal(&mut p, i, g, &class_names)).collect();
+    let class_names: Vec<String> = scenario
+        .as_ref()
+        .map(|c| c.classes.iter().map(|class| class.name.clone()).collect())
+        .unwrap_or_default();
+    let goals: Vec<Goal> = raw
+        .goals
+        .iter()
+        .enumerate()
+        .filter_map(|(i, g)| goal(&mut p, i, g, &class_names))
+        .collect();
     if raw.goals.is_empty() {
-        p.add("goals", "add at least one goal ([[goals]] with metric and below/above/at_most/at_least)");
+        p.add(
+            "goals",
+            "add at least one goal ([[goals]] with metric and below/above/at_most/at_least)",
+        );
     }
 
     if raw.hints.len() < 2 {
-        p.add("hints", format!("give at least two progressive hints (found {})", raw.hints.len()));
+        p.add(
+            "hints",
+            format!(
+                "give at least two progressive hints (found {})",
+                raw.hints.len()
+            ),
+        );
     }
     for (i, hint) in raw.hints.iter().enumerate() {
         if hint.trim().is_empty() {
@@ -140,16 +209,27 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
     let mut solution = Vec::new();
     let mut explanation = String::new();
     match &raw.solution {
-        None => p.add("solution", "is required: [solution] with set = { ... } and an explanation"),
+        None => p.add(
+            "solution",
+            "is required: [solution] with set = { ... } and an explanation",
+        ),
         Some(raw_solution) => {
-            explanation = p.required("solution.explanation", &raw_solution.explanation).to_string();
+            explanation = p
+                .required("solution.explanation", &raw_solution.explanation)
+                .to_string();
             if raw_solution.set.is_empty() {
-                p.add("solution.set", "name the knob values of the solution, e.g. set = { \"pool.workers\" = 6 }");
+                p.add(
+                    "solution.set",
+                    "name the knob values of the solution, e.g. set = { \"pool.workers\" = 6 }",
+                );
             }
             for (path, value) in &raw_solution.set {
                 let field = format!("solution.set.{path}");
                 match knobs.iter().find(|k| k.path == *path) {
-                    None => p.add(field, format!("{path:?} is not a knob; a solution may only turn knobs")),
+                    None => p.add(
+                        field,
+                        format!("{path:?} is not a knob; a solution may only turn knobs"),
+                    ),
                     Some(knob) => match knob_value(knob, value) {
                         Ok(value) => solution.push((path.clone(), value)),
                         Err(message) => p.add(field, message),
@@ -170,7 +250,10 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
             (Some(knob), Some(value)) => match knob_value(knob, value) {
                 Ok(value) if value.as_f64().is_some() => Some(Par { path, value }),
                 Ok(_) => {
-                    p.add("par.value", "par needs a numeric knob (fewer or less is better)");
+                    p.add(
+                        "par.value",
+                        "par needs a numeric knob (fewer or less is better)",
+                    );
                     None
                 }
                 Err(message) => {
@@ -188,16 +271,29 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
 
     let seeds = match (&raw.seeds, &scenario) {
         (Some(seeds), _) if seeds.len() < 3 => {
-            p.add("seeds", "list at least three seeds: the checker proves the exercise on each");
+            p.add(
+                "seeds",
+                "list at least three seeds: the checker proves the exercise on each",
+            );
             Vec::new()
         }
         (Some(seeds), _) => seeds.clone(),
-        (None, Some(config)) => vec![config.seed, config.seed.wrapping_add(1), config.seed.wrapping_add(2)],
+        (None, Some(config)) => vec![
+            config.seed,
+            config.seed.wrapping_add(1),
+            config.seed.wrapping_add(2),
+        ],
         (None, None) => Vec::new(),
     };
     for (i, chart) in raw.watch.iter().enumerate() {
         if !CHARTS.contains(&chart.as_str()) {
-            p.add(format!("watch[{i}]"), format!("unknown chart {chart:?}; expected one of: {}", CHARTS.join(", ")));
+            p.add(
+                format!("watch[{i}]"),
+                format!(
+                    "unknown chart {chart:?}; expected one of: {}",
+                    CHARTS.join(", ")
+                ),
+            );
         }
     }
 
@@ -222,7 +318,13 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
             origin: origin.to_string(),
             source: text.to_string(),
         }),
-        _ => Err(ScenarioErrors(scenario::position_errors(p.0, text, origin, "", &[]))),
+        _ => Err(ScenarioErrors(scenario::position_errors(
+            p.0,
+            text,
+            origin,
+            "",
+            &[],
+        ))),
     }
 }
 
@@ -250,7 +352,10 @@ fn knob(p: &mut Problems, i: usize, raw: &RawKnob, scenario: Option<&toml::Value
             match values {
                 Some(values) if !values.is_empty() => KnobKind::Choice(values),
                 _ => {
-                    p.add(here("choices"), "list at least one value (strings, numbers or durations)");
+                    p.add(
+                        here("choices"),
+                        "list at least one value (strings, numbers or durations)",
+                    );
                     return None;
                 }
             }
@@ -263,25 +368,47 @@ fn knob(p: &mut Problems, i: usize, raw: &RawKnob, scenario: Option<&toml::Value
             }
         },
         _ => {
-            p.add(here("path"), "a knob has either choices = [...] or both min and max");
+            p.add(
+                here("path"),
+                "a knob has either choices = [...] or both min and max",
+            );
             return None;
         }
     };
     let Some(start) = lookup(scenario, &path) else {
-        p.add(here("path"), format!("{path:?} is not set in [scenario]; give it the learner's starting value there"));
+        p.add(
+            here("path"),
+            format!(
+                "{path:?} is not set in [scenario]; give it the learner's starting value there"
+            ),
+        );
         return None;
     };
-    let knob = Knob { path: path.clone(), label, kind, start: KnobValue::Text(String::new()), unit: raw.unit.clone(), help: raw.help.clone() };
+    let knob = Knob {
+        path: path.clone(),
+        label,
+        kind,
+        start: KnobValue::Text(String::new()),
+        unit: raw.unit.clone(),
+        help: raw.help.clone(),
+    };
     match knob_value(&knob, start) {
         Ok(start) => Some(Knob { start, ..knob }),
         Err(message) => {
-            p.add(format!("scenario.{path}"), format!("the starting value is outside the knob's range: {message}"));
+            p.add(
+                format!("scenario.{path}"),
+                format!("the starting value is outside the knob's range: {message}"),
+            );
             None
         }
     }
 }
 
-fn range_kind(min: &toml::Value, max: &toml::Value, step: Option<&toml::Value>) -> Result<KnobKind, String> {
+fn range_kind(
+    min: &toml::Value,
+    max: &toml::Value,
+    step: Option<&toml::Value>,
+) -> Result<KnobKind, String> {
     use toml::Value::{Float, Integer, String as Text};
     match (min, max) {
         (Integer(min), Integer(max)) if min <= max => {
@@ -290,11 +417,20 @@ fn range_kind(min: &toml::Value, max: &toml::Value, step: Option<&toml::Value>) 
                 Some(Integer(step)) if *step > 0 => *step,
                 Some(_) => return Err("step must be a positive whole number".into()),
             };
-            Ok(KnobKind::Integer { min: *min, max: *max, step })
+            Ok(KnobKind::Integer {
+                min: *min,
+                max: *max,
+                step,
+            })
         }
         (Integer(_) | Float(_), Integer(_) | Float(_)) => {
-            let (min, max) = (min.as_float().or(min.as_integer().map(|n| n as f64)), max.as_float().or(max.as_integer().map(|n| n as f64)));
-            let (Some(min), Some(max)) = (min, max) else { return Err("min and max must be numbers".into()) };
+            let (min, max) = (
+                min.as_float().or(min.as_integer().map(|n| n as f64)),
+                max.as_float().or(max.as_integer().map(|n| n as f64)),
+            );
+            let (Some(min), Some(max)) = (min, max) else {
+                return Err("min and max must be numbers".into());
+            };
             if !(min.is_finite() && max.is_finite() && min <= max) {
                 return Err("min must not exceed max".into());
             }
@@ -307,19 +443,27 @@ fn range_kind(min: &toml::Value, max: &toml::Value, step: Option<&toml::Value>) 
             Ok(KnobKind::Float { min, max, step })
         }
         (Text(min), Text(max)) => {
-            let min: SimDuration = min.parse().map_err(|e: crate::time::ParseDurationError| e.to_string())?;
-            let max: SimDuration = max.parse().map_err(|e: crate::time::ParseDurationError| e.to_string())?;
+            let min: SimDuration = min
+                .parse()
+                .map_err(|e: crate::time::ParseDurationError| e.to_string())?;
+            let max: SimDuration = max
+                .parse()
+                .map_err(|e: crate::time::ParseDurationError| e.to_string())?;
             if min > max {
                 return Err("min must not exceed max".into());
             }
             let step = match step {
                 None => SimDuration::from_nanos(((max.as_nanos() - min.as_nanos()) / 100).max(1)),
-                Some(Text(step)) => step.parse().map_err(|e: crate::time::ParseDurationError| e.to_string())?,
+                Some(Text(step)) => step
+                    .parse()
+                    .map_err(|e: crate::time::ParseDurationError| e.to_string())?,
                 Some(_) => return Err("step must be a duration like \"10ms\"".into()),
             };
             Ok(KnobKind::Duration { min, max, step })
         }
-        _ => Err("min and max must both be whole numbers, numbers, or durations like \"10ms\"".into()),
+        _ => Err(
+            "min and max must both be whole numbers, numbers, or durations like \"10ms\"".into(),
+        ),
     }
 }
 
@@ -327,10 +471,13 @@ fn range_kind(min: &toml::Value, max: &toml::Value, step: Option<&toml::Value>) 
 fn knob_value(knob: &Knob, value: &toml::Value) -> Result<KnobValue, String> {
     let value = match (&knob.kind, value) {
         (KnobKind::Float { .. }, toml::Value::Integer(n)) => KnobValue::Float(*n as f64),
-        (KnobKind::Duration { .. }, toml::Value::String(s)) => {
-            KnobValue::Duration(s.parse().map_err(|e: crate::time::ParseDurationError| e.to_string())?)
+        (KnobKind::Duration { .. }, toml::Value::String(s)) => KnobValue::Duration(
+            s.parse()
+                .map_err(|e: crate::time::ParseDurationError| e.to_string())?,
+        ),
+        (_, other) => {
+            KnobValue::from_toml(other).ok_or("must be a number, a duration or a string")?
         }
-        (_, other) => KnobValue::from_toml(other).ok_or("must be a number, a duration or a string")?,
     };
     knob.check(&value).map(|()| value)
 }
@@ -347,9 +494,15 @@ fn goal(p: &mut Problems, i: usize, raw: &RawGoal, classes: &[String]) -> Option
         (Comparator::AtMost, "at_most", &raw.at_most),
         (Comparator::AtLeast, "at_least", &raw.at_least),
     ];
-    let given: Vec<_> = comparisons.iter().filter(|(_, _, value)| value.is_some()).collect();
+    let given: Vec<_> = comparisons
+        .iter()
+        .filter(|(_, _, value)| value.is_some())
+        .collect();
     let [(comparator, field, Some(value))] = given.as_slice() else {
-        p.add(here("metric"), "give exactly one of below, above, at_most, at_least");
+        p.add(
+            here("metric"),
+            "give exactly one of below, above, at_most, at_least",
+        );
         return None;
     };
     let (target, is_duration) = match value {
@@ -367,7 +520,13 @@ fn goal(p: &mut Problems, i: usize, raw: &RawGoal, classes: &[String]) -> Option
             return None;
         }
     };
-    Some(Goal { metric, comparator: *comparator, target, is_duration, label: raw.label.clone() })
+    Some(Goal {
+        metric,
+        comparator: *comparator,
+        target,
+        is_duration,
+        label: raw.label.clone(),
+    })
 }
 
 fn metric_exists(metric: &str, classes: &[String]) -> bool {
@@ -375,6 +534,8 @@ fn metric_exists(metric: &str, classes: &[String]) -> bool {
     for class in classes {
         probe.classes.insert(class.clone(), ClassSummary::default());
     }
-    let Ok(json) = serde_json::to_value(&probe) else { return false };
+    let Ok(json) = serde_json::to_value(&probe) else {
+        return false;
+    };
     crate::report::summary::lookup_number(&json, metric).is_some()
 }

@@ -24,11 +24,18 @@ impl Verification {
     pub fn problems(&self, exercise: &Exercise) -> Vec<String> {
         let mut problems = Vec::new();
         let describe = |indices: &[usize]| {
-            indices.iter().map(|&i| exercise.goals[i].to_string()).collect::<Vec<_>>().join("; ")
+            indices
+                .iter()
+                .map(|&i| exercise.goals[i].to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
         };
         for (i, seed) in self.seeds.iter().enumerate() {
             if self.start_failures[i].is_empty() {
-                problems.push(format!("{}: with seed {seed} the starting configuration already passes every goal", exercise.origin));
+                problems.push(format!(
+                    "{}: with seed {seed} the starting configuration already passes every goal",
+                    exercise.origin
+                ));
             }
             if !self.solution_failures[i].is_empty() {
                 problems.push(format!(
@@ -42,7 +49,11 @@ impl Verification {
     }
 }
 
-fn failed_goals(exercise: &Exercise, values: &[(String, super::KnobValue)], seed: u64) -> Result<Vec<usize>, String> {
+fn failed_goals(
+    exercise: &Exercise,
+    values: &[(String, super::KnobValue)],
+    seed: u64,
+) -> Result<Vec<usize>, String> {
     let mut config = exercise.config_with(values).map_err(|e| e.to_string())?;
     config.seed = seed;
     let summary = Engine::new(&config).run();
@@ -65,8 +76,12 @@ pub fn verify(exercise: &Exercise) -> Result<Verification, String> {
         solution_failures: Vec::new(),
     };
     for &seed in &exercise.seeds {
-        verification.start_failures.push(failed_goals(exercise, &start, seed)?);
-        verification.solution_failures.push(failed_goals(exercise, &solution, seed)?);
+        verification
+            .start_failures
+            .push(failed_goals(exercise, &start, seed)?);
+        verification
+            .solution_failures
+            .push(failed_goals(exercise, &solution, seed)?);
     }
     Ok(verification)
 }

@@ -3,6 +3,7 @@
 //! Memory is bounded whatever the run length: histograms have fixed buckets and the time series
 //! downsamples itself, so a 10⁷-customer run needs no more than a 10⁵-customer one.
 
+pub mod format;
 pub mod histogram;
 pub mod series;
 pub mod stats;

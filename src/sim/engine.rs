@@ -331,6 +331,15 @@ impl Engine {
         self.finished
     }
 
+    /// When the next event happens, if any (lets a UI stop exactly at a frame's target time).
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        if self.finished {
+            None
+        } else {
+            self.events.peek_time()
+        }
+    }
+
     /// Rough completion in [0, 1] for progress bars: arrivals against `run.customers`, or
     /// simulated time against `run.duration`.
     pub fn progress(&self) -> f64 {

@@ -44,33 +44,78 @@ fn every_exercise_teaches_with_hints_sources_and_an_explanation() {
     for exercise in exercise::catalog() {
         assert!(exercise.hints.len() >= 2, "{}", exercise.id);
         assert!(!exercise.sources.is_empty(), "{}", exercise.id);
-        assert!(exercise.explanation.len() > 80, "{}: explain the trade-off", exercise.id);
-        assert!(exercise.instructions.len() > 200, "{}: tell the story", exercise.id);
+        assert!(
+            exercise.explanation.len() > 80,
+            "{}: explain the trade-off",
+            exercise.id
+        );
+        assert!(
+            exercise.instructions.len() > 200,
+            "{}: tell the story",
+            exercise.id
+        );
     }
 }
 
 const GOOD: &str = include_str!("../../exercises/01-shed-vs-block.toml");
 
 fn error_of(text: &str) -> String {
-    Exercise::parse(text, "bad.toml").expect_err("should be refused").to_string()
+    Exercise::parse(text, "bad.toml")
+        .expect_err("should be refused")
+        .to_string()
 }
 
 #[test]
 fn bad_exercises_get_positioned_errors() {
     let cases = [
-        ("metric = \"latency.p99\"", "metric = \"latency.p77\"", "goals[0].metric: \"latency.p77\" is not a field of the run summary"),
-        ("path = \"queue.capacity\"", "path = \"queue.depth\"", "knobs[1].path: \"queue.depth\" is not set in [scenario]"),
-        ("set = { \"queue.on_full\" = \"reject\" }", "set = { \"queue.capacity\" = 999 }", "solution.set.queue.capacity: must be a whole number from 0 to 256"),
-        ("set = { \"queue.on_full\" = \"reject\" }", "set = { \"pool.workers\" = 8 }", "solution.set.pool.workers: \"pool.workers\" is not a knob"),
-        ("chapter = \"backpressure\"", "chapter = \"cooking\"", "bad.toml:4:11: chapter: unknown chapter \"cooking\""),
-        ("workers = 4", "workers = 0", "scenario.pool.workers: must be between 1 and 100000"),
-        ("below = \"1s\"", "below = \"1 fortnight\"", "goals[0].below: invalid duration"),
-        ("difficulty = \"junior\"", "difficulty = \"junior\"\nauthor = \"me\"", "unknown field `author`"),
+        (
+            "metric = \"latency.p99\"",
+            "metric = \"latency.p77\"",
+            "goals[0].metric: \"latency.p77\" is not a field of the run summary",
+        ),
+        (
+            "path = \"queue.capacity\"",
+            "path = \"queue.depth\"",
+            "knobs[1].path: \"queue.depth\" is not set in [scenario]",
+        ),
+        (
+            "set = { \"queue.on_full\" = \"reject\" }",
+            "set = { \"queue.capacity\" = 999 }",
+            "solution.set.queue.capacity: must be a whole number from 0 to 256",
+        ),
+        (
+            "set = { \"queue.on_full\" = \"reject\" }",
+            "set = { \"pool.workers\" = 8 }",
+            "solution.set.pool.workers: \"pool.workers\" is not a knob",
+        ),
+        (
+            "chapter = \"backpressure\"",
+            "chapter = \"cooking\"",
+            "bad.toml:4:11: chapter: unknown chapter \"cooking\"",
+        ),
+        (
+            "workers = 4",
+            "workers = 0",
+            "scenario.pool.workers: must be between 1 and 100000",
+        ),
+        (
+            "below = \"1s\"",
+            "below = \"1 fortnight\"",
+            "goals[0].below: invalid duration",
+        ),
+        (
+            "difficulty = \"junior\"",
+            "difficulty = \"junior\"\nauthor = \"me\"",
+            "unknown field `author`",
+        ),
     ];
     for (from, to, expected) in cases {
         assert!(GOOD.contains(from), "{from}");
         let error = error_of(&GOOD.replacen(from, to, 1));
-        assert!(error.contains(expected), "for {to:?}\nexpected: {expected}\n     got: {error}");
+        assert!(
+            error.contains(expected),
+            "for {to:?}\nexpected: {expected}\n     got: {error}"
+        );
         assert!(error.starts_with("bad.toml:"), "{error}");
     }
 }
@@ -91,11 +136,21 @@ fn knob_values_from_learners_are_checked() {
     let capacity = exercise.knob("queue.capacity").unwrap();
     assert_eq!(capacity.parse("64"), Ok(KnobValue::Integer(64)));
     assert!(capacity.parse("300").unwrap_err().contains("from 0 to 256"));
-    assert!(capacity.parse("lots").unwrap_err().contains("not a whole number"));
+    assert!(capacity
+        .parse("lots")
+        .unwrap_err()
+        .contains("not a whole number"));
     let policy = exercise.knob("queue.on_full").unwrap();
-    assert!(policy.parse("explode").unwrap_err().contains("must be one of: block, reject, timeout"));
+    assert!(policy
+        .parse("explode")
+        .unwrap_err()
+        .contains("must be one of: block, reject, timeout"));
     let bad = vec![("queue.capacity".to_string(), KnobValue::Integer(-5))];
     assert!(exercise.config_with(&bad).is_err());
     let not_a_knob = vec![("pool.workers".to_string(), KnobValue::Integer(5))];
-    assert!(exercise.config_with(&not_a_knob).unwrap_err().to_string().contains("is not a knob"));
+    assert!(exercise
+        .config_with(&not_a_knob)
+        .unwrap_err()
+        .to_string()
+        .contains("is not a knob"));
 }

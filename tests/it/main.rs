@@ -8,3 +8,4 @@ mod exercises;
 mod fuzz;
 mod support;
 mod theory;
+mod theory_formulas;

@@ -1,0 +1,14 @@
+//! The playground's model: everything the browser UI needs that is not DOM — permalinks, saved
+//! progress, safe Markdown, and the run session that advances the engine in real-time slices.
+//!
+//! It never imports yew or web-sys, so it is tested natively like the engine; `src/web` only
+//! renders it and wires browser events to it.
+
+pub mod markdown;
+pub mod permalink;
+pub mod progress;
+pub mod session;
+
+pub use permalink::Permalink;
+pub use progress::{Progress, Status};
+pub use session::{Session, Speed};

@@ -1,0 +1,108 @@
+//! Thin, failure-tolerant wrappers over the browser APIs the playground uses. Every function
+//! degrades quietly (no storage, no download) instead of panicking: a private window without
+//! localStorage still runs every exercise.
+
+use wasm_bindgen::JsCast;
+
+pub fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// Milliseconds from a monotonic clock.
+pub fn now_ms() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+pub fn hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+pub fn set_hash(hash: &str) {
+    if let Some(window) = window() {
+        let _ = window.location().set_hash(hash);
+    }
+}
+
+/// Replaces the fragment without a new history entry (knob changes update the permalink).
+pub fn replace_hash(hash: &str) {
+    if let Some(window) = window() {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+        }
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+pub fn load(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+pub fn save(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+/// Offers `data` as a file download.
+pub fn download_text(file_name: &str, mime: &str, data: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(data));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    download_url(file_name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+pub fn download_url(file_name: &str, url: &str) {
+    let Some(document) = window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(element) = document.create_element("a") else {
+        return;
+    };
+    let Ok(anchor) = element.dyn_into::<web_sys::HtmlAnchorElement>() else {
+        return;
+    };
+    anchor.set_href(url);
+    anchor.set_download(file_name);
+    anchor.click();
+}
+
+/// Reads a dropped or picked file as text and hands it to `done` (name, text).
+pub fn read_file(file: web_sys::File, done: impl FnOnce(String, Result<String, String>) + 'static) {
+    let name = file.name();
+    let Ok(reader) = web_sys::FileReader::new() else {
+        done(name, Err("this browser cannot read files".into()));
+        return;
+    };
+    let reader_in_callback = reader.clone();
+    let name_in_callback = name.clone();
+    let mut done = Some(done);
+    let onload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        let text = reader_in_callback
+            .result()
+            .ok()
+            .and_then(|value| value.as_string())
+            .ok_or_else(|| "the file is not text".to_string());
+        if let Some(done) = done.take() {
+            done(name_in_callback.clone(), text);
+        }
+    });
+    reader.set_onloadend(Some(onload.as_ref().unchecked_ref()));
+    onload.forget();
+    if reader.read_as_text(&file).is_err() {
+        // The onloadend callback reports the failure.
+    }
+}

@@ -1,0 +1,70 @@
+//! One chart on a canvas, drawn with the same plotters code as the CLI's SVG/PNG files.
+
+use super::browser;
+use crate::chart::{ChartKind, Picture, SingleChart};
+use crate::report::Series;
+use plotters_canvas::CanvasBackend;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ChartProps {
+    pub kind: ChartKind,
+    pub series: Rc<Series>,
+    pub ghost: Option<Rc<Series>>,
+    pub thresholds: Vec<f64>,
+    /// Changes whenever the data does; the canvas is redrawn then.
+    pub version: u64,
+}
+
+#[function_component(Chart)]
+pub fn chart(props: &ChartProps) -> Html {
+    let canvas = use_node_ref();
+    let error = use_state(|| None::<String>);
+    {
+        let canvas = canvas.clone();
+        let error = error.clone();
+        let series = props.series.clone();
+        let ghost = props.ghost.clone();
+        let thresholds = props.thresholds.clone();
+        let kind = props.kind;
+        use_effect_with((props.version, props.ghost.is_some()), move |_| {
+            if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                if let Some(backend) = CanvasBackend::with_canvas_object(element) {
+                    let picture = SingleChart {
+                        kind,
+                        series: &series,
+                        ghost: ghost.as_deref(),
+                        thresholds: &thresholds,
+                    };
+                    let result = picture.draw(
+                        &plotters::prelude::IntoDrawingArea::into_drawing_area(backend),
+                    );
+                    if let Err(message) = result {
+                        error.set(Some(message));
+                    }
+                }
+            }
+        });
+    }
+    let export = {
+        let canvas = canvas.clone();
+        let name = format!("queuelab-{}.png", props.kind.name());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                if let Ok(url) = element.to_data_url() {
+                    browser::download_url(&name, &url);
+                }
+            }
+        })
+    };
+    html! {
+        <figure class="chart" data-chart={props.kind.name()}>
+            <canvas ref={canvas} width="520" height="260" role="img" aria-label={props.kind.title()}></canvas>
+            <figcaption>
+                <button class="link" onclick={export} title="Download this chart as PNG">{"PNG"}</button>
+                if let Some(message) = &*error { <span class="error">{message}</span> }
+            </figcaption>
+        </figure>
+    }
+}

@@ -1,0 +1,291 @@
+//! An exercise: the story, the knobs, the run panel with self-checking goals, progressive hints,
+//! par and the solution. Knob values and the seed live in the URL, so any run can be shared.
+
+use super::app::Shared;
+use super::browser;
+use super::lab::Lab;
+use crate::exercise::{Exercise, Knob, KnobKind, KnobValue};
+use crate::playground::markdown::to_safe_html;
+use crate::playground::permalink::{resolve, Permalink};
+use crate::playground::Status;
+use crate::report::Summary;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ExerciseProps {
+    pub exercise: Rc<Exercise>,
+    pub seed: Option<u64>,
+    pub params: Rc<Vec<(String, String)>>,
+    pub shared: Shared,
+}
+
+fn markdown(text: &str) -> Html {
+    Html::from_html_unchecked(AttrValue::from(format!(
+        "<div class=\"markdown\">{}</div>",
+        to_safe_html(text)
+    )))
+}
+
+#[function_component(ExercisePage)]
+pub fn exercise_page(props: &ExerciseProps) -> Html {
+    let exercise = props.exercise.clone();
+    let resolved = use_memo((), {
+        let exercise = exercise.clone();
+        let params = props.params.clone();
+        move |_| resolve(&exercise, &params)
+    });
+    let values = use_state(|| resolved.0.clone());
+    let url_problems = resolved.1.clone();
+    let seed = use_state(|| props.seed.unwrap_or(exercise.seeds[0]));
+    let knob_errors = use_state(Vec::<(String, String)>::new);
+    let hints_shown = use_state(|| 0usize);
+    let solution_shown = use_state(|| false);
+    let last_result = use_state(|| None::<bool>);
+
+    let config = use_memo(((*values).clone(), *seed), {
+        let exercise = exercise.clone();
+        move |(values, seed)| {
+            exercise.config_with(values).map(|mut config| {
+                config.seed = *seed;
+                Rc::new(config)
+            })
+        }
+    });
+
+    use_effect_with(((*values).clone(), *seed), {
+        let exercise = exercise.clone();
+        move |(values, seed)| {
+            browser::replace_hash(&Permalink::for_run(&exercise, values, *seed).to_hash())
+        }
+    });
+
+    let set_value = {
+        let values = values.clone();
+        let knob_errors = knob_errors.clone();
+        Callback::from(move |(knob, text): (Knob, String)| {
+            let mut errors: Vec<(String, String)> = knob_errors
+                .iter()
+                .filter(|(p, _)| *p != knob.path)
+                .cloned()
+                .collect();
+            match knob.parse(&text) {
+                Ok(value) => {
+                    let mut updated = (*values).clone();
+                    if let Some(slot) = updated.iter_mut().find(|(p, _)| *p == knob.path) {
+                        slot.1 = value;
+                    }
+                    values.set(updated);
+                }
+                Err(message) => errors.push((knob.path.clone(), message)),
+            }
+            knob_errors.set(errors);
+        })
+    };
+    let on_finished = {
+        let on_result = props.shared.on_result.clone();
+        let exercise = exercise.clone();
+        let last_result = last_result.clone();
+        Callback::from(move |summary: Summary| {
+            let passed = exercise.evaluate(&summary).iter().all(|r| r.passed);
+            last_result.set(Some(passed));
+            on_result.emit((
+                exercise.id.clone(),
+                if passed {
+                    Status::Solved
+                } else {
+                    Status::Tried
+                },
+            ));
+        })
+    };
+    let on_new_seed = {
+        let seed = seed.clone();
+        Callback::from(move |_| {
+            // A fresh but reproducible seed: derived from the current one.
+            seed.set(crate::rng::Rng::stream(*seed, 0xC0FFEE).next_u64() % 1_000_000);
+        })
+    };
+    let more_hint = {
+        let hints_shown = hints_shown.clone();
+        let total = exercise.hints.len();
+        Callback::from(move |_: MouseEvent| hints_shown.set((*hints_shown + 1).min(total)))
+    };
+    let reveal = {
+        let solution_shown = solution_shown.clone();
+        Callback::from(move |_: MouseEvent| solution_shown.set(true))
+    };
+    let apply_solution = {
+        let values = values.clone();
+        let exercise = exercise.clone();
+        Callback::from(move |_: MouseEvent| values.set(exercise.solution_values()))
+    };
+
+    let par = exercise.par.as_ref().map(|par| {
+        let label = exercise.knob(&par.path).map_or(par.path.clone(), |k| k.label.clone());
+        let reached = exercise.at_par(&values);
+        html! {
+            <p class="par">{format!("Par: {label} ≤ {}", par.value)}
+                { match reached { Some(true) => " · you are at or under par", Some(false) => " · you are over par", None => "" } }
+            </p>
+        }
+    });
+
+    html! {
+        <main class="page exercise" data-exercise={exercise.id.clone()}>
+            <nav class="crumbs"><a href="#/">{"Exercises"}</a>{format!(" › {} · {}", exercise.chapter, exercise.difficulty)}</nav>
+            <h1>{&exercise.title}</h1>
+            <p class="sources">{format!("From the exercise books: {}", exercise.sources.join(", "))}</p>
+            if !url_problems.is_empty() {
+                <ul class="error" role="alert" data-test="url-errors">
+                    { for url_problems.iter().map(|p| html! { <li>{p}</li> }) }
+                </ul>
+            }
+            <div class="layout">
+                <aside class="side">
+                    {markdown(&exercise.instructions)}
+                    <section class="knobs" aria-label="Knobs">
+                        <h3>{"Knobs"}</h3>
+                        { for exercise.knobs.iter().map(|knob| {
+                            let value = values.iter().find(|(p, _)| *p == knob.path).map(|(_, v)| v.clone()).unwrap_or(knob.start.clone());
+                            let error = knob_errors.iter().find(|(p, _)| *p == knob.path).map(|(_, m)| m.clone());
+                            html! { <KnobInput knob={knob.clone()} value={value} error={error} on_change={set_value.clone()} /> }
+                        }) }
+                    </section>
+                    {par.unwrap_or_default()}
+                    <section class="hints">
+                        <h3>{"Hints"}</h3>
+                        <ol>
+                            { for exercise.hints.iter().take(*hints_shown).map(|hint| html! { <li>{markdown(hint)}</li> }) }
+                        </ol>
+                        if *hints_shown < exercise.hints.len() {
+                            <button onclick={more_hint} data-test="hint">{format!("Show hint {} of {}", *hints_shown + 1, exercise.hints.len())}</button>
+                        }
+                        if !*solution_shown {
+                            <button class="link" onclick={reveal} data-test="reveal">{"Reveal the solution"}</button>
+                        } else {
+                            <section class="solution" data-test="solution">
+                                <h3>{"Solution"}</h3>
+                                <p>{ for exercise.solution.iter().map(|(path, value)| html! { <code>{format!("{path} = {value}")}</code> }) }</p>
+                                {markdown(&exercise.explanation)}
+                                <button onclick={apply_solution} data-test="apply-solution">{"Set the knobs to the solution"}</button>
+                            </section>
+                        }
+                    </section>
+                </aside>
+                <div class="main">
+                    if let Some(passed) = *last_result {
+                        <p class={if passed { "verdict pass" } else { "verdict fail" }} role="status" data-test="verdict">
+                            { if passed { "Solved: every goal met. Try other seeds, or reach par." } else { "Not yet: some goals were missed. Change a knob and run again." } }
+                        </p>
+                    }
+                    { match &*config {
+                        Ok(config) => html! {
+                            <Lab config={config.clone()} goals={Rc::new(exercise.goals.clone())} watch={exercise.watch.clone()}
+                                on_finished={on_finished} on_new_seed={on_new_seed} />
+                        },
+                        Err(errors) => html! { <pre class="error" role="alert">{errors.to_string()}</pre> },
+                    } }
+                </div>
+            </div>
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct KnobProps {
+    knob: Knob,
+    value: KnobValue,
+    error: Option<String>,
+    on_change: Callback<(Knob, String)>,
+}
+
+#[function_component(KnobInput)]
+fn knob_input(props: &KnobProps) -> Html {
+    let knob = props.knob.clone();
+    let id = format!("knob-{}", knob.path.replace(['.', '[', ']'], "-"));
+    let emit = {
+        let knob = knob.clone();
+        let on_change = props.on_change.clone();
+        move |text: String| on_change.emit((knob.clone(), text))
+    };
+    let on_text = {
+        let emit = emit.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            emit(input.value());
+        })
+    };
+    let on_slide = {
+        let emit = emit.clone();
+        let kind = knob.kind.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            let text = match &kind {
+                KnobKind::Duration { .. } => input
+                    .value()
+                    .parse::<u64>()
+                    .map(|nanos| crate::time::SimDuration::from_nanos(nanos).to_string())
+                    .unwrap_or_default(),
+                _ => input.value(),
+            };
+            emit(text);
+        })
+    };
+    let on_select = {
+        let emit = emit.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            emit(select.value());
+        })
+    };
+    let unit = knob.unit.clone().unwrap_or_default();
+    let control = match &knob.kind {
+        KnobKind::Choice(choices) => html! {
+            <select id={id.clone()} onchange={on_select} data-knob={knob.path.clone()}>
+                { for choices.iter().map(|choice| html! {
+                    <option value={choice.to_string()} selected={*choice == props.value}>{choice.to_string()}</option>
+                }) }
+            </select>
+        },
+        KnobKind::Integer { min, max, step } => html! {
+            <span class="slider">
+                <input type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
+                    value={props.value.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
+                <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step={step.to_string()}
+                    value={props.value.to_string()} onchange={on_text} data-knob={knob.path.clone()} />
+                <span class="unit">{unit}</span>
+            </span>
+        },
+        KnobKind::Float { min, max, step } => html! {
+            <span class="slider">
+                <input type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
+                    value={props.value.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
+                <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step={step.to_string()}
+                    value={props.value.to_string()} onchange={on_text} data-knob={knob.path.clone()} />
+                <span class="unit">{unit}</span>
+            </span>
+        },
+        KnobKind::Duration { min, max, step } => {
+            let nanos = match &props.value {
+                KnobValue::Duration(d) => d.as_nanos(),
+                _ => min.as_nanos(),
+            };
+            html! {
+                <span class="slider">
+                    <input type="range" min={min.as_nanos().to_string()} max={max.as_nanos().to_string()} step={step.as_nanos().to_string()}
+                        value={nanos.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
+                    <input id={id.clone()} type="text" value={props.value.to_string()} onchange={on_text} size="8" data-knob={knob.path.clone()} />
+                </span>
+            }
+        }
+    };
+    html! {
+        <div class="knob">
+            <label id={format!("{id}-label")} for={id.clone()}>{&knob.label}</label>
+            {control}
+            if let Some(help) = &knob.help { <p class="help">{help}</p> }
+            if let Some(error) = &props.error { <p class="error" role="alert" data-test="knob-error">{error}</p> }
+        </div>
+    }
+}

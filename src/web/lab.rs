@@ -1,0 +1,316 @@
+//! The run panel shared by exercises and the sandbox: controls, the live diagram, goals, theory
+//! beside measurement, and the charts — driven frame by frame by a timer this component owns.
+
+use super::browser;
+use super::charts::Chart;
+use super::diagram::Diagram;
+use crate::chart::ChartKind;
+use crate::exercise::Goal;
+use crate::playground::{Session, Speed};
+use crate::report::summary::lookup_number;
+use crate::report::{Series, Summary};
+use crate::scenario::Config;
+use crate::theory::Prediction;
+use gloo_timers::callback::Interval;
+use std::cell::Cell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Real time the engine may use per frame, in milliseconds.
+const FRAME_BUDGET_MS: f64 = 8.0;
+
+#[derive(Properties, PartialEq)]
+pub struct LabProps {
+    pub config: Rc<Config>,
+    #[prop_or_default]
+    pub goals: Rc<Vec<Goal>>,
+    #[prop_or_default]
+    pub watch: Vec<String>,
+    /// Called once per finished run with its summary.
+    #[prop_or_default]
+    pub on_finished: Callback<Summary>,
+    /// Asks the owner for a fresh seed.
+    #[prop_or_default]
+    pub on_new_seed: Callback<()>,
+}
+
+fn format_metric(goal: &Goal, value: f64) -> String {
+    if value.is_nan() {
+        "–".into()
+    } else if goal.is_duration {
+        crate::report::format::seconds(value)
+    } else {
+        crate::report::format::number(value)
+    }
+}
+
+#[function_component(Lab)]
+pub fn lab(props: &LabProps) -> Html {
+    let session = use_mut_ref(|| Session::new((*props.config).clone()));
+    let running = use_state(|| false);
+    let show_ghost = use_state(|| true);
+    let speed = use_state(|| Speed::X100);
+    let version = use_mut_ref(|| 0u64);
+    let reported = use_mut_ref(|| false);
+    let redraw = use_force_update();
+
+    // A new configuration (knob, seed, reset) starts a new run; the old one becomes the ghost.
+    {
+        let session = session.clone();
+        let reported = reported.clone();
+        let version = version.clone();
+        let redraw = redraw.clone();
+        use_effect_with(props.config.clone(), move |config| {
+            let mut session = session.borrow_mut();
+            if session.config() != &**config || session.engine().now() > crate::time::SimTime::ZERO
+            {
+                session.restart((**config).clone());
+            }
+            *reported.borrow_mut() = false;
+            *version.borrow_mut() += 1;
+            redraw.force_update();
+        });
+    }
+
+    // The frame loop: only while running; dropping the interval stops it.
+    {
+        let session = session.clone();
+        let running_handle = running.clone();
+        let version = version.clone();
+        let reported = reported.clone();
+        let on_finished = props.on_finished.clone();
+        let redraw = redraw.clone();
+        let speed = *speed;
+        use_effect_with((*running, speed), move |(running, _)| {
+            let last = Rc::new(Cell::new(browser::now_ms()));
+            let interval = running.then(|| {
+                Interval::new(16, move || {
+                    let now = browser::now_ms();
+                    let elapsed = (now - last.replace(now)) / 1000.0;
+                    let mut session = session.borrow_mut();
+                    session.speed = speed;
+                    session.frame(elapsed, &browser::now_ms, FRAME_BUDGET_MS);
+                    *version.borrow_mut() += 1;
+                    if session.is_finished() {
+                        running_handle.set(false);
+                        if !reported.replace(true) {
+                            on_finished.emit(session.summary().clone());
+                        }
+                    }
+                    redraw.force_update();
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let toggle = {
+        let running = running.clone();
+        let session = session.clone();
+        let config = props.config.clone();
+        Callback::from(move |_: MouseEvent| {
+            if session.borrow().is_finished() {
+                session.borrow_mut().restart((*config).clone());
+            }
+            running.set(!*running);
+        })
+    };
+    let step = {
+        let session = session.clone();
+        let version = version.clone();
+        let redraw = redraw.clone();
+        let running = running.clone();
+        Callback::from(move |_: MouseEvent| {
+            running.set(false);
+            session.borrow_mut().step();
+            *version.borrow_mut() += 1;
+            redraw.force_update();
+        })
+    };
+    let reset = {
+        let session = session.clone();
+        let config = props.config.clone();
+        let version = version.clone();
+        let reported = reported.clone();
+        let redraw = redraw.clone();
+        let running = running.clone();
+        Callback::from(move |_: MouseEvent| {
+            running.set(false);
+            session.borrow_mut().restart((*config).clone());
+            *reported.borrow_mut() = false;
+            *version.borrow_mut() += 1;
+            redraw.force_update();
+        })
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            if let Some(chosen) = Speed::ALL.iter().find(|s| s.label() == select.value()) {
+                speed.set(*chosen);
+            }
+        })
+    };
+    let new_seed = {
+        let on_new_seed = props.on_new_seed.clone();
+        Callback::from(move |_: MouseEvent| on_new_seed.emit(()))
+    };
+    let toggle_ghost = {
+        let show_ghost = show_ghost.clone();
+        Callback::from(move |_: Event| show_ghost.set(!*show_ghost))
+    };
+    let export_csv = {
+        let session = session.clone();
+        Callback::from(move |_: MouseEvent| {
+            let csv = session.borrow().series().to_csv();
+            browser::download_text("queuelab-series.csv", "text/csv", &csv);
+        })
+    };
+
+    let session_ref = session.borrow();
+    let summary = session_ref.summary().clone();
+    let snapshot = session_ref.snapshot();
+    let finished = session_ref.is_finished();
+    let series: Rc<Series> = Rc::new(session_ref.series().clone());
+    let ghost: Option<Rc<Series>> = session_ref
+        .ghost
+        .as_ref()
+        .filter(|_| *show_ghost)
+        .map(|(s, _)| Rc::new(s.clone()));
+    let ghost_summary: Option<Summary> = session_ref.ghost.as_ref().map(|(_, s)| s.clone());
+    let progress = session_ref.progress();
+    drop(session_ref);
+    let json = serde_json::to_value(&summary).unwrap_or_default();
+    let version_now = *version.borrow();
+
+    let mut kinds: Vec<ChartKind> = props
+        .watch
+        .iter()
+        .filter_map(|name| ChartKind::ALL.iter().copied().find(|k| k.name() == name))
+        .collect();
+    let rest: Vec<ChartKind> = ChartKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| !kinds.contains(k))
+        .collect();
+    kinds.extend(rest);
+
+    let (rho, prediction) = Prediction::for_config(&props.config);
+    let state_label = if finished {
+        "finished"
+    } else if *running {
+        "running"
+    } else if summary.events == 0 {
+        "ready"
+    } else {
+        "paused"
+    };
+
+    html! {
+        <section class="lab" data-state={state_label}>
+            <div class="controls" role="toolbar" aria-label="Run controls">
+                <button class="primary" onclick={toggle} data-test="run">
+                    { if *running { "Pause" } else if finished { "Run again" } else if summary.events > 0 { "Resume" } else { "Run" } }
+                </button>
+                <button onclick={step} disabled={finished} title="Process one event">{"Step"}</button>
+                <button onclick={reset}>{"Reset"}</button>
+                <label>{"Speed "}
+                    <select onchange={on_speed} data-test="speed">
+                        { for Speed::ALL.iter().map(|s| html! { <option value={s.label()} selected={*s == *speed}>{s.label()}</option> }) }
+                    </select>
+                </label>
+                <span class="seed">{format!("seed {}", props.config.seed)}</span>
+                <button onclick={new_seed} title="Same knobs, different random arrivals">{"New seed"}</button>
+                <progress max="1" value={format!("{progress:.3}")} aria-label="Run progress"></progress>
+                <span class="clock" data-test="clock">{format!("t = {:.1} s · {} events", snapshot.now.as_secs_f64(), summary.events)}</span>
+            </div>
+            <Diagram snapshot={snapshot} rejected={summary.rejected} dropped={summary.dropped}
+                timed_out={summary.timed_out} completed={summary.completed} />
+            if !props.goals.is_empty() {
+                <section class="goals" aria-live="polite">
+                    <h3>{ if finished { "Goals (final)" } else { "Goals (live)" } }</h3>
+                    <ul>
+                        { for props.goals.iter().enumerate().map(|(i, goal)| {
+                            let result = goal.evaluate_json(&json);
+                            let status = if summary.completed == 0 { "pending" } else if result.passed { "pass" } else { "fail" };
+                            html! {
+                                <li class={classes!("goal", status)} data-goal={i.to_string()} data-status={status}>
+                                    <span class="mark">{ match status { "pass" => "✓", "fail" => "✗", _ => "…" } }</span>
+                                    <span class="what">{goal.to_string()}</span>
+                                    <span class="actual">{format!("now {}", format_metric(goal, result.actual))}</span>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </section>
+            }
+            <TheoryBox rho={rho} prediction={prediction} summary={summary.clone()} />
+            <div class="compare">
+                <label><input type="checkbox" checked={*show_ghost} onchange={toggle_ghost} />
+                    {" show the previous run (grey)"}</label>
+                if let Some(previous) = ghost_summary {
+                    <span class="previous">{format!("previous run: p99 {} · rejected {:.1}% · throughput {:.1}/s",
+                        crate::report::format::seconds(previous.latency.p99), previous.rejected_ratio * 100.0, previous.throughput)}</span>
+                }
+                <button class="link" onclick={export_csv}>{"Download series (CSV)"}</button>
+            </div>
+            <div class="charts">
+                { for kinds.iter().map(|kind| {
+                    let thresholds: Vec<f64> = props.goals.iter().filter(|g| kind.shows_metric(&g.metric)).map(|g| g.target).collect();
+                    html! { <Chart kind={*kind} series={series.clone()} ghost={ghost.clone()} thresholds={thresholds} version={version_now} /> }
+                }) }
+            </div>
+            <details class="numbers">
+                <summary>{"All numbers (the JSON summary)"}</summary>
+                <pre data-test="summary-json">{serde_json::to_string_pretty(&json).unwrap_or_default()}</pre>
+            </details>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TheoryProps {
+    rho: Option<f64>,
+    prediction: Option<Prediction>,
+    summary: Summary,
+}
+
+#[function_component(TheoryBox)]
+fn theory_box(props: &TheoryProps) -> Html {
+    let Some(rho) = props.rho else {
+        return html! {};
+    };
+    let warning = (rho >= 1.0).then(|| {
+        html! { <p class="warn" role="alert">{format!("Offered load ρ = {rho:.2} ≥ 1: more work arrives than the workers can do. An unbounded queue grows without bound; a bounded one must shed.")}</p> }
+    });
+    let json = serde_json::to_value(&props.summary).unwrap_or_default();
+    let row = |label: &str, predicted: f64, metric: &str, time: bool| {
+        let measured = lookup_number(&json, metric).unwrap_or(f64::NAN);
+        let show = |v: f64| {
+            if time {
+                crate::report::format::seconds(v)
+            } else {
+                format!("{v:.3}")
+            }
+        };
+        html! { <tr><td>{label.to_string()}</td><td>{show(predicted)}</td><td>{show(measured)}</td></tr> }
+    };
+    html! {
+        <section class="theory">
+            <h3>{format!("Theory · offered load ρ = {rho:.2}")}</h3>
+            {warning}
+            if let Some(p) = props.prediction {
+                <table>
+                    <thead><tr><th></th><th>{ if p.approximate { "predicted (approx.)" } else { "predicted" } }</th><th>{"measured"}</th></tr></thead>
+                    <tbody>
+                        {row("mean wait", p.wait_mean, "wait.mean", true)}
+                        {row("mean latency", p.latency_mean, "latency.mean", true)}
+                        {row("P(wait)", p.waited_ratio, "waited_ratio", false)}
+                        {row("rejected", p.rejected_ratio, "rejected_ratio", false)}
+                        {row("utilisation", p.utilization, "utilization", false)}
+                    </tbody>
+                </table>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,19 @@
+//! The browser playground (yew, client-side rendered). Components only render the model in
+//! [`crate::playground`] and wire events to it; timers live in handles owned by components, so
+//! leaving a page cancels its run.
+
+mod app;
+mod browser;
+mod catalog;
+mod charts;
+mod diagram;
+mod exercise_page;
+mod lab;
+mod sandbox;
+
+pub use app::App;
+
+/// Mounts the playground on the page's body.
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}
