@@ -29,8 +29,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION\$"; th
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-# Trunk builds the browser playground; only needed once the repo has one (Trunk.toml).
-if [ -f Trunk.toml ] && ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
+if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION\$"; then
   say "installing trunk $TRUNK_VERSION (~10 min)"
   cargo install trunk --version "$TRUNK_VERSION" --locked --force
 fi

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check and test: formatting, lints (native and wasm), unit + integration + doc tests,
-# and the WebAssembly determinism tests under node. Run scripts/setup.sh once first.
+# WebAssembly tests under node and in headless Chromium, the release build of the playground and
+# an end-to-end click-through of it. Run scripts/setup.sh once first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 step "cargo fmt --check"
@@ -20,5 +21,15 @@ cargo test --locked
 
 step "engine determinism in WebAssembly (node)"
 WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test --target wasm32-unknown-unknown --no-default-features --locked --test wasm
+
+step "playground components and engine in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
+  cargo test --target wasm32-unknown-unknown --no-default-features --locked --test browser
+
+step "release build of the playground (trunk)"
+trunk build --release
+
+step "end-to-end click-through in Chromium (playwright-core); screenshots in test-artifacts/"
+node tests/e2e/playground.mjs
 
 step "all tests passed"

@@ -55,7 +55,7 @@ impl Speed {
 }
 
 /// Events processed between two looks at the clock: small enough to keep within the budget.
-const EVENTS_PER_CLOCK_CHECK: usize = 2_000;
+const EVENTS_PER_CLOCK_CHECK: usize = 1_000;
 
 pub struct Session {
     config: Config,

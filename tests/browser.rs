@@ -1,0 +1,149 @@
+//! Browser tests (headless Chromium via wasm-bindgen-test-runner and chromedriver):
+//! the engine's determinism in the browser, the playground's components rendering into a real
+//! DOM, and the speed figures the README reports.
+//!
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown
+//!  --no-default-features --test browser`
+#![cfg(target_arch = "wasm32")]
+
+use queuelab::sim::Engine;
+use std::time::Duration;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const GOLDEN: &str = include_str!("golden/determinism.toml");
+const GOLDEN_FINGERPRINT: &str = include_str!("golden/determinism.fingerprint");
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+#[wasm_bindgen_test]
+fn engine_in_the_browser_matches_the_native_fingerprint() {
+    let config = queuelab::scenario::parse(GOLDEN, "determinism.toml").unwrap();
+    let summary = Engine::new(&config).run();
+    assert_eq!(
+        format!("{:016x}", summary.fingerprint()),
+        GOLDEN_FINGERPRINT.trim()
+    );
+}
+
+#[wasm_bindgen_test]
+fn one_million_customers_of_mm4_report_their_speed() {
+    let text =
+        "[run]\nseed = 1\ncustomers = 1000000\n[arrivals]\nprocess = \"poisson\"\nrate = 3.6\n\
+                [service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 4\n";
+    let config = queuelab::scenario::parse(text, "mm4.toml").unwrap();
+    let started = now_ms();
+    let summary = Engine::new(&config).run();
+    let elapsed = now_ms() - started;
+    assert_eq!(summary.completed, 1_000_000);
+    console_log!(
+        "browser speed: 1,000,000-customer M/M/4 (rho 0.9) in {:.0} ms = {:.2} M customers/s, {:.1} M events/s",
+        elapsed,
+        1e3 / elapsed,
+        summary.events as f64 / elapsed / 1e3
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_frame_stays_within_its_budget() {
+    use queuelab::playground::{Session, Speed};
+    let exercise = queuelab::exercise::catalog().remove(0);
+    let mut session = Session::new(exercise.scenario.clone());
+    session.speed = Speed::Max;
+    let mut worst: f64 = 0.0;
+    let mut frames = 0;
+    while !session.is_finished() && frames < 200 {
+        let started = now_ms();
+        session.frame(0.016, &now_ms, 8.0);
+        worst = worst.max(now_ms() - started);
+        frames += 1;
+    }
+    console_log!("browser frames: {frames} frames at max speed, worst frame {worst:.1} ms (budget 8 ms of engine time)");
+    assert!(frames > 0);
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(100)).await;
+}
+
+fn mount() -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<queuelab::web::App>::with_root(root.clone()).render();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn catalog_then_exercise_render_in_the_dom() {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#/")
+        .unwrap();
+    let root = mount();
+    settle().await;
+    let cards = root.query_selector_all(".card").unwrap().length();
+    assert_eq!(cards as usize, queuelab::exercise::catalog().len());
+
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#/exercise/shed-vs-block?queue.capacity=8")
+        .unwrap();
+    settle().await;
+    let goals = root.query_selector_all(".goal").unwrap().length();
+    assert!(goals >= 2, "goals shown: {goals}");
+    let capacity = root
+        .query_selector("[data-knob='queue.capacity']")
+        .unwrap()
+        .unwrap();
+    let value = capacity
+        .dyn_ref::<web_sys::HtmlInputElement>()
+        .unwrap()
+        .value();
+    assert_eq!(value, "8", "the permalink set the knob");
+    assert!(root
+        .query_selector(".lab[data-state=ready]")
+        .unwrap()
+        .is_some());
+    assert_eq!(root.query_selector_all("canvas").unwrap().length(), 6);
+}
+
+#[wasm_bindgen_test]
+async fn unknown_exercise_and_bad_parameters_show_messages() {
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#/exercise/no-such-thing")
+        .unwrap();
+    let root = mount();
+    settle().await;
+    assert!(root
+        .text_content()
+        .unwrap()
+        .contains("There is no exercise called"));
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#/exercise/shed-vs-block?queue.on_full=explode")
+        .unwrap();
+    settle().await;
+    let errors = root
+        .query_selector("[data-test=url-errors]")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        errors.contains("must be one of: block, reject, timeout"),
+        "{errors}"
+    );
+}
+
+use wasm_bindgen::JsCast;

@@ -1,0 +1,103 @@
+// End-to-end click-through of the playground in Debian's Chromium (playwright-core, no browser
+// download). Serves the `trunk build` output from dist/ on 127.0.0.1, then: open the catalog,
+// open an exercise, move a knob, run to the end, see every goal turn green with the solution's
+// values, reload the permalink and get the same numbers, and load a broken exercise file and see
+// its error. Screenshots go to test-artifacts/.
+import { chromium } from 'playwright-core';
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+
+const root = path.resolve('dist');
+const artifacts = path.resolve('test-artifacts');
+fs.mkdirSync(artifacts, { recursive: true });
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const server = http.createServer((req, res) => {
+  const file = path.join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  const target = file.startsWith(root) && fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(root, 'index.html');
+  res.writeHead(200, { 'content-type': types[path.extname(target)] ?? 'application/octet-stream' });
+  fs.createReadStream(target).pipe(res);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${server.address().port}/`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-extensions'],
+});
+const consoleErrors = [];
+let failed = false;
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+  // 1. The catalog lists the exercises.
+  await page.goto(base);
+  await page.waitForSelector('[data-exercise=shed-vs-block]');
+  const cards = await page.locator('.card').count();
+  assert.ok(cards >= 1, `catalog shows ${cards} exercises`);
+  await page.screenshot({ path: path.join(artifacts, 'catalog.png') });
+
+  // 2. Open an exercise; the starting configuration runs and misses a goal.
+  await page.click('[data-exercise=shed-vs-block]');
+  await page.waitForSelector('[data-test=run]');
+  await page.selectOption('[data-test=speed]', 'max');
+  await page.click('[data-test=run]');
+  await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  assert.equal(await page.locator('[data-test=verdict].fail').count(), 1, 'the start fails');
+
+  // 3. Move the knob to the solution's value and run to the end: all goals pass.
+  await page.selectOption('[data-knob="queue.on_full"]', 'reject');
+  await page.waitForFunction(() => location.hash.includes('queue.on_full=reject'));
+  await page.click('[data-test=run]');
+  await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  const statuses = await page.locator('.goal').evaluateAll((goals) => goals.map((g) => g.dataset.status));
+  assert.ok(statuses.length > 0 && statuses.every((s) => s === 'pass'), `goals: ${statuses}`);
+  assert.equal(await page.locator('[data-test=verdict].pass').count(), 1, 'solved');
+  const summary = await page.locator('[data-test=summary-json]').textContent();
+  await page.screenshot({ path: path.join(artifacts, 'exercise-solved.png'), fullPage: true });
+
+  // 4. The permalink reproduces the identical run.
+  const permalink = page.url();
+  assert.match(permalink, /seed=\d+/);
+  const again = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  again.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await again.goto(permalink);
+  await again.waitForSelector('[data-test=run]');
+  await again.selectOption('[data-test=speed]', 'max');
+  await again.click('[data-test=run]');
+  await again.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  assert.equal(await again.locator('[data-test=summary-json]').textContent(), summary, 'same numbers from the permalink');
+  await again.close();
+
+  // 5. Progress is saved: the catalog marks the exercise solved.
+  await page.goto(base);
+  await page.waitForSelector('[data-exercise=shed-vs-block] .badge.solved');
+
+  // 6. A broken exercise file shows its error with line and column.
+  const broken = fs.readFileSync('exercises/01-shed-vs-block.toml', 'utf8').replace('workers = 4', 'workers = 0');
+  await page.setInputFiles('[data-test=open-file]', { name: 'broken.toml', mimeType: 'text/plain', buffer: Buffer.from(broken) });
+  const message = await page.locator('[data-test=file-errors]').textContent({ timeout: 10000 });
+  assert.match(message, /broken\.toml:\d+:\d+: scenario\.pool\.workers: must be between 1/);
+  await page.screenshot({ path: path.join(artifacts, 'broken-file.png') });
+
+  // 7. A bad URL parameter is explained on the page, not a crash.
+  await page.goto(`${base}#/exercise/shed-vs-block?queue.capacity=9999`);
+  await page.waitForSelector('[data-test=url-errors]');
+  assert.match(await page.locator('[data-test=url-errors]').textContent(), /queue\.capacity=9999: must be a whole number from 0 to 256/);
+
+  assert.deepEqual(consoleErrors, [], 'no console errors');
+  console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
+} catch (error) {
+  failed = true;
+  console.error('e2e failed:', error);
+  console.error('console errors:', consoleErrors);
+} finally {
+  await browser.close();
+  server.close();
+}
+process.exit(failed ? 1 : 0);
