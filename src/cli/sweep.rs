@@ -200,10 +200,18 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
             for metric in &args.metrics {
                 header += &format!("{metric:>26}");
             }
-            header += &format!(
-                "{:>14}{:>14}{:>14}",
-                "throughput", "rejected", "utilization"
-            );
+            // Context columns, unless already asked for.
+            let context: Vec<(&str, &str)> = [
+                ("throughput", "throughput"),
+                ("rejected_ratio", "rejected"),
+                ("utilization", "utilization"),
+            ]
+            .into_iter()
+            .filter(|(metric, _)| !args.metrics.iter().any(|m| m == metric))
+            .collect();
+            for (_, label) in &context {
+                header += &format!("{label:>14}");
+            }
             let mut table = format!("{header}\n");
             for (i, (value, point)) in values.iter().zip(&points).enumerate() {
                 let mut row = format!(
@@ -213,13 +221,13 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
                 for metric in &args.metrics {
                     row += &format!("{:>26}", cell(point, metric));
                 }
-                let get = |p: &str| lookup_number(point, p).unwrap_or(0.0);
-                row += &format!(
-                    "{:>14}{:>13.2}%{:>13.1}%",
-                    format::number(get("throughput")),
-                    get("rejected_ratio") * 100.0,
-                    get("utilization") * 100.0
-                );
+                for (metric, _) in &context {
+                    let value = lookup_number(point, metric).unwrap_or(0.0);
+                    row += &match metric {
+                        &"throughput" => format!("{:>14}", format::number(value)),
+                        _ => format!("{:>13.2}%", value * 100.0),
+                    };
+                }
                 table += &row;
                 table.push('\n');
             }
@@ -269,7 +277,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
 
 fn cell(point: &Value, metric: &str) -> String {
     let show = |v: f64| {
-        let is_time = ["latency", "wait", "service"]
+        let is_time = ["latency.", "wait.", "service."]
             .iter()
             .any(|m| metric.starts_with(m));
         if is_time {

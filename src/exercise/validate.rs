@@ -415,6 +415,9 @@ fn range_kind(
             let step = match step {
                 None => 1,
                 Some(Integer(step)) if *step > 0 => *step,
+                Some(Float(_)) => {
+                    return Err("a decimal step needs decimal bounds: write min and max as 1.0, 8.0 for a decimal slider".into())
+                }
                 Some(_) => return Err("step must be a positive whole number".into()),
             };
             Ok(KnobKind::Integer {

@@ -12,17 +12,20 @@ pub struct Verification {
     pub start_failures: Vec<Vec<usize>>,
     /// Per seed: the goals the solution failed (should be none).
     pub solution_failures: Vec<Vec<usize>>,
+    /// Knob values a learner can pick that make the scenario invalid (should be none).
+    pub invalid_knob_values: Vec<String>,
 }
 
 impl Verification {
     pub fn is_ok(&self) -> bool {
         self.start_failures.iter().all(|failed| !failed.is_empty())
             && self.solution_failures.iter().all(Vec::is_empty)
+            && self.invalid_knob_values.is_empty()
     }
 
     /// A sentence per problem, for `queuelab check` and test failures.
     pub fn problems(&self, exercise: &Exercise) -> Vec<String> {
-        let mut problems = Vec::new();
+        let mut problems = self.invalid_knob_values.clone();
         let describe = |indices: &[usize]| {
             indices
                 .iter()
@@ -66,6 +69,35 @@ fn failed_goals(
         .collect())
 }
 
+/// Every choice a select offers must give a valid scenario (with the other knobs at their
+/// start). Sliders are not checked at their ends: coupled sliders (a low and a high watermark)
+/// can legitimately be set into an invalid pair, which the page then explains inline.
+fn unreachable_knob_values(exercise: &Exercise) -> Vec<String> {
+    use super::KnobKind;
+    let mut problems = Vec::new();
+    for knob in &exercise.knobs {
+        let KnobKind::Choice(choices) = &knob.kind else {
+            continue;
+        };
+        for value in choices.clone() {
+            if let Err(errors) = exercise.config_with(&[(knob.path.clone(), value.clone())]) {
+                problems.push(format!(
+                    "{}: knob {} offers {value}, which makes the scenario invalid: {}",
+                    exercise.origin,
+                    knob.path,
+                    errors
+                        .0
+                        .iter()
+                        .map(|e| format!("{}: {}", e.path, e.message))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// Runs the starting configuration and the solution on every seed of the exercise.
 pub fn verify(exercise: &Exercise) -> Result<Verification, String> {
     let start = exercise.start_values();
@@ -74,6 +106,7 @@ pub fn verify(exercise: &Exercise) -> Result<Verification, String> {
         seeds: exercise.seeds.clone(),
         start_failures: Vec::new(),
         solution_failures: Vec::new(),
+        invalid_knob_values: unreachable_knob_values(exercise),
     };
     for &seed in &exercise.seeds {
         verification

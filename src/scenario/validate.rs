@@ -426,18 +426,8 @@ fn mixture(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Distrib
 }
 
 fn closed_arrivals(c: &mut Checker, raw: &RawArrivals) -> Option<Arrivals> {
-    for (field, present) in [
-        ("rate", raw.rate.is_some()),
-        ("segments", raw.segments.is_some()),
-        ("on", raw.on.is_some()),
-    ] {
-        if present {
-            c.error(
-                &format!("arrivals.{field}"),
-                "does not apply to process = \"closed\" (the clients' pace sets the rate)",
-            );
-        }
-    }
+    // `rate` and the other open-loop fields may stay (a knob can switch open and closed loops);
+    // a closed loop ignores them: the clients' pace sets the rate.
     if raw.clients.is_none() {
         c.error(
             "arrivals.clients",
@@ -471,12 +461,6 @@ fn open_process(c: &mut Checker, path: &str, raw: &RawArrivals) -> Option<OpenPr
     if process == "closed" {
         c.error(&format!("{path}.process"), "a class cannot have its own closed loop; use process = \"closed\" in the scenario's [arrivals]");
         return None;
-    }
-    if raw.clients.is_some() || raw.think.is_some() {
-        c.error(
-            &format!("{path}.clients"),
-            "clients and think apply only to process = \"closed\"",
-        );
     }
     let spacing = match c.choice(
         &format!("{path}.spacing"),
@@ -689,17 +673,8 @@ fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
         &OverflowPolicy::NAMES,
         "reject",
     )?;
-    let only_for = |c: &mut Checker, field: &str, present: bool, policy: &str| {
-        if present && on_full != policy {
-            c.error(
-                &format!("queue.{field}"),
-                format!("applies only to on_full = \"{policy}\" (this queue uses \"{on_full}\")"),
-            );
-        }
-    };
-    only_for(c, "timeout", raw.timeout.is_some(), "timeout");
-    only_for(c, "shed_at", raw.shed_at.is_some(), "watermark");
-    only_for(c, "resume_below", raw.resume_below.is_some(), "watermark");
+    // `timeout`, `shed_at` and `resume_below` may stay in the file under another policy (an
+    // exercise knob switches policies); they are used only by their own policy.
     let overflow = match on_full {
         "reject" => OverflowPolicy::Reject,
         "block" => OverflowPolicy::Block,
