@@ -55,16 +55,67 @@ fn a_frame_stays_within_its_budget() {
     let exercise = queuelab::exercise::catalog().remove(0);
     let mut session = Session::new(exercise.scenario.clone());
     session.speed = Speed::Max;
-    let mut worst: f64 = 0.0;
-    let mut frames = 0;
-    while !session.is_finished() && frames < 200 {
+    let mut times = Vec::new();
+    while !session.is_finished() && times.len() < 200 {
         let started = now_ms();
         session.frame(0.016, &now_ms, 8.0);
-        worst = worst.max(now_ms() - started);
-        frames += 1;
+        times.push(now_ms() - started);
     }
-    console_log!("browser frames: {frames} frames at max speed, worst frame {worst:.1} ms (budget 8 ms of engine time)");
-    assert!(frames > 0);
+    let first = times[0];
+    let worst_after_first = times[1..].iter().copied().fold(0.0, f64::max);
+    console_log!(
+        "browser frames: {} frames at max speed; first {first:.1} ms (includes compiling the wasm), worst of the rest {worst_after_first:.1} ms (budget 8 ms of engine time)",
+        times.len()
+    );
+    assert!(!times.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn redrawing_every_chart_reports_its_frame_rate() {
+    use plotters::prelude::IntoDrawingArea;
+    use queuelab::chart::{ChartKind, Picture, SingleChart};
+    let config = queuelab::scenario::parse(
+        include_str!("../scenarios/spike-autoscale.toml"),
+        "spike.toml",
+    )
+    .unwrap();
+    let (_, series) = Engine::new(&config).run_with_series();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let canvases: Vec<web_sys::HtmlCanvasElement> = (0..ChartKind::ALL.len())
+        .map(|_| {
+            let canvas: web_sys::HtmlCanvasElement = document
+                .create_element("canvas")
+                .unwrap()
+                .dyn_into()
+                .unwrap();
+            canvas.set_width(520);
+            canvas.set_height(260);
+            document.body().unwrap().append_child(&canvas).unwrap();
+            canvas
+        })
+        .collect();
+    let rounds = 10;
+    let started = now_ms();
+    for _ in 0..rounds {
+        for (canvas, kind) in canvases.iter().zip(ChartKind::ALL) {
+            let backend =
+                plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()).unwrap();
+            let picture = SingleChart {
+                kind,
+                series: &series,
+                ghost: Some(&series),
+                thresholds: &[0.5],
+            };
+            picture.draw(&backend.into_drawing_area()).unwrap();
+        }
+    }
+    let per_redraw = (now_ms() - started) / rounds as f64;
+    console_log!(
+        "browser charts: all {} charts ({} points each, with ghost) redrawn in {per_redraw:.1} ms = {:.0} redraws/s",
+        ChartKind::ALL.len(),
+        series.points().len(),
+        1000.0 / per_redraw
+    );
 }
 
 async fn settle() {

@@ -27,6 +27,7 @@ use plotters::prelude::*;
 
 const MAIN: RGBColor = RGBColor(37, 99, 235);
 const SECOND: RGBColor = RGBColor(220, 38, 38);
+const THIRD: RGBColor = RGBColor(217, 119, 6);
 const GHOST: RGBColor = RGBColor(160, 160, 160);
 const GOAL: RGBColor = RGBColor(22, 163, 74);
 
@@ -221,11 +222,11 @@ impl ChartKind {
 
     pub fn title(self) -> &'static str {
         match self {
-            ChartKind::Latency => "p99 latency",
+            ChartKind::Latency => "p99 latency (and p50)",
             ChartKind::Queue => "Queue length and jobs in service",
             ChartKind::Throughput => "Throughput and offered load",
             ChartKind::Pool => "Pool size K",
-            ChartKind::Drops => "Rejected, dropped and timed out",
+            ChartKind::Drops => "Rejected, dropped and timed out, by reason",
             ChartKind::Utilization => "Utilisation (busy / K)",
         }
     }
@@ -242,11 +243,18 @@ impl ChartKind {
 
     fn lines(self) -> Vec<Line<'static>> {
         match self {
-            ChartKind::Latency => vec![Line {
-                label: "p99 latency",
-                color: MAIN,
-                value: |p| p.p99_latency,
-            }],
+            ChartKind::Latency => vec![
+                Line {
+                    label: "p99 latency",
+                    color: MAIN,
+                    value: |p| p.p99_latency,
+                },
+                Line {
+                    label: "p50 latency",
+                    color: THIRD,
+                    value: |p| p.p50_latency,
+                },
+            ],
             ChartKind::Queue => vec![
                 Line {
                     label: "queue length",
@@ -276,11 +284,23 @@ impl ChartKind {
                 color: MAIN,
                 value: |p| p.pool_size,
             }],
-            ChartKind::Drops => vec![Line {
-                label: "lost per second",
-                color: SECOND,
-                value: |p| p.drops,
-            }],
+            ChartKind::Drops => vec![
+                Line {
+                    label: "rejected /s",
+                    color: SECOND,
+                    value: |p| p.rejected,
+                },
+                Line {
+                    label: "dropped /s",
+                    color: MAIN,
+                    value: |p| p.dropped,
+                },
+                Line {
+                    label: "timed out /s",
+                    color: THIRD,
+                    value: |p| p.timed_out,
+                },
+            ],
             ChartKind::Utilization => vec![Line {
                 label: "utilisation",
                 color: MAIN,

@@ -3,8 +3,8 @@
 //! The engine closes one [`SeriesPoint`] per interval. When the series reaches its point budget,
 //! neighbouring points merge in pairs and the interval doubles, so a 10-second run and a 10-day run
 //! both end with between half the budget and the budget of points, evenly spaced — what charts need.
-//! Levels and rates merge as time-weighted means; the windowed p99 merges as the larger of the two
-//! (the honest bound without the raw samples).
+//! Levels, rates and the windowed median merge as time-weighted means; the windowed p99 merges as
+//! the larger of the two (the honest bound without the raw samples).
 //!
 //! ```
 //! use queuelab::report::{Series, SeriesPoint};
@@ -38,8 +38,16 @@ pub struct SeriesPoint {
     pub offered: f64,
     /// Completions per second.
     pub throughput: f64,
-    /// Rejected, dropped and timed-out jobs per second.
+    /// Rejected, dropped and timed-out jobs per second (the sum of the next three).
     pub drops: f64,
+    /// Jobs refused at admission per second.
+    pub rejected: f64,
+    /// Jobs evicted from the queue (drop-oldest) per second.
+    pub dropped: f64,
+    /// Jobs whose client gave up, per second.
+    pub timed_out: f64,
+    /// Median end-to-end latency of jobs completed in the interval (0 if none).
+    pub p50_latency: f64,
     /// 99th percentile of the end-to-end latency of jobs completed in the interval (0 if none).
     pub p99_latency: f64,
 }
@@ -65,6 +73,10 @@ impl SeriesPoint {
             offered: mean(self.offered, next.offered),
             throughput: mean(self.throughput, next.throughput),
             drops: mean(self.drops, next.drops),
+            rejected: mean(self.rejected, next.rejected),
+            dropped: mean(self.dropped, next.dropped),
+            timed_out: mean(self.timed_out, next.timed_out),
+            p50_latency: mean(self.p50_latency, next.p50_latency),
             p99_latency: self.p99_latency.max(next.p99_latency),
         }
     }
@@ -116,11 +128,11 @@ impl Series {
     /// The series as CSV with a header row.
     pub fn to_csv(&self) -> String {
         let mut csv = String::from(
-            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s\n",
+            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s\n",
         );
         for p in &self.points {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 p.start,
                 p.end,
                 p.queue_len,
@@ -130,7 +142,11 @@ impl Series {
                 p.offered,
                 p.throughput,
                 p.drops,
-                p.p99_latency
+                p.p99_latency,
+                p.p50_latency,
+                p.rejected,
+                p.dropped,
+                p.timed_out
             ));
         }
         csv

@@ -259,6 +259,10 @@ impl Recorder {
             offered: per_second(self.all.arrivals - self.all_at_sample.arrivals),
             throughput: per_second(self.all.completed - self.all_at_sample.completed),
             drops: per_second(self.all.lost() - self.all_at_sample.lost()),
+            rejected: per_second(self.all.rejected_total() - self.all_at_sample.rejected_total()),
+            dropped: per_second(self.all.dropped - self.all_at_sample.dropped),
+            timed_out: per_second(self.all.timed_out - self.all_at_sample.timed_out),
+            p50_latency: self.window_latency.quantile(0.50) as f64 / 1e9,
             p99_latency: self.window_latency.quantile(0.99) as f64 / 1e9,
         };
         self.series.push(point);
