@@ -196,6 +196,8 @@ pub enum ChartKind {
     Pool,
     Drops,
     Utilization,
+    /// The concurrency limit over time (only meaningful with a `[limiter]`; not in `ALL`).
+    Limit,
 }
 
 impl ChartKind {
@@ -217,6 +219,7 @@ impl ChartKind {
             ChartKind::Pool => "pool",
             ChartKind::Drops => "drops",
             ChartKind::Utilization => "utilization",
+            ChartKind::Limit => "limit",
         }
     }
 
@@ -228,6 +231,7 @@ impl ChartKind {
             ChartKind::Pool => "Pool size K",
             ChartKind::Drops => "Rejected, dropped and timed out, by reason",
             ChartKind::Utilization => "Utilisation (busy / K)",
+            ChartKind::Limit => "Concurrency limit and jobs in system",
         }
     }
 
@@ -238,6 +242,7 @@ impl ChartKind {
             ChartKind::Throughput | ChartKind::Drops => "jobs per second",
             ChartKind::Pool => "workers",
             ChartKind::Utilization => "fraction",
+            ChartKind::Limit => "jobs",
         }
     }
 
@@ -312,6 +317,18 @@ impl ChartKind {
                     }
                 },
             }],
+            ChartKind::Limit => vec![
+                Line {
+                    label: "limit",
+                    color: MAIN,
+                    value: |p| p.limit,
+                },
+                Line {
+                    label: "in system",
+                    color: SECOND,
+                    value: |p| p.in_system,
+                },
+            ],
         }
     }
 
@@ -324,6 +341,7 @@ impl ChartKind {
             ChartKind::Pool => metric.starts_with("pool."),
             ChartKind::Drops => false,
             ChartKind::Utilization => metric == "utilization",
+            ChartKind::Limit => metric.starts_with("limit."),
         }
     }
 }

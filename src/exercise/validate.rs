@@ -9,7 +9,15 @@ use crate::scenario::{self, Config, Override, ScenarioError, ScenarioErrors};
 use crate::time::SimDuration;
 
 /// Charts an exercise may ask the learner to watch.
-pub const CHARTS: [&str; 5] = ["latency", "queue", "throughput", "pool", "drops"];
+pub const CHARTS: [&str; 7] = [
+    "latency",
+    "queue",
+    "throughput",
+    "pool",
+    "drops",
+    "utilization",
+    "limit",
+];
 
 struct Problems(Vec<ScenarioError>);
 

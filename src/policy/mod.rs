@@ -11,6 +11,8 @@
 
 pub mod autoscale;
 pub mod cooldown;
+pub mod limiter;
 pub mod overflow;
+pub mod token_bucket;
 
 pub use overflow::{Admission, Overflow, OverflowPolicy, RejectReason};

@@ -57,13 +57,22 @@ pub enum RejectReason {
     BlockTimeout,
     /// Shedding between the high and the low watermark.
     Watermark,
+    /// The token bucket was empty (`[rate_limit]` with `on_limit = "reject"`).
+    RateLimited,
+    /// The concurrency limit (`[limiter]`) was reached.
+    Limit,
+    /// The job's class had `max_in_flight` jobs in flight already (a bulkhead).
+    Bulkhead,
 }
 
 impl RejectReason {
-    pub const ALL: [RejectReason; 3] = [
+    pub const ALL: [RejectReason; 6] = [
         RejectReason::QueueFull,
         RejectReason::BlockTimeout,
         RejectReason::Watermark,
+        RejectReason::RateLimited,
+        RejectReason::Limit,
+        RejectReason::Bulkhead,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +80,9 @@ impl RejectReason {
             RejectReason::QueueFull => "queue_full",
             RejectReason::BlockTimeout => "timeout",
             RejectReason::Watermark => "watermark",
+            RejectReason::RateLimited => "rate_limited",
+            RejectReason::Limit => "limit",
+            RejectReason::Bulkhead => "bulkhead",
         }
     }
 

@@ -50,6 +50,8 @@ pub struct SeriesPoint {
     pub p50_latency: f64,
     /// 99th percentile of the end-to-end latency of jobs completed in the interval (0 if none).
     pub p99_latency: f64,
+    /// The concurrency limit at the end of the interval (0 without a limiter).
+    pub limit: f64,
 }
 
 impl SeriesPoint {
@@ -78,6 +80,7 @@ impl SeriesPoint {
             timed_out: mean(self.timed_out, next.timed_out),
             p50_latency: mean(self.p50_latency, next.p50_latency),
             p99_latency: self.p99_latency.max(next.p99_latency),
+            limit: mean(self.limit, next.limit),
         }
     }
 }
@@ -128,11 +131,11 @@ impl Series {
     /// The series as CSV with a header row.
     pub fn to_csv(&self) -> String {
         let mut csv = String::from(
-            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s\n",
+            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit\n",
         );
         for p in &self.points {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 p.start,
                 p.end,
                 p.queue_len,
@@ -146,7 +149,8 @@ impl Series {
                 p.p50_latency,
                 p.rejected,
                 p.dropped,
-                p.timed_out
+                p.timed_out,
+                p.limit
             ));
         }
         csv

@@ -64,6 +64,16 @@ pub struct Summary {
     pub classes: BTreeMap<String, ClassSummary>,
     /// True if the run hit the engine's hard event limit and stopped early.
     pub truncated: bool,
+    /// The concurrency limit (`[limiter]`) over the run; zeros without a limiter.
+    pub limit: LimitSummary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct LimitSummary {
+    pub min: u64,
+    pub max: u64,
+    /// At the end of the run.
+    pub last: u64,
 }
 
 /// A latency distribution in seconds.

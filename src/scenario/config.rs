@@ -29,6 +29,45 @@ pub struct Config {
     pub queue: QueueConfig,
     pub deadline_started_work: StartedWork,
     pub autoscaler: Option<AutoscalerConfig>,
+    /// A token bucket in front of everything.
+    pub rate_limit: Option<RateLimitConfig>,
+    /// A concurrency limit on admitted jobs in flight.
+    pub limiter: Option<LimiterConfig>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitConfig {
+    /// Tokens per second.
+    pub rate: f64,
+    pub burst: u32,
+    /// Refuse when empty, or make the job wait for its token (a leaky bucket).
+    pub delay: bool,
+    /// One bucket per class (per tenant) instead of one shared.
+    pub per_class: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LimiterConfig {
+    Fixed(usize),
+    Aimd {
+        initial: usize,
+        min: usize,
+        max: usize,
+        backoff: f64,
+        timeout: SimDuration,
+    },
+    Vegas {
+        initial: usize,
+        max: usize,
+        smoothing: f64,
+    },
+    Gradient2 {
+        initial: usize,
+        min: usize,
+        max: usize,
+        smoothing: f64,
+        long_window: usize,
+    },
 }
 
 /// How jobs are generated.
@@ -162,6 +201,8 @@ pub struct ClassConfig {
     pub deadline: Option<SimDuration>,
     /// A class with its own arrivals does not take a share of the scenario-level ones.
     pub arrivals: Option<OpenProcess>,
+    /// Bulkhead: at most this many of the class's jobs in flight (queued or in service).
+    pub max_in_flight: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

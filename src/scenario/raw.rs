@@ -27,6 +27,30 @@ pub struct RawScenario {
     #[serde(default)]
     pub classes: Vec<RawClass>,
     pub autoscaler: Option<RawAutoscaler>,
+    pub rate_limit: Option<RawRateLimit>,
+    pub limiter: Option<RawLimiter>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawRateLimit {
+    pub rate: Option<f64>,
+    pub burst: Option<i64>,
+    pub on_limit: Option<String>,
+    pub per_class: Option<bool>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimiter {
+    pub kind: Option<String>,
+    pub limit: Option<i64>,
+    pub min_limit: Option<i64>,
+    pub max_limit: Option<i64>,
+    pub backoff: Option<f64>,
+    pub timeout: Option<RawDuration>,
+    pub smoothing: Option<f64>,
+    pub long_window: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -132,6 +156,7 @@ pub struct RawClass {
     pub service: Option<RawDistribution>,
     pub deadline: Option<RawDuration>,
     pub arrivals: Option<RawArrivals>,
+    pub max_in_flight: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

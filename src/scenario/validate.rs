@@ -234,6 +234,8 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     if let (Some(arrivals), Some(classes)) = (&arrivals, &classes) {
         check_event_budget(&mut c, customers, duration, arrivals, classes);
     }
+    let rate_limit = raw.rate_limit.as_ref().and_then(|r| rate_limit(&mut c, r));
+    let limiter = raw.limiter.as_ref().and_then(|l| limiter(&mut c, l));
 
     match (arrivals, classes, workers, scale_down, queue, started_work) {
         (
@@ -257,9 +259,177 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             queue,
             deadline_started_work,
             autoscaler,
+            rate_limit,
+            limiter,
         }),
         _ => Err(c.errors),
     }
+}
+
+fn rate_limit(c: &mut Checker, raw: &RawRateLimit) -> Option<RateLimitConfig> {
+    if raw.rate.is_none() {
+        c.error("rate_limit.rate", "is required: tokens per second");
+    }
+    let rate = c.rate("rate_limit.rate", raw.rate)?;
+    if rate <= 0.0 {
+        c.error(
+            "rate_limit.rate",
+            "must be above 0 (remove [rate_limit] for no limit)",
+        );
+        return None;
+    }
+    let burst = c.count(
+        "rate_limit.burst",
+        Some(raw.burst.unwrap_or(1)),
+        1,
+        1_000_000,
+    )?;
+    let mode = c.choice(
+        "rate_limit.on_limit",
+        raw.on_limit.as_deref(),
+        &["reject", "delay"],
+        "reject",
+    )?;
+    Some(RateLimitConfig {
+        rate,
+        burst: burst as u32,
+        delay: mode == "delay",
+        per_class: raw.per_class.unwrap_or(false),
+    })
+}
+
+const LIMITERS: [&str; 4] = ["fixed", "aimd", "vegas", "gradient2"];
+
+fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig> {
+    let kind = match raw.kind.as_deref() {
+        Some(kind) => c.choice("limiter.kind", Some(kind), &LIMITERS, "")?,
+        None => {
+            c.error(
+                "limiter.kind",
+                format!("is required; expected one of: {}", LIMITERS.join(", ")),
+            );
+            return None;
+        }
+    };
+    let unused = |c: &mut Checker, field: &str, present: bool, kinds: &str| {
+        if present {
+            c.error(
+                &format!("limiter.{field}"),
+                format!("applies only to kind = {kinds}"),
+            );
+        }
+    };
+    unused(
+        c,
+        "backoff",
+        raw.backoff.is_some() && kind != "aimd",
+        "\"aimd\"",
+    );
+    unused(
+        c,
+        "timeout",
+        raw.timeout.is_some() && kind != "aimd",
+        "\"aimd\"",
+    );
+    unused(
+        c,
+        "long_window",
+        raw.long_window.is_some() && kind != "gradient2",
+        "\"gradient2\"",
+    );
+    unused(
+        c,
+        "smoothing",
+        raw.smoothing.is_some() && !matches!(kind, "vegas" | "gradient2"),
+        "\"vegas\" or \"gradient2\"",
+    );
+    unused(
+        c,
+        "min_limit",
+        raw.min_limit.is_some() && !matches!(kind, "aimd" | "gradient2"),
+        "\"aimd\" or \"gradient2\"",
+    );
+    unused(
+        c,
+        "max_limit",
+        raw.max_limit.is_some() && kind == "fixed",
+        "an adaptive kind",
+    );
+    let count = |c: &mut Checker, field: &str, value: Option<i64>, default: i64| {
+        c.count(
+            &format!("limiter.{field}"),
+            Some(value.unwrap_or(default)),
+            1,
+            1_000_000,
+        )
+    };
+    let fraction = |c: &mut Checker, field: &str, value: Option<f64>, default: f64| {
+        let value = value.unwrap_or(default);
+        if value > 0.0 && value <= 1.0 {
+            Some(value)
+        } else {
+            c.error(
+                &format!("limiter.{field}"),
+                format!("must be in (0, 1], got {value}"),
+            );
+            None
+        }
+    };
+    let config = match kind {
+        "fixed" => {
+            if raw.limit.is_none() {
+                c.error(
+                    "limiter.limit",
+                    "is required for kind = \"fixed\": the most jobs in flight",
+                );
+            }
+            LimiterConfig::Fixed(c.count("limiter.limit", raw.limit, 1, 1_000_000)?)
+        }
+        "aimd" => {
+            let backoff = raw.backoff.unwrap_or(0.9);
+            if !(0.5..1.0).contains(&backoff) {
+                c.error(
+                    "limiter.backoff",
+                    format!("must be in [0.5, 1), got {backoff}"),
+                );
+            }
+            LimiterConfig::Aimd {
+                initial: count(c, "limit", raw.limit, 20)?,
+                min: count(c, "min_limit", raw.min_limit, 20)?,
+                max: count(c, "max_limit", raw.max_limit, 200)?,
+                backoff,
+                timeout: c
+                    .duration("limiter.timeout", &raw.timeout)
+                    .unwrap_or(SimDuration::from_secs(5)),
+            }
+        }
+        "vegas" => LimiterConfig::Vegas {
+            initial: count(c, "limit", raw.limit, 20)?,
+            max: count(c, "max_limit", raw.max_limit, 1000)?,
+            smoothing: fraction(c, "smoothing", raw.smoothing, 1.0)?,
+        },
+        _ => LimiterConfig::Gradient2 {
+            initial: count(c, "limit", raw.limit, 20)?,
+            min: count(c, "min_limit", raw.min_limit, 20)?,
+            max: count(c, "max_limit", raw.max_limit, 200)?,
+            smoothing: fraction(c, "smoothing", raw.smoothing, 0.2)?,
+            long_window: count(c, "long_window", raw.long_window, 600)?,
+        },
+    };
+    let (min, max) = match &config {
+        LimiterConfig::Aimd { min, max, .. } | LimiterConfig::Gradient2 { min, max, .. } => {
+            (*min, *max)
+        }
+        _ => (1, usize::MAX),
+    };
+    if min > max {
+        c.error(
+            "limiter.max_limit",
+            format!("must be at least min_limit ({min})"),
+        );
+        return None;
+    }
+    Some(config)
 }
 
 const DISTRIBUTIONS: [&str; 7] = [
@@ -579,6 +749,7 @@ fn classes(
             service: default_service?.clone(),
             deadline: default_deadline,
             arrivals: None,
+            max_in_flight: None,
         }]);
     }
     let closed = matches!(
@@ -635,7 +806,20 @@ fn classes(
                 Some(None)
             }
         };
-        if let (Some(priority), Some(service), Some(arrivals)) = (priority, service, arrivals) {
+        let max_in_flight = match class.max_in_flight {
+            Some(_) => c
+                .count(
+                    &format!("{path}.max_in_flight"),
+                    class.max_in_flight,
+                    1,
+                    1_000_000,
+                )
+                .map(Some),
+            None => Some(None),
+        };
+        if let (Some(priority), Some(service), Some(arrivals), Some(max_in_flight)) =
+            (priority, service, arrivals, max_in_flight)
+        {
             classes.push(ClassConfig {
                 name,
                 weight,
@@ -643,6 +827,7 @@ fn classes(
                 service,
                 deadline,
                 arrivals,
+                max_in_flight,
             });
         }
     }

@@ -26,10 +26,12 @@ use super::metrics::{Levels, Recorder, RunFacts};
 use super::workload::ArrivalStream;
 use crate::dist::Distribution;
 use crate::policy::autoscale::{Autoscaler, PoolSignals, QueueDepthAutoscaler};
+use crate::policy::limiter::{AimdLimit, FixedLimit, Gradient2Limit, Limit, VegasLimit};
+use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, RejectReason};
 use crate::report::{Series, Summary};
 use crate::rng::Rng;
-use crate::scenario::{Arrivals, AutoscalerConfig, Config, Discipline, StartedWork};
+use crate::scenario::{Arrivals, AutoscalerConfig, Config, Discipline, LimiterConfig, StartedWork};
 use crate::sim::event_queue::EventQueue;
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
@@ -45,6 +47,7 @@ enum Event {
     Departure { worker: u32, generation: u32 },
     Deadline { job: JobKey, generation: u32 },
     GiveUp { job: JobKey, generation: u32 },
+    Release { job: JobKey, generation: u32 },
     Sample,
     AutoscaleTick,
     WarmupEnd,
@@ -142,12 +145,47 @@ pub struct Engine {
     autoscaler: Option<Box<dyn Autoscaler>>,
     integrals_at_tick: (u128, u128),
     recorder: Recorder,
+    /// One token bucket, or one per class (`per_class`); empty without `[rate_limit]`.
+    rate_buckets: Vec<TokenBucket>,
+    rate_delay: bool,
+    rate_per_class: bool,
+    limiter: Option<Box<dyn Limit>>,
+    limit_stats: LimitStats,
+    /// Jobs holding a permit (admitted, not yet gone), in all and per class.
+    admitted_in_flight: usize,
+    class_in_flight: Vec<usize>,
+    class_caps: Vec<Option<usize>>,
+}
+
+/// The concurrency limit's range over the run.
+#[derive(Debug, Clone, Copy, Default)]
+struct LimitStats {
+    min: usize,
+    max: usize,
+    last: usize,
+}
+
+impl LimitStats {
+    fn new(limit: usize) -> Self {
+        LimitStats {
+            min: limit,
+            max: limit,
+            last: limit,
+        }
+    }
+
+    fn observe(&mut self, limit: usize) {
+        self.min = self.min.min(limit);
+        self.max = self.max.max(limit);
+        self.last = limit;
+    }
 }
 
 const ARRIVAL_STREAM: u64 = 1 << 20;
 const SERVICE_STREAM: u64 = 2 << 20;
 const CLASS_STREAM: u64 = 3 << 20;
 const THINK_STREAM: u64 = 4 << 20;
+const LIMITER_STREAM: u64 = 5 << 20;
 
 impl Engine {
     pub fn new(config: &Config) -> Self {
@@ -247,6 +285,53 @@ impl Engine {
                     }
                 });
 
+        let rate_buckets = match config.rate_limit {
+            Some(rate) => {
+                let buckets = if rate.per_class {
+                    config.classes.len()
+                } else {
+                    1
+                };
+                vec![TokenBucket::new(rate.rate, rate.burst); buckets]
+            }
+            None => Vec::new(),
+        };
+        let limiter: Option<Box<dyn Limit>> =
+            config.limiter.as_ref().map(|limiter| -> Box<dyn Limit> {
+                match *limiter {
+                    LimiterConfig::Fixed(limit) => Box::new(FixedLimit(limit)),
+                    LimiterConfig::Aimd {
+                        initial,
+                        min,
+                        max,
+                        backoff,
+                        timeout,
+                    } => Box::new(AimdLimit::new(initial, min, max, backoff, timeout)),
+                    LimiterConfig::Vegas {
+                        initial,
+                        max,
+                        smoothing,
+                    } => Box::new(VegasLimit::new(
+                        initial,
+                        max,
+                        smoothing,
+                        Rng::stream(seed, LIMITER_STREAM),
+                    )),
+                    LimiterConfig::Gradient2 {
+                        initial,
+                        min,
+                        max,
+                        smoothing,
+                        long_window,
+                    } => Box::new(Gradient2Limit::new(
+                        initial,
+                        min,
+                        max,
+                        smoothing,
+                        long_window,
+                    )),
+                }
+            });
         let mut engine = Engine {
             scenario: config.name.clone(),
             seed,
@@ -279,6 +364,18 @@ impl Engine {
             autoscaler,
             integrals_at_tick: (0, 0),
             recorder,
+            rate_buckets,
+            rate_delay: config.rate_limit.is_some_and(|r| r.delay),
+            rate_per_class: config.rate_limit.is_some_and(|r| r.per_class),
+            limit_stats: LimitStats::new(limiter.as_ref().map_or(0, |l| l.limit())),
+            limiter,
+            admitted_in_flight: 0,
+            class_in_flight: vec![0; config.classes.len()],
+            class_caps: config
+                .classes
+                .iter()
+                .map(|class| class.max_in_flight)
+                .collect(),
         };
         engine.schedule_start(config);
         engine
@@ -384,8 +481,9 @@ impl Engine {
             Event::Departure { worker, generation } => self.on_departure(worker, generation),
             Event::Deadline { job, generation } => self.on_deadline(job, generation),
             Event::GiveUp { job, generation } => self.on_give_up(job, generation),
+            Event::Release { job, generation } => self.on_release(job, generation),
             Event::Sample => {
-                self.recorder.sample(at);
+                self.recorder.sample(at, self.current_limit());
                 self.schedule(at + self.recorder.sample_interval(), Event::Sample);
             }
             Event::AutoscaleTick => self.on_autoscale_tick(),
@@ -444,6 +542,11 @@ impl Engine {
                 in_flight_at_end: self.in_system() as u64,
                 workers_at_end: self.alive as u64,
                 truncated: self.truncated,
+                limit: crate::report::LimitSummary {
+                    min: self.limit_stats.min as u64,
+                    max: self.limit_stats.max as u64,
+                    last: self.limit_stats.last as u64,
+                },
             },
         )
     }
@@ -469,6 +572,12 @@ impl Engine {
         }
     }
 
+    fn current_limit(&self) -> f64 {
+        self.limiter
+            .as_ref()
+            .map_or(0.0, |limiter| limiter.limit() as f64)
+    }
+
     fn levels(&self) -> Levels {
         Levels {
             queued: self.queue.len() as u64,
@@ -485,7 +594,7 @@ impl Engine {
     fn finish(&mut self) {
         if !self.finished {
             self.finished = true;
-            self.recorder.sample(self.now);
+            self.recorder.sample(self.now, self.current_limit());
         }
     }
 

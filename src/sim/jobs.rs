@@ -13,8 +13,10 @@ pub type JobKey = u32;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobState {
     Free,
-    /// Held by a producer blocked on a full queue.
+    /// Held by a producer (being admitted, or blocked on a full queue).
     AtProducer,
+    /// Waiting for its token from a delaying rate limiter.
+    Delayed,
     Queued,
     /// Gave up while queued; removed from the queue when reached.
     Tombstone,
@@ -38,6 +40,12 @@ pub struct Job {
     pub measured: bool,
     pub state: JobState,
     pub generation: u32,
+    /// When it passed the concurrency limits (its round trip for an adaptive limiter starts here).
+    pub admitted: SimTime,
+    /// Jobs in flight (itself included) when it was admitted.
+    pub inflight_at_admit: u32,
+    /// Holds a limiter/bulkhead permit, to give back when it leaves.
+    pub holds_permit: bool,
 }
 
 #[derive(Debug, Default)]
@@ -185,6 +193,9 @@ mod tests {
             measured: true,
             state: JobState::Queued,
             generation: 0,
+            admitted: SimTime::ZERO,
+            inflight_at_admit: 0,
+            holds_permit: false,
         }
     }
 

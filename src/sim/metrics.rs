@@ -241,7 +241,7 @@ impl Recorder {
     }
 
     /// Closes the time-series interval ending at `now` (call after [`Recorder::advance`]).
-    pub fn sample(&mut self, now: SimTime) {
+    pub fn sample(&mut self, now: SimTime, limit: f64) {
         let span_nanos = (now - self.last_sample).as_nanos();
         if span_nanos == 0 {
             return;
@@ -264,6 +264,7 @@ impl Recorder {
             timed_out: per_second(self.all.timed_out - self.all_at_sample.timed_out),
             p50_latency: self.window_latency.quantile(0.50) as f64 / 1e9,
             p99_latency: self.window_latency.quantile(0.99) as f64 / 1e9,
+            limit,
         };
         self.series.push(point);
         self.window_latency.clear();
@@ -389,6 +390,7 @@ impl Recorder {
             wasted_work_seconds: self.wasted_nanos as f64 / 1e9,
             classes,
             truncated: run.truncated,
+            limit: run.limit,
         }
     }
 }
@@ -401,6 +403,7 @@ pub struct RunFacts {
     pub in_flight_at_end: u64,
     pub workers_at_end: u64,
     pub truncated: bool,
+    pub limit: crate::report::LimitSummary,
 }
 
 impl Recorder {

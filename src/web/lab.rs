@@ -186,8 +186,17 @@ pub fn lab(props: &LabProps) -> Html {
     let mut kinds: Vec<ChartKind> = props
         .watch
         .iter()
-        .filter_map(|name| ChartKind::ALL.iter().copied().find(|k| k.name() == name))
+        .filter_map(|name| {
+            ChartKind::ALL
+                .iter()
+                .chain(&[ChartKind::Limit])
+                .copied()
+                .find(|k| k.name() == name)
+        })
         .collect();
+    if props.config.limiter.is_some() && !kinds.contains(&ChartKind::Limit) {
+        kinds.push(ChartKind::Limit);
+    }
     let rest: Vec<ChartKind> = ChartKind::ALL
         .iter()
         .copied()

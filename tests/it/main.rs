@@ -1,5 +1,6 @@
 //! One integration-test binary: queueing theory, determinism, bad input, the CLI, fuzzing.
 
+mod admission;
 mod bad_input;
 mod behaviour;
 mod cli;

@@ -64,6 +64,9 @@ impl Engine {
             measured,
             state: JobState::AtProducer,
             generation: 0,
+            admitted: arrived,
+            inflight_at_admit: 0,
+            holds_permit: false,
         });
         if let Some(deadline) = runtime.deadline {
             let generation = self.jobs.get(key).generation;
@@ -75,14 +78,16 @@ impl Engine {
                 },
             );
         }
-        self.offer(p, key);
+        self.through_rate_limit(p, key);
     }
 
-    fn offer(&mut self, p: usize, key: JobKey) {
+    /// Offers an admitted job to the pool and queue. `waiting`: its producer has not moved on yet
+    /// (false when the job comes back from a rate-limit delay).
+    fn offer(&mut self, p: usize, key: JobKey, waiting: bool) {
         if self.queue.is_empty() {
             if let Some(worker) = self.idle.pop() {
                 self.start_service(worker, key);
-                self.after_handoff(p, true);
+                self.handed_over(p, true, waiting);
                 return;
             }
         }
@@ -92,16 +97,16 @@ impl Engine {
         {
             Admission::Enqueue => {
                 self.enqueue(key);
-                self.after_handoff(p, true);
+                self.handed_over(p, true, waiting);
             }
             Admission::EvictOldestThenEnqueue => {
                 self.evict_oldest();
                 self.enqueue(key);
-                self.after_handoff(p, true);
+                self.handed_over(p, true, waiting);
             }
             Admission::Reject(reason) => {
                 self.reject(key, reason);
-                self.after_handoff(p, false);
+                self.handed_over(p, false, waiting);
             }
             Admission::Wait { give_up_at } => {
                 let generation = self.jobs.get(key).generation;
@@ -116,8 +121,111 @@ impl Engine {
                         },
                     );
                 }
-                self.after_handoff(p, true);
+                self.handed_over(p, true, waiting);
             }
+        }
+    }
+
+    /// After a job is placed or refused: a producer still waiting moves on; one that already
+    /// moved on only hears about a refusal (a closed-loop client gets its answer).
+    fn handed_over(&mut self, p: usize, placed: bool, waiting: bool) {
+        if waiting {
+            self.after_handoff(p, placed);
+        } else if !placed {
+            self.client_answered(p);
+        }
+    }
+
+    /// Admission, step one: the token bucket. Refuses, delays (the job comes back as a
+    /// `Release` event) or passes the job on.
+    fn through_rate_limit(&mut self, p: usize, key: JobKey) {
+        let class = self.jobs.get(key).class as usize;
+        let bucket = if self.rate_per_class {
+            self.rate_buckets.get_mut(class)
+        } else {
+            self.rate_buckets.first_mut()
+        };
+        if let Some(bucket) = bucket {
+            if self.rate_delay {
+                let wait = bucket.reserve(self.now);
+                if !wait.is_zero() {
+                    let job = self.jobs.get_mut(key);
+                    job.state = JobState::Delayed;
+                    let generation = job.generation;
+                    self.schedule(
+                        self.now + wait,
+                        Event::Release {
+                            job: key,
+                            generation,
+                        },
+                    );
+                    self.after_handoff(p, true);
+                    return;
+                }
+            } else if !bucket.allow(self.now) {
+                self.reject(key, RejectReason::RateLimited);
+                self.after_handoff(p, false);
+                return;
+            }
+        }
+        self.through_limits(p, key, true);
+    }
+
+    /// A job delayed by the rate limiter gets its token.
+    pub(super) fn on_release(&mut self, key: JobKey, generation: u32) {
+        if !self.jobs.is_current(key, generation) || self.jobs.get(key).state != JobState::Delayed {
+            return;
+        }
+        self.jobs.get_mut(key).state = JobState::AtProducer;
+        let producer = self.jobs.get(key).producer as usize;
+        self.through_limits(producer, key, false);
+    }
+
+    /// Admission, step two: the class's bulkhead and the concurrency limiter. A job that passes
+    /// holds a permit until it leaves the system.
+    fn through_limits(&mut self, p: usize, key: JobKey, waiting: bool) {
+        let class = self.jobs.get(key).class as usize;
+        let refusal =
+            if self.class_caps[class].is_some_and(|cap| self.class_in_flight[class] >= cap) {
+                Some(RejectReason::Bulkhead)
+            } else if self
+                .limiter
+                .as_ref()
+                .is_some_and(|limiter| self.admitted_in_flight >= limiter.limit())
+            {
+                Some(RejectReason::Limit)
+            } else {
+                None
+            };
+        if let Some(reason) = refusal {
+            self.reject(key, reason);
+            self.handed_over(p, false, waiting);
+            return;
+        }
+        self.admitted_in_flight += 1;
+        self.class_in_flight[class] += 1;
+        let job = self.jobs.get_mut(key);
+        job.holds_permit = true;
+        job.admitted = self.now;
+        job.inflight_at_admit = self.admitted_in_flight as u32;
+        self.offer(p, key, waiting);
+    }
+
+    /// Gives back a job's permits and tells the limiter how the job went.
+    fn release_permit(&mut self, job: &Job, dropped: bool) {
+        if !job.holds_permit {
+            return;
+        }
+        self.admitted_in_flight -= 1;
+        self.class_in_flight[job.class as usize] -= 1;
+        if let Some(limiter) = self.limiter.as_mut() {
+            limiter.on_sample(
+                self.now,
+                self.now - job.admitted,
+                job.inflight_at_admit as usize,
+                dropped,
+            );
+            self.limit_stats.observe(limiter.limit());
         }
     }
 
@@ -161,6 +269,7 @@ impl Engine {
 
     fn reject(&mut self, key: JobKey, reason: RejectReason) {
         let job = self.jobs.remove(key);
+        self.release_permit(&job, true);
         self.recorder.rejection(job.class, job.measured, reason);
     }
 
@@ -174,6 +283,7 @@ impl Engine {
     fn evict_oldest(&mut self) {
         if let Some(key) = self.queue.pop_oldest(&mut self.jobs) {
             let job = self.jobs.remove(key);
+            self.release_permit(&job, true);
             self.recorder.drop_evicted(job.class, job.measured);
             self.client_answered(job.producer as usize);
         }
@@ -201,6 +311,7 @@ impl Engine {
         self.busy -= 1;
         match job.state {
             JobState::InService { .. } => {
+                self.release_permit(&job, false);
                 self.recorder.completion(
                     job.class,
                     job.measured,
@@ -210,7 +321,10 @@ impl Engine {
                 );
                 self.client_answered(job.producer as usize);
             }
-            _ => self.recorder.wasted_work(self.now - job.started),
+            _ => {
+                self.release_permit(&job, true);
+                self.recorder.wasted_work(self.now - job.started);
+            }
         }
         self.worker_released(worker);
     }
@@ -270,11 +384,20 @@ impl Engine {
             JobState::AtProducer => {
                 self.blocked_count -= 1;
                 self.jobs.remove(key);
+                self.release_permit(&job, true);
+                self.recorder.timeout(job.class, job.measured);
+                self.client_answered(producer);
+            }
+            JobState::Delayed => {
+                self.jobs.remove(key);
                 self.recorder.timeout(job.class, job.measured);
                 self.client_answered(producer);
             }
             JobState::Queued => {
-                self.jobs.get_mut(key).state = JobState::Tombstone;
+                self.release_permit(&job, true);
+                let gone = self.jobs.get_mut(key);
+                gone.state = JobState::Tombstone;
+                gone.holds_permit = false;
                 self.queue.mark_gone();
                 self.recorder.timeout(job.class, job.measured);
                 self.client_answered(producer);
@@ -290,6 +413,7 @@ impl Engine {
                     StartedWork::Cancel => {
                         self.recorder.wasted_work(self.now - job.started);
                         self.jobs.remove(key);
+                        self.release_permit(&job, true);
                         self.workers[worker as usize].job = None;
                         self.busy -= 1;
                         self.worker_released(worker);
