@@ -11,6 +11,7 @@
 
 pub mod autoscale;
 pub mod cooldown;
+pub mod ewma;
 pub mod limiter;
 pub mod overflow;
 pub mod token_bucket;

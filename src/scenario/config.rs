@@ -5,7 +5,7 @@
 //! receives a `Config` never re-checks.
 
 use crate::dist::Distribution;
-use crate::policy::autoscale::QueueDepthConfig;
+use crate::policy::autoscale::{HpaConfig, PidConfig, QueueDepthConfig, WaitTimeConfig};
 use crate::policy::OverflowPolicy;
 use crate::time::SimDuration;
 
@@ -240,4 +240,7 @@ pub enum ScaleDown {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoscalerConfig {
     QueueDepth(QueueDepthConfig),
+    WaitTime(WaitTimeConfig),
+    Pid(PidConfig),
+    Hpa(HpaConfig),
 }

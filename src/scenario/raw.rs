@@ -173,6 +173,19 @@ pub struct RawAutoscaler {
     pub scale_down_utilization: Option<f64>,
     pub scale_down_step: Option<i64>,
     pub scale_down_cooldown: Option<RawDuration>,
+    pub step: Option<String>,
+    pub smoothing: Option<f64>,
+    pub scale_up_wait_p99: Option<RawDuration>,
+    pub scale_down_wait_mean: Option<RawDuration>,
+    pub window: Option<i64>,
+    pub target_utilization: Option<f64>,
+    pub kp: Option<f64>,
+    pub ki: Option<f64>,
+    pub kd: Option<f64>,
+    pub tolerance: Option<f64>,
+    pub scale_down_stabilization: Option<RawDuration>,
+    pub scale_up_pods: Option<i64>,
+    pub scale_up_percent: Option<f64>,
 }
 
 /// A duration as written ("250ms"). A bare number is refused here, with a hint, because its unit

@@ -25,7 +25,9 @@ use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
 use super::metrics::{Levels, Recorder, RunFacts};
 use super::workload::ArrivalStream;
 use crate::dist::Distribution;
-use crate::policy::autoscale::{Autoscaler, PoolSignals, QueueDepthAutoscaler};
+use crate::policy::autoscale::{
+    Autoscaler, HpaAutoscaler, PidAutoscaler, PoolSignals, QueueDepthAutoscaler, WaitTimeAutoscaler,
+};
 use crate::policy::limiter::{AimdLimit, FixedLimit, Gradient2Limit, Limit, VegasLimit};
 use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, RejectReason};
@@ -278,10 +280,16 @@ impl Engine {
             config
                 .autoscaler
                 .as_ref()
-                .map(|autoscaler| match autoscaler {
-                    AutoscalerConfig::QueueDepth(queue_depth) => {
-                        Box::new(QueueDepthAutoscaler::new(queue_depth.clone()))
-                            as Box<dyn Autoscaler>
+                .map(|autoscaler| -> Box<dyn Autoscaler> {
+                    match autoscaler {
+                        AutoscalerConfig::QueueDepth(c) => {
+                            Box::new(QueueDepthAutoscaler::new(c.clone()))
+                        }
+                        AutoscalerConfig::WaitTime(c) => {
+                            Box::new(WaitTimeAutoscaler::new(c.clone()))
+                        }
+                        AutoscalerConfig::Pid(c) => Box::new(PidAutoscaler::new(c.clone())),
+                        AutoscalerConfig::Hpa(c) => Box::new(HpaAutoscaler::new(c.clone())),
                     }
                 });
 

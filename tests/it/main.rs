@@ -1,6 +1,7 @@
 //! One integration-test binary: queueing theory, determinism, bad input, the CLI, fuzzing.
 
 mod admission;
+mod autoscaling;
 mod bad_input;
 mod behaviour;
 mod cli;

@@ -5,9 +5,15 @@
 //! scale-down semantics). Wait-time based scalers also see every completed job through
 //! [`Autoscaler::on_job_done`]. New autoscalers implement this trait; the engine does not change.
 
+pub mod hpa;
+pub mod pid;
 pub mod queue_depth;
+pub mod wait_time;
 
+pub use hpa::{HpaAutoscaler, HpaConfig};
+pub use pid::{Pid, PidAutoscaler, PidConfig};
 pub use queue_depth::{QueueDepthAutoscaler, QueueDepthConfig};
+pub use wait_time::{WaitTimeAutoscaler, WaitTimeConfig};
 
 use crate::time::{SimDuration, SimTime};
 
@@ -50,4 +56,28 @@ pub trait Autoscaler: std::fmt::Debug + Send {
 
     /// Called for each completed job with its queue wait; the default ignores it.
     fn on_job_done(&mut self, _now: SimTime, _wait: SimDuration) {}
+}
+
+/// How far a step-based autoscaler moves: fixed steps, or AIMD (seed book 003, task 8: grow by
+/// one, shrink by a quarter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepPolicy {
+    Fixed { up: usize, down: usize },
+    Aimd,
+}
+
+impl StepPolicy {
+    pub fn grow(self, size: usize) -> usize {
+        match self {
+            StepPolicy::Fixed { up, .. } => size + up,
+            StepPolicy::Aimd => size + 1,
+        }
+    }
+
+    pub fn shrink(self, size: usize) -> usize {
+        match self {
+            StepPolicy::Fixed { down, .. } => size.saturating_sub(down),
+            StepPolicy::Aimd => size - size / 4,
+        }
+    }
 }

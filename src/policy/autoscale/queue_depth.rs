@@ -15,8 +15,9 @@
 //! assert_eq!(scaler.on_tick(&busy_pool), Some(6));
 //! ```
 
-use super::{Autoscaler, PoolSignals};
+use super::{Autoscaler, PoolSignals, StepPolicy};
 use crate::policy::cooldown::Cooldown;
+use crate::policy::ewma::Ewma;
 use crate::time::SimDuration;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -28,12 +29,14 @@ pub struct QueueDepthConfig {
     pub scale_up_queue_fill: f64,
     /// ...or, for unbounded queues, longer than this many jobs.
     pub scale_up_queue_len: Option<usize>,
-    pub scale_up_step: usize,
+    /// How far each grow and shrink moves (fixed steps, or AIMD: +1 and −¼).
+    pub steps: StepPolicy,
     pub scale_up_cooldown: SimDuration,
     /// Shrink when utilisation since the last tick is below this.
     pub scale_down_utilization: f64,
-    pub scale_down_step: usize,
     pub scale_down_cooldown: SimDuration,
+    /// EWMA weight for the utilisation signal; `None` acts on the raw value.
+    pub smoothing: Option<f64>,
 }
 
 impl Default for QueueDepthConfig {
@@ -45,11 +48,11 @@ impl Default for QueueDepthConfig {
             max_workers: 32,
             scale_up_queue_fill: 0.75,
             scale_up_queue_len: None,
-            scale_up_step: 2,
+            steps: StepPolicy::Fixed { up: 2, down: 1 },
             scale_up_cooldown: SimDuration::from_secs(2),
             scale_down_utilization: 0.10,
-            scale_down_step: 1,
             scale_down_cooldown: SimDuration::from_secs(30),
+            smoothing: None,
         }
     }
 }
@@ -58,12 +61,18 @@ impl Default for QueueDepthConfig {
 pub struct QueueDepthAutoscaler {
     config: QueueDepthConfig,
     cooldown: Cooldown,
+    utilization: Option<Ewma>,
 }
 
 impl QueueDepthAutoscaler {
     pub fn new(config: QueueDepthConfig) -> Self {
         let cooldown = Cooldown::new(config.scale_up_cooldown, config.scale_down_cooldown);
-        QueueDepthAutoscaler { config, cooldown }
+        let utilization = config.smoothing.map(Ewma::new);
+        QueueDepthAutoscaler {
+            config,
+            cooldown,
+            utilization,
+        }
     }
 
     fn queue_is_long(&self, signals: &PoolSignals) -> bool {
@@ -81,6 +90,10 @@ impl Autoscaler for QueueDepthAutoscaler {
     }
 
     fn on_tick(&mut self, signals: &PoolSignals) -> Option<usize> {
+        let utilization = match self.utilization.as_mut() {
+            Some(ewma) => ewma.add(signals.utilization),
+            None => signals.utilization,
+        };
         let config = &self.config;
         let size = signals.size;
         if self.queue_is_long(signals)
@@ -88,17 +101,14 @@ impl Autoscaler for QueueDepthAutoscaler {
             && self.cooldown.allow_up(signals.now)
         {
             self.cooldown.record_up(signals.now);
-            return Some((size + config.scale_up_step).min(config.max_workers));
+            return Some(config.steps.grow(size).min(config.max_workers));
         }
-        if signals.utilization < config.scale_down_utilization
+        if utilization < config.scale_down_utilization
             && size > config.min_workers
             && self.cooldown.allow_down(signals.now)
         {
             self.cooldown.record_down(signals.now);
-            return Some(
-                size.saturating_sub(config.scale_down_step)
-                    .max(config.min_workers),
-            );
+            return Some(config.steps.shrink(size).max(config.min_workers));
         }
         None
     }

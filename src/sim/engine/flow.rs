@@ -312,6 +312,9 @@ impl Engine {
         match job.state {
             JobState::InService { .. } => {
                 self.release_permit(&job, false);
+                if let Some(autoscaler) = self.autoscaler.as_mut() {
+                    autoscaler.on_job_done(self.now, job.started - job.arrived);
+                }
                 self.recorder.completion(
                     job.class,
                     job.measured,
