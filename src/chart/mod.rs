@@ -198,6 +198,8 @@ pub enum ChartKind {
     Utilization,
     /// The concurrency limit over time (only meaningful with a `[limiter]`; not in `ALL`).
     Limit,
+    /// Failures and the circuit breaker's state (only with a `[downstream]`; not in `ALL`).
+    Breaker,
 }
 
 impl ChartKind {
@@ -220,6 +222,7 @@ impl ChartKind {
             ChartKind::Drops => "drops",
             ChartKind::Utilization => "utilization",
             ChartKind::Limit => "limit",
+            ChartKind::Breaker => "breaker",
         }
     }
 
@@ -232,6 +235,7 @@ impl ChartKind {
             ChartKind::Drops => "Rejected, dropped and timed out, by reason",
             ChartKind::Utilization => "Utilisation (busy / K)",
             ChartKind::Limit => "Concurrency limit and jobs in system",
+            ChartKind::Breaker => "Failures and breaker state (0 closed, 1 half-open, 2 open)",
         }
     }
 
@@ -243,6 +247,7 @@ impl ChartKind {
             ChartKind::Pool => "workers",
             ChartKind::Utilization => "fraction",
             ChartKind::Limit => "jobs",
+            ChartKind::Breaker => "failed per second / state",
         }
     }
 
@@ -317,6 +322,18 @@ impl ChartKind {
                     }
                 },
             }],
+            ChartKind::Breaker => vec![
+                Line {
+                    label: "failed /s",
+                    color: SECOND,
+                    value: |p| p.failed,
+                },
+                Line {
+                    label: "breaker state",
+                    color: MAIN,
+                    value: |p| p.breaker,
+                },
+            ],
             ChartKind::Limit => vec![
                 Line {
                     label: "limit",
@@ -342,6 +359,7 @@ impl ChartKind {
             ChartKind::Drops => false,
             ChartKind::Utilization => metric == "utilization",
             ChartKind::Limit => metric.starts_with("limit."),
+            ChartKind::Breaker => false,
         }
     }
 }

@@ -9,7 +9,7 @@ use crate::scenario::{self, Config, Override, ScenarioError, ScenarioErrors};
 use crate::time::SimDuration;
 
 /// Charts an exercise may ask the learner to watch.
-pub const CHARTS: [&str; 7] = [
+pub const CHARTS: [&str; 8] = [
     "latency",
     "queue",
     "throughput",
@@ -17,6 +17,7 @@ pub const CHARTS: [&str; 7] = [
     "drops",
     "utilization",
     "limit",
+    "breaker",
 ];
 
 struct Problems(Vec<ScenarioError>);

@@ -10,6 +10,7 @@
 //! * [`autoscale`] — the [`autoscale::Autoscaler`] trait and its implementations.
 
 pub mod autoscale;
+pub mod breaker;
 pub mod cooldown;
 pub mod ewma;
 pub mod limiter;

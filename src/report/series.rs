@@ -52,6 +52,10 @@ pub struct SeriesPoint {
     pub p99_latency: f64,
     /// The concurrency limit at the end of the interval (0 without a limiter).
     pub limit: f64,
+    /// Jobs failed per second (downstream errors and breaker fast-fails); also in `drops`.
+    pub failed: f64,
+    /// The circuit breaker's state at the end of the interval: 0 closed, 1 half-open, 2 open.
+    pub breaker: f64,
 }
 
 impl SeriesPoint {
@@ -81,6 +85,8 @@ impl SeriesPoint {
             p50_latency: mean(self.p50_latency, next.p50_latency),
             p99_latency: self.p99_latency.max(next.p99_latency),
             limit: mean(self.limit, next.limit),
+            failed: mean(self.failed, next.failed),
+            breaker: self.breaker.max(next.breaker),
         }
     }
 }
@@ -131,11 +137,11 @@ impl Series {
     /// The series as CSV with a header row.
     pub fn to_csv(&self) -> String {
         let mut csv = String::from(
-            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit\n",
+            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state\n",
         );
         for p in &self.points {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
                 p.start,
                 p.end,
                 p.queue_len,
@@ -150,7 +156,9 @@ impl Series {
                 p.rejected,
                 p.dropped,
                 p.timed_out,
-                p.limit
+                p.limit,
+                p.failed,
+                p.breaker
             ));
         }
         csv

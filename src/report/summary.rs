@@ -20,7 +20,7 @@ pub struct Summary {
     pub timed_out: u64,
     /// Admitted jobs evicted from the queue (drop-oldest).
     pub dropped: u64,
-    /// (rejected + timed_out + dropped) / arrivals: every job that did not get a useful answer.
+    /// (rejected + timed_out + dropped + failed) / arrivals: every job without a useful answer.
     pub lost_ratio: f64,
     /// Fraction of completed jobs that had to wait before service (Erlang C's P(wait)).
     pub waited_ratio: f64,
@@ -66,6 +66,13 @@ pub struct Summary {
     pub truncated: bool,
     /// The concurrency limit (`[limiter]`) over the run; zeros without a limiter.
     pub limit: LimitSummary,
+    /// Jobs that were served but did not succeed (a downstream error, or failed fast by an open
+    /// circuit breaker); they count in `lost_ratio` too.
+    pub failed: u64,
+    pub failed_ratio: f64,
+    pub failed_by_reason: BTreeMap<String, u64>,
+    /// How often the circuit breaker changed state.
+    pub breaker_transitions: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
@@ -106,6 +113,7 @@ pub struct ClassSummary {
     pub rejected: u64,
     pub timed_out: u64,
     pub dropped: u64,
+    pub failed: u64,
     pub latency: Percentiles,
 }
 

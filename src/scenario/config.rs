@@ -33,6 +33,43 @@ pub struct Config {
     pub rate_limit: Option<RateLimitConfig>,
     /// A concurrency limit on admitted jobs in flight.
     pub limiter: Option<LimiterConfig>,
+    /// A dependency every job calls while on its worker.
+    pub downstream: Option<DownstreamConfig>,
+    /// A circuit breaker around the downstream call.
+    pub breaker: Option<crate::policy::breaker::BreakerConfig>,
+}
+
+/// The dependency each job calls: extra latency on the worker, a chance of failing, incidents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownstreamConfig {
+    pub latency: Distribution,
+    pub error_rate: f64,
+    pub incidents: Vec<Incident>,
+}
+
+/// A window of trouble downstream: calls that start in [from, to) are `slowdown` times slower
+/// and fail with `error_rate` (an outage is error_rate = 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Incident {
+    pub from: SimDuration,
+    pub to: SimDuration,
+    pub slowdown: f64,
+    pub error_rate: Option<f64>,
+}
+
+impl DownstreamConfig {
+    /// (latency factor, error rate) for a call starting `at` after the start of the run.
+    pub fn conditions(&self, at: SimDuration) -> (f64, f64) {
+        self.incidents
+            .iter()
+            .find(|incident| incident.from <= at && at < incident.to)
+            .map_or((1.0, self.error_rate), |incident| {
+                (
+                    incident.slowdown,
+                    incident.error_rate.unwrap_or(self.error_rate),
+                )
+            })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

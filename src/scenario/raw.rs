@@ -29,6 +29,39 @@ pub struct RawScenario {
     pub autoscaler: Option<RawAutoscaler>,
     pub rate_limit: Option<RawRateLimit>,
     pub limiter: Option<RawLimiter>,
+    pub downstream: Option<RawDownstream>,
+    pub breaker: Option<RawBreaker>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawDownstream {
+    pub latency: Option<RawDistribution>,
+    pub error_rate: Option<f64>,
+    #[serde(default)]
+    pub incidents: Vec<RawIncident>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncident {
+    pub from: Option<RawDuration>,
+    pub to: Option<RawDuration>,
+    pub slowdown: Option<f64>,
+    pub error_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreaker {
+    pub failure_rate_threshold: Option<f64>,
+    pub slow_call_rate_threshold: Option<f64>,
+    pub slow_call_duration: Option<RawDuration>,
+    pub window: Option<String>,
+    pub window_size: Option<i64>,
+    pub minimum_calls: Option<i64>,
+    pub wait_in_open: Option<RawDuration>,
+    pub permitted_in_half_open: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

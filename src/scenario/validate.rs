@@ -11,7 +11,63 @@ use crate::policy::OverflowPolicy;
 use crate::time::SimDuration;
 
 mod policies;
-use policies::{autoscaler, limiter, rate_limit};
+use policies::{autoscaler, breaker, limiter, rate_limit};
+
+/// Validates `[downstream]`: the dependency's latency, error rate and incidents.
+fn downstream(c: &mut Checker, raw: &RawDownstream) -> Option<DownstreamConfig> {
+    let latency = match &raw.latency {
+        Some(latency) => distribution(c, "downstream.latency", latency),
+        None => Some(Distribution::constant(0.0)),
+    };
+    let probability = |c: &mut Checker, path: &str, value: Option<f64>| match value {
+        Some(p) if (0.0..=1.0).contains(&p) => Some(p),
+        Some(p) => {
+            c.error(
+                path,
+                format!("must be a probability between 0 and 1, got {p}"),
+            );
+            None
+        }
+        None => Some(0.0),
+    };
+    let error_rate = probability(c, "downstream.error_rate", raw.error_rate);
+    let mut incidents = Vec::new();
+    for (i, incident) in raw.incidents.iter().enumerate() {
+        let path = format!("downstream.incidents[{i}]");
+        let from = c.required_duration(&format!("{path}.from"), &incident.from);
+        let to = c.required_duration(&format!("{path}.to"), &incident.to);
+        let slowdown = incident.slowdown.unwrap_or(1.0);
+        if !(slowdown.is_finite() && slowdown > 0.0) {
+            c.error(
+                &format!("{path}.slowdown"),
+                format!("must be a factor > 0, got {slowdown}"),
+            );
+        }
+        let error_rate = match incident.error_rate {
+            Some(_) => probability(c, &format!("{path}.error_rate"), incident.error_rate),
+            None => None,
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            if from >= to {
+                c.error(
+                    &format!("{path}.to"),
+                    format!("must be after from ({from})"),
+                );
+            }
+            incidents.push(Incident {
+                from,
+                to,
+                slowdown,
+                error_rate,
+            });
+        }
+    }
+    Some(DownstreamConfig {
+        latency: latency?,
+        error_rate: error_rate?,
+        incidents,
+    })
+}
 
 /// Refuse runs expected to need more events than this: they would take minutes and the numbers
 /// would not get better.
@@ -237,6 +293,14 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         check_event_budget(&mut c, customers, duration, arrivals, classes);
     }
     let rate_limit = raw.rate_limit.as_ref().and_then(|r| rate_limit(&mut c, r));
+    let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
+    let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
+    if raw.breaker.is_some() && raw.downstream.is_none() {
+        c.error(
+            "breaker",
+            "a circuit breaker guards a downstream call: add a [downstream] table",
+        );
+    }
     let limiter = raw.limiter.as_ref().and_then(|l| limiter(&mut c, l));
 
     match (arrivals, classes, workers, scale_down, queue, started_work) {
@@ -263,6 +327,8 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             autoscaler,
             rate_limit,
             limiter,
+            downstream,
+            breaker,
         }),
         _ => Err(c.errors),
     }

@@ -157,6 +157,8 @@ pub struct Engine {
     admitted_in_flight: usize,
     class_in_flight: Vec<usize>,
     class_caps: Vec<Option<usize>>,
+    downstream: Option<crate::scenario::DownstreamConfig>,
+    breaker: Option<crate::policy::breaker::CircuitBreaker>,
 }
 
 /// The concurrency limit's range over the run.
@@ -384,6 +386,10 @@ impl Engine {
                 .iter()
                 .map(|class| class.max_in_flight)
                 .collect(),
+            downstream: config.downstream.clone(),
+            breaker: config
+                .breaker
+                .map(crate::policy::breaker::CircuitBreaker::new),
         };
         engine.schedule_start(config);
         engine
@@ -491,7 +497,8 @@ impl Engine {
             Event::GiveUp { job, generation } => self.on_give_up(job, generation),
             Event::Release { job, generation } => self.on_release(job, generation),
             Event::Sample => {
-                self.recorder.sample(at, self.current_limit());
+                self.recorder
+                    .sample(at, self.current_limit(), self.breaker_level());
                 self.schedule(at + self.recorder.sample_interval(), Event::Sample);
             }
             Event::AutoscaleTick => self.on_autoscale_tick(),
@@ -550,6 +557,7 @@ impl Engine {
                 in_flight_at_end: self.in_system() as u64,
                 workers_at_end: self.alive as u64,
                 truncated: self.truncated,
+                breaker_transitions: self.breaker.as_ref().map_or(0, |b| b.transitions()),
                 limit: crate::report::LimitSummary {
                     min: self.limit_stats.min as u64,
                     max: self.limit_stats.max as u64,
@@ -580,6 +588,12 @@ impl Engine {
         }
     }
 
+    fn breaker_level(&self) -> f64 {
+        self.breaker
+            .as_ref()
+            .map_or(0.0, |breaker| breaker.state().level())
+    }
+
     fn current_limit(&self) -> f64 {
         self.limiter
             .as_ref()
@@ -602,7 +616,8 @@ impl Engine {
     fn finish(&mut self) {
         if !self.finished {
             self.finished = true;
-            self.recorder.sample(self.now, self.current_limit());
+            self.recorder
+                .sample(self.now, self.current_limit(), self.breaker_level());
         }
     }
 

@@ -46,6 +46,24 @@ pub struct Job {
     pub inflight_at_admit: u32,
     /// Holds a limiter/bulkhead permit, to give back when it leaves.
     pub holds_permit: bool,
+    /// The downstream call: its latency before any incident slowdown, and the uniform draw that
+    /// decides whether it fails (drawn with the job, so A/B runs see the same calls).
+    pub call_latency: SimDuration,
+    pub call_draw: f64,
+    pub call: Call,
+}
+
+/// What happened to a job's downstream call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// No `[downstream]` in the scenario (or not started yet).
+    None,
+    Made {
+        failed: bool,
+        duration: SimDuration,
+    },
+    /// The circuit breaker was open: the job fails fast without calling.
+    FailedFast,
 }
 
 #[derive(Debug, Default)]
@@ -196,6 +214,9 @@ mod tests {
             admitted: SimTime::ZERO,
             inflight_at_admit: 0,
             holds_permit: false,
+            call_latency: SimDuration::ZERO,
+            call_draw: 0.0,
+            call: Call::None,
         }
     }
 

@@ -40,14 +40,38 @@ struct Counts {
     rejected: [u64; RejectReason::ALL.len()],
     timed_out: u64,
     dropped: u64,
+    failed: [u64; FailReason::ALL.len()],
 }
 
 impl Counts {
     fn rejected_total(&self) -> u64 {
         self.rejected.iter().sum()
     }
+    fn failed_total(&self) -> u64 {
+        self.failed.iter().sum()
+    }
     fn lost(&self) -> u64 {
-        self.rejected_total() + self.timed_out + self.dropped
+        self.rejected_total() + self.timed_out + self.dropped + self.failed_total()
+    }
+}
+
+/// Why a job that was served did not succeed. Names are the keys of `failed_by_reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailReason {
+    /// The downstream call returned an error.
+    DownstreamError,
+    /// The circuit breaker was open: failed fast without calling.
+    BreakerOpen,
+}
+
+impl FailReason {
+    pub const ALL: [FailReason; 2] = [FailReason::DownstreamError, FailReason::BreakerOpen];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FailReason::DownstreamError => "downstream_error",
+            FailReason::BreakerOpen => "breaker_open",
+        }
     }
 }
 
@@ -224,6 +248,14 @@ impl Recorder {
         }
     }
 
+    pub fn failure(&mut self, class: u16, measured: bool, reason: FailReason) {
+        self.all.failed[reason as usize] += 1;
+        if measured {
+            self.measured.failed[reason as usize] += 1;
+            self.class_counts[class as usize].failed[reason as usize] += 1;
+        }
+    }
+
     pub fn wasted_work(&mut self, work: SimDuration) {
         self.wasted_nanos += work.as_nanos() as u128;
     }
@@ -241,7 +273,7 @@ impl Recorder {
     }
 
     /// Closes the time-series interval ending at `now` (call after [`Recorder::advance`]).
-    pub fn sample(&mut self, now: SimTime, limit: f64) {
+    pub fn sample(&mut self, now: SimTime, limit: f64, breaker: f64) {
         let span_nanos = (now - self.last_sample).as_nanos();
         if span_nanos == 0 {
             return;
@@ -265,6 +297,8 @@ impl Recorder {
             p50_latency: self.window_latency.quantile(0.50) as f64 / 1e9,
             p99_latency: self.window_latency.quantile(0.99) as f64 / 1e9,
             limit,
+            failed: per_second(self.all.failed_total() - self.all_at_sample.failed_total()),
+            breaker,
         };
         self.series.push(point);
         self.window_latency.clear();
@@ -339,6 +373,7 @@ impl Recorder {
                     rejected: counts.rejected_total(),
                     timed_out: counts.timed_out,
                     dropped: counts.dropped,
+                    failed: counts.failed_total(),
                     latency,
                 };
                 (name.clone(), summary)
@@ -391,6 +426,19 @@ impl Recorder {
             classes,
             truncated: run.truncated,
             limit: run.limit,
+            failed: self.measured.failed_total(),
+            failed_ratio: ratio(self.measured.failed_total()),
+            failed_by_reason: FailReason::ALL
+                .iter()
+                .map(|reason| {
+                    (
+                        reason.name().to_string(),
+                        self.measured.failed[*reason as usize],
+                    )
+                })
+                .filter(|&(_, count)| count > 0)
+                .collect(),
+            breaker_transitions: run.breaker_transitions,
         }
     }
 }
@@ -403,6 +451,7 @@ pub struct RunFacts {
     pub in_flight_at_end: u64,
     pub workers_at_end: u64,
     pub truncated: bool,
+    pub breaker_transitions: u64,
     pub limit: crate::report::LimitSummary,
 }
 

@@ -189,13 +189,16 @@ pub fn lab(props: &LabProps) -> Html {
         .filter_map(|name| {
             ChartKind::ALL
                 .iter()
-                .chain(&[ChartKind::Limit])
+                .chain(&[ChartKind::Limit, ChartKind::Breaker])
                 .copied()
                 .find(|k| k.name() == name)
         })
         .collect();
     if props.config.limiter.is_some() && !kinds.contains(&ChartKind::Limit) {
         kinds.push(ChartKind::Limit);
+    }
+    if props.config.downstream.is_some() && !kinds.contains(&ChartKind::Breaker) {
+        kinds.push(ChartKind::Breaker);
     }
     let rest: Vec<ChartKind> = ChartKind::ALL
         .iter()

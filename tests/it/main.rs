@@ -6,6 +6,7 @@ mod bad_input;
 mod behaviour;
 mod cli;
 mod determinism;
+mod downstream;
 mod exercises;
 mod fuzz;
 mod support;

@@ -4,8 +4,9 @@ use super::Checker;
 use crate::policy::autoscale::{
     HpaConfig, PidConfig, QueueDepthConfig, StepPolicy, WaitTimeConfig,
 };
+use crate::policy::breaker::BreakerConfig;
 use crate::scenario::config::{AutoscalerConfig, LimiterConfig, QueueConfig, RateLimitConfig};
-use crate::scenario::raw::{RawAutoscaler, RawDuration, RawLimiter, RawRateLimit};
+use crate::scenario::raw::{RawAutoscaler, RawBreaker, RawDuration, RawLimiter, RawRateLimit};
 use crate::time::SimDuration;
 
 pub(super) fn rate_limit(c: &mut Checker, raw: &RawRateLimit) -> Option<RateLimitConfig> {
@@ -494,5 +495,67 @@ pub(super) fn autoscaler(
                 scale_up_percent: percent,
             })
         }
+    })
+}
+
+pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerConfig> {
+    let defaults = BreakerConfig::default();
+    let percent = |c: &mut Checker, name: &str, value: Option<f64>, default: f64| {
+        let value = value.unwrap_or(default);
+        if !(value > 0.0 && value <= 100.0) {
+            c.error(
+                &format!("breaker.{name}"),
+                format!("must be a percentage in (0, 100], got {value}"),
+            );
+        }
+        value
+    };
+    let count = |c: &mut Checker, name: &str, value: Option<i64>, default: usize| {
+        c.count(
+            &format!("breaker.{name}"),
+            Some(value.unwrap_or(default as i64)),
+            1,
+            1_000_000,
+        )
+    };
+    let window = c.choice(
+        "breaker.window",
+        raw.window.as_deref(),
+        &["count", "time"],
+        "count",
+    )?;
+    Some(BreakerConfig {
+        failure_rate_threshold: percent(
+            c,
+            "failure_rate_threshold",
+            raw.failure_rate_threshold,
+            defaults.failure_rate_threshold,
+        ),
+        slow_call_rate_threshold: percent(
+            c,
+            "slow_call_rate_threshold",
+            raw.slow_call_rate_threshold,
+            defaults.slow_call_rate_threshold,
+        ),
+        slow_call_duration: c
+            .duration("breaker.slow_call_duration", &raw.slow_call_duration)
+            .unwrap_or(defaults.slow_call_duration),
+        time_based: window == "time",
+        window_size: count(c, "window_size", raw.window_size, defaults.window_size)?,
+        minimum_calls: count(
+            c,
+            "minimum_calls",
+            raw.minimum_calls,
+            defaults.minimum_calls,
+        )?,
+        wait_in_open: c
+            .duration("breaker.wait_in_open", &raw.wait_in_open)
+            .unwrap_or(defaults.wait_in_open),
+        permitted_in_half_open: count(
+            c,
+            "permitted_in_half_open",
+            raw.permitted_in_half_open,
+            defaults.permitted_in_half_open,
+        )?,
     })
 }

@@ -2,6 +2,8 @@
 //! served, and answered (or refused, evicted, timed out) — the engine's event handlers.
 
 use super::*;
+use crate::sim::jobs::Call;
+use crate::sim::metrics::FailReason;
 
 impl Engine {
     fn set_done(&mut self, p: usize) {
@@ -52,6 +54,13 @@ impl Engine {
         let class = pick_class(&producer.class_pick, &mut producer.class_rng);
         let runtime = &self.classes[class as usize];
         let service = runtime.service.sample(&mut producer.service_rng);
+        let (call_latency, call_draw) = match &self.downstream {
+            Some(downstream) => (
+                downstream.latency.sample(&mut producer.service_rng),
+                producer.service_rng.next_f64(),
+            ),
+            None => (SimDuration::ZERO, 0.0),
+        };
         let arrived = producer.next_at.min(self.now);
         let measured = self.recorder.is_measured(arrived);
         self.recorder.arrival(class, measured);
@@ -67,6 +76,9 @@ impl Engine {
             admitted: arrived,
             inflight_at_admit: 0,
             holds_permit: false,
+            call_latency,
+            call_draw,
+            call: Call::None,
         });
         if let Some(deadline) = runtime.deadline {
             let generation = self.jobs.get(key).generation;
@@ -290,10 +302,37 @@ impl Engine {
     }
 
     pub(super) fn start_service(&mut self, worker: u32, key: JobKey) {
+        let now = self.now;
+        let call = match &self.downstream {
+            None => Call::None,
+            Some(_)
+                if self
+                    .breaker
+                    .as_mut()
+                    .is_some_and(|breaker| !breaker.try_acquire(now)) =>
+            {
+                Call::FailedFast
+            }
+            Some(downstream) => {
+                let job = self.jobs.get(key);
+                let (slowdown, error_rate) = downstream.conditions(now - SimTime::ZERO);
+                let duration =
+                    SimDuration::from_secs_f64(job.call_latency.as_secs_f64() * slowdown);
+                Call::Made {
+                    failed: job.call_draw < error_rate,
+                    duration,
+                }
+            }
+        };
         let job = self.jobs.get_mut(key);
         job.state = JobState::InService { worker };
-        job.started = self.now;
-        let done_at = self.now + job.service;
+        job.started = now;
+        job.call = call;
+        let on_worker = match call {
+            Call::Made { duration, .. } => job.service + duration,
+            _ => job.service,
+        };
+        let done_at = now + on_worker;
         let slot = &mut self.workers[worker as usize];
         slot.job = Some(key);
         let generation = slot.generation;
@@ -309,7 +348,25 @@ impl Engine {
         let Some(key) = slot.job.take() else { return };
         let job = self.jobs.remove(key);
         self.busy -= 1;
+        if let (Call::Made { failed, duration }, Some(breaker)) = (job.call, self.breaker.as_mut())
+        {
+            breaker.on_result(self.now, duration, failed);
+        }
+        let failure = match job.call {
+            Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),
+            Call::FailedFast => Some(FailReason::BreakerOpen),
+            _ => None,
+        };
         match job.state {
+            JobState::InService { .. } if failure.is_some() => {
+                self.release_permit(&job, true);
+                self.recorder.failure(
+                    job.class,
+                    job.measured,
+                    failure.unwrap_or(FailReason::DownstreamError),
+                );
+                self.client_answered(job.producer as usize);
+            }
             JobState::InService { .. } => {
                 self.release_permit(&job, false);
                 if let Some(autoscaler) = self.autoscaler.as_mut() {

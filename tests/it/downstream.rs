@@ -1,0 +1,126 @@
+//! A dependency with incidents, and the circuit breaker that fails fast while it is down.
+
+use super::support::config;
+use queuelab::sim::Engine;
+
+/// 8 workers; each job does 5 ms of its own work and a 20 ms downstream call; 150 jobs/s.
+/// From 2 to 4 minutes the dependency is 20× slower and fails half the calls.
+fn scenario(extra: &str) -> String {
+    format!(
+        "[run]\nseed = 6\nduration = \"6m\"\nsample_interval = \"5s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 150\n\
+         [service]\ndistribution = \"constant\"\nmean = \"5ms\"\n[pool]\nworkers = 8\n[queue]\ncapacity = 200\n\
+         [downstream]\nlatency = {{ distribution = \"exponential\", mean = \"20ms\" }}\nerror_rate = 0.001\n\
+         incidents = [{{ from = \"2m\", to = \"4m\", slowdown = 20, error_rate = 0.5 }}]\n{extra}"
+    )
+}
+
+#[test]
+fn an_incident_slows_calls_and_fails_them() {
+    let (summary, series) = Engine::new(&config(&scenario(""))).run_with_series();
+    assert!(
+        summary.failed_by_reason["downstream_error"] > 1000,
+        "{:?}",
+        summary.failed_by_reason
+    );
+    assert!(
+        summary.rejected_by_reason["queue_full"] > 1000,
+        "slow calls back the queue up"
+    );
+    let calm = series.points().iter().find(|p| p.start >= 60.0).unwrap();
+    let storm = series.points().iter().find(|p| p.start >= 180.0).unwrap();
+    assert!(
+        calm.failed < 2.0 && storm.failed > 5.0,
+        "{} then {}",
+        calm.failed,
+        storm.failed
+    );
+    assert!(
+        (summary.lost_ratio
+            - (summary.rejected + summary.failed + summary.timed_out + summary.dropped) as f64
+                / summary.arrivals as f64)
+            .abs()
+            < 1e-12
+    );
+}
+
+#[test]
+fn a_breaker_fails_fast_during_the_incident_and_closes_after() {
+    let breaker = "[breaker]\nwindow_size = 50\nminimum_calls = 20\nfailure_rate_threshold = 30\nwait_in_open = \"10s\"\npermitted_in_half_open = 5\n";
+    let (without, _) = Engine::new(&config(&scenario(""))).run_with_series();
+    let (with, series) = Engine::new(&config(&scenario(breaker))).run_with_series();
+    assert!(
+        with.failed_by_reason["breaker_open"] > 1000,
+        "{:?}",
+        with.failed_by_reason
+    );
+    assert!(
+        with.breaker_transitions >= 3,
+        "{}",
+        with.breaker_transitions
+    );
+    // Failing fast frees the workers: far fewer jobs are refused at the queue.
+    let refused = |s: &queuelab::report::Summary| {
+        s.rejected_by_reason.get("queue_full").copied().unwrap_or(0)
+    };
+    assert!(
+        refused(&with) * 2 < refused(&without),
+        "{} vs {}",
+        refused(&with),
+        refused(&without)
+    );
+    assert!(with.latency.p99 < without.latency.p99);
+    let state_at = |t: f64| series.points().iter().find(|p| p.end >= t).unwrap().breaker;
+    assert_eq!(state_at(60.0), 0.0, "closed before the incident");
+    assert!(
+        series
+            .points()
+            .iter()
+            .any(|p| p.start >= 120.0 && p.end <= 240.0 && p.breaker == 2.0),
+        "open during it"
+    );
+    assert_eq!(state_at(355.0), 0.0, "closed again after it");
+}
+
+#[test]
+fn downstream_and_breaker_fields_are_validated() {
+    let cases = [
+        (
+            "[breaker]\nminimum_calls = 0\n",
+            "breaker.minimum_calls: must be between 1",
+        ),
+        (
+            "[breaker]\nfailure_rate_threshold = 150\n",
+            "breaker.failure_rate_threshold: must be a percentage in (0, 100]",
+        ),
+        (
+            "[breaker]\nwindow = \"forever\"\n",
+            "breaker.window: unknown value \"forever\"; expected one of: count, time",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let error = queuelab::scenario::parse(&scenario(extra), "d.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(expected),
+            "{extra}\nexpected {expected}\ngot {error}"
+        );
+    }
+    let bad_incident =
+        scenario("").replace("from = \"2m\", to = \"4m\"", "from = \"4m\", to = \"2m\"");
+    let error = queuelab::scenario::parse(&bad_incident, "d.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("downstream.incidents[0].to: must be after from (4m)"),
+        "{error}"
+    );
+    let lonely = "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n[service]\ndistribution = \"constant\"\nmean = \"1s\"\n[pool]\nworkers = 1\n[breaker]\n";
+    let error = queuelab::scenario::parse(lonely, "d.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("breaker: a circuit breaker guards a downstream call"),
+        "{error}"
+    );
+}
