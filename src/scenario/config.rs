@@ -37,6 +37,45 @@ pub struct Config {
     pub downstream: Option<DownstreamConfig>,
     /// A circuit breaker around the downstream call.
     pub breaker: Option<crate::policy::breaker::BreakerConfig>,
+    /// Clients retry unsuccessful attempts.
+    pub retry: Option<RetryConfig>,
+}
+
+/// Client retries: exponential backoff with jitter, optionally within a budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryConfig {
+    /// Attempts per request, the first included.
+    pub max_attempts: u32,
+    pub backoff: SimDuration,
+    pub multiplier: f64,
+    pub max_backoff: SimDuration,
+    pub jitter: Jitter,
+    /// Retry tokens earned per request (0.2 = retries at most ~20 % of requests).
+    pub budget: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jitter {
+    None,
+    /// Uniform in [0, delay] (AWS's "full jitter").
+    Full,
+    /// delay/2 plus uniform in [0, delay/2].
+    Equal,
+}
+
+impl RetryConfig {
+    /// The wait before retry number `retry` (1 for the first retry).
+    pub fn delay(&self, retry: u32, rng: &mut crate::rng::Rng) -> SimDuration {
+        let exponent = retry.saturating_sub(1).min(60);
+        let base = (self.backoff.as_secs_f64() * libm::pow(self.multiplier, exponent as f64))
+            .min(self.max_backoff.as_secs_f64());
+        let secs = match self.jitter {
+            Jitter::None => base,
+            Jitter::Full => base * rng.next_f64(),
+            Jitter::Equal => base / 2.0 + base / 2.0 * rng.next_f64(),
+        };
+        SimDuration::from_secs_f64(secs)
+    }
 }
 
 /// The dependency each job calls: extra latency on the worker, a chance of failing, incidents.

@@ -31,6 +31,18 @@ pub struct RawScenario {
     pub limiter: Option<RawLimiter>,
     pub downstream: Option<RawDownstream>,
     pub breaker: Option<RawBreaker>,
+    pub retry: Option<RawRetry>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    pub max_attempts: Option<i64>,
+    pub backoff: Option<RawDuration>,
+    pub multiplier: Option<f64>,
+    pub max_backoff: Option<RawDuration>,
+    pub jitter: Option<String>,
+    pub budget: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -11,7 +11,7 @@ use crate::policy::OverflowPolicy;
 use crate::time::SimDuration;
 
 mod policies;
-use policies::{autoscaler, breaker, limiter, rate_limit};
+use policies::{autoscaler, breaker, limiter, rate_limit, retry};
 
 /// Validates `[downstream]`: the dependency's latency, error rate and incidents.
 fn downstream(c: &mut Checker, raw: &RawDownstream) -> Option<DownstreamConfig> {
@@ -295,6 +295,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let rate_limit = raw.rate_limit.as_ref().and_then(|r| rate_limit(&mut c, r));
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
     let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
+    let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
     if raw.breaker.is_some() && raw.downstream.is_none() {
         c.error(
             "breaker",
@@ -329,6 +330,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             limiter,
             downstream,
             breaker,
+            retry,
         }),
         _ => Err(c.errors),
     }

@@ -50,6 +50,7 @@ enum Event {
     Deadline { job: JobKey, generation: u32 },
     GiveUp { job: JobKey, generation: u32 },
     Release { job: JobKey, generation: u32 },
+    Retry { job: JobKey, generation: u32 },
     Sample,
     AutoscaleTick,
     WarmupEnd,
@@ -159,6 +160,9 @@ pub struct Engine {
     class_caps: Vec<Option<usize>>,
     downstream: Option<crate::scenario::DownstreamConfig>,
     breaker: Option<crate::policy::breaker::CircuitBreaker>,
+    retry: Option<crate::scenario::RetryConfig>,
+    retry_rng: Rng,
+    retry_tokens: f64,
 }
 
 /// The concurrency limit's range over the run.
@@ -190,6 +194,7 @@ const SERVICE_STREAM: u64 = 2 << 20;
 const CLASS_STREAM: u64 = 3 << 20;
 const THINK_STREAM: u64 = 4 << 20;
 const LIMITER_STREAM: u64 = 5 << 20;
+const RETRY_STREAM: u64 = 6 << 20;
 
 impl Engine {
     pub fn new(config: &Config) -> Self {
@@ -390,6 +395,9 @@ impl Engine {
             breaker: config
                 .breaker
                 .map(crate::policy::breaker::CircuitBreaker::new),
+            retry: config.retry,
+            retry_rng: Rng::stream(seed, RETRY_STREAM),
+            retry_tokens: 0.0,
         };
         engine.schedule_start(config);
         engine
@@ -496,6 +504,7 @@ impl Engine {
             Event::Deadline { job, generation } => self.on_deadline(job, generation),
             Event::GiveUp { job, generation } => self.on_give_up(job, generation),
             Event::Release { job, generation } => self.on_release(job, generation),
+            Event::Retry { job, generation } => self.on_retry(job, generation),
             Event::Sample => {
                 self.recorder
                     .sample(at, self.current_limit(), self.breaker_level());

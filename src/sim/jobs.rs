@@ -17,6 +17,8 @@ pub enum JobState {
     AtProducer,
     /// Waiting for its token from a delaying rate limiter.
     Delayed,
+    /// A retry waiting out its backoff.
+    Retrying,
     Queued,
     /// Gave up while queued; removed from the queue when reached.
     Tombstone,
@@ -51,6 +53,8 @@ pub struct Job {
     pub call_latency: SimDuration,
     pub call_draw: f64,
     pub call: Call,
+    /// 0 for the first attempt of a request, then 1, 2, ... for its retries.
+    pub attempt: u8,
 }
 
 /// What happened to a job's downstream call.
@@ -217,6 +221,7 @@ mod tests {
             call_latency: SimDuration::ZERO,
             call_draw: 0.0,
             call: Call::None,
+            attempt: 0,
         }
     }
 

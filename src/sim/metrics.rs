@@ -41,6 +41,8 @@ struct Counts {
     timed_out: u64,
     dropped: u64,
     failed: [u64; FailReason::ALL.len()],
+    /// Attempts beyond the first.
+    retries: u64,
 }
 
 impl Counts {
@@ -256,6 +258,13 @@ impl Recorder {
         }
     }
 
+    pub fn retry(&mut self) {
+        self.all.retries += 1;
+        if self.last_advance >= self.warmup {
+            self.measured.retries += 1;
+        }
+    }
+
     pub fn wasted_work(&mut self, work: SimDuration) {
         self.wasted_nanos += work.as_nanos() as u128;
     }
@@ -288,7 +297,10 @@ impl Recorder {
             in_flight: level(BUSY),
             in_system: level(QUEUED) + level(BUSY) + level(BLOCKED),
             pool_size: level(WORKERS),
-            offered: per_second(self.all.arrivals - self.all_at_sample.arrivals),
+            offered: per_second(
+                (self.all.arrivals + self.all.retries)
+                    - (self.all_at_sample.arrivals + self.all_at_sample.retries),
+            ),
             throughput: per_second(self.all.completed - self.all_at_sample.completed),
             drops: per_second(self.all.lost() - self.all_at_sample.lost()),
             rejected: per_second(self.all.rejected_total() - self.all_at_sample.rejected_total()),
@@ -439,6 +451,7 @@ impl Recorder {
                 .filter(|&(_, count)| count > 0)
                 .collect(),
             breaker_transitions: run.breaker_transitions,
+            retries: self.measured.retries,
         }
     }
 }

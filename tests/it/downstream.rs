@@ -124,3 +124,78 @@ fn downstream_and_breaker_fields_are_validated() {
         "{error}"
     );
 }
+
+#[test]
+fn retries_recover_lost_requests_when_trouble_is_brief() {
+    // 1 % of calls fail at random; one retry turns nearly all of them into successes.
+    let text = scenario("[retry]\nmax_attempts = 3\nbackoff = \"50ms\"\n")
+        .replace("error_rate = 0.001", "error_rate = 0.01")
+        .replace(
+            "slowdown = 20, error_rate = 0.5 }",
+            "slowdown = 1, error_rate = 0.01 }",
+        );
+    let plain = Engine::new(&config(
+        &text.replace("[retry]\nmax_attempts = 3\nbackoff = \"50ms\"\n", ""),
+    ))
+    .run();
+    let retried = Engine::new(&config(&text)).run();
+    assert!(plain.failed_ratio > 0.005, "{}", plain.failed_ratio);
+    assert!(
+        retried.failed_ratio < plain.failed_ratio / 20.0,
+        "{} vs {}",
+        retried.failed_ratio,
+        plain.failed_ratio
+    );
+    assert!(retried.retries > 0 && retried.retries < retried.arrivals / 10);
+}
+
+#[test]
+fn retries_amplify_load_during_an_incident_and_a_budget_caps_them() {
+    let storm = scenario("[retry]\nmax_attempts = 5\nbackoff = \"10ms\"\n");
+    let budgeted = scenario("[retry]\nmax_attempts = 5\nbackoff = \"10ms\"\nbudget = 0.1\n");
+    let (storm, series) = Engine::new(&config(&storm)).run_with_series();
+    let (budgeted, _) = Engine::new(&config(&budgeted)).run_with_series();
+    let offered_during = series
+        .points()
+        .iter()
+        .find(|p| p.start >= 180.0)
+        .unwrap()
+        .offered;
+    assert!(
+        offered_during > 1.5 * 150.0,
+        "retries pile on top of the 150/s: {offered_during}"
+    );
+    assert!(
+        storm.retries > 3 * budgeted.retries,
+        "{} vs {}",
+        storm.retries,
+        budgeted.retries
+    );
+    assert!(budgeted.retries as f64 <= 0.1 * budgeted.arrivals as f64 + 10.0);
+}
+
+#[test]
+fn backoff_grows_exponentially_up_to_its_cap_and_jitter_stays_below_it() {
+    use queuelab::scenario::{Jitter, RetryConfig};
+    use queuelab::time::SimDuration;
+    let mut rng = queuelab::rng::Rng::new(1);
+    let retry = RetryConfig {
+        max_attempts: 10,
+        backoff: SimDuration::from_millis(100),
+        multiplier: 2.0,
+        max_backoff: SimDuration::from_millis(500),
+        jitter: Jitter::None,
+        budget: None,
+    };
+    let delays: Vec<u64> = (1..=5)
+        .map(|n| retry.delay(n, &mut rng).as_nanos() / 1_000_000)
+        .collect();
+    assert_eq!(delays, [100, 200, 400, 500, 500]);
+    let full = RetryConfig {
+        jitter: Jitter::Full,
+        ..retry
+    };
+    for n in 1..=5 {
+        assert!(full.delay(n, &mut rng) <= retry.delay(n, &mut rng));
+    }
+}

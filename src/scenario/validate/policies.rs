@@ -5,8 +5,12 @@ use crate::policy::autoscale::{
     HpaConfig, PidConfig, QueueDepthConfig, StepPolicy, WaitTimeConfig,
 };
 use crate::policy::breaker::BreakerConfig;
-use crate::scenario::config::{AutoscalerConfig, LimiterConfig, QueueConfig, RateLimitConfig};
-use crate::scenario::raw::{RawAutoscaler, RawBreaker, RawDuration, RawLimiter, RawRateLimit};
+use crate::scenario::config::{
+    AutoscalerConfig, Jitter, LimiterConfig, QueueConfig, RateLimitConfig, RetryConfig,
+};
+use crate::scenario::raw::{
+    RawAutoscaler, RawBreaker, RawDuration, RawLimiter, RawRateLimit, RawRetry,
+};
 use crate::time::SimDuration;
 
 pub(super) fn rate_limit(c: &mut Checker, raw: &RawRateLimit) -> Option<RateLimitConfig> {
@@ -557,5 +561,53 @@ pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerConfig
             raw.permitted_in_half_open,
             defaults.permitted_in_half_open,
         )?,
+    })
+}
+
+pub(super) fn retry(c: &mut Checker, raw: &RawRetry) -> Option<RetryConfig> {
+    let max_attempts = c.count(
+        "retry.max_attempts",
+        Some(raw.max_attempts.unwrap_or(3)),
+        1,
+        100,
+    )?;
+    let backoff = c
+        .duration("retry.backoff", &raw.backoff)
+        .unwrap_or(SimDuration::from_millis(100));
+    let multiplier = raw.multiplier.unwrap_or(2.0);
+    if !(multiplier.is_finite() && multiplier >= 1.0) {
+        c.error("retry.multiplier", format!("must be ≥ 1, got {multiplier}"));
+        return None;
+    }
+    let max_backoff = c
+        .duration("retry.max_backoff", &raw.max_backoff)
+        .unwrap_or(SimDuration::from_secs(10));
+    let jitter = match c.choice(
+        "retry.jitter",
+        raw.jitter.as_deref(),
+        &["full", "equal", "none"],
+        "full",
+    )? {
+        "none" => Jitter::None,
+        "equal" => Jitter::Equal,
+        _ => Jitter::Full,
+    };
+    let budget = match raw.budget {
+        Some(budget) if !(budget.is_finite() && budget > 0.0) => {
+            c.error(
+                "retry.budget",
+                format!("must be > 0 (retry tokens earned per request), got {budget}"),
+            );
+            return None;
+        }
+        other => other,
+    };
+    Some(RetryConfig {
+        max_attempts: max_attempts as u32,
+        backoff,
+        multiplier,
+        max_backoff,
+        jitter,
+        budget,
     })
 }

@@ -79,7 +79,13 @@ impl Engine {
             call_latency,
             call_draw,
             call: Call::None,
+            attempt: 0,
         });
+        if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
+            // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
+            // bounded fraction of the traffic.
+            self.retry_tokens = (self.retry_tokens + budget).min(10.0);
+        }
         if let Some(deadline) = runtime.deadline {
             let generation = self.jobs.get(key).generation;
             self.schedule(
@@ -90,7 +96,7 @@ impl Engine {
                 },
             );
         }
-        self.through_rate_limit(p, key);
+        self.through_rate_limit(p, key, true);
     }
 
     /// Offers an admitted job to the pool and queue. `waiting`: its producer has not moved on yet
@@ -117,8 +123,8 @@ impl Engine {
                 self.handed_over(p, true, waiting);
             }
             Admission::Reject(reason) => {
-                self.reject(key, reason);
-                self.handed_over(p, false, waiting);
+                let retrying = self.reject(key, reason);
+                self.handed_over(p, retrying, waiting);
             }
             Admission::Wait { give_up_at } => {
                 let generation = self.jobs.get(key).generation;
@@ -150,7 +156,7 @@ impl Engine {
 
     /// Admission, step one: the token bucket. Refuses, delays (the job comes back as a
     /// `Release` event) or passes the job on.
-    fn through_rate_limit(&mut self, p: usize, key: JobKey) {
+    fn through_rate_limit(&mut self, p: usize, key: JobKey, waiting: bool) {
         let class = self.jobs.get(key).class as usize;
         let bucket = if self.rate_per_class {
             self.rate_buckets.get_mut(class)
@@ -171,16 +177,18 @@ impl Engine {
                             generation,
                         },
                     );
-                    self.after_handoff(p, true);
+                    if waiting {
+                        self.after_handoff(p, true);
+                    }
                     return;
                 }
             } else if !bucket.allow(self.now) {
-                self.reject(key, RejectReason::RateLimited);
-                self.after_handoff(p, false);
+                let retrying = self.reject(key, RejectReason::RateLimited);
+                self.handed_over(p, retrying, waiting);
                 return;
             }
         }
-        self.through_limits(p, key, true);
+        self.through_limits(p, key, waiting);
     }
 
     /// A job delayed by the rate limiter gets its token.
@@ -210,8 +218,8 @@ impl Engine {
                 None
             };
         if let Some(reason) = refusal {
-            self.reject(key, reason);
-            self.handed_over(p, false, waiting);
+            let retrying = self.reject(key, reason);
+            self.handed_over(p, retrying, waiting);
             return;
         }
         self.admitted_in_flight += 1;
@@ -279,10 +287,88 @@ impl Engine {
         }
     }
 
-    fn reject(&mut self, key: JobKey, reason: RejectReason) {
+    /// Refuses a job; returns true if its client will retry (then it has not been answered).
+    fn reject(&mut self, key: JobKey, reason: RejectReason) -> bool {
         let job = self.jobs.remove(key);
         self.release_permit(&job, true);
+        if self.maybe_retry(&job) {
+            return true;
+        }
         self.recorder.rejection(job.class, job.measured, reason);
+        false
+    }
+
+    /// After an unsuccessful attempt: if the retry policy allows another, schedules it (after a
+    /// backoff with jitter, as a new attempt of the same request) and returns true.
+    fn maybe_retry(&mut self, job: &Job) -> bool {
+        let Some(retry) = self.retry.as_ref() else {
+            return false;
+        };
+        if u32::from(job.attempt) + 1 >= retry.max_attempts || self.limit_reached_for_retries() {
+            return false;
+        }
+        if let Some(budget) = retry.budget {
+            if self.retry_tokens < 1.0 {
+                return false;
+            }
+            self.retry_tokens -= 1.0;
+            let _ = budget;
+        }
+        let delay = retry.delay(job.attempt as u32 + 1, &mut self.retry_rng);
+        // The same work, but a new downstream call: its latency and outcome are drawn afresh.
+        let (call_latency, call_draw) = match &self.downstream {
+            Some(downstream) => (
+                downstream.latency.sample(&mut self.retry_rng),
+                self.retry_rng.next_f64(),
+            ),
+            None => (SimDuration::ZERO, 0.0),
+        };
+        let key = self.jobs.insert(Job {
+            state: JobState::Retrying,
+            attempt: job.attempt + 1,
+            holds_permit: false,
+            call: Call::None,
+            call_latency,
+            call_draw,
+            ..*job
+        });
+        let generation = self.jobs.get(key).generation;
+        self.schedule(
+            self.now + delay,
+            Event::Retry {
+                job: key,
+                generation,
+            },
+        );
+        self.recorder.retry();
+        true
+    }
+
+    fn limit_reached_for_retries(&self) -> bool {
+        // Retries of a finished run would keep it going: once a `duration` run is past its end
+        // there is nothing to retry into.
+        self.stop_at.is_some_and(|stop| self.now >= stop)
+    }
+
+    /// A retry's backoff is over: the new attempt goes through admission like a new job.
+    pub(super) fn on_retry(&mut self, key: JobKey, generation: u32) {
+        if !self.jobs.is_current(key, generation) || self.jobs.get(key).state != JobState::Retrying
+        {
+            return;
+        }
+        let job = self.jobs.get_mut(key);
+        job.state = JobState::AtProducer;
+        let (producer, class) = (job.producer as usize, job.class as usize);
+        if let Some(deadline) = self.classes[class].deadline {
+            self.schedule(
+                self.now + deadline,
+                Event::Deadline {
+                    job: key,
+                    generation,
+                },
+            );
+        }
+        self.through_rate_limit(producer, key, false);
     }
 
     fn enqueue(&mut self, key: JobKey) {
@@ -296,8 +382,10 @@ impl Engine {
         if let Some(key) = self.queue.pop_oldest(&mut self.jobs) {
             let job = self.jobs.remove(key);
             self.release_permit(&job, true);
-            self.recorder.drop_evicted(job.class, job.measured);
-            self.client_answered(job.producer as usize);
+            if !self.maybe_retry(&job) {
+                self.recorder.drop_evicted(job.class, job.measured);
+                self.client_answered(job.producer as usize);
+            }
         }
     }
 
@@ -360,6 +448,10 @@ impl Engine {
         match job.state {
             JobState::InService { .. } if failure.is_some() => {
                 self.release_permit(&job, true);
+                if self.maybe_retry(&job) {
+                    self.worker_released(worker);
+                    return;
+                }
                 self.recorder.failure(
                     job.class,
                     job.measured,
@@ -439,19 +531,16 @@ impl Engine {
             return;
         }
         let job = *self.jobs.get(key);
-        let producer = job.producer as usize;
         match job.state {
             JobState::AtProducer => {
                 self.blocked_count -= 1;
                 self.jobs.remove(key);
                 self.release_permit(&job, true);
-                self.recorder.timeout(job.class, job.measured);
-                self.client_answered(producer);
+                self.timed_out(&job);
             }
             JobState::Delayed => {
                 self.jobs.remove(key);
-                self.recorder.timeout(job.class, job.measured);
-                self.client_answered(producer);
+                self.timed_out(&job);
             }
             JobState::Queued => {
                 self.release_permit(&job, true);
@@ -459,13 +548,11 @@ impl Engine {
                 gone.state = JobState::Tombstone;
                 gone.holds_permit = false;
                 self.queue.mark_gone();
-                self.recorder.timeout(job.class, job.measured);
-                self.client_answered(producer);
+                self.timed_out(&job);
                 self.admit_blocked();
             }
             JobState::InService { worker } => {
-                self.recorder.timeout(job.class, job.measured);
-                self.client_answered(producer);
+                self.timed_out(&job);
                 match self.started_work {
                     StartedWork::Finish => {
                         self.jobs.get_mut(key).state = JobState::Abandoned { worker }
@@ -480,7 +567,18 @@ impl Engine {
                     }
                 }
             }
-            JobState::Free | JobState::Tombstone | JobState::Abandoned { .. } => {}
+            JobState::Free
+            | JobState::Tombstone
+            | JobState::Abandoned { .. }
+            | JobState::Retrying => {}
+        }
+    }
+
+    /// The client gave up on this attempt: it retries, or the request times out.
+    fn timed_out(&mut self, job: &Job) {
+        if !self.maybe_retry(job) {
+            self.recorder.timeout(job.class, job.measured);
+            self.client_answered(job.producer as usize);
         }
     }
 
@@ -492,7 +590,8 @@ impl Engine {
         }
         let producer = self.jobs.get(key).producer as usize;
         self.blocked_count -= 1;
-        self.reject(key, RejectReason::BlockTimeout);
-        self.client_answered(producer);
+        if !self.reject(key, RejectReason::BlockTimeout) {
+            self.client_answered(producer);
+        }
     }
 }
