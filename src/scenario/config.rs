@@ -39,6 +39,34 @@ pub struct Config {
     pub breaker: Option<crate::policy::breaker::BreakerConfig>,
     /// Clients retry unsuccessful attempts.
     pub retry: Option<RetryConfig>,
+    /// Worker lifecycle: start-up cost and idle expiry.
+    pub lifecycle: Lifecycle,
+    /// Injected faults: panics, slow tasks, a slow leak.
+    pub chaos: Option<ChaosConfig>,
+}
+
+/// How workers come and go.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Lifecycle {
+    /// A new worker (grown by an autoscaler, or restarting after a panic) is ready only after this.
+    pub start_up: SimDuration,
+    /// An idle worker retires on its own after this long, while the pool is above `min_workers`.
+    pub idle_timeout: Option<SimDuration>,
+    pub min_workers: usize,
+}
+
+/// Faults injected into the work itself.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ChaosConfig {
+    /// Probability a job panics part-way through its service (it fails; the worker survives).
+    pub panic_rate: f64,
+    /// Time a worker needs to recover after a panic.
+    pub restart: SimDuration,
+    /// Probability a job is slow, and how much slower it then is.
+    pub slow_rate: f64,
+    pub slow_factor: f64,
+    /// A slow leak: service times grow by this fraction per simulated hour.
+    pub drift_per_hour: f64,
 }
 
 /// Client retries: exponential backoff with jitter, optionally within a budget.

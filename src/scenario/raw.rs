@@ -32,6 +32,17 @@ pub struct RawScenario {
     pub downstream: Option<RawDownstream>,
     pub breaker: Option<RawBreaker>,
     pub retry: Option<RawRetry>,
+    pub chaos: Option<RawChaos>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawChaos {
+    pub panic_rate: Option<f64>,
+    pub restart: Option<RawDuration>,
+    pub slow_rate: Option<f64>,
+    pub slow_factor: Option<f64>,
+    pub drift_per_hour: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -172,6 +183,9 @@ pub struct RawComponent {
 pub struct RawPool {
     pub workers: Option<i64>,
     pub scale_down: Option<String>,
+    pub start_up: Option<RawDuration>,
+    pub idle_timeout: Option<RawDuration>,
+    pub min_workers: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

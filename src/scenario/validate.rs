@@ -13,6 +13,47 @@ use crate::time::SimDuration;
 mod policies;
 use policies::{autoscaler, breaker, limiter, rate_limit, retry};
 
+/// Validates `[chaos]`: panics, slow tasks and a slow leak.
+fn chaos(c: &mut Checker, raw: &RawChaos) -> Option<ChaosConfig> {
+    let probability = |c: &mut Checker, path: &str, value: Option<f64>| {
+        let value = value.unwrap_or(0.0);
+        if (0.0..=1.0).contains(&value) {
+            Some(value)
+        } else {
+            c.error(
+                path,
+                format!("must be a probability between 0 and 1, got {value}"),
+            );
+            None
+        }
+    };
+    let panic_rate = probability(c, "chaos.panic_rate", raw.panic_rate);
+    let slow_rate = probability(c, "chaos.slow_rate", raw.slow_rate);
+    let slow_factor = raw.slow_factor.unwrap_or(5.0);
+    if !(slow_factor.is_finite() && slow_factor >= 1.0) {
+        c.error(
+            "chaos.slow_factor",
+            format!("must be ≥ 1, got {slow_factor}"),
+        );
+    }
+    let drift_per_hour = raw.drift_per_hour.unwrap_or(0.0);
+    if !(drift_per_hour.is_finite() && drift_per_hour >= 0.0) {
+        c.error(
+            "chaos.drift_per_hour",
+            format!("must be ≥ 0, got {drift_per_hour}"),
+        );
+    }
+    Some(ChaosConfig {
+        panic_rate: panic_rate?,
+        restart: c
+            .duration("chaos.restart", &raw.restart)
+            .unwrap_or_default(),
+        slow_rate: slow_rate?,
+        slow_factor,
+        drift_per_hour,
+    })
+}
+
 /// Validates `[downstream]`: the dependency's latency, error rate and incidents.
 fn downstream(c: &mut Checker, raw: &RawDownstream) -> Option<DownstreamConfig> {
     let latency = match &raw.latency {
@@ -296,6 +337,24 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
     let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
     let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
+    let lifecycle = Lifecycle {
+        start_up: c
+            .duration("pool.start_up", &pool.start_up)
+            .unwrap_or_default(),
+        idle_timeout: c.duration("pool.idle_timeout", &pool.idle_timeout),
+        min_workers: c
+            .count(
+                "pool.min_workers",
+                Some(pool.min_workers.unwrap_or(1)),
+                1,
+                100_000,
+            )
+            .unwrap_or(1),
+    };
+    if lifecycle.idle_timeout.is_some_and(|d| d.is_zero()) {
+        c.error("pool.idle_timeout", "must be longer than zero");
+    }
+    let chaos = raw.chaos.as_ref().and_then(|raw| chaos(&mut c, raw));
     if raw.breaker.is_some() && raw.downstream.is_none() {
         c.error(
             "breaker",
@@ -331,6 +390,8 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             downstream,
             breaker,
             retry,
+            lifecycle,
+            chaos,
         }),
         _ => Err(c.errors),
     }

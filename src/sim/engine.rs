@@ -45,12 +45,39 @@ pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
 
 #[derive(Debug, Clone, Copy)]
 enum Event {
-    Arrival { producer: u32 },
-    Departure { worker: u32, generation: u32 },
-    Deadline { job: JobKey, generation: u32 },
-    GiveUp { job: JobKey, generation: u32 },
-    Release { job: JobKey, generation: u32 },
-    Retry { job: JobKey, generation: u32 },
+    Arrival {
+        producer: u32,
+    },
+    Departure {
+        worker: u32,
+        generation: u32,
+    },
+    Deadline {
+        job: JobKey,
+        generation: u32,
+    },
+    GiveUp {
+        job: JobKey,
+        generation: u32,
+    },
+    Release {
+        job: JobKey,
+        generation: u32,
+    },
+    Retry {
+        job: JobKey,
+        generation: u32,
+    },
+    /// A starting (or restarting) worker is ready for work.
+    WorkerReady {
+        worker: u32,
+        generation: u32,
+    },
+    /// An idle worker's idle timeout ran out.
+    IdleExpire {
+        worker: u32,
+        generation: u32,
+    },
     Sample,
     AutoscaleTick,
     WarmupEnd,
@@ -161,6 +188,8 @@ pub struct Engine {
     downstream: Option<crate::scenario::DownstreamConfig>,
     breaker: Option<crate::policy::breaker::CircuitBreaker>,
     retry: Option<crate::scenario::RetryConfig>,
+    lifecycle: crate::scenario::Lifecycle,
+    chaos: Option<crate::scenario::ChaosConfig>,
     retry_rng: Rng,
     retry_tokens: f64,
 }
@@ -396,6 +425,8 @@ impl Engine {
                 .breaker
                 .map(crate::policy::breaker::CircuitBreaker::new),
             retry: config.retry,
+            lifecycle: config.lifecycle,
+            chaos: config.chaos,
             retry_rng: Rng::stream(seed, RETRY_STREAM),
             retry_tokens: 0.0,
         };
@@ -412,6 +443,13 @@ impl Engine {
                     self.producers[p].next_at = first;
                     self.schedule(first, Event::Arrival { producer: p as u32 });
                 }
+            }
+        }
+        if config.lifecycle.idle_timeout.is_some() {
+            let idle: Vec<u32> = self.idle.clone();
+            self.idle.clear();
+            for worker in idle.into_iter().rev() {
+                self.make_idle(worker);
             }
         }
         if !config.warmup.is_zero() {
@@ -505,6 +543,12 @@ impl Engine {
             Event::GiveUp { job, generation } => self.on_give_up(job, generation),
             Event::Release { job, generation } => self.on_release(job, generation),
             Event::Retry { job, generation } => self.on_retry(job, generation),
+            Event::WorkerReady { worker, generation } => {
+                if self.workers[worker as usize].generation == generation {
+                    self.worker_released(worker);
+                }
+            }
+            Event::IdleExpire { worker, generation } => self.on_idle_expire(worker, generation),
             Event::Sample => {
                 self.recorder
                     .sample(at, self.current_limit(), self.breaker_level());
@@ -674,17 +718,59 @@ impl Engine {
                 (self.workers.len() - 1) as u32
             });
             self.alive += 1;
-            match self.queue.pop_next(&mut self.jobs) {
-                Some(key) => self.start_service(worker, key),
-                None => self.idle.push(worker),
+            if self.lifecycle.start_up.is_zero() {
+                match self.queue.pop_next(&mut self.jobs) {
+                    Some(key) => self.start_service(worker, key),
+                    None => self.make_idle(worker),
+                }
+            } else {
+                // Cold start: counted in the pool (and its cost) but not ready for work yet.
+                let generation = self.workers[worker as usize].generation;
+                self.schedule(
+                    self.now + self.lifecycle.start_up,
+                    Event::WorkerReady { worker, generation },
+                );
             }
         }
         while self.alive > self.target {
             let Some(worker) = self.idle.pop() else { break };
-            self.alive -= 1;
-            self.retired.push(worker);
+            self.retire(worker);
         }
         self.admit_blocked();
+    }
+
+    /// An idle worker waits for work; with an idle timeout it may retire on its own.
+    fn make_idle(&mut self, worker: u32) {
+        self.idle.push(worker);
+        if let Some(timeout) = self.lifecycle.idle_timeout {
+            let generation = self.workers[worker as usize].generation;
+            self.schedule(self.now + timeout, Event::IdleExpire { worker, generation });
+        }
+    }
+
+    fn retire(&mut self, worker: u32) {
+        let slot = &mut self.workers[worker as usize];
+        slot.generation = slot.generation.wrapping_add(1);
+        self.alive -= 1;
+        self.retired.push(worker);
+    }
+
+    /// Seed book 003, task 14: an idle worker above the floor exits on its own.
+    fn on_idle_expire(&mut self, worker: u32, generation: u32) {
+        if self.workers[worker as usize].generation != generation
+            || self.alive <= self.lifecycle.min_workers
+        {
+            return;
+        }
+        let Some(position) = self.idle.iter().position(|&w| w == worker) else {
+            return;
+        };
+        self.idle.remove(position);
+        self.retire(worker);
+        if self.target > self.alive {
+            self.target = self.alive;
+            self.recorder.pool_resized(self.alive);
+        }
     }
 }
 

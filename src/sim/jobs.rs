@@ -55,6 +55,8 @@ pub struct Job {
     pub call: Call,
     /// 0 for the first attempt of a request, then 1, 2, ... for its retries.
     pub attempt: u8,
+    /// `[chaos]`: the fraction of its service after which the job panics; negative: it does not.
+    pub panic_at: f32,
 }
 
 /// What happened to a job's downstream call.
@@ -222,6 +224,7 @@ mod tests {
             call_draw: 0.0,
             call: Call::None,
             attempt: 0,
+            panic_at: -1.0,
         }
     }
 

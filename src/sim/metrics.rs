@@ -64,15 +64,22 @@ pub enum FailReason {
     DownstreamError,
     /// The circuit breaker was open: failed fast without calling.
     BreakerOpen,
+    /// The task panicked (`[chaos]`); the worker survives.
+    Panic,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 2] = [FailReason::DownstreamError, FailReason::BreakerOpen];
+    pub const ALL: [FailReason; 3] = [
+        FailReason::DownstreamError,
+        FailReason::BreakerOpen,
+        FailReason::Panic,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             FailReason::DownstreamError => "downstream_error",
             FailReason::BreakerOpen => "breaker_open",
+            FailReason::Panic => "panic",
         }
     }
 }

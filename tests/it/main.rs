@@ -9,6 +9,7 @@ mod determinism;
 mod downstream;
 mod exercises;
 mod fuzz;
+mod lifecycle;
 mod support;
 mod theory;
 mod theory_formulas;

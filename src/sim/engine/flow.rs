@@ -53,7 +53,20 @@ impl Engine {
         let producer = &mut self.producers[p];
         let class = pick_class(&producer.class_pick, &mut producer.class_rng);
         let runtime = &self.classes[class as usize];
-        let service = runtime.service.sample(&mut producer.service_rng);
+        let mut service = runtime.service.sample(&mut producer.service_rng);
+        let mut panic_at = -1.0_f32;
+        if let Some(chaos) = &self.chaos {
+            if producer.service_rng.next_f64() < chaos.slow_rate {
+                service = SimDuration::from_secs_f64(service.as_secs_f64() * chaos.slow_factor);
+            }
+            let (panics, point) = (
+                producer.service_rng.next_f64(),
+                producer.service_rng.next_f64(),
+            );
+            if panics < chaos.panic_rate {
+                panic_at = point as f32;
+            }
+        }
         let (call_latency, call_draw) = match &self.downstream {
             Some(downstream) => (
                 downstream.latency.sample(&mut producer.service_rng),
@@ -80,6 +93,7 @@ impl Engine {
             call_draw,
             call: Call::None,
             attempt: 0,
+            panic_at,
         });
         if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
             // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
@@ -416,13 +430,26 @@ impl Engine {
         job.state = JobState::InService { worker };
         job.started = now;
         job.call = call;
-        let on_worker = match call {
+        let mut on_worker = match call {
             Call::Made { duration, .. } => job.service + duration,
             _ => job.service,
         };
+        if let Some(chaos) = &self.chaos {
+            // A slow leak: the same work takes longer the longer the process has run.
+            let hours = (now - SimTime::ZERO).as_secs_f64() / 3600.0;
+            on_worker = SimDuration::from_secs_f64(
+                on_worker.as_secs_f64() * (1.0 + chaos.drift_per_hour * hours),
+            );
+            if job.panic_at >= 0.0 {
+                on_worker =
+                    SimDuration::from_secs_f64(on_worker.as_secs_f64() * job.panic_at as f64);
+            }
+        }
         let done_at = now + on_worker;
         let slot = &mut self.workers[worker as usize];
         slot.job = Some(key);
+        // A new generation: timers of the worker's idle spell (idle expiry) no longer apply.
+        slot.generation = slot.generation.wrapping_add(1);
         let generation = slot.generation;
         self.busy += 1;
         self.schedule(done_at, Event::Departure { worker, generation });
@@ -441,15 +468,22 @@ impl Engine {
             breaker.on_result(self.now, duration, failed);
         }
         let failure = match job.call {
+            _ if job.panic_at >= 0.0 => Some(FailReason::Panic),
             Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),
             Call::FailedFast => Some(FailReason::BreakerOpen),
+            _ => None,
+        };
+        let restart = match (&self.chaos, failure) {
+            (Some(chaos), Some(FailReason::Panic)) if !chaos.restart.is_zero() => {
+                Some(chaos.restart)
+            }
             _ => None,
         };
         match job.state {
             JobState::InService { .. } if failure.is_some() => {
                 self.release_permit(&job, true);
                 if self.maybe_retry(&job) {
-                    self.worker_released(worker);
+                    self.free_worker(worker, restart);
                     return;
                 }
                 self.recorder.failure(
@@ -478,7 +512,23 @@ impl Engine {
                 self.recorder.wasted_work(self.now - job.started);
             }
         }
-        self.worker_released(worker);
+        self.free_worker(worker, restart);
+    }
+
+    /// After a job: the worker moves on, or first recovers from a panic (`chaos.restart`).
+    fn free_worker(&mut self, worker: u32, restart: Option<SimDuration>) {
+        match restart {
+            Some(restart) => {
+                let slot = &mut self.workers[worker as usize];
+                slot.generation = slot.generation.wrapping_add(1);
+                let generation = slot.generation;
+                self.schedule(
+                    self.now + restart,
+                    Event::WorkerReady { worker, generation },
+                );
+            }
+            None => self.worker_released(worker),
+        }
     }
 
     /// A worker finished (or dropped) its job: retire it, give it the next job, or let it idle.
@@ -486,12 +536,11 @@ impl Engine {
         let slot = &mut self.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
         if self.alive > self.target {
-            self.alive -= 1;
-            self.retired.push(worker);
+            self.retire(worker);
         } else if let Some(key) = self.queue.pop_next(&mut self.jobs) {
             self.start_service(worker, key);
         } else {
-            self.idle.push(worker);
+            self.make_idle(worker);
         }
         self.admit_blocked();
     }

@@ -1,0 +1,120 @@
+//! Worker lifecycle (cold start, idle expiry) and injected faults (panics, slow tasks, a leak).
+
+use super::support::config;
+use queuelab::sim::Engine;
+
+fn base(extra: &str) -> String {
+    format!(
+        "[run]\nseed = 12\nduration = \"20m\"\nsample_interval = \"5s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 100\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"30ms\"\n[queue]\ncapacity = 500\n{extra}"
+    )
+}
+
+#[test]
+fn cold_starts_delay_new_workers() {
+    let autoscaled = "[autoscaler]\nkind = \"queue-depth\"\nmin_workers = 1\nmax_workers = 20\n";
+    let spike = |pool: &str| {
+        base(&format!("[pool]\nworkers = 1\n{pool}\n{autoscaled}"))
+            .replace("process = \"poisson\"\nrate = 100", "process = \"schedule\"\nsegments = [{ duration = \"2m\", rate = 20 }, { duration = \"18m\", rate = 100 }]")
+    };
+    let warm = Engine::new(&config(&spike(""))).run();
+    let cold = Engine::new(&config(&spike("start_up = \"20s\""))).run();
+    assert!(
+        cold.latency.p99 > 2.0 * warm.latency.p99,
+        "{} vs {}",
+        cold.latency.p99,
+        warm.latency.p99
+    );
+    assert!(
+        cold.utilization < warm.utilization,
+        "starting workers count in K but do no work"
+    );
+}
+
+#[test]
+fn idle_workers_expire_down_to_the_floor() {
+    let text = base("[pool]\nworkers = 12\nidle_timeout = \"30s\"\nmin_workers = 4\n")
+        .replace("rate = 100", "rate = 20");
+    let (summary, series) = Engine::new(&config(&text)).run_with_series();
+    assert_eq!(summary.pool.initial, 12);
+    assert!(summary.pool.min >= 4);
+    let late = series.points().last().unwrap().pool_size;
+    assert!(
+        (4.0..=6.0).contains(&late),
+        "20/s × 30 ms needs under one worker; the floor is 4: {late}"
+    );
+}
+
+#[test]
+fn panics_fail_jobs_and_restarts_cost_capacity() {
+    let text = base("[pool]\nworkers = 4\n[chaos]\npanic_rate = 0.05\n");
+    let summary = Engine::new(&config(&text)).run();
+    let panics = summary.failed_by_reason["panic"] as f64 / summary.arrivals as f64;
+    assert!((panics - 0.05).abs() < 0.005, "{panics}");
+    let restarting = Engine::new(&config(
+        &text.replace("panic_rate = 0.05", "panic_rate = 0.05\nrestart = \"2s\""),
+    ))
+    .run();
+    assert!(
+        restarting.latency.p99 > summary.latency.p99 * 2.0,
+        "{} vs {}",
+        restarting.latency.p99,
+        summary.latency.p99
+    );
+}
+
+#[test]
+fn slow_tasks_and_a_slow_leak_raise_the_load() {
+    let calm = Engine::new(&config(&base("[pool]\nworkers = 4\n"))).run();
+    let slow = Engine::new(&config(&base(
+        "[pool]\nworkers = 4\n[chaos]\nslow_rate = 0.1\nslow_factor = 5\n",
+    )))
+    .run();
+    assert!(
+        (slow.service.mean / calm.service.mean - 1.4).abs() < 0.1,
+        "{} vs {}",
+        slow.service.mean,
+        calm.service.mean
+    );
+    let (_, series) = Engine::new(&config(&base(
+        "[pool]\nworkers = 4\n[chaos]\ndrift_per_hour = 3\n",
+    )))
+    .run_with_series();
+    // 100/s × 30 ms needs 3 of the 4 workers at first; the leak slows every job until the pool
+    // saturates and the queue climbs: the slow decline of seed book 000, task 8.
+    let early = series.points().iter().find(|p| p.start >= 60.0).unwrap();
+    let late = series.points().last().unwrap();
+    assert!(early.in_flight < 3.3 && early.queue_len < 5.0, "{early:?}");
+    assert!(late.in_flight > 3.95 && late.queue_len > 100.0, "{late:?}");
+}
+
+#[test]
+fn chaos_and_lifecycle_fields_are_validated() {
+    let cases = [
+        (
+            "[pool]\nworkers = 4\n[chaos]\npanic_rate = 2\n",
+            "chaos.panic_rate: must be a probability between 0 and 1",
+        ),
+        (
+            "[pool]\nworkers = 4\n[chaos]\nslow_factor = 0.5\n",
+            "chaos.slow_factor: must be ≥ 1",
+        ),
+        (
+            "[pool]\nworkers = 4\nidle_timeout = \"0\"\n",
+            "pool.idle_timeout: must be longer than zero",
+        ),
+        (
+            "[pool]\nworkers = 4\nmin_workers = 0\n",
+            "pool.min_workers: must be between 1",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let error = queuelab::scenario::parse(&base(extra), "l.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains(expected),
+            "{extra}\nexpected {expected}\ngot {error}"
+        );
+    }
+}
