@@ -115,7 +115,7 @@ impl Engine {
 
     /// Offers an admitted job to the pool and queue. `waiting`: its producer has not moved on yet
     /// (false when the job comes back from a rate-limit delay).
-    fn offer(&mut self, p: usize, key: JobKey, waiting: bool) {
+    pub(super) fn offer(&mut self, p: usize, key: JobKey, waiting: bool) {
         if self.queue.is_empty() {
             if let Some(worker) = self.idle.pop() {
                 self.start_service(worker, key);
@@ -160,7 +160,7 @@ impl Engine {
 
     /// After a job is placed or refused: a producer still waiting moves on; one that already
     /// moved on only hears about a refusal (a closed-loop client gets its answer).
-    fn handed_over(&mut self, p: usize, placed: bool, waiting: bool) {
+    pub(super) fn handed_over(&mut self, p: usize, placed: bool, waiting: bool) {
         if waiting {
             self.after_handoff(p, placed);
         } else if !placed {
@@ -168,104 +168,9 @@ impl Engine {
         }
     }
 
-    /// Admission, step one: the token bucket. Refuses, delays (the job comes back as a
-    /// `Release` event) or passes the job on.
-    fn through_rate_limit(&mut self, p: usize, key: JobKey, waiting: bool) {
-        let class = self.jobs.get(key).class as usize;
-        let bucket = if self.rate_per_class {
-            self.rate_buckets.get_mut(class)
-        } else {
-            self.rate_buckets.first_mut()
-        };
-        if let Some(bucket) = bucket {
-            if self.rate_delay {
-                let wait = bucket.reserve(self.now);
-                if !wait.is_zero() {
-                    let job = self.jobs.get_mut(key);
-                    job.state = JobState::Delayed;
-                    let generation = job.generation;
-                    self.schedule(
-                        self.now + wait,
-                        Event::Release {
-                            job: key,
-                            generation,
-                        },
-                    );
-                    if waiting {
-                        self.after_handoff(p, true);
-                    }
-                    return;
-                }
-            } else if !bucket.allow(self.now) {
-                let retrying = self.reject(key, RejectReason::RateLimited);
-                self.handed_over(p, retrying, waiting);
-                return;
-            }
-        }
-        self.through_limits(p, key, waiting);
-    }
-
-    /// A job delayed by the rate limiter gets its token.
-    pub(super) fn on_release(&mut self, key: JobKey, generation: u32) {
-        if !self.jobs.is_current(key, generation) || self.jobs.get(key).state != JobState::Delayed {
-            return;
-        }
-        self.jobs.get_mut(key).state = JobState::AtProducer;
-        let producer = self.jobs.get(key).producer as usize;
-        self.through_limits(producer, key, false);
-    }
-
-    /// Admission, step two: the class's bulkhead and the concurrency limiter. A job that passes
-    /// holds a permit until it leaves the system.
-    fn through_limits(&mut self, p: usize, key: JobKey, waiting: bool) {
-        let class = self.jobs.get(key).class as usize;
-        let refusal =
-            if self.class_caps[class].is_some_and(|cap| self.class_in_flight[class] >= cap) {
-                Some(RejectReason::Bulkhead)
-            } else if self
-                .limiter
-                .as_ref()
-                .is_some_and(|limiter| self.admitted_in_flight >= limiter.limit())
-            {
-                Some(RejectReason::Limit)
-            } else {
-                None
-            };
-        if let Some(reason) = refusal {
-            let retrying = self.reject(key, reason);
-            self.handed_over(p, retrying, waiting);
-            return;
-        }
-        self.admitted_in_flight += 1;
-        self.class_in_flight[class] += 1;
-        let job = self.jobs.get_mut(key);
-        job.holds_permit = true;
-        job.admitted = self.now;
-        job.inflight_at_admit = self.admitted_in_flight as u32;
-        self.offer(p, key, waiting);
-    }
-
-    /// Gives back a job's permits and tells the limiter how the job went.
-    fn release_permit(&mut self, job: &Job, dropped: bool) {
-        if !job.holds_permit {
-            return;
-        }
-        self.admitted_in_flight -= 1;
-        self.class_in_flight[job.class as usize] -= 1;
-        if let Some(limiter) = self.limiter.as_mut() {
-            limiter.on_sample(
-                self.now,
-                self.now - job.admitted,
-                job.inflight_at_admit as usize,
-                dropped,
-            );
-            self.limit_stats.observe(limiter.limit());
-        }
-    }
-
     /// The producer has handed its job over (or had it refused); an open producer moves on to
     /// its next job, a closed-loop client waits for the answer (`awaiting`) or thinks again.
-    fn after_handoff(&mut self, p: usize, awaiting: bool) {
+    pub(super) fn after_handoff(&mut self, p: usize, awaiting: bool) {
         match self.producers[p].source {
             Source::Open(_) => self.schedule_next_open(p),
             Source::Closed { .. } => {
@@ -279,7 +184,7 @@ impl Engine {
     }
 
     /// A closed-loop client got its answer (result, refusal or its own timeout): think, then ask again.
-    fn client_answered(&mut self, p: usize) {
+    pub(super) fn client_answered(&mut self, p: usize) {
         if !matches!(self.producers[p].source, Source::Closed { .. }) {
             return;
         }
@@ -302,7 +207,7 @@ impl Engine {
     }
 
     /// Refuses a job; returns true if its client will retry (then it has not been answered).
-    fn reject(&mut self, key: JobKey, reason: RejectReason) -> bool {
+    pub(super) fn reject(&mut self, key: JobKey, reason: RejectReason) -> bool {
         let job = self.jobs.remove(key);
         self.release_permit(&job, true);
         if self.maybe_retry(&job) {
@@ -312,87 +217,14 @@ impl Engine {
         false
     }
 
-    /// After an unsuccessful attempt: if the retry policy allows another, schedules it (after a
-    /// backoff with jitter, as a new attempt of the same request) and returns true.
-    fn maybe_retry(&mut self, job: &Job) -> bool {
-        let Some(retry) = self.retry.as_ref() else {
-            return false;
-        };
-        if u32::from(job.attempt) + 1 >= retry.max_attempts || self.limit_reached_for_retries() {
-            return false;
-        }
-        if let Some(budget) = retry.budget {
-            if self.retry_tokens < 1.0 {
-                return false;
-            }
-            self.retry_tokens -= 1.0;
-            let _ = budget;
-        }
-        let delay = retry.delay(job.attempt as u32 + 1, &mut self.retry_rng);
-        // The same work, but a new downstream call: its latency and outcome are drawn afresh.
-        let (call_latency, call_draw) = match &self.downstream {
-            Some(downstream) => (
-                downstream.latency.sample(&mut self.retry_rng),
-                self.retry_rng.next_f64(),
-            ),
-            None => (SimDuration::ZERO, 0.0),
-        };
-        let key = self.jobs.insert(Job {
-            state: JobState::Retrying,
-            attempt: job.attempt + 1,
-            holds_permit: false,
-            call: Call::None,
-            call_latency,
-            call_draw,
-            ..*job
-        });
-        let generation = self.jobs.get(key).generation;
-        self.schedule(
-            self.now + delay,
-            Event::Retry {
-                job: key,
-                generation,
-            },
-        );
-        self.recorder.retry();
-        true
-    }
-
-    fn limit_reached_for_retries(&self) -> bool {
-        // Retries of a finished run would keep it going: once a `duration` run is past its end
-        // there is nothing to retry into.
-        self.stop_at.is_some_and(|stop| self.now >= stop)
-    }
-
-    /// A retry's backoff is over: the new attempt goes through admission like a new job.
-    pub(super) fn on_retry(&mut self, key: JobKey, generation: u32) {
-        if !self.jobs.is_current(key, generation) || self.jobs.get(key).state != JobState::Retrying
-        {
-            return;
-        }
-        let job = self.jobs.get_mut(key);
-        job.state = JobState::AtProducer;
-        let (producer, class) = (job.producer as usize, job.class as usize);
-        if let Some(deadline) = self.classes[class].deadline {
-            self.schedule(
-                self.now + deadline,
-                Event::Deadline {
-                    job: key,
-                    generation,
-                },
-            );
-        }
-        self.through_rate_limit(producer, key, false);
-    }
-
-    fn enqueue(&mut self, key: JobKey) {
+    pub(super) fn enqueue(&mut self, key: JobKey) {
         let job = self.jobs.get_mut(key);
         job.state = JobState::Queued;
         let level = self.classes[job.class as usize].level;
         self.queue.push(level, key);
     }
 
-    fn evict_oldest(&mut self) {
+    pub(super) fn evict_oldest(&mut self) {
         if let Some(key) = self.queue.pop_oldest(&mut self.jobs) {
             let job = self.jobs.remove(key);
             self.release_permit(&job, true);
@@ -516,7 +348,7 @@ impl Engine {
     }
 
     /// After a job: the worker moves on, or first recovers from a panic (`chaos.restart`).
-    fn free_worker(&mut self, worker: u32, restart: Option<SimDuration>) {
+    pub(super) fn free_worker(&mut self, worker: u32, restart: Option<SimDuration>) {
         match restart {
             Some(restart) => {
                 let slot = &mut self.workers[worker as usize];
@@ -624,7 +456,7 @@ impl Engine {
     }
 
     /// The client gave up on this attempt: it retries, or the request times out.
-    fn timed_out(&mut self, job: &Job) {
+    pub(super) fn timed_out(&mut self, job: &Job) {
         if !self.maybe_retry(job) {
             self.recorder.timeout(job.class, job.measured);
             self.client_answered(job.producer as usize);

@@ -1,0 +1,105 @@
+//! Pool sizing: the autoscaler's ticks, growing (with cold starts) and shrinking (lazily), and
+//! workers retiring on their own after an idle timeout.
+
+use super::*;
+
+impl Engine {
+    /// Sets the pool's target size: grows at once, shrinks idle workers at once and busy ones
+    /// when they finish (lazy scale-down).
+    pub fn resize(&mut self, size: usize) {
+        let size = size.max(1);
+        if size == self.target {
+            return;
+        }
+        self.target = size;
+        self.recorder.pool_resized(size);
+        while self.alive < self.target {
+            let worker = self.retired.pop().unwrap_or_else(|| {
+                self.workers.push(Worker::default());
+                (self.workers.len() - 1) as u32
+            });
+            self.alive += 1;
+            if self.lifecycle.start_up.is_zero() {
+                match self.queue.pop_next(&mut self.jobs) {
+                    Some(key) => self.start_service(worker, key),
+                    None => self.make_idle(worker),
+                }
+            } else {
+                // Cold start: counted in the pool (and its cost) but not ready for work yet.
+                let generation = self.workers[worker as usize].generation;
+                self.schedule(
+                    self.now + self.lifecycle.start_up,
+                    Event::WorkerReady { worker, generation },
+                );
+            }
+        }
+        while self.alive > self.target {
+            let Some(worker) = self.idle.pop() else { break };
+            self.retire(worker);
+        }
+        self.admit_blocked();
+    }
+
+    /// An idle worker waits for work; with an idle timeout it may retire on its own.
+    pub(super) fn make_idle(&mut self, worker: u32) {
+        self.idle.push(worker);
+        if let Some(timeout) = self.lifecycle.idle_timeout {
+            let generation = self.workers[worker as usize].generation;
+            self.schedule(self.now + timeout, Event::IdleExpire { worker, generation });
+        }
+    }
+
+    pub(super) fn retire(&mut self, worker: u32) {
+        let slot = &mut self.workers[worker as usize];
+        slot.generation = slot.generation.wrapping_add(1);
+        self.alive -= 1;
+        self.retired.push(worker);
+    }
+
+    /// Seed book 003, task 14: an idle worker above the floor exits on its own.
+    pub(super) fn on_idle_expire(&mut self, worker: u32, generation: u32) {
+        if self.workers[worker as usize].generation != generation
+            || self.alive <= self.lifecycle.min_workers
+        {
+            return;
+        }
+        let Some(position) = self.idle.iter().position(|&w| w == worker) else {
+            return;
+        };
+        self.idle.remove(position);
+        self.retire(worker);
+        if self.target > self.alive {
+            self.target = self.alive;
+            self.recorder.pool_resized(self.alive);
+        }
+    }
+
+    pub(super) fn on_autoscale_tick(&mut self) {
+        let (busy_integral, worker_integral) = self.recorder.busy_and_worker_integrals();
+        let (busy_before, workers_before) = self.integrals_at_tick;
+        self.integrals_at_tick = (busy_integral, worker_integral);
+        let worker_time = worker_integral - workers_before;
+        let utilization = if worker_time > 0 {
+            (busy_integral - busy_before) as f64 / worker_time as f64
+        } else {
+            0.0
+        };
+        let signals = PoolSignals {
+            now: self.now,
+            size: self.target,
+            busy: self.busy,
+            queued: self.queue.len(),
+            capacity: self.capacity,
+            utilization,
+        };
+        let Some(autoscaler) = self.autoscaler.as_mut() else {
+            return;
+        };
+        let decision = autoscaler.on_tick(&signals);
+        let next = self.now + autoscaler.interval();
+        self.schedule(next, Event::AutoscaleTick);
+        if let Some(size) = decision {
+            self.resize(size);
+        }
+    }
+}
