@@ -16,6 +16,7 @@ pub enum KnobValue {
     Float(f64),
     Duration(SimDuration),
     Text(String),
+    Bool(bool),
 }
 
 impl KnobValue {
@@ -24,6 +25,7 @@ impl KnobValue {
         match value {
             toml::Value::Integer(n) => Some(KnobValue::Integer(*n)),
             toml::Value::Float(x) => Some(KnobValue::Float(*x)),
+            toml::Value::Boolean(b) => Some(KnobValue::Bool(*b)),
             toml::Value::String(s) => Some(match s.parse::<SimDuration>() {
                 Ok(d) => KnobValue::Duration(d),
                 _ => KnobValue::Text(s.clone()),
@@ -39,6 +41,7 @@ impl KnobValue {
             KnobValue::Float(x) => toml_edit::Value::from(*x),
             KnobValue::Duration(d) => toml_edit::Value::from(d.to_string()),
             KnobValue::Text(s) => toml_edit::Value::from(s.as_str()),
+            KnobValue::Bool(b) => toml_edit::Value::from(*b),
         };
         Override::new(path, value)
     }
@@ -49,7 +52,7 @@ impl KnobValue {
             KnobValue::Integer(n) => Some(*n as f64),
             KnobValue::Float(x) => Some(*x),
             KnobValue::Duration(d) => Some(d.as_secs_f64()),
-            KnobValue::Text(_) => None,
+            KnobValue::Text(_) | KnobValue::Bool(_) => None,
         }
     }
 }
@@ -61,6 +64,7 @@ impl fmt::Display for KnobValue {
             KnobValue::Float(x) => write!(f, "{x}"),
             KnobValue::Duration(d) => write!(f, "{d}"),
             KnobValue::Text(s) => f.write_str(s),
+            KnobValue::Bool(b) => write!(f, "{b}"),
         }
     }
 }

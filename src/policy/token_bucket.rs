@@ -67,6 +67,23 @@ impl TokenBucket {
         }
     }
 
+    /// Like [`TokenBucket::reserve`], but only if the wait is at most `max_wait` (x/time/rate's
+    /// `Wait` with a context deadline): otherwise nothing is taken and `None` is returned.
+    pub fn reserve_within(&mut self, now: SimTime, max_wait: SimDuration) -> Option<SimDuration> {
+        let tokens = self.advance(now) - 1.0;
+        let wait = if tokens < 0.0 {
+            SimDuration::from_nanos((-tokens / self.rate * 1e9) as u64)
+        } else {
+            SimDuration::ZERO
+        };
+        if wait > max_wait {
+            return None;
+        }
+        self.tokens = tokens;
+        self.last = self.last.max(now);
+        Some(wait)
+    }
+
     /// Tokens in the bucket at `now` (negative while reservations are outstanding).
     pub fn tokens_at(&self, now: SimTime) -> f64 {
         self.advance(now)
@@ -103,6 +120,28 @@ mod tests {
             assert!(!bucket.allow(at(ms)));
         }
         assert!(bucket.allow(at(1_000)));
+    }
+
+    #[test]
+    fn reservations_beyond_the_deadline_take_nothing() {
+        let mut bucket = TokenBucket::new(10.0, 1);
+        assert_eq!(
+            bucket.reserve_within(at(0), SimDuration::from_millis(150)),
+            Some(SimDuration::ZERO)
+        );
+        assert_eq!(
+            bucket.reserve_within(at(0), SimDuration::from_millis(150)),
+            Some(SimDuration::from_millis(100))
+        );
+        assert_eq!(
+            bucket.reserve_within(at(0), SimDuration::from_millis(150)),
+            None,
+            "would wait 200 ms"
+        );
+        assert!(
+            (bucket.tokens_at(at(0)) + 1.0).abs() < 1e-9,
+            "the refused reservation took nothing"
+        );
     }
 
     #[test]

@@ -162,6 +162,9 @@ pub struct Engine {
     /// gave up meanwhile are skipped when reached.
     blocked: VecDeque<(JobKey, u32)>,
     blocked_count: usize,
+    /// Jobs waiting outside the queue for a rate-limit token or a retry's backoff: in the
+    /// system from the client's point of view (their latency is running).
+    waiting_outside: usize,
     /// Pending events other than samples and autoscaler ticks: when none is left, nothing can
     /// happen any more and the run ends (a guard against ever spinning on periodic events).
     pending_real_events: u64,
@@ -421,13 +424,13 @@ impl Engine {
         Levels {
             queued: self.queue.len() as u64,
             busy: self.busy as u64,
-            blocked: self.blocked_count as u64,
+            blocked: (self.blocked_count + self.waiting_outside) as u64,
             workers: self.alive as u64,
         }
     }
 
     fn in_system(&self) -> usize {
-        self.queue.len() + self.busy + self.blocked_count
+        self.queue.len() + self.busy + self.blocked_count + self.waiting_outside
     }
 
     fn finish(&mut self) {

@@ -57,6 +57,8 @@ pub struct Job {
     pub attempt: u8,
     /// `[chaos]`: the fraction of its service after which the job panics; negative: it does not.
     pub panic_at: f32,
+    /// When this attempt's client gives up (`SimTime::MAX` without a deadline).
+    pub deadline_at: SimTime,
 }
 
 /// What happened to a job's downstream call.
@@ -225,6 +227,7 @@ mod tests {
             call: Call::None,
             attempt: 0,
             panic_at: -1.0,
+            deadline_at: SimTime::MAX,
         }
     }
 

@@ -272,8 +272,10 @@ impl Recorder {
         }
     }
 
-    pub fn wasted_work(&mut self, work: SimDuration) {
-        self.wasted_nanos += work.as_nanos() as u128;
+    pub fn wasted_work(&mut self, measured: bool, work: SimDuration) {
+        if measured {
+            self.wasted_nanos += work.as_nanos() as u128;
+        }
     }
 
     pub fn pool_resized(&mut self, workers: usize) {

@@ -52,6 +52,31 @@ fn hostile_value() -> impl Strategy<Value = String> {
             "[{ duration = \"1s\", rate = 5 }]",
             "[{ duration = \"1ns\", from = 0, to = 1e-300 }]",
             "[{ weight = 1, distribution = \"constant\", mean = \"0\" }]",
+            "\"aimd\"",
+            "\"vegas\"",
+            "\"gradient2\"",
+            "\"fixed\"",
+            "\"hpa\"",
+            "\"pid\"",
+            "\"wait-time\"",
+            "\"delay\"",
+            "\"time\"",
+            "0.5",
+            "{ distribution = \"exponential\", mean = \"5ms\" }",
+            "[{ from = \"1s\", to = \"2s\", slowdown = 3, error_rate = 1.0 }]",
+            "\"aimd\"",
+            "\"vegas\"",
+            "\"gradient2\"",
+            "\"fixed\"",
+            "\"hpa\"",
+            "\"pid\"",
+            "\"wait-time\"",
+            "\"delay\"",
+            "\"time\"",
+            "0.5",
+            "1.0",
+            "{ distribution = \"exponential\", mean = \"5ms\" }",
+            "[{ from = \"1s\", to = \"2s\", slowdown = 3, error_rate = 1.0 }]",
         ])
         .prop_map(str::to_string),
     ]
@@ -82,7 +107,16 @@ const FIELDS: &[(&str, &[&str])] = &[
             "components",
         ],
     ),
-    ("pool", &["workers", "scale_down"]),
+    (
+        "pool",
+        &[
+            "workers",
+            "scale_down",
+            "start_up",
+            "idle_timeout",
+            "min_workers",
+        ],
+    ),
     (
         "queue",
         &[
@@ -95,6 +129,45 @@ const FIELDS: &[(&str, &[&str])] = &[
         ],
     ),
     ("deadline", &["timeout", "started_work"]),
+    ("rate_limit", &["rate", "burst", "on_limit", "per_class"]),
+    (
+        "limiter",
+        &[
+            "kind",
+            "limit",
+            "min_limit",
+            "max_limit",
+            "backoff",
+            "timeout",
+            "smoothing",
+        ],
+    ),
+    ("downstream", &["latency", "error_rate", "incidents"]),
+    (
+        "breaker",
+        &[
+            "failure_rate_threshold",
+            "window",
+            "window_size",
+            "minimum_calls",
+            "wait_in_open",
+            "permitted_in_half_open",
+        ],
+    ),
+    (
+        "retry",
+        &["max_attempts", "backoff", "multiplier", "jitter", "budget"],
+    ),
+    (
+        "chaos",
+        &[
+            "panic_rate",
+            "restart",
+            "slow_rate",
+            "slow_factor",
+            "drift_per_hour",
+        ],
+    ),
     (
         "autoscaler",
         &[
@@ -134,7 +207,7 @@ fn run_if_valid(text: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,400}") {

@@ -16,8 +16,16 @@ impl Engine {
         };
         if let Some(bucket) = bucket {
             if self.rate_delay {
-                let wait = bucket.reserve(self.now);
+                // Wait for a token, but never past the client's deadline (then refuse at once
+                // and take nothing, as x/time/rate's Wait does with a context deadline).
+                let patience = self.jobs.get(key).deadline_at.saturating_since(self.now);
+                let Some(wait) = bucket.reserve_within(self.now, patience) else {
+                    let retrying = self.reject(key, RejectReason::RateLimited);
+                    self.handed_over(p, retrying, waiting);
+                    return;
+                };
                 if !wait.is_zero() {
+                    self.waiting_outside += 1;
                     let job = self.jobs.get_mut(key);
                     job.state = JobState::Delayed;
                     let generation = job.generation;
@@ -47,6 +55,7 @@ impl Engine {
         if !self.jobs.is_current(key, generation) || self.jobs.get(key).state != JobState::Delayed {
             return;
         }
+        self.waiting_outside -= 1;
         self.jobs.get_mut(key).state = JobState::AtProducer;
         let producer = self.jobs.get(key).producer as usize;
         self.through_limits(producer, key, false);
@@ -142,6 +151,7 @@ impl Engine {
                 generation,
             },
         );
+        self.waiting_outside += 1;
         self.recorder.retry();
         true
     }
@@ -158,9 +168,14 @@ impl Engine {
         {
             return;
         }
+        self.waiting_outside -= 1;
+        let now = self.now;
         let job = self.jobs.get_mut(key);
         job.state = JobState::AtProducer;
         let (producer, class) = (job.producer as usize, job.class as usize);
+        job.deadline_at = self.classes[class]
+            .deadline
+            .map_or(SimTime::MAX, |d| now + d);
         if let Some(deadline) = self.classes[class].deadline {
             self.schedule(
                 self.now + deadline,

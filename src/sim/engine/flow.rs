@@ -53,6 +53,7 @@ impl Engine {
         let producer = &mut self.producers[p];
         let class = pick_class(&producer.class_pick, &mut producer.class_rng);
         let runtime = &self.classes[class as usize];
+        let runtime_deadline = runtime.deadline;
         let mut service = runtime.service.sample(&mut producer.service_rng);
         let mut panic_at = -1.0_f32;
         if let Some(chaos) = &self.chaos {
@@ -94,6 +95,7 @@ impl Engine {
             call: Call::None,
             attempt: 0,
             panic_at,
+            deadline_at: runtime_deadline.map_or(SimTime::MAX, |d| (arrived + d).max(self.now)),
         });
         if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
             // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
@@ -341,7 +343,8 @@ impl Engine {
             }
             _ => {
                 self.release_permit(&job, true);
-                self.recorder.wasted_work(self.now - job.started);
+                self.recorder
+                    .wasted_work(job.measured, self.now - job.started);
             }
         }
         self.free_worker(worker, restart);
@@ -420,6 +423,7 @@ impl Engine {
                 self.timed_out(&job);
             }
             JobState::Delayed => {
+                self.waiting_outside -= 1;
                 self.jobs.remove(key);
                 self.timed_out(&job);
             }
@@ -439,7 +443,8 @@ impl Engine {
                         self.jobs.get_mut(key).state = JobState::Abandoned { worker }
                     }
                     StartedWork::Cancel => {
-                        self.recorder.wasted_work(self.now - job.started);
+                        self.recorder
+                            .wasted_work(job.measured, self.now - job.started);
                         self.jobs.remove(key);
                         self.release_permit(&job, true);
                         self.workers[worker as usize].job = None;

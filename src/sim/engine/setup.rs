@@ -170,6 +170,7 @@ impl Engine {
             producers_done: 0,
             blocked: VecDeque::new(),
             blocked_count: 0,
+            waiting_outside: 0,
             pending_real_events: 0,
             jobs: JobSlab::default(),
             queue: JobQueue::new(levels, config.queue.discipline == Discipline::Lifo),
