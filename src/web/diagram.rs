@@ -66,10 +66,10 @@ pub fn diagram(props: &DiagramProps) -> Html {
     html! {
         <svg class="diagram" viewBox="0 0 560 130" role="img"
             aria-label={format!("{} waiting senders, {queue_label}, {} of {} workers busy, {lost} lost", s.blocked, s.busy, s.pool_size)}>
-            <text x="4" y="30" class="label">{"arrivals"}</text>
+            <text x="4" y="72" class="label">{"arrivals"}</text>
             <line x1="4" y1="53" x2="36" y2="53" class="arrow" />
             if s.blocked > 0 {
-                <text x="4" y="84" class="label warn">{format!("{} senders blocked", s.blocked)}</text>
+                <text x="4" y="100" class="label warn">{format!("{} waiting outside", s.blocked)}</text>
             }
             {queue_boxes}
             <text x="40" y="30" class="label">{queue_label}</text>
