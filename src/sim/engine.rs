@@ -137,7 +137,8 @@ pub struct Snapshot {
     /// Workers alive (K); may exceed the target while busy workers wait to retire.
     pub pool_size: usize,
     pub target_size: usize,
-    /// Jobs whose senders are blocked on a full queue (`block`, `timeout`).
+    /// Jobs waiting outside the queue: senders blocked on a full queue (`block`, `timeout`),
+    /// jobs waiting for a rate-limit token or out a retry's backoff.
     pub blocked: usize,
     pub arrivals: u64,
     pub shedding: bool,
@@ -401,7 +402,7 @@ impl Engine {
             idle: self.idle.len(),
             pool_size: self.alive,
             target_size: self.target,
-            blocked: self.blocked_count,
+            blocked: self.blocked_count + self.waiting_outside,
             arrivals: self.generated,
             shedding: self.overflow.is_shedding(),
             finished: self.finished,
