@@ -248,24 +248,26 @@ fn knob_input(props: &KnobProps) -> Html {
                 }) }
             </select>
         },
-        KnobKind::Integer { min, max, step } => html! {
-            <span class="slider">
-                <input type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
-                    value={props.value.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
-                <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step={step.to_string()}
-                    value={props.value.to_string()} onchange={on_text} data-knob={knob.path.clone()} />
-                <span class="unit">{unit}</span>
-            </span>
-        },
-        KnobKind::Float { min, max, step } => html! {
-            <span class="slider">
-                <input type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
-                    value={props.value.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
-                <input id={id.clone()} type="number" min={min.to_string()} max={max.to_string()} step={step.to_string()}
-                    value={props.value.to_string()} onchange={on_text} data-knob={knob.path.clone()} />
-                <span class="unit">{unit}</span>
-            </span>
-        },
+        KnobKind::Integer { .. } | KnobKind::Float { .. } => {
+            let (min, max, step) = match &knob.kind {
+                KnobKind::Integer { min, max, step } => {
+                    (min.to_string(), max.to_string(), step.to_string())
+                }
+                KnobKind::Float { min, max, step } => {
+                    (min.to_string(), max.to_string(), step.to_string())
+                }
+                _ => Default::default(),
+            };
+            html! {
+                <span class="slider">
+                    <input type="range" min={min.clone()} max={max.clone()} step={step.clone()}
+                        value={props.value.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
+                    <input id={id.clone()} type="number" {min} {max} {step}
+                        value={props.value.to_string()} onchange={on_text} data-knob={knob.path.clone()} />
+                    <span class="unit">{unit}</span>
+                </span>
+            }
+        }
         KnobKind::Duration { min, max, step } => {
             let nanos = match &props.value {
                 KnobValue::Duration(d) => d.as_nanos(),

@@ -1,7 +1,7 @@
 //! Admission control in the engine: token buckets (refuse or delay), bulkheads and concurrency
 //! limiters (fixed and adaptive), each doing what its name promises.
 
-use super::support::config;
+use super::support::{assert_refused, config};
 use queuelab::sim::Engine;
 
 fn base(extra: &str) -> String {
@@ -182,14 +182,5 @@ fn limiter_and_rate_limit_fields_are_validated() {
             "rate_limit.on_limit: unknown value \"queue\"; expected one of: reject, delay",
         ),
     ];
-    for (extra, expected) in cases {
-        let error = queuelab::scenario::parse(&base(extra), "x.toml")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains(expected),
-            "{extra}\nexpected {expected}\ngot {error}"
-        );
-        assert!(error.starts_with("x.toml:"), "{error}");
-    }
+    assert_refused(&cases, base);
 }

@@ -1,6 +1,6 @@
 //! The autoscalers in the engine: each reacts to its own signal and respects its limits.
 
-use super::support::config;
+use super::support::{assert_refused, config};
 use queuelab::sim::Engine;
 
 /// 25 minutes of Poisson load at 200/s for 10 ms jobs (2 workers' worth) with a 10-minute step
@@ -107,13 +107,5 @@ fn autoscaler_fields_of_another_kind_are_refused() {
         ("kind = \"pid\"\ntarget_utilization = 1.5", "autoscaler.target_utilization: must be in (0, 1]"),
         ("kind = \"magic\"", "autoscaler.kind: unknown value \"magic\"; expected one of: queue-depth, wait-time, pid, hpa"),
     ];
-    for (autoscaler, expected) in cases {
-        let error = queuelab::scenario::parse(&stepped(autoscaler), "a.toml")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains(expected),
-            "{autoscaler}\nexpected {expected}\ngot {error}"
-        );
-    }
+    assert_refused(&cases, stepped);
 }

@@ -1,6 +1,6 @@
 //! A dependency with incidents, and the circuit breaker that fails fast while it is down.
 
-use super::support::config;
+use super::support::{assert_refused, config};
 use queuelab::sim::Engine;
 
 /// 8 workers; each job does 5 ms of its own work and a 20 ms downstream call; 150 jobs/s.
@@ -97,15 +97,7 @@ fn downstream_and_breaker_fields_are_validated() {
             "breaker.window: unknown value \"forever\"; expected one of: count, time",
         ),
     ];
-    for (extra, expected) in cases {
-        let error = queuelab::scenario::parse(&scenario(extra), "d.toml")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains(expected),
-            "{extra}\nexpected {expected}\ngot {error}"
-        );
-    }
+    assert_refused(&cases, scenario);
     let bad_incident =
         scenario("").replace("from = \"2m\", to = \"4m\"", "from = \"4m\", to = \"2m\"");
     let error = queuelab::scenario::parse(&bad_incident, "d.toml")

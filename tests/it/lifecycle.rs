@@ -1,6 +1,6 @@
 //! Worker lifecycle (cold start, idle expiry) and injected faults (panics, slow tasks, a leak).
 
-use super::support::config;
+use super::support::{assert_refused, config};
 use queuelab::sim::Engine;
 
 fn base(extra: &str) -> String {
@@ -108,13 +108,5 @@ fn chaos_and_lifecycle_fields_are_validated() {
             "pool.min_workers: must be between 1",
         ),
     ];
-    for (extra, expected) in cases {
-        let error = queuelab::scenario::parse(&base(extra), "l.toml")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains(expected),
-            "{extra}\nexpected {expected}\ngot {error}"
-        );
-    }
+    assert_refused(&cases, base);
 }

@@ -46,3 +46,18 @@ pub fn interval(summaries: &[Summary], metric: &str) -> (f64, f64) {
     let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
     (mean, t_999(values.len() - 1) * (variance / n).sqrt())
 }
+
+/// Asserts that each `(edit, expected)` case, built into a scenario by `build`, is refused with a
+/// positioned message containing `expected`.
+pub fn assert_refused(cases: &[(&str, &str)], build: impl Fn(&str) -> String) {
+    for (edit, expected) in cases {
+        let error = queuelab::scenario::parse(&build(edit), "case.toml")
+            .expect_err(edit)
+            .to_string();
+        assert!(
+            error.contains(expected),
+            "{edit}\nexpected {expected}\ngot {error}"
+        );
+        assert!(error.starts_with("case.toml:"), "not positioned: {error}");
+    }
+}

@@ -36,19 +36,20 @@ impl Engine {
                 .filter(|(_, class)| class.arrivals.is_none())
                 .map(|(i, class)| (class.weight, i as u16)),
         );
+        let add_open = |producers: &mut Vec<Producer>,
+                        process: &crate::scenario::OpenProcess,
+                        pick: Vec<(f64, u16)>| {
+            let index = producers.len() as u64;
+            let stream = ArrivalStream::new(
+                process,
+                Rng::stream(seed, ARRIVAL_STREAM + index).next_u64(),
+            );
+            producers.push(make_producer(index, Source::Open(stream), pick));
+        };
         match &config.arrivals {
             Arrivals::Open(process) => {
                 if let Some(process) = process {
-                    let index = producers.len() as u64;
-                    let stream = ArrivalStream::new(
-                        process,
-                        Rng::stream(seed, ARRIVAL_STREAM + index).next_u64(),
-                    );
-                    producers.push(make_producer(
-                        index,
-                        Source::Open(stream),
-                        shared_pick.clone(),
-                    ));
+                    add_open(&mut producers, process, shared_pick.clone());
                 }
             }
             Arrivals::Closed { clients, think } => {
@@ -64,16 +65,7 @@ impl Engine {
         }
         for (i, class) in config.classes.iter().enumerate() {
             if let Some(process) = &class.arrivals {
-                let index = producers.len() as u64;
-                let stream = ArrivalStream::new(
-                    process,
-                    Rng::stream(seed, ARRIVAL_STREAM + index).next_u64(),
-                );
-                producers.push(make_producer(
-                    index,
-                    Source::Open(stream),
-                    vec![(1.0, i as u16)],
-                ));
+                add_open(&mut producers, process, vec![(1.0, i as u16)]);
             }
         }
 
