@@ -15,7 +15,7 @@
 //! {
 //!     queuelab::chart::register_embedded_font();
 //!     let root = SVGBackend::with_string(&mut svg, (640, 480)).into_drawing_area();
-//!     queuelab::chart::draw_dashboard(&root, &series, None).unwrap();
+//!     queuelab::chart::draw_dashboard(&root, &series, None, &queuelab::chart::ChartKind::ALL).unwrap();
 //! }
 //! assert!(svg.contains("p99 latency"));
 //! # }
@@ -28,6 +28,7 @@ use plotters::prelude::*;
 const MAIN: RGBColor = RGBColor(37, 99, 235);
 const SECOND: RGBColor = RGBColor(220, 38, 38);
 const THIRD: RGBColor = RGBColor(217, 119, 6);
+const FOURTH: RGBColor = RGBColor(124, 58, 237);
 const GHOST: RGBColor = RGBColor(160, 160, 160);
 const GOAL: RGBColor = RGBColor(22, 163, 74);
 
@@ -53,15 +54,16 @@ pub trait Picture {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> ChartResult;
 }
 
-/// The four-panel dashboard of a run, optionally over a previous run's ghost.
+/// The dashboard of a run (the given charts), optionally over a previous run's ghost.
 pub struct Dashboard<'a> {
     pub series: &'a Series,
     pub ghost: Option<&'a Series>,
+    pub kinds: &'a [ChartKind],
 }
 
 impl Picture for Dashboard<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> ChartResult {
-        draw_dashboard(root, self.series, self.ghost)
+        draw_dashboard(root, self.series, self.ghost, self.kinds)
     }
 }
 
@@ -154,12 +156,12 @@ pub fn draw_panel<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new(
                 points.iter().map(|p| (p.end, (line.value)(p))),
-                color.stroke_width(2),
+                color.stroke_width(1),
             ))
             .map_err(err)?
             .label(line.label)
             .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(2))
+                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(1))
             });
     }
     for &threshold in thresholds {
@@ -232,10 +234,10 @@ impl ChartKind {
             ChartKind::Queue => "Queue length and jobs in service",
             ChartKind::Throughput => "Throughput and offered load",
             ChartKind::Pool => "Pool size K",
-            ChartKind::Drops => "Rejected, dropped and timed out, by reason",
+            ChartKind::Drops => "Lost jobs by reason",
             ChartKind::Utilization => "Utilisation (busy / K)",
             ChartKind::Limit => "Concurrency limit and jobs in system",
-            ChartKind::Breaker => "Failures and breaker state (0 closed, 1 half-open, 2 open)",
+            ChartKind::Breaker => "Circuit breaker (0 closed, 1 half-open, 2 open)",
         }
     }
 
@@ -247,7 +249,7 @@ impl ChartKind {
             ChartKind::Pool => "workers",
             ChartKind::Utilization => "fraction",
             ChartKind::Limit => "jobs",
-            ChartKind::Breaker => "failed per second / state",
+            ChartKind::Breaker => "state",
         }
     }
 
@@ -310,6 +312,11 @@ impl ChartKind {
                     color: THIRD,
                     value: |p| p.timed_out,
                 },
+                Line {
+                    label: "failed /s",
+                    color: FOURTH,
+                    value: |p| p.failed,
+                },
             ],
             ChartKind::Utilization => vec![Line {
                 label: "utilisation",
@@ -322,18 +329,11 @@ impl ChartKind {
                     }
                 },
             }],
-            ChartKind::Breaker => vec![
-                Line {
-                    label: "failed /s",
-                    color: SECOND,
-                    value: |p| p.failed,
-                },
-                Line {
-                    label: "breaker state",
-                    color: MAIN,
-                    value: |p| p.breaker,
-                },
-            ],
+            ChartKind::Breaker => vec![Line {
+                label: "breaker state",
+                color: MAIN,
+                value: |p| p.breaker,
+            }],
             ChartKind::Limit => vec![
                 Line {
                     label: "limit",
@@ -383,16 +383,30 @@ pub fn draw_chart<DB: DrawingBackend>(
     )
 }
 
-/// Every chart of a run, in a 3 × 2 grid.
+/// The charts a scenario has: the six every run has, then the concurrency limit and the
+/// breaker when the scenario configures them.
+pub fn kinds_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
+    let mut kinds = ChartKind::ALL.to_vec();
+    if config.limiter.is_some() {
+        kinds.push(ChartKind::Limit);
+    }
+    if config.downstream.is_some() {
+        kinds.push(ChartKind::Breaker);
+    }
+    kinds
+}
+
+/// The given charts of a run, two per row.
 pub fn draw_dashboard<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     series: &Series,
     ghost: Option<&Series>,
+    kinds: &[ChartKind],
 ) -> ChartResult {
     root.fill(&WHITE).map_err(err)?;
-    let panels = root.split_evenly((3, 2));
-    for (panel, kind) in panels.iter().zip(ChartKind::ALL) {
-        draw_chart(panel, kind, series, ghost, &[])?;
+    let panels = root.split_evenly((kinds.len().div_ceil(2).max(1), 2));
+    for (panel, kind) in panels.iter().zip(kinds) {
+        draw_chart(panel, *kind, series, ghost, &[])?;
     }
     root.present().map_err(err)
 }
@@ -435,7 +449,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
     chart
         .draw_series(LineSeries::new(
             points.iter().map(|p| (p.0, p.1)),
-            MAIN.stroke_width(2),
+            MAIN.stroke_width(1),
         ))
         .map_err(err)?;
     chart

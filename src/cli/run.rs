@@ -69,7 +69,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         write_csv(dir, &series, &json)?;
     }
     if let Some(path) = &args.chart {
-        write_chart(path, &series)?;
+        write_chart(path, &series, &config)?;
     }
     if truncated {
         eprintln!("warning: the run hit the engine's event limit and stopped early; the numbers cover only part of it");
@@ -133,13 +133,16 @@ pub fn chart_kind(path: &Path) -> Result<ChartKind, String> {
     }
 }
 
-fn write_chart(path: &Path, series: &Series) -> Result<(), String> {
+fn write_chart(path: &Path, series: &Series, config: &Config) -> Result<(), String> {
+    let kinds = crate::chart::kinds_for(config);
+    let height = 360 * kinds.len().div_ceil(2) as u32;
     draw_to_file(
         path,
-        (1200, 800),
+        (1200, height),
         &crate::chart::Dashboard {
             series,
             ghost: None,
+            kinds: &kinds,
         },
     )
 }

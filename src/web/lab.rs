@@ -194,15 +194,8 @@ pub fn lab(props: &LabProps) -> Html {
                 .find(|k| k.name() == name)
         })
         .collect();
-    if props.config.limiter.is_some() && !kinds.contains(&ChartKind::Limit) {
-        kinds.push(ChartKind::Limit);
-    }
-    if props.config.downstream.is_some() && !kinds.contains(&ChartKind::Breaker) {
-        kinds.push(ChartKind::Breaker);
-    }
-    let rest: Vec<ChartKind> = ChartKind::ALL
-        .iter()
-        .copied()
+    let rest: Vec<ChartKind> = crate::chart::kinds_for(&props.config)
+        .into_iter()
         .filter(|k| !kinds.contains(k))
         .collect();
     kinds.extend(rest);
