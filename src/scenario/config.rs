@@ -337,8 +337,14 @@ pub enum StartedWork {
 /// How a pool shrinks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScaleDown {
-    /// Idle workers retire at once; busy ones retire when they finish their job (as ants does).
+    /// Idle workers retire at once; busy ones when they finish their job.
+    Drain,
+    /// As panjf2000/ants: nothing happens at once; a worker retires when it finishes a job while
+    /// the pool is above its size (idle workers keep being handed work).
     Lazy,
+    /// Idle workers retire at once; busy ones are interrupted at once and their jobs go back to
+    /// the front of the queue (the work done so far is wasted, the job is not lost).
+    Preempt,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -301,10 +301,14 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         .choice(
             "pool.scale_down",
             pool.scale_down.as_deref(),
-            &["lazy"],
-            "lazy",
+            &["drain", "lazy", "preempt"],
+            "drain",
         )
-        .map(|_| ScaleDown::Lazy);
+        .map(|choice| match choice {
+            "lazy" => ScaleDown::Lazy,
+            "preempt" => ScaleDown::Preempt,
+            _ => ScaleDown::Drain,
+        });
 
     let queue = queue(&mut c, &raw.queue);
     let started_work = match &raw.deadline {

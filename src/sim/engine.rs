@@ -33,7 +33,9 @@ use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, RejectReason};
 use crate::report::{Series, Summary};
 use crate::rng::Rng;
-use crate::scenario::{Arrivals, AutoscalerConfig, Config, Discipline, LimiterConfig, StartedWork};
+use crate::scenario::{
+    Arrivals, AutoscalerConfig, Config, Discipline, LimiterConfig, ScaleDown, StartedWork,
+};
 use crate::sim::event_queue::EventQueue;
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
@@ -198,6 +200,7 @@ pub struct Engine {
     breaker: Option<crate::policy::breaker::CircuitBreaker>,
     retry: Option<crate::scenario::RetryConfig>,
     lifecycle: crate::scenario::Lifecycle,
+    scale_down: ScaleDown,
     chaos: Option<crate::scenario::ChaosConfig>,
     retry_rng: Rng,
     retry_tokens: f64,

@@ -151,6 +151,16 @@ impl JobQueue {
         self.live += 1;
     }
 
+    /// Puts a job back where it is served next (a preempted job).
+    pub fn push_next(&mut self, level: usize, key: JobKey) {
+        if self.lifo {
+            self.levels[level].push_back(key);
+        } else {
+            self.levels[level].push_front(key);
+        }
+        self.live += 1;
+    }
+
     /// Records that a queued job became a tombstone.
     pub fn mark_gone(&mut self) {
         self.live -= 1;

@@ -109,3 +109,45 @@ fn autoscaler_fields_of_another_kind_are_refused() {
     ];
     assert_refused(&cases, stepped);
 }
+
+#[test]
+fn scale_down_semantics_drain_lazy_and_preempt() {
+    // Eight workers busy with 10 s jobs and four idle; shrink to 2 at t = 1 s.
+    let text = |mode: &str| {
+        format!(
+            "[run]\ncustomers = 8\n[arrivals]\nprocess = \"constant\"\nrate = 100\n\
+             [service]\ndistribution = \"constant\"\nmean = \"10s\"\n[pool]\nworkers = 12\nscale_down = \"{mode}\"\n"
+        )
+    };
+    let shrink = |mode: &str| {
+        let mut engine = Engine::new(&config(&text(mode)));
+        engine.run_until(queuelab::time::SimTime::ZERO + queuelab::time::SimDuration::from_secs(1));
+        engine.resize(2);
+        (engine.snapshot(), engine)
+    };
+    let (drain, _) = shrink("drain");
+    assert_eq!(
+        (drain.pool_size, drain.busy, drain.idle),
+        (8, 8, 0),
+        "idle retire at once, busy finish first"
+    );
+    let (lazy, _) = shrink("lazy");
+    assert_eq!(
+        (lazy.pool_size, lazy.busy, lazy.idle),
+        (12, 8, 4),
+        "nothing happens until a job ends"
+    );
+    let (preempt, engine) = shrink("preempt");
+    assert_eq!(
+        (preempt.pool_size, preempt.busy, preempt.queued),
+        (2, 2, 6),
+        "six jobs go back to the queue"
+    );
+    let summary = engine.run();
+    assert_eq!(summary.completed, 8, "preempted jobs are re-run, not lost");
+    assert!(
+        summary.wasted_work_seconds > 5.0,
+        "{}",
+        summary.wasted_work_seconds
+    );
+}

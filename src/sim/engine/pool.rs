@@ -33,11 +33,38 @@ impl Engine {
                 );
             }
         }
-        while self.alive > self.target {
-            let Some(worker) = self.idle.pop() else { break };
-            self.retire(worker);
+        if self.scale_down != ScaleDown::Lazy {
+            while self.alive > self.target {
+                let Some(worker) = self.idle.pop() else { break };
+                self.retire(worker);
+            }
+        }
+        if self.scale_down == ScaleDown::Preempt {
+            while self.alive > self.target {
+                let Some(worker) = self.workers.iter().rposition(|w| w.job.is_some()) else {
+                    break;
+                };
+                self.preempt(worker as u32);
+            }
         }
         self.admit_blocked();
+    }
+
+    /// Interrupts a busy worker: its job goes back to the front of the queue, the worker retires.
+    fn preempt(&mut self, worker: u32) {
+        let Some(key) = self.workers[worker as usize].job.take() else {
+            return;
+        };
+        let job = self.jobs.get_mut(key);
+        let started = job.started;
+        let measured = job.measured;
+        job.state = JobState::Queued;
+        job.call = crate::sim::jobs::Call::None;
+        let level = self.classes[job.class as usize].level;
+        self.recorder.wasted_work(measured, self.now - started);
+        self.queue.push_next(level, key);
+        self.busy -= 1;
+        self.retire(worker);
     }
 
     /// An idle worker waits for work; with an idle timeout it may retire on its own.

@@ -197,6 +197,7 @@ impl Engine {
                 .map(crate::policy::breaker::CircuitBreaker::new),
             retry: config.retry,
             lifecycle: config.lifecycle,
+            scale_down: config.scale_down,
             chaos: config.chaos,
             retry_rng: Rng::stream(seed, RETRY_STREAM),
             retry_tokens: 0.0,
