@@ -323,6 +323,9 @@ pub enum Discipline {
     Lifo,
     /// Highest class priority first, FIFO within a priority.
     Priority,
+    /// One queue per class, served in proportion to the classes' weights (weighted round-robin):
+    /// fair queuing across tenants sharing a pool.
+    Fair,
 }
 
 /// What happens to a job whose deadline passes while a worker is running it.

@@ -874,11 +874,12 @@ fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
     let discipline = match c.choice(
         "queue.discipline",
         raw.discipline.as_deref(),
-        &["fifo", "lifo", "priority"],
+        &["fifo", "lifo", "priority", "fair"],
         "fifo",
     )? {
         "lifo" => Discipline::Lifo,
         "priority" => Discipline::Priority,
+        "fair" => Discipline::Fair,
         _ => Discipline::Fifo,
     };
     Some(QueueConfig {

@@ -126,6 +126,43 @@ pub struct JobQueue {
     levels: Vec<VecDeque<JobKey>>,
     lifo: bool,
     live: usize,
+    /// Fair queuing: one level per class served by smooth weighted round-robin (nginx's
+    /// algorithm) with these weights, instead of strict level order.
+    fair: Option<Fair>,
+}
+
+#[derive(Debug)]
+struct Fair {
+    weights: Vec<f64>,
+    current: Vec<f64>,
+}
+
+impl Fair {
+    /// Picks the next non-empty level: each gains its weight, the richest is served and pays the
+    /// total. Over time each level is served in proportion to its weight, never starved.
+    fn pick(&mut self, non_empty: &[bool]) -> Option<usize> {
+        let total: f64 = self
+            .weights
+            .iter()
+            .zip(non_empty)
+            .filter(|(_, &n)| n)
+            .map(|(w, _)| w)
+            .sum();
+        let mut best: Option<usize> = None;
+        for level in 0..self.weights.len() {
+            if !non_empty[level] {
+                continue;
+            }
+            self.current[level] += self.weights[level];
+            if best.is_none_or(|b| self.current[level] > self.current[b]) {
+                best = Some(level);
+            }
+        }
+        if let Some(level) = best {
+            self.current[level] -= total;
+        }
+        best
+    }
 }
 
 impl JobQueue {
@@ -134,6 +171,25 @@ impl JobQueue {
             levels: (0..levels.max(1)).map(|_| VecDeque::new()).collect(),
             lifo,
             live: 0,
+            fair: None,
+        }
+    }
+
+    /// One level per class, served in proportion to `weights` (fair queuing across tenants).
+    pub fn fair(weights: Vec<f64>) -> Self {
+        let levels = weights.len().max(1);
+        let weights = weights
+            .into_iter()
+            .map(|w| if w > 0.0 { w } else { 1e-9 })
+            .collect::<Vec<_>>();
+        JobQueue {
+            levels: (0..levels).map(|_| VecDeque::new()).collect(),
+            lifo: false,
+            live: 0,
+            fair: Some(Fair {
+                current: vec![0.0; weights.len()],
+                weights,
+            }),
         }
     }
 
@@ -172,6 +228,9 @@ impl JobQueue {
             self.clear_tombstones(slab);
             return None;
         }
+        if self.fair.is_some() {
+            return self.pop_fair(slab);
+        }
         for level in 0..self.levels.len() {
             loop {
                 let key = if self.lifo {
@@ -191,8 +250,35 @@ impl JobQueue {
         None
     }
 
-    /// The oldest job of the least important level (the victim of drop-oldest).
+    fn pop_fair(&mut self, slab: &mut JobSlab) -> Option<JobKey> {
+        loop {
+            let non_empty: Vec<bool> = self.levels.iter().map(|level| !level.is_empty()).collect();
+            let level = self.fair.as_mut()?.pick(&non_empty)?;
+            let key = self.levels[level].pop_front()?;
+            if slab.get(key).state == JobState::Tombstone {
+                slab.remove(key);
+                continue;
+            }
+            self.live -= 1;
+            return Some(key);
+        }
+    }
+
+    /// The victim of drop-oldest: the oldest job of the least important level, or under fair
+    /// queuing the oldest of the longest queue (the tenant taking the most room pays).
     pub fn pop_oldest(&mut self, slab: &mut JobSlab) -> Option<JobKey> {
+        if self.fair.is_some() {
+            let longest =
+                (0..self.levels.len()).max_by_key(|&l| (self.levels[l].len(), usize::MAX - l))?;
+            while let Some(key) = self.levels[longest].pop_front() {
+                if slab.get(key).state == JobState::Tombstone {
+                    slab.remove(key);
+                    continue;
+                }
+                self.live -= 1;
+                return Some(key);
+            }
+        }
         for level in (0..self.levels.len()).rev() {
             while let Some(key) = self.levels[level].pop_front() {
                 if slab.get(key).state == JobState::Tombstone {
@@ -271,6 +357,23 @@ mod tests {
         assert_eq!(queue.pop_next(&mut slab), Some(keys[2]));
         assert_eq!(queue.pop_next(&mut slab), None);
         assert!(queue.is_empty());
+    }
+
+    #[test]
+    fn fair_queuing_serves_levels_by_weight() {
+        let mut slab = JobSlab::default();
+        let mut queue = JobQueue::fair(vec![3.0, 1.0]);
+        let mut level_of = std::collections::HashMap::new();
+        for i in 0..40 {
+            let key = slab.insert(job());
+            queue.push(i % 2, key);
+            level_of.insert(key, i % 2);
+        }
+        let served: Vec<usize> = (0..8)
+            .map(|_| level_of[&queue.pop_next(&mut slab).unwrap()])
+            .collect();
+        assert_eq!(served.iter().filter(|&&l| l == 0).count(), 6, "{served:?}");
+        assert_eq!(served.iter().filter(|&&l| l == 1).count(), 2, "{served:?}");
     }
 
     #[test]

@@ -256,3 +256,29 @@ fn schedule_arrivals_follow_the_ramp() {
         middle.offered
     );
 }
+
+#[test]
+fn fair_queuing_shields_a_quiet_tenant_from_a_noisy_one() {
+    let tenants = |discipline: &str| {
+        format!(
+            "[run]\nseed = 9\nduration = \"10m\"\nwarmup = \"30s\"\n[service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n\
+             [pool]\nworkers = 8\n[queue]\ncapacity = 2000\ndiscipline = \"{discipline}\"\n\
+             [[classes]]\nname = \"quiet\"\narrivals = {{ process = \"poisson\", rate = 50 }}\n\
+             [[classes]]\nname = \"noisy\"\narrivals = {{ process = \"bursts\", rate = 1200, on = \"2s\", off = \"8s\" }}\n"
+        )
+    };
+    let fifo = Engine::new(&config(&tenants("fifo"))).run();
+    let fair = Engine::new(&config(&tenants("fair"))).run();
+    let (before, after) = (
+        fifo.classes["quiet"].latency.p99,
+        fair.classes["quiet"].latency.p99,
+    );
+    assert!(
+        after * 5.0 < before,
+        "quiet p99: {before} in one FIFO, {after} with fair queuing"
+    );
+    assert!(
+        fair.classes["noisy"].completed > fifo.classes["noisy"].completed * 9 / 10,
+        "the noisy tenant still gets its share"
+    );
+}

@@ -165,7 +165,12 @@ impl Engine {
             waiting_outside: 0,
             pending_real_events: 0,
             jobs: JobSlab::default(),
-            queue: JobQueue::new(levels, config.queue.discipline == Discipline::Lifo),
+            queue: match config.queue.discipline {
+                Discipline::Fair => {
+                    JobQueue::fair(config.classes.iter().map(|class| class.weight).collect())
+                }
+                discipline => JobQueue::new(levels, discipline == Discipline::Lifo),
+            },
             capacity: config.queue.capacity,
             classes,
             workers: vec![Worker::default(); config.workers],
@@ -243,8 +248,10 @@ impl Engine {
 /// Distinct priorities, highest first, become queue levels 0, 1, ...; non-priority disciplines
 /// use one level.
 pub(super) fn priority_levels(config: &Config) -> Vec<usize> {
-    if config.queue.discipline != Discipline::Priority {
-        return vec![0; config.classes.len()];
+    match config.queue.discipline {
+        Discipline::Fair => return (0..config.classes.len()).collect(),
+        Discipline::Priority => {}
+        _ => return vec![0; config.classes.len()],
     }
     let mut priorities: Vec<u8> = config.classes.iter().map(|class| class.priority).collect();
     priorities.sort_unstable_by(|a, b| b.cmp(a));
