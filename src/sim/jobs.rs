@@ -149,10 +149,7 @@ impl Fair {
             .map(|(w, _)| w)
             .sum();
         let mut best: Option<usize> = None;
-        for level in 0..self.weights.len() {
-            if !non_empty[level] {
-                continue;
-            }
+        for (level, _) in non_empty.iter().enumerate().filter(|(_, &n)| n) {
             self.current[level] += self.weights[level];
             if best.is_none_or(|b| self.current[level] > self.current[b]) {
                 best = Some(level);
