@@ -356,4 +356,5 @@ pub enum AutoscalerConfig {
     WaitTime(WaitTimeConfig),
     Pid(PidConfig),
     Hpa(HpaConfig),
+    MultiSignal(crate::policy::autoscale::MultiSignalConfig),
 }

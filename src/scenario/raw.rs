@@ -245,6 +245,11 @@ pub struct RawAutoscaler {
     pub scale_down_stabilization: Option<RawDuration>,
     pub scale_up_pods: Option<i64>,
     pub scale_up_percent: Option<f64>,
+    pub veto_error_rate: Option<f64>,
+    pub grow_utilization: Option<f64>,
+    pub grow_wait_p99: Option<RawDuration>,
+    pub shrink_utilization: Option<f64>,
+    pub shrink_wait_p99: Option<RawDuration>,
 }
 
 /// A duration as written ("250ms"). A bare number is refused here, with a hint, because its unit

@@ -185,6 +185,8 @@ pub struct Engine {
     started_work: StartedWork,
     autoscaler: Option<Box<dyn Autoscaler>>,
     integrals_at_tick: (u128, u128),
+    /// (completed, failed) at the last autoscaler tick, for the error rate between ticks.
+    finished_at_tick: (u64, u64),
     recorder: Recorder,
     /// One token bucket, or one per class (`per_class`); empty without `[rate_limit]`.
     rate_buckets: Vec<TokenBucket>,

@@ -478,6 +478,11 @@ pub struct RunFacts {
 }
 
 impl Recorder {
+    /// Jobs completed and jobs failed so far (all of them, warm-up included).
+    pub fn finished_totals(&self) -> (u64, u64) {
+        (self.all.completed, self.all.failed_total())
+    }
+
     /// Cumulative busy worker-time and available worker-time, in worker·ns.
     pub fn busy_and_worker_integrals(&self) -> (u128, u128) {
         (self.integrals[BUSY], self.integrals[WORKERS])

@@ -101,11 +101,11 @@ fn hpa_scales_toward_the_target_and_waits_before_scaling_down() {
 fn autoscaler_fields_of_another_kind_are_refused() {
     let cases = [
         ("kind = \"hpa\"\nkp = 3", "autoscaler.kp: applies only to kind = \"pid\""),
-        ("kind = \"pid\"\nscale_up_step = 3", "autoscaler.scale_up_step: applies only to kind = \"queue-depth\" or \"wait-time\""),
+        ("kind = \"pid\"\nscale_up_step = 3", "autoscaler.scale_up_step: applies only to kind = \"queue-depth\", \"wait-time\" or \"multi-signal\""),
         ("kind = \"wait-time\"\nscale_up_queue_fill = 0.5", "autoscaler.scale_up_queue_fill: applies only to kind = \"queue-depth\""),
         ("kind = \"queue-depth\"\nstep = \"sideways\"", "autoscaler.step: unknown value \"sideways\"; expected one of: fixed, aimd"),
         ("kind = \"pid\"\ntarget_utilization = 1.5", "autoscaler.target_utilization: must be in (0, 1]"),
-        ("kind = \"magic\"", "autoscaler.kind: unknown value \"magic\"; expected one of: queue-depth, wait-time, pid, hpa"),
+        ("kind = \"magic\"", "autoscaler.kind: unknown value \"magic\"; expected one of: queue-depth, wait-time, pid, hpa, multi-signal"),
     ];
     assert_refused(&cases, stepped);
 }

@@ -191,3 +191,20 @@ fn backoff_grows_exponentially_up_to_its_cap_and_jitter_stays_below_it() {
         assert!(full.delay(n, &mut rng) <= retry.delay(n, &mut rng));
     }
 }
+
+#[test]
+fn multi_signal_autoscaler_does_not_grow_into_a_failing_dependency() {
+    let autoscaled = |veto: f64| {
+        scenario(&format!(
+            "[autoscaler]\nkind = \"multi-signal\"\nmin_workers = 8\nmax_workers = 64\nveto_error_rate = {veto}\n"
+        ))
+    };
+    let vetoed = Engine::new(&config(&autoscaled(0.1))).run();
+    let blind = Engine::new(&config(&autoscaled(1.0))).run();
+    assert!(
+        blind.pool.max >= 2 * vetoed.pool.max,
+        "{} vs {}",
+        blind.pool.max,
+        vetoed.pool.max
+    );
+}

@@ -104,6 +104,7 @@ mod tests {
             queued: 0,
             capacity: None,
             utilization,
+            error_rate: 0.0,
         })
     }
 

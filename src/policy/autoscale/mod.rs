@@ -6,11 +6,13 @@
 //! [`Autoscaler::on_job_done`]. New autoscalers implement this trait; the engine does not change.
 
 pub mod hpa;
+pub mod multi_signal;
 pub mod pid;
 pub mod queue_depth;
 pub mod wait_time;
 
 pub use hpa::{HpaAutoscaler, HpaConfig};
+pub use multi_signal::{MultiSignalAutoscaler, MultiSignalConfig};
 pub use pid::{Pid, PidAutoscaler, PidConfig};
 pub use queue_depth::{QueueDepthAutoscaler, QueueDepthConfig};
 pub use wait_time::{WaitTimeAutoscaler, WaitTimeConfig};
@@ -31,6 +33,8 @@ pub struct PoolSignals {
     pub capacity: Option<usize>,
     /// Busy worker-time divided by available worker-time since the previous tick, in [0, 1].
     pub utilization: f64,
+    /// Failed jobs / finished jobs since the previous tick (0 when none finished).
+    pub error_rate: f64,
 }
 
 impl PoolSignals {

@@ -10,7 +10,7 @@
 //! use queuelab::time::SimTime;
 //! let mut scaler = QueueDepthAutoscaler::new(QueueDepthConfig::default());
 //! let busy_pool = PoolSignals {
-//!     now: SimTime::ZERO, size: 4, busy: 4, queued: 80, capacity: Some(100), utilization: 1.0,
+//!     now: SimTime::ZERO, size: 4, busy: 4, queued: 80, capacity: Some(100), utilization: 1.0, error_rate: 0.0,
 //! };
 //! assert_eq!(scaler.on_tick(&busy_pool), Some(6));
 //! ```
@@ -127,6 +127,7 @@ mod tests {
             queued,
             capacity: Some(100),
             utilization,
+            error_rate: 0.0,
         }
     }
 

@@ -41,11 +41,47 @@ impl Default for WaitTimeConfig {
     }
 }
 
+/// The queue waits of the last `size` jobs, and their p99 and mean (seed book 003, task 5: a
+/// ring buffer of samples with a sort-based percentile).
+#[derive(Debug, Clone)]
+pub struct WaitWindow {
+    waits: VecDeque<u64>,
+    size: usize,
+}
+
+impl WaitWindow {
+    pub fn new(size: usize) -> Self {
+        WaitWindow {
+            waits: VecDeque::with_capacity(size),
+            size,
+        }
+    }
+
+    pub fn push(&mut self, wait: SimDuration) {
+        if self.waits.len() == self.size {
+            self.waits.pop_front();
+        }
+        self.waits.push_back(wait.as_nanos());
+    }
+
+    /// (p99, mean) in seconds, `None` before the first sample.
+    pub fn p99_and_mean(&self) -> Option<(f64, f64)> {
+        if self.waits.is_empty() {
+            return None;
+        }
+        let mut sorted: Vec<u64> = self.waits.iter().copied().collect();
+        sorted.sort_unstable();
+        let rank = ((0.99 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+        let mean = sorted.iter().sum::<u64>() as f64 / sorted.len() as f64 / 1e9;
+        Some((sorted[rank - 1] as f64 / 1e9, mean))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct WaitTimeAutoscaler {
     config: WaitTimeConfig,
     cooldown: Cooldown,
-    waits: VecDeque<u64>,
+    waits: WaitWindow,
     p99: Option<Ewma>,
     mean: Option<Ewma>,
 }
@@ -55,7 +91,7 @@ impl WaitTimeAutoscaler {
         let cooldown = Cooldown::new(config.scale_up_cooldown, config.scale_down_cooldown);
         let ewma = config.smoothing.map(Ewma::new);
         WaitTimeAutoscaler {
-            waits: VecDeque::with_capacity(config.window),
+            waits: WaitWindow::new(config.window),
             cooldown,
             p99: ewma,
             mean: ewma,
@@ -65,14 +101,7 @@ impl WaitTimeAutoscaler {
 
     /// (p99, mean) of the recent waits in seconds, smoothed if configured.
     fn signals(&mut self) -> Option<(f64, f64)> {
-        if self.waits.is_empty() {
-            return None;
-        }
-        let mut sorted: Vec<u64> = self.waits.iter().copied().collect();
-        sorted.sort_unstable();
-        let rank = ((0.99 * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-        let p99 = sorted[rank - 1] as f64 / 1e9;
-        let mean = sorted.iter().sum::<u64>() as f64 / sorted.len() as f64 / 1e9;
+        let (p99, mean) = self.waits.p99_and_mean()?;
         let p99 = self.p99.as_mut().map_or(p99, |e| e.add(p99));
         let mean = self.mean.as_mut().map_or(mean, |e| e.add(mean));
         Some((p99, mean))
@@ -85,10 +114,7 @@ impl Autoscaler for WaitTimeAutoscaler {
     }
 
     fn on_job_done(&mut self, _now: SimTime, wait: SimDuration) {
-        if self.waits.len() == self.config.window {
-            self.waits.pop_front();
-        }
-        self.waits.push_back(wait.as_nanos());
+        self.waits.push(wait);
     }
 
     fn on_tick(&mut self, signals: &PoolSignals) -> Option<usize> {
@@ -125,6 +151,7 @@ mod tests {
             queued: 0,
             capacity: None,
             utilization: 1.0,
+            error_rate: 0.0,
         };
         scaler.on_tick(&signals)
     }

@@ -191,7 +191,7 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
     Some(config)
 }
 
-const AUTOSCALERS: [&str; 4] = ["queue-depth", "wait-time", "pid", "hpa"];
+const AUTOSCALERS: [&str; 5] = ["queue-depth", "wait-time", "pid", "hpa", "multi-signal"];
 
 pub(super) fn autoscaler(
     c: &mut Checker,
@@ -205,7 +205,7 @@ pub(super) fn autoscaler(
         &AUTOSCALERS,
         "",
     )?;
-    let steps = matches!(kind, "queue-depth" | "wait-time");
+    let steps = matches!(kind, "queue-depth" | "wait-time" | "multi-signal");
     let target = matches!(kind, "pid" | "hpa");
     let field = |c: &mut Checker, name: &str, present: bool, applies: bool, kinds: &str| {
         only_for(c, "autoscaler", name, present, applies, kinds)
@@ -249,8 +249,24 @@ pub(super) fn autoscaler(
         c,
         "window",
         raw.window.is_some(),
-        kind == "wait-time",
-        "\"wait-time\"",
+        matches!(kind, "wait-time" | "multi-signal"),
+        "\"wait-time\" or \"multi-signal\"",
+    );
+    for (name, present) in [
+        ("veto_error_rate", raw.veto_error_rate.is_some()),
+        ("grow_utilization", raw.grow_utilization.is_some()),
+        ("grow_wait_p99", raw.grow_wait_p99.is_some()),
+        ("shrink_utilization", raw.shrink_utilization.is_some()),
+        ("shrink_wait_p99", raw.shrink_wait_p99.is_some()),
+    ] {
+        field(c, name, present, kind == "multi-signal", "\"multi-signal\"");
+    }
+    field(
+        c,
+        "smoothing",
+        raw.smoothing.is_some(),
+        matches!(kind, "queue-depth" | "wait-time"),
+        "\"queue-depth\" or \"wait-time\"",
     );
     for (name, present) in [
         ("scale_up_step", raw.scale_up_step.is_some()),
@@ -258,9 +274,14 @@ pub(super) fn autoscaler(
         ("scale_up_cooldown", raw.scale_up_cooldown.is_some()),
         ("scale_down_cooldown", raw.scale_down_cooldown.is_some()),
         ("step", raw.step.is_some()),
-        ("smoothing", raw.smoothing.is_some()),
     ] {
-        field(c, name, present, steps, "\"queue-depth\" or \"wait-time\"");
+        field(
+            c,
+            name,
+            present,
+            steps,
+            "\"queue-depth\", \"wait-time\" or \"multi-signal\"",
+        );
     }
     field(
         c,
@@ -438,6 +459,66 @@ pub(super) fn autoscaler(
                     defaults.scale_down_cooldown,
                 ),
                 smoothing,
+            })
+        }
+        "multi-signal" => {
+            let defaults = crate::policy::autoscale::MultiSignalConfig::default();
+            let fraction = |c: &mut Checker, name: &str, value: Option<f64>, default: f64| {
+                fraction_in(c, &format!("autoscaler.{name}"), value, default)
+            };
+            AutoscalerConfig::MultiSignal(crate::policy::autoscale::MultiSignalConfig {
+                interval,
+                min_workers,
+                max_workers,
+                veto_error_rate: fraction(
+                    c,
+                    "veto_error_rate",
+                    raw.veto_error_rate,
+                    defaults.veto_error_rate,
+                )?,
+                grow_utilization: fraction(
+                    c,
+                    "grow_utilization",
+                    raw.grow_utilization,
+                    defaults.grow_utilization,
+                )?,
+                grow_wait_p99: duration_or(
+                    c,
+                    "grow_wait_p99",
+                    &raw.grow_wait_p99,
+                    defaults.grow_wait_p99,
+                ),
+                shrink_utilization: fraction(
+                    c,
+                    "shrink_utilization",
+                    raw.shrink_utilization,
+                    defaults.shrink_utilization,
+                )?,
+                shrink_wait_p99: duration_or(
+                    c,
+                    "shrink_wait_p99",
+                    &raw.shrink_wait_p99,
+                    defaults.shrink_wait_p99,
+                ),
+                window: c.count(
+                    "autoscaler.window",
+                    Some(raw.window.unwrap_or(1000)),
+                    1,
+                    1_000_000,
+                )?,
+                steps: step_policy(c, 2, 1)?,
+                scale_up_cooldown: duration_or(
+                    c,
+                    "scale_up_cooldown",
+                    &raw.scale_up_cooldown,
+                    defaults.scale_up_cooldown,
+                ),
+                scale_down_cooldown: duration_or(
+                    c,
+                    "scale_down_cooldown",
+                    &raw.scale_down_cooldown,
+                    defaults.scale_down_cooldown,
+                ),
             })
         }
         "pid" => {

@@ -111,6 +111,15 @@ impl Engine {
         } else {
             0.0
         };
+        let (completed, failed) = self.recorder.finished_totals();
+        let (completed_before, failed_before) =
+            std::mem::replace(&mut self.finished_at_tick, (completed, failed));
+        let finished = (completed - completed_before) + (failed - failed_before);
+        let error_rate = if finished > 0 {
+            (failed - failed_before) as f64 / finished as f64
+        } else {
+            0.0
+        };
         let signals = PoolSignals {
             now: self.now,
             size: self.target,
@@ -118,6 +127,7 @@ impl Engine {
             queued: self.queue.len(),
             capacity: self.capacity,
             utilization,
+            error_rate,
         };
         let Some(autoscaler) = self.autoscaler.as_mut() else {
             return;

@@ -96,6 +96,9 @@ impl Engine {
                         }
                         AutoscalerConfig::Pid(c) => Box::new(PidAutoscaler::new(c.clone())),
                         AutoscalerConfig::Hpa(c) => Box::new(HpaAutoscaler::new(c.clone())),
+                        AutoscalerConfig::MultiSignal(c) => Box::new(
+                            crate::policy::autoscale::MultiSignalAutoscaler::new(c.clone()),
+                        ),
                     }
                 });
 
@@ -183,6 +186,7 @@ impl Engine {
             started_work: config.deadline_started_work,
             autoscaler,
             integrals_at_tick: (0, 0),
+            finished_at_tick: (0, 0),
             recorder,
             rate_buckets,
             rate_delay: config.rate_limit.is_some_and(|r| r.delay),
