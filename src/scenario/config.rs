@@ -41,8 +41,35 @@ pub struct Config {
     pub retry: Option<RetryConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.
     pub lifecycle: Lifecycle,
+    /// A time-of-day floor under the autoscaler (`autoscaler.prewarm`).
+    pub prewarm: Prewarm,
     /// Injected faults: panics, slow tasks, a slow leak.
     pub chaos: Option<ChaosConfig>,
+}
+
+/// A predicted minimum pool size over time: `(from, workers)` steps, repeating every `period`
+/// (e.g. a day) if set. The autoscaler's decision is raised to this floor.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Prewarm {
+    pub steps: Vec<(SimDuration, usize)>,
+    pub period: Option<SimDuration>,
+}
+
+impl Prewarm {
+    /// The floor at simulated time `at` (0 before the first step or without steps).
+    pub fn floor_at(&self, at: SimDuration) -> usize {
+        let at = match self.period {
+            Some(period) if !period.is_zero() => {
+                SimDuration::from_nanos(at.as_nanos() % period.as_nanos())
+            }
+            _ => at,
+        };
+        self.steps
+            .iter()
+            .take_while(|(from, _)| *from <= at)
+            .last()
+            .map_or(0, |&(_, workers)| workers)
+    }
 }
 
 /// How workers come and go.

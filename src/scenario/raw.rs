@@ -250,6 +250,16 @@ pub struct RawAutoscaler {
     pub grow_wait_p99: Option<RawDuration>,
     pub shrink_utilization: Option<f64>,
     pub shrink_wait_p99: Option<RawDuration>,
+    #[serde(default)]
+    pub prewarm: Vec<RawPrewarm>,
+    pub prewarm_period: Option<RawDuration>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrewarm {
+    pub at: Option<RawDuration>,
+    pub min_workers: Option<i64>,
 }
 
 /// A duration as written ("250ms"). A bare number is refused here, with a hint, because its unit

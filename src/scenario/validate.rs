@@ -13,6 +13,35 @@ use crate::time::SimDuration;
 mod policies;
 use policies::{autoscaler, breaker, limiter, rate_limit, retry};
 
+/// Validates `autoscaler.prewarm`: steps in time order, each a floor for the pool.
+fn prewarm(c: &mut Checker, raw: &RawAutoscaler) -> Prewarm {
+    let mut steps: Vec<(SimDuration, usize)> = Vec::new();
+    for (i, step) in raw.prewarm.iter().enumerate() {
+        let path = format!("autoscaler.prewarm[{i}]");
+        let at = c.required_duration(&format!("{path}.at"), &step.at);
+        let workers = c.count(
+            &format!("{path}.min_workers"),
+            step.min_workers.or(Some(-1)),
+            1,
+            100_000,
+        );
+        if let (Some(at), Some(workers)) = (at, workers) {
+            if steps.last().is_some_and(|&(last, _)| at <= last) {
+                c.error(
+                    &format!("{path}.at"),
+                    "prewarm steps must be in increasing time order",
+                );
+            }
+            steps.push((at, workers));
+        }
+    }
+    let period = c.duration("autoscaler.prewarm_period", &raw.prewarm_period);
+    if period.is_some_and(|p| p.is_zero()) {
+        c.error("autoscaler.prewarm_period", "must be longer than zero");
+    }
+    Prewarm { steps, period }
+}
+
 /// Validates `[chaos]`: panics, slow tasks and a slow leak.
 fn chaos(c: &mut Checker, raw: &RawChaos) -> Option<ChaosConfig> {
     let probability = |c: &mut Checker, path: &str, value: Option<f64>| {
@@ -359,6 +388,11 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         c.error("pool.idle_timeout", "must be longer than zero");
     }
     let chaos = raw.chaos.as_ref().and_then(|raw| chaos(&mut c, raw));
+    let prewarm = raw
+        .autoscaler
+        .as_ref()
+        .map(|a| prewarm(&mut c, a))
+        .unwrap_or_default();
     if raw.breaker.is_some() && raw.downstream.is_none() {
         c.error(
             "breaker",
@@ -396,6 +430,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             retry,
             lifecycle,
             chaos,
+            prewarm,
         }),
         _ => Err(c.errors),
     }

@@ -203,6 +203,7 @@ pub struct Engine {
     retry: Option<crate::scenario::RetryConfig>,
     lifecycle: crate::scenario::Lifecycle,
     scale_down: ScaleDown,
+    prewarm: crate::scenario::Prewarm,
     chaos: Option<crate::scenario::ChaosConfig>,
     retry_rng: Rng,
     retry_tokens: f64,

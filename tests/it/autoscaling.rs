@@ -151,3 +151,35 @@ fn scale_down_semantics_drain_lazy_and_preempt() {
         summary.wasted_work_seconds
     );
 }
+
+#[test]
+fn prewarm_floor_raises_the_pool_before_the_load_and_releases_it_after() {
+    let text = stepped(
+        "kind = \"queue-depth\"\nmin_workers = 2\nmax_workers = 40\nscale_down_cooldown = \"5s\"\n\
+         scale_down_utilization = 0.3\nprewarm = [{ at = \"4m\", min_workers = 10 }, { at = \"16m\", min_workers = 2 }]",
+    );
+    let (_, series) = Engine::new(&config(&text)).run_with_series();
+    assert!(
+        pool_at(&series, 230.0) <= 5.0,
+        "before the floor: {}",
+        pool_at(&series, 230.0)
+    );
+    assert!(
+        pool_at(&series, 250.0) >= 10.0,
+        "pre-warmed a minute before the step: {}",
+        pool_at(&series, 250.0)
+    );
+    assert!(
+        pool_at(&series, 1450.0) < 8.0,
+        "released after: {}",
+        pool_at(&series, 1450.0)
+    );
+    let refused = queuelab::scenario::parse(&stepped("kind = \"pid\"\nprewarm = [{ at = \"2m\", min_workers = 5 }, { at = \"1m\", min_workers = 3 }]"), "p.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused
+            .contains("autoscaler.prewarm[1].at: prewarm steps must be in increasing time order"),
+        "{refused}"
+    );
+}

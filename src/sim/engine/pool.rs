@@ -135,8 +135,12 @@ impl Engine {
         let decision = autoscaler.on_tick(&signals);
         let next = self.now + autoscaler.interval();
         self.schedule(next, Event::AutoscaleTick);
-        if let Some(size) = decision {
-            self.resize(size);
+        // Predictive floor (seed book 003, task 18): size = max(predicted, reactive).
+        let floor = self.prewarm.floor_at(self.now - SimTime::ZERO);
+        match (decision, floor) {
+            (Some(size), floor) => self.resize(size.max(floor)),
+            (None, floor) if floor > self.target => self.resize(floor),
+            _ => {}
         }
     }
 }

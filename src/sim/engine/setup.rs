@@ -207,6 +207,7 @@ impl Engine {
             retry: config.retry,
             lifecycle: config.lifecycle,
             scale_down: config.scale_down,
+            prewarm: config.prewarm.clone(),
             chaos: config.chaos,
             retry_rng: Rng::stream(seed, RETRY_STREAM),
             retry_tokens: 0.0,
