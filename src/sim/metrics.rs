@@ -265,9 +265,9 @@ impl Recorder {
         }
     }
 
-    pub fn retry(&mut self) {
+    pub fn retry(&mut self, measured: bool) {
         self.all.retries += 1;
-        if self.last_advance >= self.warmup {
+        if measured {
             self.measured.retries += 1;
         }
     }

@@ -81,7 +81,8 @@ impl StepPolicy {
     pub fn shrink(self, size: usize) -> usize {
         match self {
             StepPolicy::Fixed { down, .. } => size.saturating_sub(down),
-            StepPolicy::Aimd => size - size / 4,
+            // A quarter, but at least one worker: cur − cur/4 alone would stall below 4.
+            StepPolicy::Aimd => size - (size / 4).max(1),
         }
     }
 }

@@ -152,7 +152,7 @@ impl Engine {
             },
         );
         self.waiting_outside += 1;
-        self.recorder.retry();
+        self.recorder.retry(job.measured);
         true
     }
 
