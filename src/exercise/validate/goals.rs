@@ -1,0 +1,65 @@
+//! Goal validation: a metric that exists in the run summary and exactly one comparison.
+
+use super::Problems;
+use crate::exercise::raw::RawGoal;
+use crate::exercise::{Comparator, Goal};
+use crate::report::{ClassSummary, Summary};
+use crate::time::SimDuration;
+
+pub(super) fn goal(p: &mut Problems, i: usize, raw: &RawGoal, classes: &[String]) -> Option<Goal> {
+    let here = |field: &str| format!("goals[{i}].{field}");
+    let metric = p.required(&here("metric"), &raw.metric).to_string();
+    if !metric.is_empty() && !metric_exists(&metric, classes) {
+        p.add(here("metric"), format!("{metric:?} is not a field of the run summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization, classes.<name>.latency.p99; see docs/reference.md)"));
+    }
+    let comparisons = [
+        (Comparator::Below, "below", &raw.below),
+        (Comparator::Above, "above", &raw.above),
+        (Comparator::AtMost, "at_most", &raw.at_most),
+        (Comparator::AtLeast, "at_least", &raw.at_least),
+    ];
+    let given: Vec<_> = comparisons
+        .iter()
+        .filter(|(_, _, value)| value.is_some())
+        .collect();
+    let [(comparator, field, Some(value))] = given.as_slice() else {
+        p.add(
+            here("metric"),
+            "give exactly one of below, above, at_most, at_least",
+        );
+        return None;
+    };
+    let (target, is_duration) = match value {
+        toml::Value::Integer(n) => (*n as f64, false),
+        toml::Value::Float(x) if x.is_finite() => (*x, false),
+        toml::Value::String(s) => match s.parse::<SimDuration>() {
+            Ok(d) => (d.as_secs_f64(), true),
+            Err(e) => {
+                p.add(here(field), e.to_string());
+                return None;
+            }
+        },
+        _ => {
+            p.add(here(field), "must be a number or a duration like \"200ms\"");
+            return None;
+        }
+    };
+    Some(Goal {
+        metric,
+        comparator: *comparator,
+        target,
+        is_duration,
+        label: raw.label.clone(),
+    })
+}
+
+fn metric_exists(metric: &str, classes: &[String]) -> bool {
+    let mut probe = Summary::default();
+    for class in classes {
+        probe.classes.insert(class.clone(), ClassSummary::default());
+    }
+    let Ok(json) = serde_json::to_value(&probe) else {
+        return false;
+    };
+    crate::report::summary::lookup_number(&json, metric).is_some()
+}
