@@ -5,7 +5,11 @@
 //! receives a `Config` never re-checks.
 
 use crate::dist::Distribution;
-use crate::policy::autoscale::{HpaConfig, PidConfig, QueueDepthConfig, WaitTimeConfig};
+use crate::policy::autoscale::{
+    Autoscaler, HpaAutoscaler, HpaConfig, MultiSignalAutoscaler, PidAutoscaler, PidConfig,
+    QueueDepthAutoscaler, QueueDepthConfig, WaitTimeAutoscaler, WaitTimeConfig,
+};
+use crate::policy::limiter::{AimdLimit, FixedLimit, Gradient2Limit, Limit, VegasLimit};
 use crate::policy::OverflowPolicy;
 use crate::time::SimDuration;
 
@@ -384,4 +388,56 @@ pub enum AutoscalerConfig {
     Pid(PidConfig),
     Hpa(HpaConfig),
     MultiSignal(crate::policy::autoscale::MultiSignalConfig),
+}
+
+impl AutoscalerConfig {
+    /// A fresh autoscaler in its initial state (both runtimes build theirs here).
+    pub fn build(&self) -> Box<dyn Autoscaler> {
+        match self {
+            AutoscalerConfig::QueueDepth(c) => Box::new(QueueDepthAutoscaler::new(c.clone())),
+            AutoscalerConfig::WaitTime(c) => Box::new(WaitTimeAutoscaler::new(c.clone())),
+            AutoscalerConfig::Pid(c) => Box::new(PidAutoscaler::new(c.clone())),
+            AutoscalerConfig::Hpa(c) => Box::new(HpaAutoscaler::new(c.clone())),
+            AutoscalerConfig::MultiSignal(c) => Box::new(MultiSignalAutoscaler::new(c.clone())),
+        }
+    }
+}
+
+impl LimiterConfig {
+    /// A fresh concurrency limiter; Vegas draws its probe jitter from the scenario's seed.
+    pub fn build(&self, seed: u64) -> Box<dyn Limit> {
+        match *self {
+            LimiterConfig::Fixed(limit) => Box::new(FixedLimit(limit)),
+            LimiterConfig::Aimd {
+                initial,
+                min,
+                max,
+                backoff,
+                timeout,
+            } => Box::new(AimdLimit::new(initial, min, max, backoff, timeout)),
+            LimiterConfig::Vegas {
+                initial,
+                max,
+                smoothing,
+            } => Box::new(VegasLimit::new(
+                initial,
+                max,
+                smoothing,
+                crate::rng::Rng::stream(seed, crate::sim::workload::LIMITER_STREAM),
+            )),
+            LimiterConfig::Gradient2 {
+                initial,
+                min,
+                max,
+                smoothing,
+                long_window,
+            } => Box::new(Gradient2Limit::new(
+                initial,
+                min,
+                max,
+                smoothing,
+                long_window,
+            )),
+        }
+    }
 }

@@ -23,19 +23,15 @@
 
 use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
 use super::metrics::{Levels, Recorder, RunFacts};
-use super::workload::ArrivalStream;
+use super::workload::{producer_plans, JobMaker, ProducerSource, RETRY_STREAM};
 use crate::dist::Distribution;
-use crate::policy::autoscale::{
-    Autoscaler, HpaAutoscaler, PidAutoscaler, PoolSignals, QueueDepthAutoscaler, WaitTimeAutoscaler,
-};
-use crate::policy::limiter::{AimdLimit, FixedLimit, Gradient2Limit, Limit, VegasLimit};
+use crate::policy::autoscale::{Autoscaler, PoolSignals};
+use crate::policy::limiter::Limit;
 use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, RejectReason};
 use crate::report::{Series, Summary};
 use crate::rng::Rng;
-use crate::scenario::{
-    Arrivals, AutoscalerConfig, Config, Discipline, LimiterConfig, ScaleDown, StartedWork,
-};
+use crate::scenario::{Arrivals, AutoscalerConfig, Config, Discipline, ScaleDown, StartedWork};
 use crate::sim::event_queue::EventQueue;
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
@@ -44,8 +40,6 @@ mod admission;
 mod flow;
 mod pool;
 mod setup;
-
-use setup::pick_class;
 
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
 pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
@@ -91,11 +85,6 @@ enum Event {
     Stop,
 }
 
-enum Source {
-    Open(ArrivalStream),
-    Closed { think: Distribution, rng: Rng },
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ProducerState {
     /// Its next arrival event is scheduled.
@@ -106,11 +95,8 @@ enum ProducerState {
 }
 
 struct Producer {
-    source: Source,
-    service_rng: Rng,
-    class_rng: Rng,
-    /// (cumulative weight, class) of the classes this producer generates.
-    class_pick: Vec<(f64, u16)>,
+    source: ProducerSource,
+    jobs: JobMaker,
     state: ProducerState,
     /// Intended time of the next job: latency counts from here even if it was sent late.
     next_at: SimTime,
@@ -123,7 +109,6 @@ struct Worker {
 }
 
 struct ClassRuntime {
-    service: Distribution,
     deadline: Option<SimDuration>,
     level: usize,
 }
@@ -175,6 +160,8 @@ pub struct Engine {
     queue: JobQueue,
     capacity: Option<usize>,
     classes: Vec<ClassRuntime>,
+    /// Each class's service-time distribution, indexed by class.
+    services: Vec<Distribution>,
     workers: Vec<Worker>,
     idle: Vec<u32>,
     retired: Vec<u32>,
@@ -232,13 +219,6 @@ impl LimitStats {
         self.last = limit;
     }
 }
-
-const ARRIVAL_STREAM: u64 = 1 << 20;
-const SERVICE_STREAM: u64 = 2 << 20;
-const CLASS_STREAM: u64 = 3 << 20;
-const THINK_STREAM: u64 = 4 << 20;
-const LIMITER_STREAM: u64 = 5 << 20;
-const RETRY_STREAM: u64 = 6 << 20;
 
 impl Engine {
     fn schedule(&mut self, at: SimTime, event: Event) {

@@ -21,7 +21,7 @@ impl Engine {
     pub(super) fn schedule_next_open(&mut self, p: usize) {
         let limit_reached = self.limit_reached();
         let producer = &mut self.producers[p];
-        let Source::Open(stream) = &mut producer.source else {
+        let ProducerSource::Open(stream) = &mut producer.source else {
             return;
         };
         let next = if limit_reached {
@@ -51,30 +51,13 @@ impl Engine {
             self.recorder.close_window(self.now);
         }
         let producer = &mut self.producers[p];
-        let class = pick_class(&producer.class_pick, &mut producer.class_rng);
-        let runtime = &self.classes[class as usize];
-        let runtime_deadline = runtime.deadline;
-        let mut service = runtime.service.sample(&mut producer.service_rng);
-        let mut panic_at = -1.0_f32;
-        if let Some(chaos) = &self.chaos {
-            if producer.service_rng.next_f64() < chaos.slow_rate {
-                service = SimDuration::from_secs_f64(service.as_secs_f64() * chaos.slow_factor);
-            }
-            let (panics, point) = (
-                producer.service_rng.next_f64(),
-                producer.service_rng.next_f64(),
-            );
-            if panics < chaos.panic_rate {
-                panic_at = point as f32;
-            }
-        }
-        let (call_latency, call_draw) = match &self.downstream {
-            Some(downstream) => (
-                downstream.latency.sample(&mut producer.service_rng),
-                producer.service_rng.next_f64(),
-            ),
-            None => (SimDuration::ZERO, 0.0),
-        };
+        let draw = producer.jobs.draw(
+            &self.services,
+            self.chaos.as_ref(),
+            self.downstream.as_ref(),
+        );
+        let class = draw.class;
+        let runtime_deadline = self.classes[class as usize].deadline;
         let arrived = producer.next_at.min(self.now);
         let measured = self.recorder.is_measured(arrived);
         self.recorder.arrival(class, measured);
@@ -83,18 +66,18 @@ impl Engine {
             producer: p as u32,
             arrived,
             started: arrived,
-            service,
+            service: draw.service,
             measured,
             state: JobState::AtProducer,
             generation: 0,
             admitted: arrived,
             inflight_at_admit: 0,
             holds_permit: false,
-            call_latency,
-            call_draw,
+            call_latency: draw.call_latency,
+            call_draw: draw.call_draw,
             call: Call::None,
             attempt: 0,
-            panic_at,
+            panic_at: draw.panic_at.unwrap_or(-1.0),
             deadline_at: runtime_deadline.map_or(SimTime::MAX, |d| (arrived + d).max(self.now)),
         });
         if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
@@ -102,7 +85,7 @@ impl Engine {
             // bounded fraction of the traffic.
             self.retry_tokens = (self.retry_tokens + budget).min(10.0);
         }
-        if let Some(deadline) = runtime.deadline {
+        if let Some(deadline) = runtime_deadline {
             let generation = self.jobs.get(key).generation;
             self.schedule(
                 (arrived + deadline).max(self.now),
@@ -174,8 +157,8 @@ impl Engine {
     /// its next job, a closed-loop client waits for the answer (`awaiting`) or thinks again.
     pub(super) fn after_handoff(&mut self, p: usize, awaiting: bool) {
         match self.producers[p].source {
-            Source::Open(_) => self.schedule_next_open(p),
-            Source::Closed { .. } => {
+            ProducerSource::Open(_) => self.schedule_next_open(p),
+            ProducerSource::Closed { .. } => {
                 if awaiting {
                     self.producers[p].state = ProducerState::AwaitingResponse;
                 } else {
@@ -187,7 +170,7 @@ impl Engine {
 
     /// A closed-loop client got its answer (result, refusal or its own timeout): think, then ask again.
     pub(super) fn client_answered(&mut self, p: usize) {
-        if !matches!(self.producers[p].source, Source::Closed { .. }) {
+        if !matches!(self.producers[p].source, ProducerSource::Closed { .. }) {
             return;
         }
         if self.limit_reached() {
@@ -196,7 +179,7 @@ impl Engine {
         }
         let now = self.now;
         let producer = &mut self.producers[p];
-        if let Source::Closed { think, rng } = &mut producer.source {
+        if let ProducerSource::Closed { think, rng } = &mut producer.source {
             let at = now + think.sample(rng);
             if self.stop_at.is_some_and(|stop| at > stop) {
                 self.set_done(p);

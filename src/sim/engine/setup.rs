@@ -12,63 +12,21 @@ impl Engine {
             .iter()
             .zip(&class_levels)
             .map(|(class, &level)| ClassRuntime {
-                service: class.service.clone(),
                 deadline: class.deadline,
                 level,
             })
             .collect();
         let levels = class_levels.iter().max().map_or(1, |max| max + 1);
 
-        let mut producers = Vec::new();
-        let make_producer = |index: u64, source: Source, class_pick: Vec<(f64, u16)>| Producer {
-            source,
-            service_rng: Rng::stream(seed, SERVICE_STREAM + index),
-            class_rng: Rng::stream(seed, CLASS_STREAM + index),
-            class_pick,
-            state: ProducerState::Scheduled,
-            next_at: SimTime::ZERO,
-        };
-        let shared_pick = cumulative_pick(
-            config
-                .classes
-                .iter()
-                .enumerate()
-                .filter(|(_, class)| class.arrivals.is_none())
-                .map(|(i, class)| (class.weight, i as u16)),
-        );
-        let add_open = |producers: &mut Vec<Producer>,
-                        process: &crate::scenario::OpenProcess,
-                        pick: Vec<(f64, u16)>| {
-            let index = producers.len() as u64;
-            let stream = ArrivalStream::new(
-                process,
-                Rng::stream(seed, ARRIVAL_STREAM + index).next_u64(),
-            );
-            producers.push(make_producer(index, Source::Open(stream), pick));
-        };
-        match &config.arrivals {
-            Arrivals::Open(process) => {
-                if let Some(process) = process {
-                    add_open(&mut producers, process, shared_pick.clone());
-                }
-            }
-            Arrivals::Closed { clients, think } => {
-                for _ in 0..*clients {
-                    let index = producers.len() as u64;
-                    let source = Source::Closed {
-                        think: think.clone(),
-                        rng: Rng::stream(seed, THINK_STREAM + index),
-                    };
-                    producers.push(make_producer(index, source, shared_pick.clone()));
-                }
-            }
-        }
-        for (i, class) in config.classes.iter().enumerate() {
-            if let Some(process) = &class.arrivals {
-                add_open(&mut producers, process, vec![(1.0, i as u16)]);
-            }
-        }
-
+        let producers = producer_plans(config)
+            .into_iter()
+            .map(|plan| Producer {
+                source: plan.source,
+                jobs: plan.jobs,
+                state: ProducerState::Scheduled,
+                next_at: SimTime::ZERO,
+            })
+            .collect();
         let sample_interval = config
             .sample_interval
             .unwrap_or_else(|| default_sample_interval(config));
@@ -82,25 +40,7 @@ impl Engine {
             sample_interval,
             config.workers,
         );
-        let autoscaler: Option<Box<dyn Autoscaler>> =
-            config
-                .autoscaler
-                .as_ref()
-                .map(|autoscaler| -> Box<dyn Autoscaler> {
-                    match autoscaler {
-                        AutoscalerConfig::QueueDepth(c) => {
-                            Box::new(QueueDepthAutoscaler::new(c.clone()))
-                        }
-                        AutoscalerConfig::WaitTime(c) => {
-                            Box::new(WaitTimeAutoscaler::new(c.clone()))
-                        }
-                        AutoscalerConfig::Pid(c) => Box::new(PidAutoscaler::new(c.clone())),
-                        AutoscalerConfig::Hpa(c) => Box::new(HpaAutoscaler::new(c.clone())),
-                        AutoscalerConfig::MultiSignal(c) => Box::new(
-                            crate::policy::autoscale::MultiSignalAutoscaler::new(c.clone()),
-                        ),
-                    }
-                });
+        let autoscaler = config.autoscaler.as_ref().map(AutoscalerConfig::build);
 
         let rate_buckets = match config.rate_limit {
             Some(rate) => {
@@ -113,42 +53,7 @@ impl Engine {
             }
             None => Vec::new(),
         };
-        let limiter: Option<Box<dyn Limit>> =
-            config.limiter.as_ref().map(|limiter| -> Box<dyn Limit> {
-                match *limiter {
-                    LimiterConfig::Fixed(limit) => Box::new(FixedLimit(limit)),
-                    LimiterConfig::Aimd {
-                        initial,
-                        min,
-                        max,
-                        backoff,
-                        timeout,
-                    } => Box::new(AimdLimit::new(initial, min, max, backoff, timeout)),
-                    LimiterConfig::Vegas {
-                        initial,
-                        max,
-                        smoothing,
-                    } => Box::new(VegasLimit::new(
-                        initial,
-                        max,
-                        smoothing,
-                        Rng::stream(seed, LIMITER_STREAM),
-                    )),
-                    LimiterConfig::Gradient2 {
-                        initial,
-                        min,
-                        max,
-                        smoothing,
-                        long_window,
-                    } => Box::new(Gradient2Limit::new(
-                        initial,
-                        min,
-                        max,
-                        smoothing,
-                        long_window,
-                    )),
-                }
-            });
+        let limiter = config.limiter.as_ref().map(|limiter| limiter.build(seed));
         let mut engine = Engine {
             scenario: config.name.clone(),
             seed,
@@ -176,6 +81,11 @@ impl Engine {
             },
             capacity: config.queue.capacity,
             classes,
+            services: config
+                .classes
+                .iter()
+                .map(|class| class.service.clone())
+                .collect(),
             workers: vec![Worker::default(); config.workers],
             idle: (0..config.workers as u32).rev().collect(),
             retired: Vec::new(),
@@ -219,8 +129,8 @@ impl Engine {
     pub(super) fn schedule_start(&mut self, config: &Config) {
         for p in 0..self.producers.len() {
             match &mut self.producers[p].source {
-                Source::Open(_) => self.schedule_next_open(p),
-                Source::Closed { think, rng } => {
+                ProducerSource::Open(_) => self.schedule_next_open(p),
+                ProducerSource::Closed { think, rng } => {
                     let first = SimTime::ZERO + think.sample(rng);
                     self.producers[p].next_at = first;
                     self.schedule(first, Event::Arrival { producer: p as u32 });
@@ -271,33 +181,6 @@ pub(super) fn priority_levels(config: &Config) -> Vec<usize> {
                 .unwrap_or(0)
         })
         .collect()
-}
-
-pub(super) fn cumulative_pick(weights: impl Iterator<Item = (f64, u16)>) -> Vec<(f64, u16)> {
-    let weights: Vec<(f64, u16)> = weights.collect();
-    let total: f64 = weights.iter().map(|(w, _)| w).sum();
-    let mut cumulative = 0.0;
-    weights
-        .into_iter()
-        .map(|(weight, class)| {
-            cumulative += if total > 0.0 { weight / total } else { 0.0 };
-            (cumulative, class)
-        })
-        .collect()
-}
-
-pub(super) fn pick_class(pick: &[(f64, u16)], rng: &mut Rng) -> u16 {
-    match pick {
-        [] => 0,
-        [(_, only)] => *only,
-        _ => {
-            let u = rng.next_f64();
-            pick.iter()
-                .find(|(cumulative, _)| u < *cumulative)
-                .or(pick.last())
-                .map_or(0, |&(_, class)| class)
-        }
-    }
 }
 
 /// About a thousand samples over the expected run length.
