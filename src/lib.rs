@@ -35,6 +35,8 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod theory;
+#[cfg(feature = "native")]
+pub mod threads;
 pub mod time;
 
 pub mod chart;

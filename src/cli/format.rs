@@ -37,13 +37,31 @@ pub fn summary_table(json: &Value) -> String {
     if let Some(n) = replications {
         let _ = write!(out, ", {n} replications (mean ± 95% confidence half-width)");
     }
-    let _ = writeln!(
-        out,
-        "\nsimulated {} ({} measured), {} events\n",
-        seconds(get("sim_seconds")),
-        seconds(get("measured_seconds")),
-        number(get("events"))
-    );
+    if json.get("threads").is_some() {
+        let _ = writeln!(
+            out,
+            "\nreal threads: {} of scenario time ({} measured) in {} wall time at time scale {}, {} work on {} cores\n\
+             arrivals sent late by p50 {}, p99 {} (latency counts from the scheduled time)\n",
+            seconds(get("sim_seconds")),
+            seconds(get("measured_seconds")),
+            seconds(get("threads.wall_seconds")),
+            number(get("threads.time_scale")),
+            json.pointer("/threads/work")
+                .and_then(Value::as_str)
+                .unwrap_or("sleep"),
+            number(get("threads.cores")),
+            seconds(get("threads.lateness.p50")),
+            seconds(get("threads.lateness.p99")),
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "\nsimulated {} ({} measured), {} events\n",
+            seconds(get("sim_seconds")),
+            seconds(get("measured_seconds")),
+            number(get("events"))
+        );
+    }
     let _ = writeln!(
         out,
         "{:<10}{:>22}{:>22}{:>22}{:>22}{:>22}{:>22}",
@@ -152,5 +170,91 @@ pub fn summary_table(json: &Value) -> String {
             }
         }
     }
+    out
+}
+
+/// A metric to show: its label, its path in the summary, and how to print its value.
+type Shown = (&'static str, &'static str, fn(f64) -> String);
+
+/// The metrics `--mode compare` puts side by side.
+const COMPARED: [Shown; 16] = [
+    ("latency mean", "latency.mean", seconds),
+    ("latency p50", "latency.p50", seconds),
+    ("latency p90", "latency.p90", seconds),
+    ("latency p99", "latency.p99", seconds),
+    ("wait mean", "wait.mean", seconds),
+    ("service mean", "service.mean", seconds),
+    ("completed", "completed", number),
+    ("rejected", "rejected", number),
+    ("timed out", "timed_out", number),
+    ("dropped", "dropped", number),
+    ("failed", "failed", number),
+    ("throughput /s", "throughput", number),
+    ("utilization", "utilization", percent),
+    ("waited ratio", "waited_ratio", percent),
+    ("mean queue length", "mean_queue_len", number),
+    ("pool size K (mean)", "pool.mean", number),
+];
+
+/// (real − simulated) / simulated in percent; `None` when the simulation's value is zero.
+fn difference(sim: f64, real: f64) -> Option<f64> {
+    (sim != 0.0).then(|| (real - sim) / sim.abs() * 100.0)
+}
+
+/// Each compared metric's difference in percent, for the JSON output.
+pub fn differences(sim: &Value, real: &Value) -> Value {
+    let map = COMPARED
+        .iter()
+        .filter_map(|(_, path, _)| {
+            let sim = lookup_number(sim, path)?;
+            let real = lookup_number(real, path)?;
+            Some((
+                path.to_string(),
+                difference(sim, real).map_or(Value::Null, Value::from),
+            ))
+        })
+        .collect();
+    Value::Object(map)
+}
+
+/// The simulation and a real run, metric by metric.
+pub fn compare_table(sim: &Value, real: &Value) -> String {
+    let mut out = String::new();
+    let name = sim
+        .get("scenario")
+        .and_then(Value::as_str)
+        .unwrap_or("scenario");
+    let get = |json: &Value, path: &str| lookup_number(json, path).unwrap_or(0.0);
+    let _ = writeln!(
+        out,
+        "{name}: simulation vs real threads ({} work, {} cores, time scale {}, wall {})\n",
+        real.pointer("/threads/work")
+            .and_then(Value::as_str)
+            .unwrap_or("sleep"),
+        number(get(real, "threads.cores")),
+        number(get(real, "threads.time_scale")),
+        seconds(get(real, "threads.wall_seconds")),
+    );
+    let _ = writeln!(
+        out,
+        "{:<22}{:>16}{:>16}{:>12}",
+        "", "simulation", "threads", "difference"
+    );
+    for (label, path, show) in COMPARED {
+        let (s, r) = (get(sim, path), get(real, path));
+        let diff = match difference(s, r) {
+            Some(d) => format!("{d:+.1}%"),
+            None if r == 0.0 => "=".to_string(),
+            None => "n/a".to_string(),
+        };
+        let _ = writeln!(out, "{label:<22}{:>16}{:>16}{:>12}", show(s), show(r), diff);
+    }
+    let _ = writeln!(
+        out,
+        "\narrivals sent late by p50 {}, p99 {}; {} abandoned at the end",
+        seconds(get(real, "threads.lateness.p50")),
+        seconds(get(real, "threads.lateness.p99")),
+        number(get(real, "threads.abandoned")),
+    );
     out
 }

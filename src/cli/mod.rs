@@ -5,6 +5,8 @@
 
 mod check;
 mod format;
+mod interrupt;
+mod native;
 mod run;
 mod sweep;
 

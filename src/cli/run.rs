@@ -21,6 +21,41 @@ pub struct RunArgs {
     /// Draw the run's charts to this file (.svg or .png).
     #[arg(long, value_name = "FILE")]
     chart: Option<PathBuf>,
+    /// Where the scenario runs: the simulator, real OS threads, or both side by side.
+    #[arg(long, value_enum, default_value_t = Mode::Sim)]
+    mode: Mode,
+    /// Real time per scenario time with --mode threads|compare (0.1 = ten times faster).
+    #[arg(long, default_value_t = 1.0, value_parser = time_scale)]
+    time_scale: f64,
+    /// With --mode threads|compare: how long in-flight work may finish after intake stops
+    /// (real time, e.g. 2s). Default: a `duration` run stops at its end as the simulator does,
+    /// a `customers` run drains completely, Ctrl-C allows 5s.
+    #[arg(long, value_name = "DURATION", value_parser = drain_timeout)]
+    drain_timeout: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Mode {
+    /// The discrete-event simulator (deterministic, fast).
+    Sim,
+    /// Real worker threads, a real bounded queue, real time: measured.
+    Threads,
+    /// Both, with a table of each metric and the difference.
+    Compare,
+}
+
+fn time_scale(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(scale) if scale.is_finite() && scale > 0.0 && scale <= 1000.0 => Ok(scale),
+        _ => Err(format!(
+            "`{text}` is not a time scale: give a number above 0 and at most 1000 (0.1 = ten times faster)"
+        )),
+    }
+}
+
+fn drain_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let duration: crate::time::SimDuration = text.parse().map_err(|e| format!("{e}"))?;
+    Ok(std::time::Duration::from_nanos(duration.as_nanos()))
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, String> {
@@ -28,6 +63,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         chart_kind(chart)?;
     }
     let config = load_scenario(&args.scenario)?;
+    if args.mode != Mode::Sim {
+        return super::native::run(&args_for_threads(&args), &config);
+    }
     let replications = args.scenario.replications;
     let (summaries, series) = if replications == 1 {
         let (summary, series) = run_with_progress(&config, args.scenario.quiet);
@@ -69,7 +107,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         write_csv(dir, &series, &json)?;
     }
     if let Some(path) = &args.chart {
-        write_chart(path, &series, &config)?;
+        write_chart(path, &series, None, &config)?;
     }
     if truncated {
         eprintln!("warning: the run hit the engine's event limit and stopped early; the numbers cover only part of it");
@@ -94,7 +132,7 @@ pub fn run_with_progress(config: &Config, quiet: bool) -> (Summary, Series) {
     (engine.summary(), engine.series().clone())
 }
 
-fn write_csv(dir: &Path, series: &Series, json: &serde_json::Value) -> Result<(), String> {
+pub fn write_csv(dir: &Path, series: &Series, json: &serde_json::Value) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let series_path = dir.join("series.csv");
     std::fs::write(&series_path, series.to_csv())
@@ -133,7 +171,12 @@ pub fn chart_kind(path: &Path) -> Result<ChartKind, String> {
     }
 }
 
-fn write_chart(path: &Path, series: &Series, config: &Config) -> Result<(), String> {
+pub fn write_chart(
+    path: &Path,
+    series: &Series,
+    ghost: Option<&Series>,
+    config: &Config,
+) -> Result<(), String> {
     let kinds = crate::chart::kinds_for(config);
     let height = 360 * kinds.len().div_ceil(2) as u32;
     draw_to_file(
@@ -141,7 +184,7 @@ fn write_chart(path: &Path, series: &Series, config: &Config) -> Result<(), Stri
         (1200, height),
         &crate::chart::Dashboard {
             series,
-            ghost: None,
+            ghost,
             kinds: &kinds,
         },
     )
@@ -165,4 +208,17 @@ pub fn draw_to_file(
     }
     eprintln!("wrote {}", path.display());
     Ok(())
+}
+
+fn args_for_threads(args: &RunArgs) -> super::native::NativeArgs<'_> {
+    super::native::NativeArgs {
+        compare: args.mode == Mode::Compare,
+        time_scale: args.time_scale,
+        drain_timeout: args.drain_timeout,
+        replications: args.scenario.replications,
+        quiet: args.scenario.quiet,
+        json: args.format == Format::Json,
+        csv: args.csv.as_deref(),
+        chart: args.chart.as_deref(),
+    }
 }

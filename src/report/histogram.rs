@@ -122,6 +122,21 @@ impl Histogram {
         self.max
     }
 
+    /// Adds every value recorded in `other` (histograms from several threads become one).
+    pub fn merge(&mut self, other: &Histogram) {
+        if other.count == 0 {
+            return;
+        }
+        for index in other.low_index..=other.high_index {
+            self.counts[index] += other.counts[index];
+        }
+        self.count += other.count;
+        self.sum += other.sum;
+        self.max = self.max.max(other.max);
+        self.low_index = self.low_index.min(other.low_index);
+        self.high_index = self.high_index.max(other.high_index);
+    }
+
     /// Empties the histogram; costs only the range of buckets that were used.
     pub fn clear(&mut self) {
         if self.count > 0 {

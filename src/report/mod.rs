@@ -11,7 +11,7 @@ pub mod summary;
 
 pub use histogram::Histogram;
 pub use series::{Series, SeriesPoint};
-pub use summary::{ClassSummary, LimitSummary, Percentiles, PoolSummary, Summary};
+pub use summary::{ClassSummary, LimitSummary, Percentiles, PoolSummary, Summary, ThreadFacts};
 
 impl Percentiles {
     /// Reads a histogram of nanoseconds into seconds.

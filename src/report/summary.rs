@@ -75,6 +75,31 @@ pub struct Summary {
     pub breaker_transitions: u64,
     /// Attempts beyond each request's first (`[retry]`); `arrivals` counts requests.
     pub retries: u64,
+    /// Present only for a run on real threads (`--mode threads`): what the machine did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threads: Option<ThreadFacts>,
+}
+
+/// Facts of a real-thread run that a simulation does not have.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ThreadFacts {
+    /// Real seconds from the first arrival's start to the last thread joined.
+    pub wall_seconds: f64,
+    /// Real time per scenario time (0.1 = ten times faster). Every other time in the summary is
+    /// in scenario time: real measurements divided by this.
+    pub time_scale: f64,
+    /// How service time was realised: `sleep` or `spin`.
+    pub work: String,
+    /// Cores the machine offers this process.
+    pub cores: u64,
+    /// How late the producers sent arrivals past their scheduled time, in real seconds. Latency
+    /// counts from the scheduled time, so lateness does not hide queueing (no coordinated omission).
+    pub lateness: Percentiles,
+    /// Jobs still queued, blocked, delayed or in service when the drain deadline ran out (also
+    /// counted in `in_flight_at_end`).
+    pub abandoned: u64,
+    /// Threads started during the run (producers, workers, timer), all joined before the report.
+    pub threads_started: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]

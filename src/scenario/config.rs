@@ -30,6 +30,9 @@ pub struct Config {
     pub classes: Vec<ClassConfig>,
     pub workers: usize,
     pub scale_down: ScaleDown,
+    /// How a real worker thread spends a job's service time (`--mode threads`); the simulator
+    /// only needs the duration.
+    pub work: Work,
     pub queue: QueueConfig,
     pub deadline_started_work: StartedWork,
     pub autoscaler: Option<AutoscalerConfig>,
@@ -366,6 +369,17 @@ pub enum StartedWork {
     Finish,
     /// The worker is interrupted and moves on (the work so far is wasted).
     Cancel,
+}
+
+/// How the real-thread runtime realises service time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Work {
+    /// The worker sleeps: an I/O-bound job (waiting on a disk, a network, a lock).
+    #[default]
+    Sleep,
+    /// The worker burns CPU for the duration measured on an idle core: a CPU-bound job, which
+    /// takes longer when more workers than cores compete.
+    Spin,
 }
 
 /// How a pool shrinks.

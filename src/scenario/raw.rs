@@ -186,6 +186,7 @@ pub struct RawPool {
     pub start_up: Option<RawDuration>,
     pub idle_timeout: Option<RawDuration>,
     pub min_workers: Option<i64>,
+    pub work: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -224,6 +224,22 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             _ => ScaleDown::Drain,
         });
 
+    let work = c
+        .choice(
+            "pool.work",
+            pool.work.as_deref(),
+            &["sleep", "spin"],
+            "sleep",
+        )
+        .map(|choice| {
+            if choice == "spin" {
+                Work::Spin
+            } else {
+                Work::Sleep
+            }
+        })
+        .unwrap_or_default();
+
     let queue = queue(&mut c, &raw.queue);
     let started_work = match &raw.deadline {
         Some(deadline) => {
@@ -305,6 +321,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             classes,
             workers,
             scale_down,
+            work,
             queue,
             deadline_started_work,
             autoscaler,

@@ -22,7 +22,7 @@
 //! ```
 
 use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
-use super::metrics::{Levels, Recorder, RunFacts};
+use super::metrics::{Levels, Recorder, RunFacts, TickMarks};
 use super::workload::{producer_plans, JobMaker, ProducerSource, RETRY_STREAM};
 use crate::dist::Distribution;
 use crate::policy::autoscale::{Autoscaler, PoolSignals};
@@ -40,6 +40,8 @@ mod admission;
 mod flow;
 mod pool;
 mod setup;
+
+pub use setup::{expected_horizon_secs, sample_interval};
 
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
 pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
@@ -171,9 +173,7 @@ pub struct Engine {
     overflow: Overflow,
     started_work: StartedWork,
     autoscaler: Option<Box<dyn Autoscaler>>,
-    integrals_at_tick: (u128, u128),
-    /// (completed, failed) at the last autoscaler tick, for the error rate between ticks.
-    finished_at_tick: (u64, u64),
+    tick_marks: TickMarks,
     recorder: Recorder,
     /// One token bucket, or one per class (`per_class`); empty without `[rate_limit]`.
     rate_buckets: Vec<TokenBucket>,

@@ -215,6 +215,20 @@ impl Recorder {
         wait: SimDuration,
         service: SimDuration,
     ) {
+        self.completion_waited(class, measured, latency, wait, service, !wait.is_zero());
+    }
+
+    /// A completion whose job `waited` for a worker or not (a real hand-off always takes a few
+    /// microseconds, so the real-thread runtime says whether a worker was free instead).
+    pub fn completion_waited(
+        &mut self,
+        class: u16,
+        measured: bool,
+        latency: SimDuration,
+        wait: SimDuration,
+        service: SimDuration,
+        waited: bool,
+    ) {
         self.all.completed += 1;
         if self.last_advance >= self.warmup && self.window_end.is_none() {
             self.completions_in_window += 1;
@@ -224,7 +238,7 @@ impl Recorder {
             self.measured.completed += 1;
             self.latency.record(latency.as_nanos());
             self.wait.record(wait.as_nanos());
-            self.waited += u64::from(!wait.is_zero());
+            self.waited += u64::from(waited);
             self.service.record(service.as_nanos());
             self.class_counts[class as usize].completed += 1;
             if let Some(histogram) = self.class_latency.get_mut(class as usize) {
@@ -461,6 +475,7 @@ impl Recorder {
                 .collect(),
             breaker_transitions: run.breaker_transitions,
             retries: self.measured.retries,
+            threads: None,
         }
     }
 }
@@ -477,14 +492,35 @@ pub struct RunFacts {
     pub limit: crate::report::LimitSummary,
 }
 
-impl Recorder {
-    /// Jobs completed and jobs failed so far (all of them, warm-up included).
-    pub fn finished_totals(&self) -> (u64, u64) {
-        (self.all.completed, self.all.failed_total())
-    }
+/// The counters as of the previous autoscaler tick: utilisation and error rate are measured
+/// between ticks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TickMarks {
+    busy_and_workers: (u128, u128),
+    finished: (u64, u64),
+}
 
-    /// Cumulative busy worker-time and available worker-time, in worker·ns.
-    pub fn busy_and_worker_integrals(&self) -> (u128, u128) {
-        (self.integrals[BUSY], self.integrals[WORKERS])
+impl Recorder {
+    /// Utilisation and error rate since the previous tick (`marks`, which move to now).
+    pub fn since_last_tick(&self, marks: &mut TickMarks) -> (f64, f64) {
+        let (busy, workers) = (self.integrals[BUSY], self.integrals[WORKERS]);
+        let (busy_before, workers_before) =
+            std::mem::replace(&mut marks.busy_and_workers, (busy, workers));
+        let worker_time = workers - workers_before;
+        let utilization = if worker_time > 0 {
+            (busy - busy_before) as f64 / worker_time as f64
+        } else {
+            0.0
+        };
+        let (completed, failed) = (self.all.completed, self.all.failed_total());
+        let (completed_before, failed_before) =
+            std::mem::replace(&mut marks.finished, (completed, failed));
+        let finished = (completed - completed_before) + (failed - failed_before);
+        let error_rate = if finished > 0 {
+            (failed - failed_before) as f64 / finished as f64
+        } else {
+            0.0
+        };
+        (utilization, error_rate)
     }
 }

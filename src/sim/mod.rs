@@ -6,4 +6,4 @@ pub mod jobs;
 pub mod metrics;
 pub mod workload;
 
-pub use engine::{Engine, Snapshot};
+pub use engine::{expected_horizon_secs, sample_interval, Engine, Snapshot};

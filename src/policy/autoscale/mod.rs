@@ -62,6 +62,16 @@ pub trait Autoscaler: std::fmt::Debug + Send {
     fn on_job_done(&mut self, _now: SimTime, _wait: SimDuration) {}
 }
 
+/// Combines an autoscaler's decision with the predictive floor (seed book 003, task 18):
+/// size = max(predicted, reactive). Returns the size to apply, if it changes anything.
+pub fn with_floor(decision: Option<usize>, floor: usize, current: usize) -> Option<usize> {
+    match decision {
+        Some(size) => Some(size.max(floor)),
+        None if floor > current => Some(floor),
+        None => None,
+    }
+}
+
 /// How far a step-based autoscaler moves: fixed steps, or AIMD (seed book 003, task 8: grow by
 /// one, shrink by a quarter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -102,24 +102,7 @@ impl Engine {
     }
 
     pub(super) fn on_autoscale_tick(&mut self) {
-        let (busy_integral, worker_integral) = self.recorder.busy_and_worker_integrals();
-        let (busy_before, workers_before) = self.integrals_at_tick;
-        self.integrals_at_tick = (busy_integral, worker_integral);
-        let worker_time = worker_integral - workers_before;
-        let utilization = if worker_time > 0 {
-            (busy_integral - busy_before) as f64 / worker_time as f64
-        } else {
-            0.0
-        };
-        let (completed, failed) = self.recorder.finished_totals();
-        let (completed_before, failed_before) =
-            std::mem::replace(&mut self.finished_at_tick, (completed, failed));
-        let finished = (completed - completed_before) + (failed - failed_before);
-        let error_rate = if finished > 0 {
-            (failed - failed_before) as f64 / finished as f64
-        } else {
-            0.0
-        };
+        let (utilization, error_rate) = self.recorder.since_last_tick(&mut self.tick_marks);
         let signals = PoolSignals {
             now: self.now,
             size: self.target,
@@ -135,12 +118,9 @@ impl Engine {
         let decision = autoscaler.on_tick(&signals);
         let next = self.now + autoscaler.interval();
         self.schedule(next, Event::AutoscaleTick);
-        // Predictive floor (seed book 003, task 18): size = max(predicted, reactive).
         let floor = self.prewarm.floor_at(self.now - SimTime::ZERO);
-        match (decision, floor) {
-            (Some(size), floor) => self.resize(size.max(floor)),
-            (None, floor) if floor > self.target => self.resize(floor),
-            _ => {}
+        if let Some(size) = crate::policy::autoscale::with_floor(decision, floor, self.target) {
+            self.resize(size);
         }
     }
 }

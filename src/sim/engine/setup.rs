@@ -27,9 +27,7 @@ impl Engine {
                 next_at: SimTime::ZERO,
             })
             .collect();
-        let sample_interval = config
-            .sample_interval
-            .unwrap_or_else(|| default_sample_interval(config));
+        let sample_interval = sample_interval(config);
         let recorder = Recorder::new(
             config.warmup,
             config
@@ -95,8 +93,7 @@ impl Engine {
             overflow: Overflow::new(config.queue.overflow),
             started_work: config.deadline_started_work,
             autoscaler,
-            integrals_at_tick: (0, 0),
-            finished_at_tick: (0, 0),
+            tick_marks: TickMarks::default(),
             recorder,
             rate_buckets,
             rate_delay: config.rate_limit.is_some_and(|r| r.delay),
@@ -183,9 +180,20 @@ pub(super) fn priority_levels(config: &Config) -> Vec<usize> {
         .collect()
 }
 
-/// About a thousand samples over the expected run length.
-pub(super) fn default_sample_interval(config: &Config) -> SimDuration {
-    let horizon_secs = match (config.duration, config.customers) {
+/// The time series' resolution: the scenario's own, or about a thousand samples over the
+/// expected run length.
+pub fn sample_interval(config: &Config) -> SimDuration {
+    if let Some(interval) = config.sample_interval {
+        return interval;
+    }
+    let interval = SimDuration::from_secs_f64(expected_horizon_secs(config) / 1000.0);
+    interval.max(SimDuration::from_micros(1))
+}
+
+/// How long a run is expected to last in scenario seconds: its duration, or the time its
+/// customers take to arrive.
+pub fn expected_horizon_secs(config: &Config) -> f64 {
+    match (config.duration, config.customers) {
         (Some(duration), _) => duration.as_secs_f64(),
         (None, Some(customers)) => {
             let rate = match &config.arrivals {
@@ -207,7 +215,5 @@ pub(super) fn default_sample_interval(config: &Config) -> SimDuration {
             customers as f64 / rate.max(1e-12)
         }
         (None, None) => 1000.0,
-    };
-    let interval = SimDuration::from_secs_f64(horizon_secs / 1000.0);
-    interval.max(SimDuration::from_micros(1))
+    }
 }

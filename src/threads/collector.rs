@@ -1,0 +1,296 @@
+//! The measuring thread: puts the records every thread sends back in time order and feeds them
+//! to the simulator's own [`Recorder`], so a real run is summarised by exactly the same code
+//! (levels integrated over time, histograms, the time series) as a simulated one.
+//!
+//! Records arrive a little out of order (threads send them after the fact, through one channel),
+//! so the collector holds them for a short lag and applies them sorted by their instants. Between
+//! them it plays the periodic events the engine would: the end of the warm-up, samples of the
+//! time series, and autoscaler ticks — whose decisions it hands back to the pool.
+
+use super::clock::Clock;
+use super::job::{Outcome, Record, What};
+use crate::policy::autoscale::{with_floor, Autoscaler, PoolSignals};
+use crate::sim::metrics::{Levels, Recorder, TickMarks};
+use crate::time::SimTime;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::time::Instant;
+
+/// What the collector needs from the pool's policies at a sample or tick.
+pub struct Gauges {
+    pub limit: f64,
+    pub breaker: f64,
+}
+
+pub struct Collector {
+    clock: Clock,
+    pub recorder: Recorder,
+    pending: BinaryHeap<Reverse<(Instant, u64, Pending)>>,
+    sequence: u64,
+    queued: i64,
+    busy: i64,
+    blocked: i64,
+    workers: i64,
+    /// Scenario time up to which records have been applied.
+    pub applied: SimTime,
+    warmup: Option<SimTime>,
+    next_sample: SimTime,
+    autoscaler: Option<Box<dyn Autoscaler>>,
+    next_tick: SimTime,
+    tick_marks: TickMarks,
+    prewarm: crate::scenario::Prewarm,
+    /// The pool's target size.
+    pub target: usize,
+    capacity: Option<usize>,
+    /// Records applied.
+    pub records: u64,
+    /// Requests generated and not yet finished one way or another.
+    pub outstanding: i64,
+    /// Records after this scenario time are ignored (a `duration` run's end).
+    end: Option<SimTime>,
+}
+
+/// A record with a total order (the instant and arrival sequence decide; the payload never).
+#[derive(Debug, Clone, Copy)]
+struct Pending(What);
+
+impl PartialEq for Pending {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
+}
+
+impl Collector {
+    pub fn new(
+        clock: Clock,
+        recorder: Recorder,
+        config: &crate::scenario::Config,
+        autoscaler: Option<Box<dyn Autoscaler>>,
+    ) -> Self {
+        let next_sample = SimTime::ZERO + recorder.sample_interval();
+        let next_tick = autoscaler
+            .as_ref()
+            .map_or(SimTime::MAX, |a| SimTime::ZERO + a.interval());
+        Collector {
+            clock,
+            recorder,
+            pending: BinaryHeap::new(),
+            sequence: 0,
+            queued: 0,
+            busy: 0,
+            blocked: 0,
+            workers: 0,
+            applied: SimTime::ZERO,
+            warmup: (!config.warmup.is_zero()).then(|| SimTime::ZERO + config.warmup),
+            next_sample,
+            autoscaler,
+            next_tick,
+            tick_marks: TickMarks::default(),
+            prewarm: config.prewarm.clone(),
+            target: config.workers,
+            capacity: config.queue.capacity,
+            records: 0,
+            outstanding: 0,
+            end: None,
+        }
+    }
+
+    pub fn push(&mut self, record: Record) {
+        self.pending
+            .push(Reverse((record.at, self.sequence, Pending(record.what))));
+        self.sequence += 1;
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.pending.is_empty()
+    }
+
+    fn levels(&self) -> Levels {
+        let level = |value: i64| value.max(0) as u64;
+        Levels {
+            queued: level(self.queued),
+            busy: level(self.busy),
+            blocked: level(self.blocked),
+            workers: level(self.workers),
+        }
+    }
+
+    /// Ends measurement at `end` (a `duration` run): the window closes there, later records
+    /// are ignored, and jobs unfinished by then count as in flight at the end.
+    pub fn end_at(&mut self, end: SimTime, gauges: &dyn Fn() -> Gauges) -> Vec<usize> {
+        let resizes = self.play_periodic_until(end, gauges);
+        self.recorder.advance(end, self.levels());
+        self.applied = self.applied.max(end);
+        self.recorder.close_window(end);
+        self.end = Some(end);
+        resizes
+    }
+
+    pub fn end(&self) -> Option<SimTime> {
+        self.end
+    }
+
+    /// Applies every record up to `horizon` in time order, with the periodic events between
+    /// them; returns the pool sizes the autoscaler chose meanwhile.
+    pub fn apply_until(&mut self, horizon: Instant, gauges: &dyn Fn() -> Gauges) -> Vec<usize> {
+        let mut resizes = Vec::new();
+        while let Some(Reverse((at, _, _))) = self.pending.peek() {
+            if *at > horizon {
+                break;
+            }
+            let Some(Reverse((at, _, Pending(what)))) = self.pending.pop() else {
+                break;
+            };
+            let t = self.clock.scenario_time(at).max(self.applied);
+            if self.end.is_some_and(|end| t > end) {
+                continue;
+            }
+            resizes.extend(self.play_periodic_until(t, gauges));
+            self.apply(t, what);
+        }
+        let t = self.clock.scenario_time(horizon).max(self.applied);
+        let t = self.end.map_or(t, |end| t.min(end));
+        resizes.extend(self.play_periodic_until(t, gauges));
+        resizes
+    }
+
+    fn play_periodic_until(&mut self, t: SimTime, gauges: &dyn Fn() -> Gauges) -> Vec<usize> {
+        let mut resizes = Vec::new();
+        loop {
+            let warmup = self.warmup.unwrap_or(SimTime::MAX);
+            let next = warmup.min(self.next_sample).min(self.next_tick);
+            if next > t {
+                break;
+            }
+            self.advance(next);
+            if next == warmup {
+                self.recorder.warmup_ended();
+                self.warmup = None;
+            } else if next == self.next_sample {
+                let gauges = gauges();
+                self.recorder.sample(next, gauges.limit, gauges.breaker);
+                self.next_sample = next + self.recorder.sample_interval();
+            } else {
+                resizes.extend(self.tick(next));
+            }
+        }
+        self.advance(t);
+        resizes
+    }
+
+    fn advance(&mut self, t: SimTime) {
+        if t > self.applied {
+            self.recorder.advance(t, self.levels());
+            self.applied = t;
+        }
+    }
+
+    fn tick(&mut self, now: SimTime) -> Option<usize> {
+        let (utilization, error_rate) = self.recorder.since_last_tick(&mut self.tick_marks);
+        let signals = PoolSignals {
+            now,
+            size: self.target,
+            busy: self.busy.max(0) as usize,
+            queued: self.queued.max(0) as usize,
+            capacity: self.capacity,
+            utilization,
+            error_rate,
+        };
+        let autoscaler = self.autoscaler.as_mut()?;
+        let decision = autoscaler.on_tick(&signals);
+        self.next_tick = now + autoscaler.interval();
+        with_floor(
+            decision,
+            self.prewarm.floor_at(now - SimTime::ZERO),
+            self.target,
+        )
+    }
+
+    /// Records a resize the pool is about to make; returns the size to apply, if it changes.
+    pub fn resized(&mut self, size: usize) -> Option<usize> {
+        let size = size.max(1);
+        if size == self.target {
+            return None;
+        }
+        self.target = size;
+        self.recorder.pool_resized(size);
+        Some(size)
+    }
+
+    /// Workers left on their own (idle expiry): the target follows, as in the simulator.
+    pub fn workers_expired(&mut self, alive: usize) {
+        if self.target > alive {
+            self.target = alive.max(1);
+            self.recorder.pool_resized(self.target);
+        }
+    }
+
+    fn apply(&mut self, t: SimTime, what: What) {
+        self.advance(t);
+        self.records += 1;
+        let span = |d: std::time::Duration| self.clock.scenario_duration(d);
+        match what {
+            What::Arrival {
+                class,
+                measured,
+                last,
+            } => {
+                if last {
+                    self.recorder.close_window(t);
+                }
+                self.recorder.arrival(class, measured);
+                self.outstanding += 1;
+            }
+            What::Enqueued => self.queued += 1,
+            What::LeftQueue => self.queued -= 1,
+            What::Started => {
+                self.queued -= 1;
+                self.busy += 1;
+            }
+            What::Finished => self.busy -= 1,
+            What::Blocked => self.blocked += 1,
+            What::Unblocked => self.blocked -= 1,
+            What::WorkerUp => self.workers += 1,
+            What::WorkerDown => self.workers -= 1,
+            What::Retry { measured } => self.recorder.retry(measured),
+            What::Wasted { measured, work } => self.recorder.wasted_work(measured, span(work)),
+            What::Outcome {
+                class,
+                measured,
+                outcome,
+            } => {
+                self.outstanding -= 1;
+                match outcome {
+                    Outcome::Completed {
+                        latency,
+                        wait,
+                        service,
+                        waited,
+                    } => {
+                        let (latency, wait, service) = (span(latency), span(wait), span(service));
+                        if let Some(autoscaler) = self.autoscaler.as_mut() {
+                            autoscaler.on_job_done(t, wait);
+                        }
+                        self.recorder
+                            .completion_waited(class, measured, latency, wait, service, waited);
+                    }
+                    Outcome::Rejected(reason) => self.recorder.rejection(class, measured, reason),
+                    Outcome::TimedOut => self.recorder.timeout(class, measured),
+                    Outcome::Dropped => self.recorder.drop_evicted(class, measured),
+                    Outcome::Failed(reason) => self.recorder.failure(class, measured, reason),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,546 @@
+//! The way in: producers sending at their scheduled times, admission (token bucket, bulkheads,
+//! the concurrency limit), the overflow policy on the real bounded queue, and a delay line for
+//! jobs that wait outside the queue (rate-limit delays, retry backoffs).
+//!
+//! Every decision is made by the same sans-IO policy objects the simulator uses, fed with
+//! `Clock::now()` instead of simulated time. They live together in one [`Gate`] behind a mutex:
+//! a job takes it at most twice (admission and release), which costs far less than the queue.
+
+use super::clock::{wait_until, Stop};
+use super::job::{Job, Outcome, Permit, Record, Reply, What};
+use super::Shared;
+use crate::policy::breaker::CircuitBreaker;
+use crate::policy::limiter::Limit;
+use crate::policy::token_bucket::TokenBucket;
+use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
+use crate::report::Histogram;
+use crate::rng::Rng;
+use crate::sim::workload::{ProducerPlan, ProducerSource};
+use crate::time::{SimDuration, SimTime};
+use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+/// The policies' shared state.
+pub struct Gate {
+    pub overflow: Overflow,
+    /// One token bucket, or one per class; empty without `[rate_limit]`.
+    pub buckets: Vec<TokenBucket>,
+    pub limiter: Option<Box<dyn Limit>>,
+    pub limit_range: (usize, usize, usize),
+    pub in_flight: usize,
+    pub class_in_flight: Vec<usize>,
+    pub breaker: Option<CircuitBreaker>,
+    pub retry_rng: Rng,
+    pub retry_tokens: f64,
+}
+
+impl Gate {
+    pub fn limit(&self) -> Option<usize> {
+        self.limiter.as_ref().map(|limiter| limiter.limit())
+    }
+}
+
+/// Why a job waits in the delay line, and so where it goes when its time comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resume {
+    /// It waited for a rate-limit token: on to the bulkhead and limiter.
+    Token,
+    /// A retry's backoff is over: through admission again, as a new attempt.
+    Retry,
+}
+
+pub struct Delayed {
+    pub due: Instant,
+    pub resume: Resume,
+    pub job: Job,
+}
+
+impl Shared {
+    pub fn emit(&self, at: Instant, what: What) {
+        let _ = self.records.send(Record { at, what });
+    }
+
+    fn outcome(&self, at: Instant, job: &Job, outcome: Outcome) {
+        self.emit(
+            at,
+            What::Outcome {
+                class: job.class,
+                measured: job.measured,
+                outcome,
+            },
+        );
+    }
+
+    /// Admission, step one: the token bucket refuses, delays or passes the job on.
+    pub fn submit(&self, job: Job) {
+        let Some(rate) = self.config.rate_limit else {
+            return self.through_limits(job);
+        };
+        let now = Instant::now();
+        let sim_now = self.clock.scenario_time(now);
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        let bucket = if rate.per_class {
+            job.class as usize
+        } else {
+            0
+        };
+        let bucket = &mut gate.buckets[bucket];
+        if rate.delay {
+            // Wait for a token, but never past the client's deadline (then refuse at once and
+            // take nothing, as x/time/rate's Wait does with a context deadline).
+            let patience = job.deadline.map_or(SimDuration::MAX, |deadline| {
+                self.clock
+                    .scenario_duration(deadline.saturating_duration_since(now))
+            });
+            match bucket.reserve_within(sim_now, patience) {
+                None => {
+                    drop(gate);
+                    self.refuse(job, RejectReason::RateLimited)
+                }
+                Some(wait) if wait.is_zero() => {
+                    drop(gate);
+                    self.through_limits(job)
+                }
+                Some(wait) => {
+                    drop(gate);
+                    self.emit(now, What::Blocked);
+                    let due = now + self.clock.real(wait);
+                    self.delay(Delayed {
+                        due,
+                        resume: Resume::Token,
+                        job,
+                    });
+                }
+            }
+        } else if bucket.allow(sim_now) {
+            drop(gate);
+            self.through_limits(job)
+        } else {
+            drop(gate);
+            self.refuse(job, RejectReason::RateLimited)
+        }
+    }
+
+    /// Admission, step two: the class's bulkhead and the concurrency limiter. A job that passes
+    /// holds a permit until it leaves.
+    fn through_limits(&self, mut job: Job) {
+        let class = job.class as usize;
+        let cap = self.config.classes[class].max_in_flight;
+        if cap.is_none() && self.config.limiter.is_none() {
+            return self.offer(job);
+        }
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        let refusal = if cap.is_some_and(|cap| gate.class_in_flight[class] >= cap) {
+            Some(RejectReason::Bulkhead)
+        } else if gate.limit().is_some_and(|limit| gate.in_flight >= limit) {
+            Some(RejectReason::Limit)
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            drop(gate);
+            return self.refuse(job, reason);
+        }
+        gate.in_flight += 1;
+        gate.class_in_flight[class] += 1;
+        job.permit = Some(Permit {
+            admitted: Instant::now(),
+            in_flight: gate.in_flight,
+        });
+        drop(gate);
+        self.offer(job);
+    }
+
+    /// The queue: a free slot (or a waiting worker) takes the job; otherwise the overflow policy
+    /// decides, realised with the channel's own operations.
+    fn offer(&self, job: Job) {
+        let watermark = matches!(self.config.queue.overflow, OverflowPolicy::Watermark { .. });
+        let mut job = job;
+        // The simulator hands a job to an idle worker before consulting the policy; a watermark
+        // also sees every offer while anything waits.
+        job.waited = self.idle.load(Ordering::Relaxed) == 0;
+        if !watermark || self.jobs_tx.is_empty() {
+            let at = Instant::now();
+            match self.jobs_tx.try_send(job) {
+                Ok(()) => return self.emit(at, What::Enqueued),
+                Err(TrySendError::Full(back)) => job = back,
+                Err(TrySendError::Disconnected(_)) => return,
+            }
+        }
+        let now = Instant::now();
+        let decision = {
+            let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+            gate.overflow.on_offer(
+                self.clock.scenario_time(now),
+                self.jobs_tx.len(),
+                self.config.queue.capacity,
+            )
+        };
+        match decision {
+            Admission::Enqueue => self.try_enqueue(job),
+            Admission::EvictOldestThenEnqueue => {
+                if let Ok(oldest) = self.jobs_rx.try_recv() {
+                    let at = Instant::now();
+                    self.emit(at, What::LeftQueue);
+                    self.release_permit(&oldest, true);
+                    if let Err(oldest) = self.retry(oldest) {
+                        self.outcome(at, &oldest, Outcome::Dropped);
+                    }
+                }
+                self.try_enqueue(job);
+            }
+            Admission::Reject(reason) => self.refuse(job, reason),
+            Admission::Wait { give_up_at } => {
+                let give_up = give_up_at.map(|at| self.clock.instant(at));
+                self.block(job, give_up);
+            }
+        }
+    }
+
+    fn try_enqueue(&self, job: Job) {
+        let at = Instant::now();
+        match self.jobs_tx.try_send(job) {
+            Ok(()) => self.emit(at, What::Enqueued),
+            Err(TrySendError::Full(job)) => self.refuse(job, RejectReason::QueueFull),
+            Err(TrySendError::Disconnected(_)) => {}
+        }
+    }
+
+    /// A sender waits for a slot (`block`, `timeout`), giving up at `give_up` or its client's
+    /// deadline; it wakes regularly to notice an abort.
+    fn block(&self, mut job: Job, give_up: Option<Instant>) {
+        job.waited = true;
+        self.emit(Instant::now(), What::Blocked);
+        let patience = match (give_up, job.deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        loop {
+            let now = Instant::now();
+            if self.abort.load(Ordering::Relaxed) {
+                return;
+            }
+            let slice = Duration::from_millis(20);
+            let until = patience.map_or(now + slice, |p| p.min(now + slice));
+            match self
+                .jobs_tx
+                .send_timeout(job, until.saturating_duration_since(now))
+            {
+                Ok(()) => {
+                    let at = Instant::now();
+                    self.emit(at, What::Unblocked);
+                    return self.emit(at, What::Enqueued);
+                }
+                Err(SendTimeoutError::Timeout(back)) => job = back,
+                Err(SendTimeoutError::Disconnected(_)) => return,
+            }
+            let now = Instant::now();
+            if patience.is_some_and(|p| now >= p) {
+                self.emit(now, What::Unblocked);
+                return if job.deadline.is_some_and(|deadline| now >= deadline) {
+                    self.release_permit(&job, true);
+                    self.timed_out(now, job)
+                } else {
+                    self.refuse(job, RejectReason::BlockTimeout)
+                };
+            }
+        }
+    }
+
+    /// Refuses a job: its client retries, or it is rejected for `reason`.
+    pub fn refuse(&self, job: Job, reason: RejectReason) {
+        self.release_permit(&job, true);
+        if let Err(job) = self.retry(job) {
+            self.outcome(Instant::now(), &job, Outcome::Rejected(reason));
+        }
+    }
+
+    /// The client gave up on this attempt: it retries, or the request times out.
+    pub fn timed_out(&self, at: Instant, job: Job) {
+        if let Err(job) = self.retry(job) {
+            self.outcome(at, &job, Outcome::TimedOut);
+        }
+    }
+
+    /// A served attempt did not succeed: it retries, or the request fails.
+    pub fn failed(&self, at: Instant, job: Job, reason: crate::sim::metrics::FailReason) {
+        if let Err(job) = self.retry(job) {
+            self.outcome(at, &job, Outcome::Failed(reason));
+        }
+    }
+
+    pub fn completed(&self, at: Instant, job: &Job, started: Instant) {
+        self.outcome(
+            at,
+            job,
+            Outcome::Completed {
+                latency: at.saturating_duration_since(job.intended),
+                wait: started.saturating_duration_since(job.intended),
+                service: at.saturating_duration_since(started),
+                waited: job.waited,
+            },
+        );
+    }
+
+    /// Gives back a job's permits and tells the limiter how the job went.
+    pub fn release_permit(&self, job: &Job, dropped: bool) {
+        let Some(permit) = job.permit else { return };
+        let now = Instant::now();
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        gate.in_flight -= 1;
+        gate.class_in_flight[job.class as usize] -= 1;
+        let rtt = self
+            .clock
+            .scenario_duration(now.saturating_duration_since(permit.admitted));
+        let sim_now = self.clock.scenario_time(now);
+        if let Some(limiter) = gate.limiter.as_mut() {
+            limiter.on_sample(sim_now, rtt, permit.in_flight, dropped);
+            let limit = limiter.limit();
+            let (min, max, _) = gate.limit_range;
+            gate.limit_range = (min.min(limit), max.max(limit), limit);
+        }
+    }
+
+    /// Schedules another attempt after a backoff if the retry policy allows one; gives the job
+    /// back otherwise.
+    fn retry(&self, mut job: Job) -> Result<(), Job> {
+        let Some(retry) = self.config.retry else {
+            return Err(job);
+        };
+        if job.attempt + 1 >= retry.max_attempts || self.stopping.load(Ordering::Relaxed) {
+            return Err(job);
+        }
+        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+        if retry.budget.is_some() {
+            if gate.retry_tokens < 1.0 {
+                return Err(job);
+            }
+            gate.retry_tokens -= 1.0;
+        }
+        let delay = retry.delay(job.attempt + 1, &mut gate.retry_rng);
+        // The same work, but a new downstream call: its latency and outcome are drawn afresh.
+        if let Some(downstream) = &self.config.downstream {
+            job.draw.call_latency = downstream.latency.sample(&mut gate.retry_rng);
+            job.draw.call_draw = gate.retry_rng.next_f64();
+        }
+        drop(gate);
+        job.attempt += 1;
+        job.permit = None;
+        let now = Instant::now();
+        self.emit(
+            now,
+            What::Retry {
+                measured: job.measured,
+            },
+        );
+        self.emit(now, What::Blocked);
+        self.delay(Delayed {
+            due: now + self.clock.real(delay),
+            resume: Resume::Retry,
+            job,
+        });
+        Ok(())
+    }
+
+    fn delay(&self, delayed: Delayed) {
+        let _ = self.timer_tx.send(delayed);
+    }
+
+    /// A job's wait outside the queue is over.
+    fn resume(&self, delayed: Delayed) {
+        let Delayed {
+            resume, mut job, ..
+        } = delayed;
+        let now = Instant::now();
+        self.emit(now, What::Unblocked);
+        match resume {
+            Resume::Token => self.through_limits(job),
+            Resume::Retry => {
+                job.deadline = self.config.classes[job.class as usize]
+                    .deadline
+                    .map(|deadline| now + self.clock.real(deadline));
+                self.submit(job)
+            }
+        }
+    }
+
+    /// Claims the next customer of a `customers`-limited run: `None` once all are generated,
+    /// otherwise whether this is the last one.
+    fn claim_customer(&self) -> Option<bool> {
+        let claimed = self.generated.fetch_add(1, Ordering::Relaxed);
+        match self.config.customers {
+            Some(limit) if claimed >= limit => None,
+            Some(limit) => Some(claimed + 1 == limit),
+            None => Some(false),
+        }
+    }
+
+    /// Makes the job a producer generated at `intended`, and announces its arrival.
+    fn generate(&self, plan: &mut ProducerPlan, intended: SimTime, last: bool) -> Job {
+        let draw = plan.jobs.draw(
+            &self.services,
+            self.config.chaos.as_ref(),
+            self.config.downstream.as_ref(),
+        );
+        let class = &self.config.classes[draw.class as usize];
+        let intended_at = self.clock.instant(intended);
+        let measured = intended >= SimTime::ZERO + self.config.warmup;
+        if let Some(budget) = self.config.retry.and_then(|retry| retry.budget) {
+            // Each request earns `budget` retry tokens (at most 10 banked).
+            let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+            gate.retry_tokens = (gate.retry_tokens + budget).min(10.0);
+        }
+        self.emit(
+            intended_at.max(Instant::now()),
+            What::Arrival {
+                class: draw.class,
+                measured,
+                last,
+            },
+        );
+        Job {
+            class: draw.class,
+            intended: intended_at,
+            measured,
+            draw,
+            deadline: class
+                .deadline
+                .map(|deadline| intended_at + self.clock.real(deadline)),
+            attempt: 0,
+            permit: None,
+            waited: false,
+            reply: None,
+        }
+    }
+
+    fn stop_producing(&self) -> Stop<'_> {
+        Stop {
+            abort: &self.stopping,
+            cut_off: None,
+        }
+    }
+
+    fn past_the_end(&self, at: SimTime) -> bool {
+        self.config
+            .duration
+            .is_some_and(|duration| at > SimTime::ZERO + duration)
+    }
+}
+
+/// An open-loop producer: sends each arrival at its scheduled time, whatever the pool does.
+/// Returns how late it was for each one.
+pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
+    let mut lateness = Histogram::new();
+    while let ProducerSource::Open(stream) = &mut plan.source {
+        let Some(secs) = stream.next_secs() else {
+            break;
+        };
+        let at = SimTime::ZERO + SimDuration::from_secs_f64(secs);
+        if shared.past_the_end(at) {
+            break;
+        }
+        let Some(last) = shared.claim_customer() else {
+            break;
+        };
+        let intended = shared.clock.instant(at);
+        if wait_until(intended, shared.stop_producing()).is_err() {
+            break;
+        }
+        lateness.record(intended.elapsed().as_nanos() as u64);
+        let job = shared.generate(&mut plan, at, last);
+        shared.submit(job);
+        if last {
+            break;
+        }
+    }
+    lateness
+}
+
+/// A closed-loop client: thinks, sends one request, waits for its answer (or its deadline).
+pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
+    let mut lateness = Histogram::new();
+    let mut answered = SimTime::ZERO;
+    while let ProducerSource::Closed { think, rng } = &mut plan.source {
+        let at = answered + think.sample(rng);
+        if shared.past_the_end(at) {
+            break;
+        }
+        let Some(last) = shared.claim_customer() else {
+            break;
+        };
+        let intended = shared.clock.instant(at);
+        if wait_until(intended, shared.stop_producing()).is_err() {
+            break;
+        }
+        lateness.record(intended.elapsed().as_nanos() as u64);
+        let mut job = shared.generate(&mut plan, at, last);
+        let (reply_tx, reply_rx) = crossbeam_channel::bounded(1);
+        job.reply = Some(Reply(reply_tx));
+        let deadline = job.deadline;
+        shared.submit(job);
+        await_answer(shared, &reply_rx, deadline);
+        if last || shared.stopping.load(Ordering::Relaxed) {
+            break;
+        }
+        answered = shared.clock.now().max(at);
+    }
+    lateness
+}
+
+fn await_answer(shared: &Shared, reply: &Receiver<()>, deadline: Option<Instant>) {
+    loop {
+        let now = Instant::now();
+        let slice = now + Duration::from_millis(20);
+        let until = deadline.map_or(slice, |deadline| deadline.min(slice));
+        match reply.recv_deadline(until) {
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {
+                if shared.stopping.load(Ordering::Relaxed)
+                    || deadline.is_some_and(|deadline| Instant::now() >= deadline)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Holds jobs that wait outside the queue until their time comes. Jobs still waiting at shutdown
+/// are abandoned.
+pub fn delay_line(shared: &Shared, incoming: Receiver<Delayed>) {
+    let mut waiting: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
+    let mut jobs: std::collections::HashMap<u64, Delayed> = std::collections::HashMap::new();
+    let mut sequence = 0_u64;
+    loop {
+        let now = Instant::now();
+        while let Some(&Reverse((due, id))) = waiting.peek() {
+            if due > now {
+                break;
+            }
+            waiting.pop();
+            if let Some(delayed) = jobs.remove(&id) {
+                shared.resume(delayed);
+            }
+        }
+        if shared.abort.load(Ordering::Relaxed) {
+            return;
+        }
+        let next = waiting
+            .peek()
+            .map_or(now + Duration::from_millis(20), |Reverse((due, _))| {
+                (*due).min(now + Duration::from_millis(20))
+            });
+        match incoming.recv_deadline(next) {
+            Ok(delayed) => {
+                waiting.push(Reverse((delayed.due, sequence)));
+                jobs.insert(sequence, delayed);
+                sequence += 1;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}

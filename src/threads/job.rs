@@ -1,0 +1,106 @@
+//! What travels between the runtime's threads: jobs through the real queue, and records of
+//! what happened (with the instant it happened) to the collector that measures them.
+
+use crate::policy::RejectReason;
+use crate::sim::metrics::FailReason;
+use crate::sim::workload::JobDraw;
+use crossbeam_channel::Sender;
+use std::time::{Duration, Instant};
+
+/// One attempt of a request, on its way through admission, the queue and a worker.
+#[derive(Debug)]
+pub struct Job {
+    pub class: u16,
+    /// The request's scheduled send time: latency counts from here, even when the producer was
+    /// late or blocked (no coordinated omission), and across retries.
+    pub intended: Instant,
+    pub measured: bool,
+    pub draw: JobDraw,
+    /// When this attempt's client gives up.
+    pub deadline: Option<Instant>,
+    /// 0 for the first attempt.
+    pub attempt: u32,
+    pub permit: Option<Permit>,
+    /// No worker was free when it entered the queue.
+    pub waited: bool,
+    /// A closed-loop client waiting for this request; it hears when the job is dropped.
+    pub reply: Option<Reply>,
+}
+
+/// A job's place under the concurrency limit and its class's bulkhead.
+#[derive(Debug, Clone, Copy)]
+pub struct Permit {
+    pub admitted: Instant,
+    /// Jobs in flight when this one was admitted, itself included (what limiters learn from).
+    pub in_flight: usize,
+}
+
+/// Answers a closed-loop client when the request's fate is sealed — completed, failed, refused,
+/// timed out, dropped or abandoned — because that is exactly when the job is dropped.
+#[derive(Debug)]
+pub struct Reply(pub Sender<()>);
+
+impl Drop for Reply {
+    fn drop(&mut self) {
+        let _ = self.0.try_send(());
+    }
+}
+
+/// Something that happened at `at`. The collector sorts records by time before measuring them.
+#[derive(Debug, Clone, Copy)]
+pub struct Record {
+    pub at: Instant,
+    pub what: What,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum What {
+    /// A producer generated a request; `last` when it was the run's last customer.
+    Arrival {
+        class: u16,
+        measured: bool,
+        last: bool,
+    },
+    /// A job entered the queue.
+    Enqueued,
+    /// A job left the queue without being served (evicted, or found expired).
+    LeftQueue,
+    /// A worker took a job from the queue and started on it.
+    Started,
+    /// A worker is done with its job (whatever the outcome).
+    Finished,
+    /// A job is waiting outside the queue: a blocked sender, a rate-limit delay, a retry backoff.
+    Blocked,
+    Unblocked,
+    /// The request's final outcome: exactly one per arrival, unless the run is cut short.
+    Outcome {
+        class: u16,
+        measured: bool,
+        outcome: Outcome,
+    },
+    /// A failed attempt will be tried again.
+    Retry {
+        measured: bool,
+    },
+    /// Work done for a client that had given up (or was preempted).
+    Wasted {
+        measured: bool,
+        work: Duration,
+    },
+    WorkerUp,
+    WorkerDown,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome {
+    Completed {
+        latency: Duration,
+        wait: Duration,
+        service: Duration,
+        waited: bool,
+    },
+    Rejected(RejectReason),
+    TimedOut,
+    Dropped,
+    Failed(FailReason),
+}

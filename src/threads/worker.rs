@@ -1,0 +1,283 @@
+//! A worker thread: takes jobs from the real queue and does their work — sleeping or spinning
+//! for the service time, calling the downstream (a sleep: waiting on I/O), panicking when chaos
+//! says so — and retires when the pool shrinks or it has idled too long.
+
+use super::clock::{spin, wait_until, Interrupted, Stop};
+use super::job::{Job, What};
+use super::Shared;
+use crate::scenario::{ScaleDown, StartedWork, Work};
+use crate::sim::metrics::FailReason;
+use crate::time::SimTime;
+use crossbeam_channel::{select, Receiver};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+/// The payload of a chaos panic: expected, so the panic hook stays quiet about it.
+struct ChaosPanic;
+
+/// Chaos panics are part of the experiment; every other panic is still reported as usual.
+fn silence_chaos_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info.payload().downcast_ref::<ChaosPanic>().is_none() {
+                previous(info);
+            }
+        }));
+    });
+}
+
+enum Next {
+    /// A job, or `None` after an idle spell.
+    Job(Option<Job>),
+    Retire,
+}
+
+/// The downstream call's fate, decided when the worker starts the job.
+enum Call {
+    None,
+    /// The breaker was open: fail fast without calling.
+    FailedFast,
+    Made {
+        failed: bool,
+        duration: Duration,
+    },
+}
+
+pub fn worker(shared: &Shared, start_up: Duration) {
+    silence_chaos_panics();
+    let abort = Stop {
+        abort: &shared.abort,
+        cut_off: None,
+    };
+    if !start_up.is_zero() && wait_until(Instant::now() + start_up, abort).is_err() {
+        return leave(shared, false);
+    }
+    let idle_timeout = shared
+        .config
+        .lifecycle
+        .idle_timeout
+        .map_or(Duration::from_secs(3600), |timeout| {
+            shared.clock.real(timeout)
+        });
+    let mut expired = false;
+    loop {
+        shared.idle.fetch_add(1, Ordering::Relaxed);
+        let next = select! {
+            recv(shared.jobs_rx) -> job => Next::Job(job.ok()),
+            recv(shared.retire_rx) -> _ => Next::Retire,
+            recv(shared.shutdown_rx) -> _ => Next::Retire,
+            default(idle_timeout) => Next::Job(None),
+        };
+        shared.idle.fetch_sub(1, Ordering::Relaxed);
+        match next {
+            Next::Retire => break,
+            Next::Job(Some(job)) => serve(shared, job),
+            Next::Job(None) => {
+                if shared.config.lifecycle.idle_timeout.is_some() && shared.try_expire_idle() {
+                    expired = true;
+                    break;
+                }
+            }
+        }
+        if shared.abort.load(Ordering::Relaxed) || should_retire_after_job(shared) {
+            break;
+        }
+    }
+    leave(shared, expired);
+}
+
+/// A worker leaves the pool (`counted`: it already took itself off the head count).
+fn leave(shared: &Shared, counted: bool) {
+    if !counted {
+        shared.alive.fetch_sub(1, Ordering::Relaxed);
+    }
+    shared.emit(Instant::now(), What::WorkerDown);
+}
+
+/// Drain: a busy worker takes its retirement notice when it finishes. Lazy (as ants): any
+/// worker that finishes a job while the pool is too big retires.
+fn should_retire_after_job(shared: &Shared) -> bool {
+    match shared.config.scale_down {
+        ScaleDown::Lazy => shared
+            .excess
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |excess| {
+                excess.checked_sub(1)
+            })
+            .is_ok(),
+        _ => shared.retire_rx.try_recv().is_ok(),
+    }
+}
+
+impl Shared {
+    /// An idle worker above the floor (`pool.min_workers`) takes itself off the head count.
+    fn try_expire_idle(&self) -> bool {
+        let floor = self.config.lifecycle.min_workers;
+        self.alive
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |alive| {
+                (alive > floor).then(|| alive - 1)
+            })
+            .is_ok()
+    }
+}
+
+fn serve(shared: &Shared, job: Job) {
+    let started = Instant::now();
+    if job.deadline.is_some_and(|deadline| started >= deadline) {
+        // Its client gave up while it waited: nobody wants the answer any more.
+        shared.emit(started, What::LeftQueue);
+        shared.release_permit(&job, true);
+        return shared.timed_out(started, job);
+    }
+    shared.emit(started, What::Started);
+    let config = &shared.config;
+    let sim_now = shared.clock.scenario_time(started);
+    let call = match &config.downstream {
+        None => Call::None,
+        Some(downstream) => {
+            let allowed = match config.breaker {
+                Some(_) => shared
+                    .gate
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .breaker
+                    .as_mut()
+                    .is_none_or(|breaker| breaker.try_acquire(sim_now)),
+                None => true,
+            };
+            if allowed {
+                let (slowdown, error_rate) = downstream.conditions(sim_now - SimTime::ZERO);
+                Call::Made {
+                    failed: job.draw.call_draw < error_rate,
+                    duration: shared
+                        .clock
+                        .real(job.draw.call_latency)
+                        .mul_f64(slowdown.max(0.0)),
+                }
+            } else {
+                Call::FailedFast
+            }
+        }
+    };
+    let mut service = shared.clock.real(job.draw.service);
+    let mut call_time = match call {
+        Call::Made { duration, .. } => duration,
+        _ => Duration::ZERO,
+    };
+    if let Some(chaos) = &config.chaos {
+        // A slow leak: the same work takes longer the longer the process has run.
+        let hours = (sim_now - SimTime::ZERO).as_secs_f64() / 3600.0;
+        let drift = 1.0 + chaos.drift_per_hour * hours;
+        service = service.mul_f64(drift);
+        call_time = call_time.mul_f64(drift);
+    }
+    let stop = Stop {
+        abort: &shared.abort,
+        cut_off: job
+            .deadline
+            .filter(|_| config.deadline_started_work == StartedWork::Cancel),
+    };
+    let work = config.work;
+    let panic_at = job.draw.panic_at;
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        let total = service + call_time;
+        let (service, call_time) = match panic_at {
+            // The job does part of its work, then panics.
+            Some(fraction) => {
+                let until_panic = total.mul_f64(f64::from(fraction));
+                (
+                    service.min(until_panic),
+                    until_panic.saturating_sub(service),
+                )
+            }
+            None => (service, call_time),
+        };
+        match work {
+            Work::Sleep => wait_until(Instant::now() + service, stop)?,
+            Work::Spin => spin(service, stop)?,
+        }
+        wait_until(Instant::now() + call_time, stop)?;
+        if panic_at.is_some() {
+            std::panic::panic_any(ChaosPanic);
+        }
+        Ok::<(), Interrupted>(())
+    }));
+    let finished = Instant::now();
+    shared.emit(finished, What::Finished);
+    let worked = finished.saturating_duration_since(started);
+    match result {
+        Err(_) => {
+            shared.release_permit(&job, true);
+            shared.failed(finished, job, FailReason::Panic);
+            if let Some(chaos) = &config.chaos {
+                // The worker recovers before it takes the next job.
+                let restart = shared.clock.real(chaos.restart);
+                let abort = Stop {
+                    abort: &shared.abort,
+                    cut_off: None,
+                };
+                let _ = wait_until(Instant::now() + restart, abort);
+            }
+        }
+        Ok(Err(Interrupted::Abort)) => {
+            // The run is over: the job is abandoned (counted as still in flight).
+            wasted(shared, &job, worked);
+        }
+        Ok(Err(Interrupted::CutOff)) => {
+            wasted(shared, &job, worked);
+            shared.release_permit(&job, true);
+            shared.timed_out(finished, job);
+        }
+        Ok(Ok(())) => {
+            if let (Call::Made { failed, duration }, Some(_)) = (&call, config.breaker) {
+                let duration = shared.clock.scenario_duration(*duration);
+                let now = shared.clock.scenario_time(finished);
+                if let Some(breaker) = shared
+                    .gate
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .breaker
+                    .as_mut()
+                {
+                    breaker.on_result(now, duration, *failed);
+                }
+            }
+            let failure = match call {
+                Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),
+                Call::FailedFast => Some(FailReason::BreakerOpen),
+                _ => None,
+            };
+            if let Some(reason) = failure {
+                shared.release_permit(&job, true);
+                shared.failed(finished, job, reason);
+            } else if job.deadline.is_some_and(|deadline| finished > deadline) {
+                // Finished after its client gave up: the work was wasted.
+                wasted(shared, &job, worked);
+                shared.release_permit(&job, true);
+                shared.timed_out(finished, job);
+            } else {
+                shared.release_permit(&job, false);
+                shared.completed(finished, &job, started);
+            }
+        }
+    }
+}
+
+fn wasted(shared: &Shared, job: &Job, work: Duration) {
+    shared.emit(
+        Instant::now(),
+        What::Wasted {
+            measured: job.measured,
+            work,
+        },
+    );
+}
+
+/// Jobs left in the queue when the run is cut short: abandoned, but counted (the caller keeps
+/// them in flight). Emptying the queue also drops their replies, answering blocked clients.
+pub fn empty_queue(jobs: &Receiver<Job>) -> u64 {
+    jobs.try_iter().count() as u64
+}
