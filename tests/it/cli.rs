@@ -238,7 +238,48 @@ fn check_reports_file_line_col_and_fails() {
 
 #[test]
 fn bad_flags_fail_with_a_message_not_a_panic() {
-    let cases: [(&[&str], i32, &str); 6] = [
+    let cases: [(&[&str], i32, &str); 10] = [
+        (
+            &[
+                "run",
+                "scenarios/mmc.toml",
+                "--mode",
+                "threads",
+                "--time-scale",
+                "0",
+            ],
+            2,
+            "not a time scale",
+        ),
+        (
+            &[
+                "run",
+                "scenarios/mmc.toml",
+                "--mode",
+                "threads",
+                "--drain-timeout",
+                "soon",
+            ],
+            2,
+            "soon",
+        ),
+        (
+            &["run", "scenarios/tenants.toml", "--mode", "threads"],
+            1,
+            "cannot run on threads: queue.discipline = \"priority\"",
+        ),
+        (
+            &[
+                "run",
+                "scenarios/mmc.toml",
+                "--mode",
+                "compare",
+                "--replications",
+                "3",
+            ],
+            1,
+            "--replications works with --mode sim only",
+        ),
         (
             &["run", "scenarios/mmc.toml", "--set", "pool.workers"],
             1,
@@ -292,4 +333,111 @@ fn bad_flags_fail_with_a_message_not_a_panic() {
         );
         assert!(!stderr(&output).contains("panicked"));
     }
+}
+
+#[test]
+fn compare_mode_prints_both_runs_and_their_differences() {
+    let dir = scratch("compare");
+    let scenario = dir.join("quick.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"quick\"\n[run]\ncustomers = 300\nseed = 4\n[arrivals]\nprocess = \"poisson\"\n\
+         rate = 400\n[service]\ndistribution = \"exponential\"\nmean = \"4ms\"\n[pool]\nworkers = 3\n",
+    )
+    .unwrap();
+    let scenario = scenario.to_string_lossy().into_owned();
+    let csv = dir.join("out").to_string_lossy().into_owned();
+    let chart = dir.join("overlay.svg").to_string_lossy().into_owned();
+    let output = queuelab(&[
+        "run",
+        &scenario,
+        "--mode",
+        "compare",
+        "--format",
+        "json",
+        "--csv",
+        &csv,
+        "--chart",
+        &chart,
+        "--time-scale",
+        "0.5",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["simulation"]["completed"], 300);
+    assert_eq!(json["threads"]["arrivals"], 300);
+    assert_eq!(json["threads"]["threads"]["time_scale"], 0.5);
+    assert!(json["simulation"].get("threads").is_none());
+    assert!(json["difference_percent"]["latency.p99"].is_number());
+    for file in [
+        "out/sim/series.csv",
+        "out/threads/series.csv",
+        "out/threads/summary.json",
+        "overlay.svg",
+    ] {
+        assert!(dir.join(file).is_file(), "{file} was not written");
+    }
+    let table = queuelab(&[
+        "run",
+        &scenario,
+        "--mode",
+        "threads",
+        "--time-scale",
+        "0.5",
+        "-q",
+    ]);
+    assert!(table.status.success(), "{}", stderr(&table));
+    assert!(
+        stdout(&table).contains("real threads:"),
+        "{}",
+        stdout(&table)
+    );
+}
+
+#[test]
+fn ctrl_c_stops_a_real_run_and_still_prints_the_report() {
+    let dir = scratch("interrupt");
+    let scenario = dir.join("long.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"long\"\n[run]\nduration = \"60s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 200\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"10ms\"\n[pool]\nworkers = 4\n",
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_queuelab"))
+        .args([
+            "run",
+            &scenario.to_string_lossy(),
+            "--mode",
+            "threads",
+            "--format",
+            "json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    if !killed.is_ok_and(|status| status.success()) {
+        eprintln!("skipped: cannot send SIGINT here");
+        return;
+    }
+    let output = child.wait_with_output().expect("the run ends");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "a 5 s drain at most"
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("interrupted"),
+        "{}",
+        stderr(&output)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let arrivals = json["arrivals"].as_u64().unwrap();
+    assert!(arrivals > 50 && arrivals < 2000, "{arrivals}");
 }

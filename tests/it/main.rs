@@ -13,3 +13,4 @@ mod lifecycle;
 mod support;
 mod theory;
 mod theory_formulas;
+mod threads;

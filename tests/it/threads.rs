@@ -1,0 +1,314 @@
+//! Native mode: the same scenarios on real OS threads agree with the simulation where they
+//! should, diverge where the machine matters, account for every job, and leave no thread behind.
+//!
+//! These tests take real time (a few seconds in all) and run one at a time: they share the
+//! machine's cores with each other and would otherwise measure each other.
+
+use crate::support::config;
+use queuelab::report::Summary;
+use queuelab::scenario::Config;
+use queuelab::sim::Engine;
+use queuelab::threads::{self, ThreadOptions};
+use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn real(config: &Config, time_scale: f64) -> Summary {
+    let options = ThreadOptions {
+        time_scale,
+        ..ThreadOptions::default()
+    };
+    threads::run(config, &options)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .summary
+}
+
+/// Every generated request ends exactly one way, or is still in flight at the end.
+fn assert_accounted(summary: &Summary) {
+    let ended = summary.completed
+        + summary.rejected
+        + summary.timed_out
+        + summary.dropped
+        + summary.failed
+        + summary.in_flight_at_end;
+    assert_eq!(
+        summary.arrivals, ended,
+        "arrivals vs outcomes: {summary:#?}"
+    );
+    let threads = summary
+        .threads
+        .as_ref()
+        .expect("a real run has thread facts");
+    assert_eq!(threads.abandoned, summary.in_flight_at_end);
+}
+
+fn percent_off(sim: f64, real: f64) -> f64 {
+    (real - sim).abs() / sim * 100.0
+}
+
+#[test]
+fn sleep_bound_pool_below_saturation_agrees_with_the_simulation() {
+    let _one = ONE_AT_A_TIME.lock();
+    // M/M/4 at ρ = 0.7 with 5 ms mean service: the issue's yardstick.
+    let config = config(
+        "[run]\nduration = \"3s\"\nseed = 11\n[arrivals]\nprocess = \"poisson\"\nrate = 560\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"5ms\"\n[pool]\nworkers = 4\n",
+    );
+    let sim = Engine::new(&config).run();
+    let real = real(&config, 1.0);
+    let lateness = real.threads.as_ref().map_or(0.0, |t| t.lateness.p99);
+    if lateness > 0.001 {
+        eprintln!(
+            "skipped: this machine sent arrivals up to {:.1} ms late (p99) just now; its timers are too coarse to compare 5 ms jobs",
+            lateness * 1e3
+        );
+        return;
+    }
+    assert_accounted(&real);
+    let mean_off = percent_off(sim.latency.mean, real.latency.mean);
+    let p99_off = percent_off(sim.latency.p99, real.latency.p99);
+    assert!(
+        mean_off < 10.0 && p99_off < 10.0,
+        "mean {:.2} ms vs {:.2} ms ({mean_off:.1}%), p99 {:.2} ms vs {:.2} ms ({p99_off:.1}%)",
+        sim.latency.mean * 1e3,
+        real.latency.mean * 1e3,
+        sim.latency.p99 * 1e3,
+        real.latency.p99 * 1e3
+    );
+    // The same seeded workload: the real run saw the very same arrivals.
+    let arrivals_off = percent_off(sim.arrivals as f64, real.arrivals as f64);
+    assert!(arrivals_off < 1.0, "{} vs {}", sim.arrivals, real.arrivals);
+    assert!(percent_off(sim.utilization, real.utilization) < 10.0);
+}
+
+#[test]
+fn spinning_workers_beyond_the_core_count_are_slower_than_the_simulation_thinks() {
+    let _one = ONE_AT_A_TIME.lock();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    // Four workers per core, each CPU-bound, at ρ = 0.6 as the simulator sees it: the simulator
+    // assumes K independent servers; the machine has only `cores` of them.
+    let workers = cores * 4;
+    let rate = 0.6 * workers as f64 / 0.010;
+    let config = config(&format!(
+        "[run]\nduration = \"1.5s\"\nseed = 5\n[arrivals]\nprocess = \"poisson\"\nrate = {rate}\n\
+         [service]\ndistribution = \"constant\"\nvalue = \"10ms\"\n\
+         [pool]\nworkers = {workers}\nwork = \"spin\"\n"
+    ));
+    let sim = Engine::new(&config).run();
+    let real = real(&config, 1.0);
+    assert_accounted(&real);
+    assert!(
+        real.latency.mean > 2.0 * sim.latency.mean,
+        "with {workers} spinning workers on {cores} cores the real mean latency ({:.1} ms) should be far above the simulation's ({:.1} ms)",
+        real.latency.mean * 1e3,
+        sim.latency.mean * 1e3
+    );
+    assert!(real.service.mean > 1.5 * sim.service.mean);
+}
+
+#[test]
+fn overflow_policies_account_for_every_job() {
+    let _one = ONE_AT_A_TIME.lock();
+    // Twice the capacity, a small queue, clients with deadlines: every fate happens.
+    for on_full in [
+        "on_full = \"reject\"",
+        "on_full = \"block\"",
+        "on_full = \"timeout\"\ntimeout = \"20ms\"",
+        "on_full = \"drop-oldest\"",
+        "on_full = \"watermark\"\nshed_at = 6\nresume_below = 3",
+    ] {
+        let config = config(&format!(
+            "[run]\ncustomers = 400\nseed = 3\n[arrivals]\nprocess = \"poisson\"\nrate = 800\n\
+             [service]\ndistribution = \"exponential\"\nmean = \"5ms\"\n[pool]\nworkers = 2\n\
+             [queue]\ncapacity = 8\n{on_full}\n[deadline]\ntimeout = \"150ms\"\n"
+        ));
+        let summary = real(&config, 1.0);
+        assert_eq!(summary.arrivals, 400, "{on_full}");
+        assert_accounted(&summary);
+        assert_eq!(
+            summary.in_flight_at_end, 0,
+            "{on_full}: a customers run drains"
+        );
+        let lost = summary.rejected + summary.dropped + summary.timed_out;
+        assert!(
+            lost > 0,
+            "{on_full}: at twice the capacity something is lost"
+        );
+    }
+}
+
+#[test]
+fn chaos_panics_are_caught_counted_and_the_same_jobs_panic_as_in_the_simulation() {
+    let _one = ONE_AT_A_TIME.lock();
+    let config = config(
+        "[run]\ncustomers = 300\nseed = 9\n[arrivals]\nprocess = \"poisson\"\nrate = 200\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"2ms\"\n[pool]\nworkers = 4\n\
+         [chaos]\npanic_rate = 0.1\n",
+    );
+    let sim = Engine::new(&config).run();
+    let real = real(&config, 1.0);
+    assert_accounted(&real);
+    let panics = |s: &Summary| s.failed_by_reason.get("panic").copied().unwrap_or(0);
+    assert!(panics(&real) > 10, "{:?}", real.failed_by_reason);
+    // Nothing is refused here, so every job is served and the same draws panic.
+    assert_eq!(panics(&real), panics(&sim));
+    assert_eq!(real.completed, sim.completed);
+    assert_eq!(real.pool.last, 4, "the workers survived their panics");
+}
+
+#[test]
+fn an_interrupt_stops_intake_and_the_drain_deadline_is_honoured() {
+    let _one = ONE_AT_A_TIME.lock();
+    // Ten-second jobs that cannot finish: the drain must give up on time and count them.
+    let config = config(
+        "[run]\ncustomers = 1000\nseed = 2\n[arrivals]\nprocess = \"poisson\"\nrate = 100\n\
+         [service]\ndistribution = \"constant\"\nvalue = \"10s\"\n[pool]\nworkers = 3\n",
+    );
+    let interrupt = AtomicBool::new(false);
+    let drain = Duration::from_millis(300);
+    let options = ThreadOptions {
+        drain_timeout: Some(drain),
+        interrupt: Some(&interrupt),
+        ..ThreadOptions::default()
+    };
+    let started = Instant::now();
+    let summary = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            std::thread::sleep(Duration::from_millis(400));
+            interrupt.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
+        threads::run(&config, &options)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .summary
+    });
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(700) && took < Duration::from_millis(1500),
+        "interrupt at 0.4 s + 0.3 s drain, took {took:?}"
+    );
+    assert_accounted(&summary);
+    assert!(
+        summary.arrivals > 10 && summary.arrivals < 100,
+        "{}",
+        summary.arrivals
+    );
+    assert_eq!(summary.completed, 0);
+    assert_eq!(summary.in_flight_at_end, summary.arrivals);
+}
+
+#[test]
+fn a_duration_run_stops_at_its_end_like_the_simulator() {
+    let _one = ONE_AT_A_TIME.lock();
+    let config = config(
+        "[run]\nduration = \"10s\"\nseed = 4\n[arrivals]\nprocess = \"poisson\"\nrate = 50\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"50ms\"\n[pool]\nworkers = 2\n\
+         [queue]\ncapacity = 20\n[autoscaler]\nkind = \"queue-depth\"\nmin_workers = 1\nmax_workers = 6\n\
+         scale_up_cooldown = \"1s\"\n",
+    );
+    let started = Instant::now();
+    let summary = real(&config, 0.05);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        (summary.sim_seconds - 10.0).abs() < 1e-6,
+        "{}",
+        summary.sim_seconds
+    );
+    assert_accounted(&summary);
+    let sim = Engine::new(&config).run();
+    assert!(percent_off(sim.arrivals as f64, summary.arrivals as f64) < 2.0);
+    assert!(
+        summary.pool.max > 2,
+        "the autoscaler grew the real pool: {:?}",
+        summary.pool
+    );
+}
+
+#[test]
+fn scenarios_a_fifo_channel_cannot_run_are_refused_with_the_reason() {
+    let config = config(
+        "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+         [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n[pool]\nworkers = 1\n\
+         scale_down = \"preempt\"\n[queue]\ndiscipline = \"lifo\"\n",
+    );
+    let error = threads::run(&config, &ThreadOptions::default())
+        .err()
+        .expect("refused");
+    assert!(error.contains("queue.discipline = \"lifo\""), "{error}");
+    assert!(error.contains("pool.scale_down = \"preempt\""), "{error}");
+    let options = ThreadOptions {
+        time_scale: 0.0,
+        ..ThreadOptions::default()
+    };
+    let fine = config_fifo();
+    assert!(threads::run(&fine, &options).is_err());
+}
+
+fn config_fifo() -> Config {
+    config(
+        "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+         [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n[pool]\nworkers = 1\n",
+    )
+}
+
+/// Threads of this process, from the kernel's own count.
+fn process_threads() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|count| count.trim().parse().ok())
+}
+
+/// Runs in a child process of its own (see the next test), where no other test starts threads.
+#[test]
+#[ignore = "run by no_thread_outlives_a_run in a process of its own"]
+fn thread_count_probe() {
+    let Some(before) = process_threads() else {
+        return;
+    };
+    let config = config(
+        "[run]\ncustomers = 200\nseed = 1\n[arrivals]\nprocess = \"poisson\"\nrate = 2000\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"2ms\"\n[pool]\nworkers = 6\n\
+         [queue]\ncapacity = 20\non_full = \"drop-oldest\"\n[retry]\nmax_attempts = 2\n\
+         [autoscaler]\nkind = \"queue-depth\"\nmin_workers = 2\nmax_workers = 12\ninterval = \"10ms\"\n",
+    );
+    let summary = real(&config, 1.0);
+    assert!(summary
+        .threads
+        .as_ref()
+        .is_some_and(|t| t.threads_started >= 8));
+    assert_eq!(process_threads(), Some(before), "threads left behind");
+    println!("PROBE-OK {before}");
+}
+
+#[test]
+fn no_thread_outlives_a_run() {
+    let _one = ONE_AT_A_TIME.lock();
+    if process_threads().is_none() {
+        eprintln!("skipped: /proc/self/status is not available to count threads");
+        return;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let output = std::process::Command::new(exe)
+        .args([
+            "threads::thread_count_probe",
+            "--exact",
+            "--ignored",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("PROBE-OK"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
