@@ -404,7 +404,7 @@ fn ctrl_c_stops_a_real_run_and_still_prints_the_report() {
          [service]\ndistribution = \"exponential\"\nmean = \"10ms\"\n[pool]\nworkers = 4\n",
     )
     .unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_queuelab"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_queuelab"))
         .args([
             "run",
             &scenario.to_string_lossy(),
@@ -424,6 +424,8 @@ fn ctrl_c_stops_a_real_run_and_still_prints_the_report() {
         .status();
     if !killed.is_ok_and(|status| status.success()) {
         eprintln!("skipped: cannot send SIGINT here");
+        let _ = child.kill();
+        let _ = child.wait();
         return;
     }
     let output = child.wait_with_output().expect("the run ends");
