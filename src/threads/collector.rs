@@ -12,8 +12,7 @@ use super::job::{Outcome, Record, What};
 use crate::policy::autoscale::{with_floor, Autoscaler, PoolSignals};
 use crate::sim::metrics::{Levels, Recorder, TickMarks};
 use crate::time::SimTime;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::VecDeque;
 use std::time::Instant;
 
 /// What the collector needs from the pool's policies at a sample or tick.
@@ -25,8 +24,8 @@ pub struct Gauges {
 pub struct Collector {
     clock: Clock,
     pub recorder: Recorder,
-    pending: BinaryHeap<Reverse<(Instant, u64, Pending)>>,
-    sequence: u64,
+    /// Records not applied yet, in time order (equal instants in arrival order).
+    pending: VecDeque<Record>,
     queued: i64,
     busy: i64,
     blocked: i64,
@@ -50,27 +49,6 @@ pub struct Collector {
     end: Option<SimTime>,
 }
 
-/// A record with a total order (the instant and arrival sequence decide; the payload never).
-#[derive(Debug, Clone, Copy)]
-struct Pending(What);
-
-impl PartialEq for Pending {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-impl Eq for Pending {}
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Pending {
-    fn cmp(&self, _: &Self) -> std::cmp::Ordering {
-        std::cmp::Ordering::Equal
-    }
-}
-
 impl Collector {
     pub fn new(
         clock: Clock,
@@ -85,8 +63,7 @@ impl Collector {
         Collector {
             clock,
             recorder,
-            pending: BinaryHeap::new(),
-            sequence: 0,
+            pending: VecDeque::new(),
             queued: 0,
             busy: 0,
             blocked: 0,
@@ -106,10 +83,17 @@ impl Collector {
         }
     }
 
-    pub fn push(&mut self, record: Record) {
-        self.pending
-            .push(Reverse((record.at, self.sequence, Pending(record.what))));
-        self.sequence += 1;
+    /// Files a thread's batch of records in time order. Each batch is already in order and
+    /// batches from different threads overlap only a little, so a record moves back just past
+    /// the few records it overtakes: far cheaper than a heap at a million records a second.
+    pub fn push_all(&mut self, batch: Vec<Record>) {
+        for record in batch {
+            let mut index = self.pending.len();
+            while index > 0 && self.pending[index - 1].at > record.at {
+                index -= 1;
+            }
+            self.pending.insert(index, record);
+        }
     }
 
     pub fn is_idle(&self) -> bool {
@@ -145,11 +129,11 @@ impl Collector {
     /// them; returns the pool sizes the autoscaler chose meanwhile.
     pub fn apply_until(&mut self, horizon: Instant, gauges: &dyn Fn() -> Gauges) -> Vec<usize> {
         let mut resizes = Vec::new();
-        while let Some(Reverse((at, _, _))) = self.pending.peek() {
-            if *at > horizon {
+        while let Some(record) = self.pending.front() {
+            if record.at > horizon {
                 break;
             }
-            let Some(Reverse((at, _, Pending(what)))) = self.pending.pop() else {
+            let Some(Record { at, what }) = self.pending.pop_front() else {
                 break;
             };
             let t = self.clock.scenario_time(at).max(self.applied);

@@ -23,6 +23,13 @@ use std::collections::BinaryHeap;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+/// Records a thread keeps before sending them on.
+const BATCH: usize = 64;
+
+thread_local! {
+    static OUTBOX: std::cell::RefCell<Vec<Record>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The policies' shared state.
 pub struct Gate {
     pub overflow: Overflow,
@@ -59,8 +66,24 @@ pub struct Delayed {
 }
 
 impl Shared {
+    /// Notes what happened. Records are batched per thread and sent when the batch is full or
+    /// the thread is about to wait ([`Shared::flush`]), so the collector gets them in time.
     pub fn emit(&self, at: Instant, what: What) {
-        let _ = self.records.send(Record { at, what });
+        let full = OUTBOX.with_borrow_mut(|outbox| {
+            outbox.push(Record { at, what });
+            outbox.len() >= BATCH
+        });
+        if full {
+            self.flush();
+        }
+    }
+
+    /// Sends this thread's batch of records; call before anything that may wait.
+    pub fn flush(&self) {
+        let batch = OUTBOX.with_borrow_mut(std::mem::take);
+        if !batch.is_empty() {
+            let _ = self.records.send(batch);
+        }
     }
 
     fn outcome(&self, at: Instant, job: &Job, outcome: Outcome) {
@@ -218,6 +241,7 @@ impl Shared {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
+        self.flush();
         loop {
             let now = Instant::now();
             if self.abort.load(Ordering::Relaxed) {
@@ -446,6 +470,9 @@ pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
             break;
         };
         let intended = shared.clock.instant(at);
+        if intended > Instant::now() {
+            shared.flush();
+        }
         if wait_until(intended, shared.stop_producing()).is_err() {
             break;
         }
@@ -456,6 +483,7 @@ pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
             break;
         }
     }
+    shared.flush();
     lateness
 }
 
@@ -472,6 +500,7 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
             break;
         };
         let intended = shared.clock.instant(at);
+        shared.flush();
         if wait_until(intended, shared.stop_producing()).is_err() {
             break;
         }
@@ -481,12 +510,14 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
         job.reply = Some(Reply(reply_tx));
         let deadline = job.deadline;
         shared.submit(job);
+        shared.flush();
         await_answer(shared, &reply_rx, deadline);
         if last || shared.stopping.load(Ordering::Relaxed) {
             break;
         }
         answered = shared.clock.now().max(at);
     }
+    shared.flush();
     lateness
 }
 
@@ -526,13 +557,14 @@ pub fn delay_line(shared: &Shared, incoming: Receiver<Delayed>) {
             }
         }
         if shared.abort.load(Ordering::Relaxed) {
-            return;
+            break;
         }
         let next = waiting
             .peek()
             .map_or(now + Duration::from_millis(20), |Reverse((due, _))| {
                 (*due).min(now + Duration::from_millis(20))
             });
+        shared.flush();
         match incoming.recv_deadline(next) {
             Ok(delayed) => {
                 waiting.push(Reverse((delayed.due, sequence)));
@@ -540,7 +572,8 @@ pub fn delay_line(shared: &Shared, incoming: Receiver<Delayed>) {
                 sequence += 1;
             }
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Disconnected) => break,
         }
     }
+    shared.flush();
 }

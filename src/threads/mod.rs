@@ -115,7 +115,7 @@ pub(crate) struct Shared {
     jobs_tx: Sender<Job>,
     jobs_rx: Receiver<Job>,
     timer_tx: Sender<Delayed>,
-    records: Sender<Record>,
+    records: Sender<Vec<Record>>,
     gate: Mutex<Gate>,
     /// Intake is closed: producers stop, failed attempts are no longer retried.
     stopping: AtomicBool,
@@ -156,7 +156,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         nanos_per_chunk();
     }
     // A moment for the threads to start before the first arrival is due.
-    let start = Instant::now() + Duration::from_millis(20);
+    let start = Instant::now() + Duration::from_millis(5);
     let clock = Clock::new(start, scale);
     let shared = Shared {
         services: config.classes.iter().map(|c| c.service.clone()).collect(),
@@ -353,6 +353,8 @@ impl<'scope> Running<'scope, '_> {
             self.workers.push(handle);
             self.started += 1;
         }
+        // This thread outlives the run: nothing of it may stay behind in its outbox.
+        self.shared.flush();
     }
 
     /// Grows at once (after reclaiming pending retirements), shrinks per `pool.scale_down`.
@@ -394,7 +396,7 @@ impl<'scope> Running<'scope, '_> {
     fn collect(
         &mut self,
         mut collector: Collector,
-        records: &Receiver<Record>,
+        records: &Receiver<Vec<Record>>,
         options: &ThreadOptions<'_>,
     ) -> Collector {
         let shared = self.shared;
@@ -404,14 +406,19 @@ impl<'scope> Running<'scope, '_> {
         let mut last_progress = Instant::now();
         let duration_end = config.duration.map(|d| SimTime::ZERO + d);
         loop {
-            if let Ok(record) = records.recv_timeout(Duration::from_millis(5)) {
-                collector.push(record);
-                for record in records.try_iter().take(100_000) {
-                    collector.push(record);
+            if let Ok(batch) = records.recv_timeout(Duration::from_millis(2)) {
+                collector.push_all(batch);
+                for batch in records.try_iter().take(1000) {
+                    collector.push_all(batch);
                 }
             }
             let now = Instant::now();
-            let mut resizes = collector.apply_until(now - REORDER_LAG, &gauges);
+            // While draining, late records only touch the tail after the measured window.
+            let lag = match phase {
+                Phase::Running => REORDER_LAG,
+                Phase::Draining(_) => Duration::ZERO,
+            };
+            let mut resizes = collector.apply_until(now - lag, &gauges);
             let interrupted = options
                 .interrupt
                 .is_some_and(|flag| flag.load(Ordering::Relaxed));
@@ -483,9 +490,9 @@ fn fraction_done(shared: &Shared, collector: &Collector) -> f64 {
 
 impl Collector {
     /// Applies every record still in flight between threads (they have all been joined).
-    fn recorder_flush(&mut self, records: &Receiver<Record>, gauges: &dyn Fn() -> Gauges) {
-        for record in records.try_iter() {
-            self.push(record);
+    fn recorder_flush(&mut self, records: &Receiver<Vec<Record>>, gauges: &dyn Fn() -> Gauges) {
+        for batch in records.try_iter() {
+            self.push_all(batch);
         }
         let _ = self.apply_until(Instant::now(), gauges);
     }

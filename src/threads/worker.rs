@@ -53,6 +53,7 @@ pub fn worker(shared: &Shared, start_up: Duration) {
         abort: &shared.abort,
         cut_off: None,
     };
+    shared.flush();
     if !start_up.is_zero() && wait_until(Instant::now() + start_up, abort).is_err() {
         return leave(shared, false);
     }
@@ -65,6 +66,16 @@ pub fn worker(shared: &Shared, start_up: Duration) {
         });
     let mut expired = false;
     loop {
+        // Take queued work without waiting; only an empty queue makes the worker wait (and
+        // send its records first).
+        if let Ok(job) = shared.jobs_rx.try_recv() {
+            serve(shared, job);
+            if shared.abort.load(Ordering::Relaxed) || should_retire_after_job(shared) {
+                break;
+            }
+            continue;
+        }
+        shared.flush();
         shared.idle.fetch_add(1, Ordering::Relaxed);
         let next = select! {
             recv(shared.jobs_rx) -> job => Next::Job(job.ok()),
@@ -96,6 +107,7 @@ fn leave(shared: &Shared, counted: bool) {
         shared.alive.fetch_sub(1, Ordering::Relaxed);
     }
     shared.emit(Instant::now(), What::WorkerDown);
+    shared.flush();
 }
 
 /// Drain: a busy worker takes its retirement notice when it finishes. Lazy (as ants): any
@@ -182,6 +194,9 @@ fn serve(shared: &Shared, job: Job) {
     };
     let work = config.work;
     let panic_at = job.draw.panic_at;
+    if !(service + call_time).is_zero() {
+        shared.flush();
+    }
     let result = catch_unwind(AssertUnwindSafe(|| {
         let total = service + call_time;
         let (service, call_time) = match panic_at {
