@@ -312,3 +312,57 @@ fn no_thread_outlives_a_run() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The shipped scenarios' policies on real threads: rate limits (refusing and delaying),
+/// adaptive limits, a breaker, retries with a budget, lazy scale-down, cold starts and idle
+/// expiry — each run ends with every job accounted for.
+#[test]
+fn every_policy_runs_on_real_threads_and_accounts_for_every_job() {
+    let _one = ONE_AT_A_TIME.lock();
+    let cases: [(&str, &[&str]); 6] = [
+        (
+            "scenarios/rate-limit.toml",
+            &["rate_limit.on_limit=\"delay\""],
+        ),
+        ("scenarios/adaptive-limit.toml", &["limiter.kind=\"vegas\""]),
+        ("scenarios/breaker.toml", &[]),
+        (
+            "scenarios/breaker.toml",
+            &[
+                "retry.max_attempts=3",
+                "retry.backoff=\"50ms\"",
+                "retry.budget=0.2",
+            ],
+        ),
+        (
+            "scenarios/spike-autoscale.toml",
+            &["pool.scale_down=\"lazy\"", "pool.start_up=\"200ms\""],
+        ),
+        (
+            "scenarios/spike-autoscale.toml",
+            &["pool.idle_timeout=\"1s\"", "pool.min_workers=2"],
+        ),
+    ];
+    for (file, sets) in cases {
+        let text = std::fs::read_to_string(file).expect("shipped scenario");
+        let mut overrides: Vec<queuelab::scenario::Override> = sets
+            .iter()
+            .map(|set| set.parse().expect("override"))
+            .collect();
+        overrides.push("run.duration=\"6s\"".parse().expect("override"));
+        overrides.push("run.warmup=\"0s\"".parse().expect("override"));
+        let config = queuelab::scenario::parse_with_overrides(&text, file, &overrides)
+            .unwrap_or_else(|e| panic!("{file} {sets:?}: {e}"));
+        let summary = real(&config, 0.05);
+        assert_accounted(&summary);
+        assert!(summary.completed > 0, "{file} {sets:?}");
+        let sim = Engine::new(&config).run();
+        let off = percent_off(sim.arrivals as f64, summary.arrivals as f64);
+        assert!(
+            off < 3.0,
+            "{file} {sets:?}: arrivals {} vs {}",
+            sim.arrivals,
+            summary.arrivals
+        );
+    }
+}
