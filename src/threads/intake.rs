@@ -1,25 +1,20 @@
-//! The way in: producers sending at their scheduled times, admission (token bucket, bulkheads,
-//! the concurrency limit), the overflow policy on the real bounded queue, and a delay line for
-//! jobs that wait outside the queue (rate-limit delays, retry backoffs).
+//! The way in: admission (token bucket, bulkheads, the concurrency limit), the overflow policy
+//! on the real bounded queue, and the fates of jobs that do not complete (refused, timed out,
+//! failed — or retried after a backoff in the delay line).
 //!
 //! Every decision is made by the same sans-IO policy objects the simulator uses, fed with
 //! `Clock::now()` instead of simulated time. They live together in one [`Gate`] behind a mutex:
 //! a job takes it at most twice (admission and release), which costs far less than the queue.
 
-use super::clock::{wait_until, Stop};
-use super::job::{Job, Outcome, Permit, Record, Reply, What};
+use super::job::{Job, Outcome, Permit, Record, What};
 use super::Shared;
 use crate::policy::breaker::CircuitBreaker;
 use crate::policy::limiter::Limit;
 use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
-use crate::report::Histogram;
 use crate::rng::Rng;
-use crate::sim::workload::{ProducerPlan, ProducerSource};
-use crate::time::{SimDuration, SimTime};
-use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use crate::time::SimDuration;
+use crossbeam_channel::{SendTimeoutError, TrySendError};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -374,7 +369,7 @@ impl Shared {
     }
 
     /// A job's wait outside the queue is over.
-    fn resume(&self, delayed: Delayed) {
+    pub(super) fn resume(&self, delayed: Delayed) {
         let Delayed {
             resume, mut job, ..
         } = delayed;
@@ -390,190 +385,4 @@ impl Shared {
             }
         }
     }
-
-    /// Claims the next customer of a `customers`-limited run: `None` once all are generated,
-    /// otherwise whether this is the last one.
-    fn claim_customer(&self) -> Option<bool> {
-        let claimed = self.generated.fetch_add(1, Ordering::Relaxed);
-        match self.config.customers {
-            Some(limit) if claimed >= limit => None,
-            Some(limit) => Some(claimed + 1 == limit),
-            None => Some(false),
-        }
-    }
-
-    /// Makes the job a producer generated at `intended`, and announces its arrival.
-    fn generate(&self, plan: &mut ProducerPlan, intended: SimTime, last: bool) -> Job {
-        let draw = plan.jobs.draw(
-            &self.services,
-            self.config.chaos.as_ref(),
-            self.config.downstream.as_ref(),
-        );
-        let class = &self.config.classes[draw.class as usize];
-        let intended_at = self.clock.instant(intended);
-        let measured = intended >= SimTime::ZERO + self.config.warmup;
-        if let Some(budget) = self.config.retry.and_then(|retry| retry.budget) {
-            // Each request earns `budget` retry tokens (at most 10 banked).
-            let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-            gate.retry_tokens = (gate.retry_tokens + budget).min(10.0);
-        }
-        self.emit(
-            intended_at.max(Instant::now()),
-            What::Arrival {
-                class: draw.class,
-                measured,
-                last,
-            },
-        );
-        Job {
-            class: draw.class,
-            intended: intended_at,
-            measured,
-            draw,
-            deadline: class
-                .deadline
-                .map(|deadline| intended_at + self.clock.real(deadline)),
-            attempt: 0,
-            permit: None,
-            waited: false,
-            reply: None,
-        }
-    }
-
-    fn stop_producing(&self) -> Stop<'_> {
-        Stop {
-            abort: &self.stopping,
-            cut_off: None,
-        }
-    }
-
-    fn past_the_end(&self, at: SimTime) -> bool {
-        self.config
-            .duration
-            .is_some_and(|duration| at > SimTime::ZERO + duration)
-    }
-}
-
-/// An open-loop producer: sends each arrival at its scheduled time, whatever the pool does.
-/// Returns how late it was for each one.
-pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
-    let mut lateness = Histogram::new();
-    while let ProducerSource::Open(stream) = &mut plan.source {
-        let Some(secs) = stream.next_secs() else {
-            break;
-        };
-        let at = SimTime::ZERO + SimDuration::from_secs_f64(secs);
-        if shared.past_the_end(at) {
-            break;
-        }
-        let Some(last) = shared.claim_customer() else {
-            break;
-        };
-        let intended = shared.clock.instant(at);
-        if intended > Instant::now() {
-            shared.flush();
-        }
-        if wait_until(intended, shared.stop_producing()).is_err() {
-            break;
-        }
-        lateness.record(intended.elapsed().as_nanos() as u64);
-        let job = shared.generate(&mut plan, at, last);
-        shared.submit(job);
-        if last {
-            break;
-        }
-    }
-    shared.flush();
-    lateness
-}
-
-/// A closed-loop client: thinks, sends one request, waits for its answer (or its deadline).
-pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
-    let mut lateness = Histogram::new();
-    let mut answered = SimTime::ZERO;
-    while let ProducerSource::Closed { think, rng } = &mut plan.source {
-        let at = answered + think.sample(rng);
-        if shared.past_the_end(at) {
-            break;
-        }
-        let Some(last) = shared.claim_customer() else {
-            break;
-        };
-        let intended = shared.clock.instant(at);
-        shared.flush();
-        if wait_until(intended, shared.stop_producing()).is_err() {
-            break;
-        }
-        lateness.record(intended.elapsed().as_nanos() as u64);
-        let mut job = shared.generate(&mut plan, at, last);
-        let (reply_tx, reply_rx) = crossbeam_channel::bounded(1);
-        job.reply = Some(Reply(reply_tx));
-        let deadline = job.deadline;
-        shared.submit(job);
-        shared.flush();
-        await_answer(shared, &reply_rx, deadline);
-        if last || shared.stopping.load(Ordering::Relaxed) {
-            break;
-        }
-        answered = shared.clock.now().max(at);
-    }
-    shared.flush();
-    lateness
-}
-
-fn await_answer(shared: &Shared, reply: &Receiver<()>, deadline: Option<Instant>) {
-    loop {
-        let now = Instant::now();
-        let slice = now + Duration::from_millis(20);
-        let until = deadline.map_or(slice, |deadline| deadline.min(slice));
-        match reply.recv_deadline(until) {
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
-            Err(RecvTimeoutError::Timeout) => {
-                if shared.stopping.load(Ordering::Relaxed)
-                    || deadline.is_some_and(|deadline| Instant::now() >= deadline)
-                {
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// Holds jobs that wait outside the queue until their time comes. Jobs still waiting at shutdown
-/// are abandoned.
-pub fn delay_line(shared: &Shared, incoming: Receiver<Delayed>) {
-    let mut waiting: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
-    let mut jobs: std::collections::HashMap<u64, Delayed> = std::collections::HashMap::new();
-    let mut sequence = 0_u64;
-    loop {
-        let now = Instant::now();
-        while let Some(&Reverse((due, id))) = waiting.peek() {
-            if due > now {
-                break;
-            }
-            waiting.pop();
-            if let Some(delayed) = jobs.remove(&id) {
-                shared.resume(delayed);
-            }
-        }
-        if shared.abort.load(Ordering::Relaxed) {
-            break;
-        }
-        let next = waiting
-            .peek()
-            .map_or(now + Duration::from_millis(20), |Reverse((due, _))| {
-                (*due).min(now + Duration::from_millis(20))
-            });
-        shared.flush();
-        match incoming.recv_deadline(next) {
-            Ok(delayed) => {
-                waiting.push(Reverse((delayed.due, sequence)));
-                jobs.insert(sequence, delayed);
-                sequence += 1;
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
-    }
-    shared.flush();
 }

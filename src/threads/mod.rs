@@ -23,8 +23,10 @@
 
 mod clock;
 mod collector;
+mod driver;
 mod intake;
 mod job;
+mod producers;
 mod worker;
 
 pub use clock::nanos_per_chunk;
@@ -34,15 +36,14 @@ use crate::report::{Histogram, Percentiles, Series, Summary, ThreadFacts};
 use crate::scenario::{Config, Discipline, ScaleDown, Work};
 use crate::sim::metrics::{Recorder, RunFacts};
 use crate::sim::workload::{producer_plans, ProducerSource};
-use crate::time::SimTime;
 use clock::Clock;
 use collector::{Collector, Gauges};
 use crossbeam_channel::{Receiver, Sender};
+use driver::Running;
 use intake::{Delayed, Gate};
-use job::{Job, Record, What};
+use job::{Job, Record};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::thread::{Scope, ScopedJoinHandle, Thread};
 use std::time::{Duration, Instant};
 
 /// How a real run is driven.
@@ -202,9 +203,9 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             let shared = &shared;
             let handle = scope.spawn(move || {
                 if closed {
-                    intake::closed_client(shared, plan)
+                    producers::closed_client(shared, plan)
                 } else {
-                    intake::open_producer(shared, plan)
+                    producers::open_producer(shared, plan)
                 }
             });
             run.unpark.push(handle.thread().clone());
@@ -213,7 +214,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         }
         let delay_line = {
             let shared = &shared;
-            scope.spawn(move || intake::delay_line(shared, timer_rx))
+            scope.spawn(move || producers::delay_line(shared, timer_rx))
         };
         run.unpark.push(delay_line.thread().clone());
         run.started += 1;
@@ -318,182 +319,5 @@ fn gauges(shared: &Shared) -> Gauges {
     Gauges {
         limit: gate.limit().map_or(0.0, |limit| limit as f64),
         breaker: gate.breaker.as_ref().map_or(0.0, |b| b.state().level()),
-    }
-}
-
-/// The run's threads, while it runs.
-struct Running<'scope, 'env> {
-    scope: &'scope Scope<'scope, 'env>,
-    shared: &'env Shared,
-    producers: Vec<ScopedJoinHandle<'scope, Histogram>>,
-    workers: Vec<ScopedJoinHandle<'scope, ()>>,
-    /// Threads that may be parked in a wait: unparked at shutdown.
-    unpark: Vec<Thread>,
-    started: u64,
-}
-
-/// How long records are held back so that late senders' records still land in time order.
-const REORDER_LAG: Duration = Duration::from_millis(30);
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Phase {
-    Running,
-    /// Intake is closed; in-flight work may finish until the deadline (if any).
-    Draining(Option<Instant>),
-}
-
-impl<'scope> Running<'scope, '_> {
-    fn grow(&mut self, count: usize, start_up: Duration) {
-        for _ in 0..count {
-            let shared = self.shared;
-            shared.alive.fetch_add(1, Ordering::Relaxed);
-            shared.emit(Instant::now().max(shared.clock.start()), What::WorkerUp);
-            let handle = self.scope.spawn(move || worker::worker(shared, start_up));
-            self.unpark.push(handle.thread().clone());
-            self.workers.push(handle);
-            self.started += 1;
-        }
-        // This thread outlives the run: nothing of it may stay behind in its outbox.
-        self.shared.flush();
-    }
-
-    /// Grows at once (after reclaiming pending retirements), shrinks per `pool.scale_down`.
-    fn resize(&mut self, from: usize, to: usize) {
-        let shared = self.shared;
-        if to > from {
-            let mut needed = to - from;
-            while needed > 0 && shared.retire_rx.try_recv().is_ok() {
-                needed -= 1;
-            }
-            while needed > 0
-                && shared
-                    .excess
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |e| e.checked_sub(1))
-                    .is_ok()
-            {
-                needed -= 1;
-            }
-            let start_up = shared.clock.real(shared.config.lifecycle.start_up);
-            self.grow(needed, start_up);
-        } else {
-            let surplus = from - to;
-            match shared.config.scale_down {
-                ScaleDown::Lazy => {
-                    shared.excess.fetch_add(surplus, Ordering::Relaxed);
-                }
-                _ => {
-                    for _ in 0..surplus {
-                        let _ = shared.retire_tx.send(());
-                    }
-                }
-            }
-        }
-        self.workers.retain(|worker| !worker.is_finished());
-    }
-
-    /// The collector's loop: gathers records, measures, resizes the pool, and decides when the
-    /// run ends. Returns when everything is finished or the drain deadline has passed.
-    fn collect(
-        &mut self,
-        mut collector: Collector,
-        records: &Receiver<Vec<Record>>,
-        options: &ThreadOptions<'_>,
-    ) -> Collector {
-        let shared = self.shared;
-        let config = &shared.config;
-        let gauges = || gauges(shared);
-        let mut phase = Phase::Running;
-        let mut last_progress = Instant::now();
-        let duration_end = config.duration.map(|d| SimTime::ZERO + d);
-        loop {
-            if let Ok(batch) = records.recv_timeout(Duration::from_millis(2)) {
-                collector.push_all(batch);
-                for batch in records.try_iter().take(1000) {
-                    collector.push_all(batch);
-                }
-            }
-            let now = Instant::now();
-            // While draining, late records only touch the tail after the measured window.
-            let lag = match phase {
-                Phase::Running => REORDER_LAG,
-                Phase::Draining(_) => Duration::ZERO,
-            };
-            let mut resizes = collector.apply_until(now - lag, &gauges);
-            let interrupted = options
-                .interrupt
-                .is_some_and(|flag| flag.load(Ordering::Relaxed));
-            let intake_over = self.producers.iter().all(|p| p.is_finished());
-            if phase == Phase::Running {
-                let past_end = duration_end
-                    .is_some_and(|end| shared.clock.scenario_time(now - REORDER_LAG) >= end);
-                // A `duration` run ends at its end, like the simulator, even if its producers
-                // ran out of arrivals earlier; a `customers` run when its producers are done.
-                let over = match duration_end {
-                    Some(_) => past_end,
-                    None => intake_over,
-                };
-                if over || interrupted {
-                    shared.stopping.store(true, Ordering::Relaxed);
-                    for thread in &self.unpark {
-                        thread.unpark();
-                    }
-                    let drain = match (options.drain_timeout, past_end, interrupted) {
-                        (Some(drain), ..) => Some(drain),
-                        (None, true, _) => Some(Duration::ZERO),
-                        (None, _, true) => Some(Duration::from_secs(5)),
-                        (None, false, false) => None,
-                    };
-                    if past_end {
-                        if let Some(end) = duration_end {
-                            resizes.extend(collector.end_at(end, &gauges));
-                        }
-                    }
-                    phase = Phase::Draining(drain.map(|drain| now + drain));
-                }
-            }
-            for size in resizes {
-                let from = collector.target;
-                if let Some(to) = collector.resized(size) {
-                    self.resize(from, to);
-                }
-            }
-            collector.workers_expired(shared.alive.load(Ordering::Relaxed));
-            if let Some(progress) = options.progress {
-                if now.duration_since(last_progress) > Duration::from_millis(100) {
-                    last_progress = now;
-                    progress(fraction_done(shared, &collector));
-                }
-            }
-            if let Phase::Draining(deadline) = phase {
-                let settled = intake_over && collector.outstanding <= 0 && collector.is_idle();
-                if settled || deadline.is_some_and(|deadline| now >= deadline) {
-                    return collector;
-                }
-            }
-        }
-    }
-}
-
-fn fraction_done(shared: &Shared, collector: &Collector) -> f64 {
-    let config = &shared.config;
-    let fraction = match (config.duration, config.customers) {
-        (Some(duration), _) => {
-            (collector.applied - SimTime::ZERO).as_secs_f64() / duration.as_secs_f64()
-        }
-        (None, Some(customers)) => {
-            shared.generated.load(Ordering::Relaxed) as f64 / customers.max(1) as f64
-        }
-        (None, None) => 0.0,
-    };
-    fraction.clamp(0.0, 1.0)
-}
-
-impl Collector {
-    /// Applies every record still in flight between threads (they have all been joined).
-    fn recorder_flush(&mut self, records: &Receiver<Vec<Record>>, gauges: &dyn Fn() -> Gauges) {
-        for batch in records.try_iter() {
-            self.push_all(batch);
-        }
-        let _ = self.apply_until(Instant::now(), gauges);
     }
 }

@@ -1,0 +1,204 @@
+//! The producers: open-loop streams that send each arrival at its scheduled instant, closed-loop
+//! clients that wait for their answer before thinking again, and the delay line holding jobs
+//! that wait outside the queue (rate-limit delays, retry backoffs).
+
+use super::clock::{wait_until, Stop};
+use super::intake::Delayed;
+use super::job::{Job, Reply, What};
+use super::Shared;
+use crate::report::Histogram;
+use crate::sim::workload::{ProducerPlan, ProducerSource};
+use crate::time::{SimDuration, SimTime};
+use crossbeam_channel::{Receiver, RecvTimeoutError};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+impl Shared {
+    /// Claims the next customer of a `customers`-limited run: `None` once all are generated,
+    /// otherwise whether this is the last one.
+    fn claim_customer(&self) -> Option<bool> {
+        let claimed = self.generated.fetch_add(1, Ordering::Relaxed);
+        match self.config.customers {
+            Some(limit) if claimed >= limit => None,
+            Some(limit) => Some(claimed + 1 == limit),
+            None => Some(false),
+        }
+    }
+
+    /// Makes the job a producer generated at `intended`, and announces its arrival.
+    fn generate(&self, plan: &mut ProducerPlan, intended: SimTime, last: bool) -> Job {
+        let draw = plan.jobs.draw(
+            &self.services,
+            self.config.chaos.as_ref(),
+            self.config.downstream.as_ref(),
+        );
+        let class = &self.config.classes[draw.class as usize];
+        let intended_at = self.clock.instant(intended);
+        let measured = intended >= SimTime::ZERO + self.config.warmup;
+        if let Some(budget) = self.config.retry.and_then(|retry| retry.budget) {
+            // Each request earns `budget` retry tokens (at most 10 banked).
+            let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+            gate.retry_tokens = (gate.retry_tokens + budget).min(10.0);
+        }
+        self.emit(
+            intended_at.max(Instant::now()),
+            What::Arrival {
+                class: draw.class,
+                measured,
+                last,
+            },
+        );
+        Job {
+            class: draw.class,
+            intended: intended_at,
+            measured,
+            draw,
+            deadline: class
+                .deadline
+                .map(|deadline| intended_at + self.clock.real(deadline)),
+            attempt: 0,
+            permit: None,
+            waited: false,
+            reply: None,
+        }
+    }
+
+    fn stop_producing(&self) -> Stop<'_> {
+        Stop {
+            abort: &self.stopping,
+            cut_off: None,
+        }
+    }
+
+    fn past_the_end(&self, at: SimTime) -> bool {
+        self.config
+            .duration
+            .is_some_and(|duration| at > SimTime::ZERO + duration)
+    }
+}
+
+/// An open-loop producer: sends each arrival at its scheduled time, whatever the pool does.
+/// Returns how late it was for each one.
+pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
+    let mut lateness = Histogram::new();
+    while let ProducerSource::Open(stream) = &mut plan.source {
+        let Some(secs) = stream.next_secs() else {
+            break;
+        };
+        let at = SimTime::ZERO + SimDuration::from_secs_f64(secs);
+        if shared.past_the_end(at) {
+            break;
+        }
+        let Some(last) = shared.claim_customer() else {
+            break;
+        };
+        let intended = shared.clock.instant(at);
+        if intended > Instant::now() {
+            shared.flush();
+        }
+        if wait_until(intended, shared.stop_producing()).is_err() {
+            break;
+        }
+        lateness.record(intended.elapsed().as_nanos() as u64);
+        let job = shared.generate(&mut plan, at, last);
+        shared.submit(job);
+        if last {
+            break;
+        }
+    }
+    shared.flush();
+    lateness
+}
+
+/// A closed-loop client: thinks, sends one request, waits for its answer (or its deadline).
+pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
+    let mut lateness = Histogram::new();
+    let mut answered = SimTime::ZERO;
+    while let ProducerSource::Closed { think, rng } = &mut plan.source {
+        let at = answered + think.sample(rng);
+        if shared.past_the_end(at) {
+            break;
+        }
+        let Some(last) = shared.claim_customer() else {
+            break;
+        };
+        let intended = shared.clock.instant(at);
+        shared.flush();
+        if wait_until(intended, shared.stop_producing()).is_err() {
+            break;
+        }
+        lateness.record(intended.elapsed().as_nanos() as u64);
+        let mut job = shared.generate(&mut plan, at, last);
+        let (reply_tx, reply_rx) = crossbeam_channel::bounded(1);
+        job.reply = Some(Reply(reply_tx));
+        let deadline = job.deadline;
+        shared.submit(job);
+        shared.flush();
+        await_answer(shared, &reply_rx, deadline);
+        if last || shared.stopping.load(Ordering::Relaxed) {
+            break;
+        }
+        answered = shared.clock.now().max(at);
+    }
+    shared.flush();
+    lateness
+}
+
+fn await_answer(shared: &Shared, reply: &Receiver<()>, deadline: Option<Instant>) {
+    loop {
+        let now = Instant::now();
+        let slice = now + Duration::from_millis(20);
+        let until = deadline.map_or(slice, |deadline| deadline.min(slice));
+        match reply.recv_deadline(until) {
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {
+                if shared.stopping.load(Ordering::Relaxed)
+                    || deadline.is_some_and(|deadline| Instant::now() >= deadline)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Holds jobs that wait outside the queue until their time comes. Jobs still waiting at shutdown
+/// are abandoned.
+pub fn delay_line(shared: &Shared, incoming: Receiver<Delayed>) {
+    let mut waiting: BinaryHeap<Reverse<(Instant, u64)>> = BinaryHeap::new();
+    let mut jobs: std::collections::HashMap<u64, Delayed> = std::collections::HashMap::new();
+    let mut sequence = 0_u64;
+    loop {
+        let now = Instant::now();
+        while let Some(&Reverse((due, id))) = waiting.peek() {
+            if due > now {
+                break;
+            }
+            waiting.pop();
+            if let Some(delayed) = jobs.remove(&id) {
+                shared.resume(delayed);
+            }
+        }
+        if shared.abort.load(Ordering::Relaxed) {
+            break;
+        }
+        let next = waiting
+            .peek()
+            .map_or(now + Duration::from_millis(20), |Reverse((due, _))| {
+                (*due).min(now + Duration::from_millis(20))
+            });
+        shared.flush();
+        match incoming.recv_deadline(next) {
+            Ok(delayed) => {
+                waiting.push(Reverse((delayed.due, sequence)));
+                jobs.insert(sequence, delayed);
+                sequence += 1;
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    shared.flush();
+}
