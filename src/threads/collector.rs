@@ -96,6 +96,11 @@ impl Collector {
         }
     }
 
+    /// Jobs wait outside the queue: blocked senders, rate-limit delays, retry backoffs.
+    pub fn anyone_waiting_outside(&self) -> bool {
+        self.blocked > 0
+    }
+
     pub fn is_idle(&self) -> bool {
         self.pending.is_empty()
     }

@@ -27,6 +27,9 @@ pub(super) struct Running<'scope, 'env> {
 /// How long records are held back so that late senders' records still land in time order.
 const REORDER_LAG: Duration = Duration::from_millis(30);
 
+/// How long a drain may see no sign of life while jobs are unaccounted for.
+const STALL_LIMIT: Duration = Duration::from_secs(2);
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
     Running,
@@ -95,6 +98,7 @@ impl<'scope> Running<'scope, '_> {
         let config = &shared.config;
         let gauges = || gauges(shared);
         let mut phase = Phase::Running;
+        let mut stalled_since: Option<Instant> = None;
         let mut last_progress = Instant::now();
         let duration_end = config.duration.map(|d| SimTime::ZERO + d);
         loop {
@@ -115,33 +119,27 @@ impl<'scope> Running<'scope, '_> {
                 .interrupt
                 .is_some_and(|flag| flag.load(Ordering::Relaxed));
             let intake_over = self.producers.iter().all(|p| p.is_finished());
-            if phase == Phase::Running {
-                let past_end = duration_end
-                    .is_some_and(|end| shared.clock.scenario_time(now - REORDER_LAG) >= end);
-                // A `duration` run ends at its end, like the simulator, even if its producers
-                // ran out of arrivals earlier; a `customers` run when its producers are done.
-                let over = match duration_end {
-                    Some(_) => past_end,
-                    None => intake_over,
-                };
-                if over || interrupted {
-                    shared.stopping.store(true, Ordering::Relaxed);
-                    for thread in &self.unpark {
-                        thread.unpark();
-                    }
-                    let drain = match (options.drain_timeout, past_end, interrupted) {
-                        (Some(drain), ..) => Some(drain),
-                        (None, true, _) => Some(Duration::ZERO),
-                        (None, _, true) => Some(Duration::from_secs(5)),
-                        (None, false, false) => None,
-                    };
-                    if past_end {
-                        if let Some(end) = duration_end {
-                            resizes.extend(collector.end_at(end, &gauges));
-                        }
-                    }
-                    phase = Phase::Draining(drain.map(|drain| now + drain));
+            let past_end =
+                duration_end.is_some_and(|end| shared.clock.scenario_time(now - lag) >= end);
+            if phase == Phase::Running && (past_end || interrupted || intake_over) {
+                shared.stopping.store(true, Ordering::Relaxed);
+                for thread in &self.unpark {
+                    thread.unpark();
                 }
+                let drain = match (options.drain_timeout, past_end, interrupted) {
+                    (Some(drain), ..) => Some(drain),
+                    (None, true, _) => Some(Duration::ZERO),
+                    (None, _, true) => Some(Duration::from_secs(5)),
+                    (None, false, false) => None,
+                };
+                phase = Phase::Draining(drain.map(|drain| now + drain));
+            }
+            // A `duration` run stops at its end like the simulator, even while draining: what
+            // is unfinished then counts as in flight.
+            if let (Some(end), true, None) = (duration_end, past_end, collector.end()) {
+                resizes.extend(collector.end_at(end, &gauges));
+                let drain = options.drain_timeout.unwrap_or(Duration::ZERO);
+                phase = Phase::Draining(Some(now + drain));
             }
             for size in resizes {
                 let from = collector.target;
@@ -157,9 +155,26 @@ impl<'scope> Running<'scope, '_> {
                 }
             }
             if let Phase::Draining(deadline) = phase {
-                let settled = intake_over && collector.outstanding <= 0 && collector.is_idle();
+                let settled = intake_over
+                    && collector.outstanding <= 0
+                    && collector.is_idle()
+                    && (duration_end.is_none() || collector.end().is_some());
                 if settled || deadline.is_some_and(|deadline| now >= deadline) {
                     return collector;
+                }
+                // Never hang: nothing queued, nothing running, nothing heard from anyone for a
+                // while, yet jobs unaccounted for — give up on them (they count as abandoned).
+                let quiet = shared.jobs_rx.is_empty()
+                    && shared.idle.load(Ordering::Relaxed) >= shared.alive.load(Ordering::Relaxed)
+                    && collector.is_idle()
+                    && !collector.anyone_waiting_outside();
+                if intake_over && quiet && collector.outstanding > 0 {
+                    let since = *stalled_since.get_or_insert(now);
+                    if now.duration_since(since) > STALL_LIMIT {
+                        return collector;
+                    }
+                } else {
+                    stalled_since = None;
                 }
             }
         }
