@@ -75,6 +75,11 @@ pub struct Summary {
     pub breaker_transitions: u64,
     /// Attempts beyond each request's first (`[retry]`); `arrivals` counts requests.
     pub retries: u64,
+    /// Second copies sent for requests unanswered after `hedge.delay`; they add load but no
+    /// arrivals.
+    pub hedges: u64,
+    /// Requests answered by their second copy (the first was then cancelled).
+    pub hedge_wins: u64,
     /// Present only for a run on real threads (`--mode threads`): what the machine did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<ThreadFacts>,

@@ -46,6 +46,8 @@ pub struct Config {
     pub breaker: Option<crate::policy::breaker::BreakerConfig>,
     /// Clients retry unsuccessful attempts.
     pub retry: Option<RetryConfig>,
+    /// Clients send a second copy of a request that has not been answered after a delay.
+    pub hedge: Option<HedgeConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.
     pub lifecycle: Lifecycle,
     /// A time-of-day floor under the autoscaler (`autoscaler.prewarm`).
@@ -101,6 +103,13 @@ pub struct ChaosConfig {
     pub slow_factor: f64,
     /// A slow leak: service times grow by this fraction per simulated hour.
     pub drift_per_hour: f64,
+}
+
+/// Hedged requests ("The Tail at Scale", Dean & Barroso 2013): a request still unanswered after
+/// `delay` is sent again; the first copy to succeed answers it and the other is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HedgeConfig {
+    pub delay: SimDuration,
 }
 
 /// Client retries: exponential backoff with jitter, optionally within a budget.

@@ -32,7 +32,14 @@ pub struct RawScenario {
     pub downstream: Option<RawDownstream>,
     pub breaker: Option<RawBreaker>,
     pub retry: Option<RawRetry>,
+    pub hedge: Option<RawHedge>,
     pub chaos: Option<RawChaos>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawHedge {
+    pub delay: Option<RawDuration>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -21,7 +21,7 @@ use autoscaler::{autoscaler, prewarm};
 use classes::classes;
 use distribution::distribution;
 use faults::{chaos, downstream};
-use policies::{breaker, limiter, rate_limit, retry};
+use policies::{breaker, hedge, limiter, rate_limit, retry};
 use queue::queue;
 
 /// Refuse runs expected to need more events than this: they would take minutes and the numbers
@@ -271,6 +271,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
     let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
     let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
+    let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
     let lifecycle = Lifecycle {
         start_up: c
             .duration("pool.start_up", &pool.start_up)
@@ -330,6 +331,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             downstream,
             breaker,
             retry,
+            hedge,
             lifecycle,
             chaos,
             prewarm,

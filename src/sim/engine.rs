@@ -23,7 +23,7 @@
 
 use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
 use super::metrics::{Levels, Recorder, RunFacts, TickMarks};
-use super::workload::{producer_plans, JobMaker, ProducerSource, RETRY_STREAM};
+use super::workload::{producer_plans, JobMaker, ProducerSource, HEDGE_STREAM, RETRY_STREAM};
 use crate::dist::Distribution;
 use crate::policy::autoscale::{Autoscaler, PoolSignals};
 use crate::policy::limiter::Limit;
@@ -38,6 +38,7 @@ use std::collections::VecDeque;
 
 mod admission;
 mod flow;
+mod hedge;
 mod pool;
 mod setup;
 
@@ -68,6 +69,11 @@ enum Event {
         generation: u32,
     },
     Retry {
+        job: JobKey,
+        generation: u32,
+    },
+    /// A request's hedge delay ran out.
+    Hedge {
         job: JobKey,
         generation: u32,
     },
@@ -194,6 +200,8 @@ pub struct Engine {
     chaos: Option<crate::scenario::ChaosConfig>,
     retry_rng: Rng,
     retry_tokens: f64,
+    hedge: Option<crate::scenario::HedgeConfig>,
+    hedge_rng: Rng,
 }
 
 /// The concurrency limit's range over the run.
@@ -297,6 +305,7 @@ impl Engine {
             Event::GiveUp { job, generation } => self.on_give_up(job, generation),
             Event::Release { job, generation } => self.on_release(job, generation),
             Event::Retry { job, generation } => self.on_retry(job, generation),
+            Event::Hedge { job, generation } => self.on_hedge(job, generation),
             Event::WorkerReady { worker, generation } => {
                 if self.workers[worker as usize].generation == generation {
                     self.worker_released(worker);

@@ -59,6 +59,10 @@ pub struct Job {
     pub panic_at: f32,
     /// When this attempt's client gives up (`SimTime::MAX` without a deadline).
     pub deadline_at: SimTime,
+    /// `[hedge]`: the other copy of the same request while both are out (key, generation).
+    pub twin: Option<(JobKey, u32)>,
+    /// This job is the hedge: the second copy of its request.
+    pub hedge: bool,
 }
 
 /// What happened to a job's downstream call.
@@ -304,6 +308,8 @@ mod tests {
 
     fn job() -> Job {
         Job {
+            twin: None,
+            hedge: false,
             class: 0,
             producer: 0,
             arrived: SimTime::ZERO,

@@ -43,6 +43,9 @@ struct Counts {
     failed: [u64; FailReason::ALL.len()],
     /// Attempts beyond the first.
     retries: u64,
+    /// Second copies of requests (`[hedge]`), and the requests they answered.
+    hedges: u64,
+    hedge_wins: u64,
 }
 
 impl Counts {
@@ -286,6 +289,20 @@ impl Recorder {
         }
     }
 
+    pub fn hedge(&mut self, measured: bool) {
+        self.all.hedges += 1;
+        if measured {
+            self.measured.hedges += 1;
+        }
+    }
+
+    pub fn hedge_won(&mut self, measured: bool) {
+        self.all.hedge_wins += 1;
+        if measured {
+            self.measured.hedge_wins += 1;
+        }
+    }
+
     pub fn wasted_work(&mut self, measured: bool, work: SimDuration) {
         if measured {
             self.wasted_nanos += work.as_nanos() as u128;
@@ -321,8 +338,10 @@ impl Recorder {
             in_system: level(QUEUED) + level(BUSY) + level(BLOCKED),
             pool_size: level(WORKERS),
             offered: per_second(
-                (self.all.arrivals + self.all.retries)
-                    - (self.all_at_sample.arrivals + self.all_at_sample.retries),
+                (self.all.arrivals + self.all.retries + self.all.hedges)
+                    - (self.all_at_sample.arrivals
+                        + self.all_at_sample.retries
+                        + self.all_at_sample.hedges),
             ),
             throughput: per_second(self.all.completed - self.all_at_sample.completed),
             drops: per_second(self.all.lost() - self.all_at_sample.lost()),
@@ -475,6 +494,8 @@ impl Recorder {
                 .collect(),
             breaker_transitions: run.breaker_transitions,
             retries: self.measured.retries,
+            hedges: self.measured.hedges,
+            hedge_wins: self.measured.hedge_wins,
             threads: None,
         }
     }

@@ -96,6 +96,12 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
                 .to_string(),
         );
     }
+    if config.hedge.is_some() {
+        problems.push(
+            "[hedge]: hedged requests run in the simulator only so far; run this scenario with --mode sim"
+                .to_string(),
+        );
+    }
     if problems.is_empty() {
         Ok(())
     } else {

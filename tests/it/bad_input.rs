@@ -48,6 +48,9 @@ fn each_mistake_is_reported_with_its_position_and_a_hint() {
         ("distribution = \"exponential\"", "distribution = \"pareto\"", "service.distribution: unknown value \"pareto\"; expected one of: exponential, constant, uniform, lognormal, erlang, gamma, mixture"),
         ("[queue]", "[queue]\nfoo = 1", "bad.toml:12:1: unknown field `foo`"),
         ("rate = 3", "rate = 3\nrate = 4", "bad.toml:6:1: duplicate key"),
+        ("[queue]", "[hedge]\n[queue]", "hedge.delay: is required"),
+        ("[queue]", "[hedge]\ndelay = \"0s\"\n[queue]", "bad.toml:12:9: hedge.delay: must be longer than zero"),
+        ("[queue]", "[hedge]\ndelay = \"soon\"\n[queue]", "bad.toml:12:9: hedge.delay: invalid duration"),
     ];
     for (from, to, expected) in cases {
         let text = VALID.replacen(from, to, 1);

@@ -158,6 +158,7 @@ const FIELDS: &[(&str, &[&str])] = &[
         "retry",
         &["max_attempts", "backoff", "multiplier", "jitter", "budget"],
     ),
+    ("hedge", &["delay"]),
     (
         "chaos",
         &[

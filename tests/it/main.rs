@@ -9,6 +9,7 @@ mod determinism;
 mod downstream;
 mod exercises;
 mod fuzz;
+mod hedging;
 mod lifecycle;
 mod support;
 mod theory;

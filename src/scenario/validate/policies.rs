@@ -3,8 +3,8 @@
 
 use super::Checker;
 use crate::policy::breaker::BreakerConfig;
-use crate::scenario::config::{Jitter, LimiterConfig, RateLimitConfig, RetryConfig};
-use crate::scenario::raw::{RawBreaker, RawLimiter, RawRateLimit, RawRetry};
+use crate::scenario::config::{HedgeConfig, Jitter, LimiterConfig, RateLimitConfig, RetryConfig};
+use crate::scenario::raw::{RawBreaker, RawHedge, RawLimiter, RawRateLimit, RawRetry};
 use crate::time::SimDuration;
 
 pub(super) fn rate_limit(c: &mut Checker, raw: &RawRateLimit) -> Option<RateLimitConfig> {
@@ -257,6 +257,25 @@ pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerConfig
             defaults.permitted_in_half_open,
         )?,
     })
+}
+
+pub(super) fn hedge(c: &mut Checker, raw: &RawHedge) -> Option<HedgeConfig> {
+    if raw.delay.is_none() {
+        c.error(
+            "hedge.delay",
+            "is required: how long a request waits for its answer before a second copy is sent (e.g. \"50ms\")",
+        );
+        return None;
+    }
+    let delay = c.duration("hedge.delay", &raw.delay)?;
+    if delay.is_zero() {
+        c.error(
+            "hedge.delay",
+            "must be longer than zero (a zero delay sends every request twice: that is duplication, not hedging)",
+        );
+        return None;
+    }
+    Some(HedgeConfig { delay })
 }
 
 pub(super) fn retry(c: &mut Checker, raw: &RawRetry) -> Option<RetryConfig> {

@@ -141,6 +141,8 @@ impl Engine {
             call: Call::None,
             call_latency,
             call_draw,
+            twin: None,
+            hedge: false,
             ..*job
         });
         let generation = self.jobs.get(key).generation;

@@ -79,11 +79,23 @@ impl Engine {
             attempt: 0,
             panic_at: draw.panic_at.unwrap_or(-1.0),
             deadline_at: runtime_deadline.map_or(SimTime::MAX, |d| (arrived + d).max(self.now)),
+            twin: None,
+            hedge: false,
         });
         if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
             // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
             // bounded fraction of the traffic.
             self.retry_tokens = (self.retry_tokens + budget).min(10.0);
+        }
+        if let Some(hedge) = self.hedge {
+            let generation = self.jobs.get(key).generation;
+            self.schedule(
+                (arrived + hedge.delay).max(self.now),
+                Event::Hedge {
+                    job: key,
+                    generation,
+                },
+            );
         }
         if let Some(deadline) = runtime_deadline {
             let generation = self.jobs.get(key).generation;
@@ -195,7 +207,7 @@ impl Engine {
     pub(super) fn reject(&mut self, key: JobKey, reason: RejectReason) -> bool {
         let job = self.jobs.remove(key);
         self.release_permit(&job, true);
-        if self.maybe_retry(&job) {
+        if self.twin_carries_on(&job) || self.maybe_retry(&job) {
             return true;
         }
         self.recorder.rejection(job.class, job.measured, reason);
@@ -213,7 +225,7 @@ impl Engine {
         if let Some(key) = self.queue.pop_oldest(&mut self.jobs) {
             let job = self.jobs.remove(key);
             self.release_permit(&job, true);
-            if !self.maybe_retry(&job) {
+            if !self.twin_carries_on(&job) && !self.maybe_retry(&job) {
                 self.recorder.drop_evicted(job.class, job.measured);
                 self.client_answered(job.producer as usize);
             }
@@ -299,7 +311,7 @@ impl Engine {
         match job.state {
             JobState::InService { .. } if failure.is_some() => {
                 self.release_permit(&job, true);
-                if self.maybe_retry(&job) {
+                if self.twin_carries_on(&job) || self.maybe_retry(&job) {
                     self.free_worker(worker, restart);
                     return;
                 }
@@ -312,6 +324,9 @@ impl Engine {
             }
             JobState::InService { .. } => {
                 self.release_permit(&job, false);
+                if self.cancel_twin(&job) {
+                    self.recorder.hedge_won(job.measured);
+                }
                 if let Some(autoscaler) = self.autoscaler.as_mut() {
                     autoscaler.on_job_done(self.now, job.started - job.arrived);
                 }
@@ -445,7 +460,7 @@ impl Engine {
 
     /// The client gave up on this attempt: it retries, or the request times out.
     pub(super) fn timed_out(&mut self, job: &Job) {
-        if !self.maybe_retry(job) {
+        if !self.twin_carries_on(job) && !self.maybe_retry(job) {
             self.recorder.timeout(job.class, job.measured);
             self.client_answered(job.producer as usize);
         }

@@ -118,6 +118,8 @@ impl Engine {
             chaos: config.chaos,
             retry_rng: Rng::stream(seed, RETRY_STREAM),
             retry_tokens: 0.0,
+            hedge: config.hedge,
+            hedge_rng: Rng::stream(seed, HEDGE_STREAM),
         };
         engine.schedule_start(config);
         engine
