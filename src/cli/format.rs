@@ -108,6 +108,35 @@ pub fn summary_table(json: &Value) -> String {
             let _ = writeln!(out, "{:<22}{}", "rejected by reason", parts.join(", "));
         }
     }
+    if get("failed") > 0.0 {
+        let reasons = match json.get("failed_by_reason") {
+            Some(Value::Object(reasons)) => reasons
+                .iter()
+                .map(|(reason, count)| {
+                    format!("{reason} {}", number(count.as_f64().unwrap_or(0.0)))
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "{:<22}{} ({}): {reasons}",
+            "failed",
+            with_ci(json, "failed", number),
+            with_ci(json, "failed_ratio", percent)
+        );
+    }
+    for (label, path) in [("retries", "retries"), ("hedges (won)", "hedges")] {
+        if get(path) > 0.0 {
+            let won = if path == "hedges" {
+                format!(" ({})", number(get("hedge_wins")))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(out, "{label:<22}{}{won}", with_ci(json, path, number));
+        }
+    }
     let (min, max) = (get("pool.min"), get("pool.max"));
     if min != max {
         let _ = writeln!(
