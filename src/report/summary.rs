@@ -75,6 +75,9 @@ pub struct Summary {
     pub breaker_transitions: u64,
     /// Attempts beyond each request's first (`[retry]`); `arrivals` counts requests.
     pub retries: u64,
+    /// `[shutdown]`: from the start of the graceful shutdown to the end of the run — when the last
+    /// job left, or the drain deadline (then `in_flight_at_end` jobs were abandoned). 0 otherwise.
+    pub drain_seconds: f64,
     /// Second copies sent for requests unanswered after `hedge.delay`; they add load but no
     /// arrivals.
     pub hedges: u64,

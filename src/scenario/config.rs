@@ -48,6 +48,8 @@ pub struct Config {
     pub retry: Option<RetryConfig>,
     /// Clients send a second copy of a request that has not been answered after a delay.
     pub hedge: Option<HedgeConfig>,
+    /// A graceful shutdown: intake stops, in-flight work drains until a deadline.
+    pub shutdown: Option<ShutdownConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.
     pub lifecycle: Lifecycle,
     /// A time-of-day floor under the autoscaler (`autoscaler.prewarm`).
@@ -103,6 +105,15 @@ pub struct ChaosConfig {
     pub slow_factor: f64,
     /// A slow leak: service times grow by this fraction per simulated hour.
     pub drift_per_hour: f64,
+}
+
+/// A graceful shutdown (seed books 000 T16, 001 T9, 004 T14): at `at` the service stops taking
+/// requests (producers stop, nothing is retried), and the work already inside — queued, blocked,
+/// in service — may finish until `at + drain_timeout`; whatever is left then is abandoned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShutdownConfig {
+    pub at: SimDuration,
+    pub drain_timeout: SimDuration,
 }
 
 /// Hedged requests ("The Tail at Scale", Dean & Barroso 2013): a request still unanswered after

@@ -33,7 +33,15 @@ pub struct RawScenario {
     pub breaker: Option<RawBreaker>,
     pub retry: Option<RawRetry>,
     pub hedge: Option<RawHedge>,
+    pub shutdown: Option<RawShutdown>,
     pub chaos: Option<RawChaos>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawShutdown {
+    pub at: Option<RawDuration>,
+    pub drain_timeout: Option<RawDuration>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

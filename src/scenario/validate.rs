@@ -21,7 +21,7 @@ use autoscaler::{autoscaler, prewarm};
 use classes::classes;
 use distribution::distribution;
 use faults::{chaos, downstream};
-use policies::{breaker, hedge, limiter, rate_limit, retry};
+use policies::{breaker, hedge, limiter, rate_limit, retry, shutdown};
 use queue::queue;
 
 /// Refuse runs expected to need more events than this: they would take minutes and the numbers
@@ -272,6 +272,10 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
     let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
+    let shutdown = raw
+        .shutdown
+        .as_ref()
+        .and_then(|s| shutdown(&mut c, s, duration, warmup));
     let lifecycle = Lifecycle {
         start_up: c
             .duration("pool.start_up", &pool.start_up)
@@ -332,6 +336,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             breaker,
             retry,
             hedge,
+            shutdown,
             lifecycle,
             chaos,
             prewarm,

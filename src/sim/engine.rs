@@ -90,6 +90,8 @@ enum Event {
     Sample,
     AutoscaleTick,
     WarmupEnd,
+    /// `[shutdown]`: intake stops, in-flight work drains.
+    Shutdown,
     Stop,
 }
 
@@ -202,6 +204,9 @@ pub struct Engine {
     retry_tokens: f64,
     hedge: Option<crate::scenario::HedgeConfig>,
     hedge_rng: Rng,
+    shutdown: Option<crate::scenario::ShutdownConfig>,
+    /// When the graceful shutdown began (intake closed).
+    shutdown_started: Option<SimTime>,
 }
 
 /// The concurrency limit's range over the run.
@@ -319,12 +324,13 @@ impl Engine {
             }
             Event::AutoscaleTick => self.on_autoscale_tick(),
             Event::WarmupEnd => self.recorder.warmup_ended(),
+            Event::Shutdown => self.on_shutdown(),
             Event::Stop => {
                 self.finish();
                 return false;
             }
         }
-        let drained = self.stop_at.is_none()
+        let drained = (self.stop_at.is_none() || self.shutdown_started.is_some())
             && self.producers_done == self.producers.len()
             && self.in_system() == 0;
         if drained || self.pending_real_events == 0 {
@@ -373,6 +379,9 @@ impl Engine {
                 in_flight_at_end: self.in_system() as u64,
                 workers_at_end: self.alive as u64,
                 truncated: self.truncated,
+                drain_seconds: self
+                    .shutdown_started
+                    .map_or(0.0, |started| (self.now - started).as_secs_f64()),
                 breaker_transitions: self.breaker.as_ref().map_or(0, |b| b.transitions()),
                 limit: crate::report::LimitSummary {
                     min: self.limit_stats.min as u64,

@@ -494,6 +494,7 @@ impl Recorder {
                 .collect(),
             breaker_transitions: run.breaker_transitions,
             retries: self.measured.retries,
+            drain_seconds: run.drain_seconds,
             hedges: self.measured.hedges,
             hedge_wins: self.measured.hedge_wins,
             threads: None,
@@ -509,6 +510,7 @@ pub struct RunFacts {
     pub in_flight_at_end: u64,
     pub workers_at_end: u64,
     pub truncated: bool,
+    pub drain_seconds: f64,
     pub breaker_transitions: u64,
     pub limit: crate::report::LimitSummary,
 }

@@ -47,6 +47,8 @@ pub struct Collector {
     pub outstanding: i64,
     /// Records after this scenario time are ignored (a `duration` run's end).
     end: Option<SimTime>,
+    /// When a graceful shutdown (`[shutdown]`) began.
+    shutdown: Option<SimTime>,
 }
 
 impl Collector {
@@ -80,6 +82,7 @@ impl Collector {
             records: 0,
             outstanding: 0,
             end: None,
+            shutdown: None,
         }
     }
 
@@ -124,6 +127,24 @@ impl Collector {
         self.recorder.close_window(end);
         self.end = Some(end);
         resizes
+    }
+
+    /// A graceful shutdown begins at `at`: the measured window closes there.
+    pub fn shutdown_at(&mut self, at: SimTime, gauges: &dyn Fn() -> Gauges) -> Vec<usize> {
+        let resizes = self.play_periodic_until(at, gauges);
+        self.recorder.close_window(at.max(self.applied));
+        self.shutdown = Some(at);
+        resizes
+    }
+
+    /// Scenario seconds from the start of a graceful shutdown to `end` (0 without one).
+    pub fn drain_seconds(&self, end: SimTime) -> f64 {
+        self.shutdown
+            .map_or(0.0, |at| end.saturating_since(at).as_secs_f64())
+    }
+
+    pub fn shutdown_started(&self) -> bool {
+        self.shutdown.is_some()
     }
 
     pub fn end(&self) -> Option<SimTime> {

@@ -119,8 +119,25 @@ impl<'scope> Running<'scope, '_> {
                 .interrupt
                 .is_some_and(|flag| flag.load(Ordering::Relaxed));
             let intake_over = self.producers.iter().all(|p| p.is_finished());
-            let past_end =
-                duration_end.is_some_and(|end| shared.clock.scenario_time(now - lag) >= end);
+            let scenario_now = shared.clock.scenario_time(now - lag);
+            let past_end = duration_end.is_some_and(|end| scenario_now >= end);
+            // `[shutdown]`: intake stops at its time; in-flight work drains until its deadline.
+            let mut intake_over = intake_over;
+            if let Some(shutdown) = config.shutdown {
+                let at = SimTime::ZERO + shutdown.at;
+                // Producers stop by themselves at the shutdown time: that is not the end yet.
+                intake_over &= collector.shutdown_started();
+                if !collector.shutdown_started() && scenario_now >= at && collector.end().is_none()
+                {
+                    shared.stopping.store(true, Ordering::Relaxed);
+                    for thread in &self.unpark {
+                        thread.unpark();
+                    }
+                    resizes.extend(collector.shutdown_at(at, &gauges));
+                    let deadline = shared.clock.instant(at + shutdown.drain_timeout);
+                    phase = Phase::Draining(Some(deadline));
+                }
+            }
             if phase == Phase::Running && (past_end || interrupted || intake_over) {
                 shared.stopping.store(true, Ordering::Relaxed);
                 for thread in &self.unpark {
@@ -158,8 +175,18 @@ impl<'scope> Running<'scope, '_> {
                 let settled = intake_over
                     && collector.outstanding <= 0
                     && collector.is_idle()
-                    && (duration_end.is_none() || collector.end().is_some());
-                if settled || deadline.is_some_and(|deadline| now >= deadline) {
+                    && (duration_end.is_none()
+                        || collector.end().is_some()
+                        || collector.shutdown_started());
+                if settled {
+                    return collector;
+                }
+                if let Some(deadline) = deadline.filter(|&deadline| now >= deadline) {
+                    // What finishes after the deadline does not count: it was abandoned.
+                    if collector.end().is_none() {
+                        let end = shared.clock.scenario_time(deadline);
+                        let _ = collector.end_at(end.max(collector.applied), &gauges);
+                    }
                     return collector;
                 }
                 // Never hang: nothing queued, nothing running, nothing heard from anyone for a

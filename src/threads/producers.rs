@@ -72,10 +72,15 @@ impl Shared {
         }
     }
 
+    /// No arrival is due at `at`: the run is over, or the service is shutting down.
     fn past_the_end(&self, at: SimTime) -> bool {
         self.config
             .duration
             .is_some_and(|duration| at > SimTime::ZERO + duration)
+            || self
+                .config
+                .shutdown
+                .is_some_and(|shutdown| at >= SimTime::ZERO + shutdown.at)
     }
 }
 

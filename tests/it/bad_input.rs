@@ -49,6 +49,8 @@ fn each_mistake_is_reported_with_its_position_and_a_hint() {
         ("[queue]", "[queue]\nfoo = 1", "bad.toml:12:1: unknown field `foo`"),
         ("rate = 3", "rate = 3\nrate = 4", "bad.toml:6:1: duplicate key"),
         ("[queue]", "[hedge]\n[queue]", "hedge.delay: is required"),
+        ("[queue]", "[shutdown]\ndrain_timeout = \"5s\"\n[queue]", "shutdown.at: is required"),
+        ("customers = 1000", "duration = \"1m\"\n[shutdown]\nat = \"2m\"", "bad.toml:4:6: shutdown.at: must come before run.duration (1m), got 2m"),
         ("[queue]", "[hedge]\ndelay = \"0s\"\n[queue]", "bad.toml:12:9: hedge.delay: must be longer than zero"),
         ("[queue]", "[hedge]\ndelay = \"soon\"\n[queue]", "bad.toml:12:9: hedge.delay: invalid duration"),
     ];

@@ -110,3 +110,40 @@ fn chaos_and_lifecycle_fields_are_validated() {
     ];
     assert_refused(&cases, base);
 }
+
+fn shutdown_run(drain: &str) -> queuelab::report::Summary {
+    queuelab::sim::Engine::new(&crate::support::config(&format!(
+        "[run]\nduration = \"10m\"\nseed = 16\n[arrivals]\nprocess = \"poisson\"\nrate = 7.7\n\
+         [service]\ndistribution = \"lognormal\"\nmean = \"2s\"\nscv = 2.0\n[pool]\nworkers = 16\n\
+         [queue]\ncapacity = 200\non_full = \"reject\"\n[shutdown]\nat = \"60s\"\ndrain_timeout = \"{drain}\"\n"
+    )))
+    .run()
+}
+
+#[test]
+fn a_graceful_shutdown_stops_intake_and_drains_until_its_deadline() {
+    let patient = shutdown_run("2m");
+    // Intake stopped at 60 s: about 7.7/s × 60 s requests, and every one finished.
+    assert!(
+        (370..560).contains(&patient.arrivals),
+        "{}",
+        patient.arrivals
+    );
+    assert_eq!(patient.completed, patient.arrivals);
+    assert_eq!(patient.in_flight_at_end, 0);
+    assert!((patient.measured_seconds - 60.0).abs() < 1e-9);
+    assert!(patient.drain_seconds > 1.0 && patient.drain_seconds < 120.0);
+    assert!((patient.sim_seconds - (60.0 + patient.drain_seconds)).abs() < 1e-9);
+
+    let hasty = shutdown_run("1s");
+    assert_eq!(
+        hasty.arrivals, patient.arrivals,
+        "the same requests came in"
+    );
+    assert!(
+        hasty.in_flight_at_end > 0,
+        "a 1 s drain abandons the long jobs"
+    );
+    assert_eq!(hasty.completed + hasty.in_flight_at_end, hasty.arrivals);
+    assert!((hasty.drain_seconds - 1.0).abs() < 1e-9);
+}

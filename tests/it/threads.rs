@@ -366,3 +366,36 @@ fn every_policy_runs_on_real_threads_and_accounts_for_every_job() {
         );
     }
 }
+
+#[test]
+fn a_graceful_shutdown_on_real_threads_honours_its_drain_deadline() {
+    let _one = ONE_AT_A_TIME.lock();
+    let config = config(
+        "[run]\nduration = \"10m\"\nseed = 16\n[arrivals]\nprocess = \"poisson\"\nrate = 7.7\n\
+         [service]\ndistribution = \"lognormal\"\nmean = \"2s\"\nscv = 2.0\n[pool]\nworkers = 16\n\
+         [queue]\ncapacity = 200\non_full = \"reject\"\n[shutdown]\nat = \"60s\"\ndrain_timeout = \"1s\"\n",
+    );
+    let sim = Engine::new(&config).run();
+    let started = Instant::now();
+    let real = real(&config, 0.02);
+    // 61 s of scenario time at 1/50: about 1.2 s of wall time, not the 10 minutes of `duration`.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_accounted(&real);
+    assert_eq!(
+        real.arrivals, sim.arrivals,
+        "intake stopped at the same instant"
+    );
+    assert!(
+        real.in_flight_at_end > 0,
+        "a 1 s drain abandons the long jobs"
+    );
+    assert!(
+        (real.drain_seconds - 1.0).abs() < 0.2,
+        "drained for {} s of a 1 s deadline",
+        real.drain_seconds
+    );
+}

@@ -161,7 +161,7 @@ impl Engine {
     pub(super) fn limit_reached_for_retries(&self) -> bool {
         // Retries of a finished run would keep it going: once a `duration` run is past its end
         // there is nothing to retry into.
-        self.stop_at.is_some_and(|stop| self.now >= stop)
+        self.shutdown_started.is_some() || self.stop_at.is_some_and(|stop| self.now >= stop)
     }
 
     /// A retry's backoff is over: the new attempt goes through admission like a new job.

@@ -13,9 +13,32 @@ impl Engine {
         }
     }
 
+    /// No more requests come in: the run's customers are all generated, or it is shutting down.
     fn limit_reached(&self) -> bool {
-        self.customers_limit
-            .is_some_and(|limit| self.generated >= limit)
+        self.shutdown_started.is_some()
+            || self
+                .customers_limit
+                .is_some_and(|limit| self.generated >= limit)
+    }
+
+    /// A graceful shutdown begins: producers stop, the measured window closes, and whatever is
+    /// still inside at the drain deadline is abandoned (counted in `in_flight_at_end`).
+    pub(super) fn on_shutdown(&mut self) {
+        let Some(shutdown) = self.shutdown else {
+            return;
+        };
+        self.recorder.close_window(self.now);
+        self.shutdown_started = Some(self.now);
+        for p in 0..self.producers.len() {
+            if self.producers[p].state == ProducerState::Scheduled {
+                self.set_done(p);
+            }
+        }
+        let deadline = self.now + shutdown.drain_timeout;
+        if self.stop_at.is_none_or(|stop| deadline < stop) {
+            self.stop_at = Some(deadline);
+            self.schedule(deadline, Event::Stop);
+        }
     }
 
     pub(super) fn schedule_next_open(&mut self, p: usize) {

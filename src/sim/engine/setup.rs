@@ -120,6 +120,8 @@ impl Engine {
             retry_tokens: 0.0,
             hedge: config.hedge,
             hedge_rng: Rng::stream(seed, HEDGE_STREAM),
+            shutdown: config.shutdown,
+            shutdown_started: None,
         };
         engine.schedule_start(config);
         engine
@@ -145,6 +147,9 @@ impl Engine {
         }
         if !config.warmup.is_zero() {
             self.schedule(SimTime::ZERO + config.warmup, Event::WarmupEnd);
+        }
+        if let Some(shutdown) = config.shutdown {
+            self.schedule(SimTime::ZERO + shutdown.at, Event::Shutdown);
         }
         if let Some(stop) = self.stop_at {
             self.schedule(stop, Event::Stop);
