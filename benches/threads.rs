@@ -64,8 +64,8 @@ fn overhead(c: &mut Criterion) {
                 b.iter_custom(|iters| {
                     (0..iters)
                         .map(|_| {
-                            let run = threads::run(config, &ThreadOptions::default())
-                                .expect("runs");
+                            let run =
+                                threads::run(config, &ThreadOptions::default()).expect("runs");
                             let wall = run.summary.threads.map_or(0.0, |t| t.wall_seconds);
                             Duration::from_secs_f64(wall)
                         })
