@@ -9,7 +9,9 @@ use crate::policy::autoscale::{
     Autoscaler, HpaAutoscaler, HpaConfig, MultiSignalAutoscaler, PidAutoscaler, PidConfig,
     QueueDepthAutoscaler, QueueDepthConfig, WaitTimeAutoscaler, WaitTimeConfig,
 };
-use crate::policy::limiter::{AimdLimit, FixedLimit, Gradient2Limit, Limit, VegasLimit};
+use crate::policy::limiter::{
+    AimdLimit, FixedLimit, Gradient2Limit, LatencySlo, Limit, SloLimit, VegasLimit,
+};
 use crate::policy::OverflowPolicy;
 use crate::time::SimDuration;
 
@@ -205,6 +207,17 @@ pub enum LimiterConfig {
         max: usize,
         smoothing: f64,
         long_window: usize,
+    },
+    /// Steers the `percentile` of round trips over `window` samples to stay under `target`.
+    Slo {
+        initial: usize,
+        min: usize,
+        max: usize,
+        target: SimDuration,
+        percentile: f64,
+        window: usize,
+        backoff: f64,
+        headroom: f64,
     },
 }
 
@@ -451,6 +464,27 @@ impl LimiterConfig {
                 max,
                 smoothing,
                 long_window,
+            )),
+            LimiterConfig::Slo {
+                initial,
+                min,
+                max,
+                target,
+                percentile,
+                window,
+                backoff,
+                headroom,
+            } => Box::new(SloLimit::new(
+                initial,
+                min,
+                max,
+                LatencySlo {
+                    target,
+                    percentile,
+                    window,
+                },
+                backoff,
+                headroom,
             )),
         }
     }

@@ -154,7 +154,7 @@ fn limiter_and_rate_limit_fields_are_validated() {
     let cases = [
         (
             "[limiter]\nkind = \"magic\"\n",
-            "limiter.kind: unknown value \"magic\"; expected one of: fixed, aimd, vegas, gradient2",
+            "limiter.kind: unknown value \"magic\"; expected one of: fixed, aimd, vegas, gradient2, slo",
         ),
         (
             "[limiter]\nkind = \"fixed\"\n",
