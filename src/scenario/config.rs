@@ -9,8 +9,8 @@ use crate::policy::autoscale::{
     Autoscaler, HpaAutoscaler, HpaConfig, MultiSignalAutoscaler, PidAutoscaler, PidConfig,
     QueueDepthAutoscaler, QueueDepthConfig, WaitTimeAutoscaler, WaitTimeConfig,
 };
-use crate::policy::limiter::{AimdLimit, FixedLimit, Gradient2Limit, Limit, VegasLimit};
 use crate::policy::OverflowPolicy;
+pub use crate::scenario::limiter_config::LimiterConfig;
 use crate::time::SimDuration;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,30 +202,6 @@ pub struct RateLimitConfig {
     pub delay: bool,
     /// One bucket per class (per tenant) instead of one shared.
     pub per_class: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum LimiterConfig {
-    Fixed(usize),
-    Aimd {
-        initial: usize,
-        min: usize,
-        max: usize,
-        backoff: f64,
-        timeout: SimDuration,
-    },
-    Vegas {
-        initial: usize,
-        max: usize,
-        smoothing: f64,
-    },
-    Gradient2 {
-        initial: usize,
-        min: usize,
-        max: usize,
-        smoothing: f64,
-        long_window: usize,
-    },
 }
 
 /// How jobs are generated.
@@ -433,45 +409,6 @@ impl AutoscalerConfig {
             AutoscalerConfig::Pid(c) => Box::new(PidAutoscaler::new(c.clone())),
             AutoscalerConfig::Hpa(c) => Box::new(HpaAutoscaler::new(c.clone())),
             AutoscalerConfig::MultiSignal(c) => Box::new(MultiSignalAutoscaler::new(c.clone())),
-        }
-    }
-}
-
-impl LimiterConfig {
-    /// A fresh concurrency limiter; Vegas draws its probe jitter from the scenario's seed.
-    pub fn build(&self, seed: u64) -> Box<dyn Limit> {
-        match *self {
-            LimiterConfig::Fixed(limit) => Box::new(FixedLimit(limit)),
-            LimiterConfig::Aimd {
-                initial,
-                min,
-                max,
-                backoff,
-                timeout,
-            } => Box::new(AimdLimit::new(initial, min, max, backoff, timeout)),
-            LimiterConfig::Vegas {
-                initial,
-                max,
-                smoothing,
-            } => Box::new(VegasLimit::new(
-                initial,
-                max,
-                smoothing,
-                crate::rng::Rng::stream(seed, crate::sim::workload::LIMITER_STREAM),
-            )),
-            LimiterConfig::Gradient2 {
-                initial,
-                min,
-                max,
-                smoothing,
-                long_window,
-            } => Box::new(Gradient2Limit::new(
-                initial,
-                min,
-                max,
-                smoothing,
-                long_window,
-            )),
         }
     }
 }

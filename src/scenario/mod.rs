@@ -19,6 +19,7 @@
 
 pub mod config;
 pub mod error;
+mod limiter_config;
 pub mod raw;
 pub mod validate;
 

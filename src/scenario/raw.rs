@@ -122,6 +122,10 @@ pub struct RawLimiter {
     pub timeout: Option<RawDuration>,
     pub smoothing: Option<f64>,
     pub long_window: Option<i64>,
+    pub target: Option<RawDuration>,
+    pub percentile: Option<f64>,
+    pub window: Option<i64>,
+    pub headroom: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -65,6 +65,51 @@ fn each_mistake_is_reported_with_its_position_and_a_hint() {
 }
 
 #[test]
+fn slo_limiter_mistakes_are_reported_with_their_position() {
+    // VALID is 13 lines: [limiter] is line 14, `kind` 15, the field under test 16 (then the
+    // required target, unless the case is about the target).
+    let cases = [
+        ("", "bad.toml:14:1: limiter.target: is required for kind = \"slo\""),
+        ("target = \"0ms\"", "bad.toml:16:10: limiter.target: must be longer than zero"),
+        ("target = 1", "bad.toml:16:10: a duration needs a unit"),
+        ("percentile = 1.0", "bad.toml:16:14: limiter.percentile: must be in (0, 1), got 1"),
+        ("percentile = 0", "bad.toml:16:14: limiter.percentile: must be in (0, 1), got 0"),
+        ("window = 0", "bad.toml:16:10: limiter.window: must be between 1 and 1000000, got 0"),
+        ("backoff = 1.0", "bad.toml:16:11: limiter.backoff: must be in (0, 1), got 1"),
+        ("headroom = 1.5", "bad.toml:16:12: limiter.headroom: must be in (0, 1], got 1.5"),
+        ("limit = 300", "bad.toml:16:9: limiter.limit: must be between min_limit (1) and max_limit (200), got 300"),
+        ("min_limit = 30", "bad.toml:16:13: limiter.min_limit: must not exceed the initial limit (20 by default)"),
+        ("max_limit = 10", "bad.toml:16:13: limiter.max_limit: must be at least the initial limit (20 by default)"),
+        ("max_limit = 0", "bad.toml:16:13: limiter.max_limit: must be between 1 and 1000000, got 0"),
+        ("timeout = \"1s\"", "bad.toml:16:11: limiter.timeout: applies only to kind = \"aimd\""),
+        ("smoothing = 0.5", "bad.toml:16:13: limiter.smoothing: applies only to kind = \"vegas\" or \"gradient2\""),
+    ];
+    for (field, expected) in cases {
+        let mut text = format!("{VALID}[limiter]\nkind = \"slo\"\n{field}\n");
+        if !field.is_empty() && !field.starts_with("target") {
+            text.push_str("target = \"200ms\"\n");
+        }
+        let error = error_of(&text);
+        assert!(
+            error.contains(expected),
+            "for {field:?}\nexpected: {expected}\n     got: {error}"
+        );
+    }
+    let error = error_of(&format!(
+        "{VALID}[limiter]\nkind = \"gradient2\"\ntarget = \"200ms\"\nheadroom = 0.5\n"
+    ));
+    assert!(
+        error.contains("bad.toml:16:10: limiter.target: applies only to kind = \"slo\"")
+            && error.contains("bad.toml:17:12: limiter.headroom: applies only to kind = \"slo\""),
+        "{error}"
+    );
+    let fine = format!(
+        "{VALID}[limiter]\nkind = \"slo\"\ntarget = \"200ms\"\nheadroom = 1.0\nlimit = 1\n"
+    );
+    assert!(scenario::parse(&fine, "ok.toml").is_ok());
+}
+
+#[test]
 fn every_problem_in_a_file_is_reported_at_once() {
     let text = VALID
         .replace("workers = 4", "workers = 0")

@@ -4,7 +4,8 @@
 //! HTTP 503). Adaptive limits learn the limit from each finished job's round-trip time and whether
 //! it was dropped — ports of Netflix concurrency-limits (`AIMDLimit`, `VegasLimit`,
 //! `Gradient2Limit`) with their defaults; see `docs/policy-reference-notes.md` for the reference
-//! code each follows. Every limit is sans-IO: samples arrive as arguments.
+//! code each follows — and [`SloLimit`], which steers a latency percentile towards an SLO and has
+//! no reference implementation. Every limit is sans-IO: samples arrive as arguments.
 //!
 //! ```
 //! use queuelab::policy::limiter::{AimdLimit, Limit};
@@ -18,10 +19,12 @@
 
 mod aimd;
 mod gradient2;
+mod slo;
 mod vegas;
 
 pub use aimd::AimdLimit;
 pub use gradient2::Gradient2Limit;
+pub use slo::{LatencySlo, SloLimit};
 pub use vegas::VegasLimit;
 
 use crate::time::{SimDuration, SimTime};

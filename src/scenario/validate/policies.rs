@@ -41,7 +41,7 @@ pub(super) fn rate_limit(c: &mut Checker, raw: &RawRateLimit) -> Option<RateLimi
     })
 }
 
-const LIMITERS: [&str; 4] = ["fixed", "aimd", "vegas", "gradient2"];
+const LIMITERS: [&str; 5] = ["fixed", "aimd", "vegas", "gradient2", "slo"];
 
 /// Reports fields given for a kind they do not apply to.
 pub(super) fn only_for(
@@ -75,6 +75,16 @@ pub(super) fn fraction_in(
     }
 }
 
+/// A `[limiter]` count field, or its default: from 1 to a million.
+fn limiter_count(c: &mut Checker, field: &str, value: Option<i64>, default: i64) -> Option<usize> {
+    c.count(
+        &format!("limiter.{field}"),
+        Some(value.unwrap_or(default)),
+        1,
+        1_000_000,
+    )
+}
+
 pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig> {
     let kind = match raw.kind.as_deref() {
         Some(kind) => c.choice("limiter.kind", Some(kind), &LIMITERS, "")?,
@@ -91,8 +101,8 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
         "limiter",
         "backoff",
         raw.backoff.is_some(),
-        kind == "aimd",
-        "\"aimd\"",
+        matches!(kind, "aimd" | "slo"),
+        "\"aimd\" or \"slo\"",
     );
     only_for(
         c,
@@ -123,9 +133,17 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
         "limiter",
         "min_limit",
         raw.min_limit.is_some(),
-        matches!(kind, "aimd" | "gradient2"),
-        "\"aimd\" or \"gradient2\"",
+        matches!(kind, "aimd" | "gradient2" | "slo"),
+        "\"aimd\", \"gradient2\" or \"slo\"",
     );
+    for (field, present) in [
+        ("target", raw.target.is_some()),
+        ("percentile", raw.percentile.is_some()),
+        ("window", raw.window.is_some()),
+        ("headroom", raw.headroom.is_some()),
+    ] {
+        only_for(c, "limiter", field, present, kind == "slo", "\"slo\"");
+    }
     only_for(
         c,
         "limiter",
@@ -134,14 +152,6 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
         kind != "fixed",
         "an adaptive kind",
     );
-    let count = |c: &mut Checker, field: &str, value: Option<i64>, default: i64| {
-        c.count(
-            &format!("limiter.{field}"),
-            Some(value.unwrap_or(default)),
-            1,
-            1_000_000,
-        )
-    };
     let config = match kind {
         "fixed" => {
             if raw.limit.is_none() {
@@ -161,9 +171,9 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
                 );
             }
             LimiterConfig::Aimd {
-                initial: count(c, "limit", raw.limit, 20)?,
-                min: count(c, "min_limit", raw.min_limit, 20)?,
-                max: count(c, "max_limit", raw.max_limit, 200)?,
+                initial: limiter_count(c, "limit", raw.limit, 20)?,
+                min: limiter_count(c, "min_limit", raw.min_limit, 20)?,
+                max: limiter_count(c, "max_limit", raw.max_limit, 200)?,
                 backoff,
                 timeout: c
                     .duration("limiter.timeout", &raw.timeout)
@@ -171,22 +181,23 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
             }
         }
         "vegas" => LimiterConfig::Vegas {
-            initial: count(c, "limit", raw.limit, 20)?,
-            max: count(c, "max_limit", raw.max_limit, 1000)?,
+            initial: limiter_count(c, "limit", raw.limit, 20)?,
+            max: limiter_count(c, "max_limit", raw.max_limit, 1000)?,
             smoothing: fraction_in(c, "limiter.smoothing", raw.smoothing, 1.0)?,
         },
+        "slo" => slo_limiter(c, raw)?,
         _ => LimiterConfig::Gradient2 {
-            initial: count(c, "limit", raw.limit, 20)?,
-            min: count(c, "min_limit", raw.min_limit, 20)?,
-            max: count(c, "max_limit", raw.max_limit, 200)?,
+            initial: limiter_count(c, "limit", raw.limit, 20)?,
+            min: limiter_count(c, "min_limit", raw.min_limit, 20)?,
+            max: limiter_count(c, "max_limit", raw.max_limit, 200)?,
             smoothing: fraction_in(c, "limiter.smoothing", raw.smoothing, 0.2)?,
-            long_window: count(c, "long_window", raw.long_window, 600)?,
+            long_window: limiter_count(c, "long_window", raw.long_window, 600)?,
         },
     };
     let (min, max) = match &config {
-        LimiterConfig::Aimd { min, max, .. } | LimiterConfig::Gradient2 { min, max, .. } => {
-            (*min, *max)
-        }
+        LimiterConfig::Aimd { min, max, .. }
+        | LimiterConfig::Gradient2 { min, max, .. }
+        | LimiterConfig::Slo { min, max, .. } => (*min, *max),
         _ => (1, usize::MAX),
     };
     if min > max {
@@ -197,6 +208,70 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
         return None;
     }
     Some(config)
+}
+
+/// `kind = "slo"`. Unlike the ports, its initial limit must lie within [min_limit, max_limit]:
+/// it moves one step per window and would take long to come back into range.
+fn slo_limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig> {
+    if raw.target.is_none() {
+        c.error(
+            "limiter.target",
+            "is required for kind = \"slo\": the latency the percentile must stay under, e.g. \"200ms\"",
+        );
+    }
+    let mut target = c.duration("limiter.target", &raw.target);
+    if target.is_some_and(SimDuration::is_zero) {
+        c.error("limiter.target", "must be longer than zero");
+        target = None;
+    }
+    let percentile = open_fraction(c, "limiter.percentile", raw.percentile, 0.99);
+    let backoff = open_fraction(c, "limiter.backoff", raw.backoff, 0.9);
+    let headroom = fraction_in(c, "limiter.headroom", raw.headroom, 0.8);
+    let window = limiter_count(c, "window", raw.window, 100);
+    let initial = limiter_count(c, "limit", raw.limit, 20);
+    let min = limiter_count(c, "min_limit", raw.min_limit, 1);
+    let max = limiter_count(c, "max_limit", raw.max_limit, 200);
+    let (initial, min, max) = (initial?, min?, max?);
+    if min <= max && !(min..=max).contains(&initial) {
+        if raw.limit.is_some() {
+            c.error(
+                "limiter.limit",
+                format!("must be between min_limit ({min}) and max_limit ({max}), got {initial}"),
+            );
+        } else if initial < min {
+            c.error(
+                "limiter.min_limit",
+                format!("must not exceed the initial limit ({initial} by default): set limiter.limit too"),
+            );
+        } else {
+            c.error(
+                "limiter.max_limit",
+                format!("must be at least the initial limit ({initial} by default): set limiter.limit too"),
+            );
+        }
+        return None;
+    }
+    Some(LimiterConfig::Slo {
+        initial,
+        min,
+        max,
+        target: target?,
+        percentile: percentile?,
+        window: window?,
+        backoff: backoff?,
+        headroom: headroom?,
+    })
+}
+
+/// A value strictly between 0 and 1, or its default.
+fn open_fraction(c: &mut Checker, path: &str, value: Option<f64>, default: f64) -> Option<f64> {
+    let value = value.unwrap_or(default);
+    if value > 0.0 && value < 1.0 {
+        Some(value)
+    } else {
+        c.error(path, format!("must be in (0, 1), got {value}"));
+        None
+    }
 }
 
 pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerConfig> {
