@@ -186,15 +186,12 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         );
     }
 
-    let class_names: Vec<String> = scenario
-        .as_ref()
-        .map(|c| c.classes.iter().map(|class| class.name.clone()).collect())
-        .unwrap_or_default();
+    let probe = goals::metric_probe(scenario.as_ref());
     let goals: Vec<Goal> = raw
         .goals
         .iter()
         .enumerate()
-        .filter_map(|(i, g)| goal(&mut p, i, g, &class_names))
+        .filter_map(|(i, g)| goal(&mut p, i, g, &probe))
         .collect();
     if raw.goals.is_empty() {
         p.add(

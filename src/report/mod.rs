@@ -11,7 +11,9 @@ pub mod summary;
 
 pub use histogram::Histogram;
 pub use series::{Series, SeriesPoint};
-pub use summary::{ClassSummary, LimitSummary, Percentiles, PoolSummary, Summary, ThreadFacts};
+pub use summary::{
+    AlertSummary, ClassSummary, LimitSummary, Percentiles, PoolSummary, Summary, ThreadFacts,
+};
 
 impl Percentiles {
     /// Reads a histogram of nanoseconds into seconds.

@@ -75,6 +75,8 @@ pub struct Summary {
     pub breaker_transitions: u64,
     /// Attempts beyond each request's first (`[retry]`); `arrivals` counts requests.
     pub retries: u64,
+    /// `[[alerts]]` by name: how often each fired, when first, and for how long in all.
+    pub alerts: BTreeMap<String, AlertSummary>,
     /// `[shutdown]`: from the start of the graceful shutdown to the end of the run — when the last
     /// job left, or the drain deadline (then `in_flight_at_end` jobs were abandoned). 0 otherwise.
     pub drain_seconds: f64,
@@ -108,6 +110,16 @@ pub struct ThreadFacts {
     pub abandoned: u64,
     /// Threads started during the run (producers, workers, timer), all joined before the report.
     pub threads_started: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
+pub struct AlertSummary {
+    /// Times it fired (a spell above the threshold lasting `for`).
+    pub fired: u64,
+    /// Seconds into the run when it first fired; `null` if it never did.
+    pub first_fired_at: Option<f64>,
+    /// Seconds spent firing in all.
+    pub firing_seconds: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]

@@ -50,6 +50,8 @@ pub struct Config {
     pub hedge: Option<HedgeConfig>,
     /// A graceful shutdown: intake stops, in-flight work drains until a deadline.
     pub shutdown: Option<ShutdownConfig>,
+    /// Threshold alerts on the pool's signals (`[[alerts]]`).
+    pub alerts: Vec<AlertConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.
     pub lifecycle: Lifecycle,
     /// A time-of-day floor under the autoscaler (`autoscaler.prewarm`).
@@ -105,6 +107,30 @@ pub struct ChaosConfig {
     pub slow_factor: f64,
     /// A slow leak: service times grow by this fraction per simulated hour.
     pub drift_per_hour: f64,
+}
+
+/// An alert: fires when `signal` stays above `above` for `hold` (Prometheus' `for:`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertConfig {
+    pub name: String,
+    pub signal: AlertSignal,
+    pub above: f64,
+    pub hold: SimDuration,
+}
+
+/// What an alert watches, read after every event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertSignal {
+    /// Jobs waiting in the queue.
+    QueueLen,
+    /// Jobs in the system: queued, in service, blocked, delayed.
+    InSystem,
+    /// Busy workers / workers in the pool, in [0, 1].
+    Utilization,
+}
+
+impl AlertSignal {
+    pub const NAMES: [&'static str; 3] = ["queue_len", "in_system", "utilization"];
 }
 
 /// A graceful shutdown (seed books 000 T16, 001 T9, 004 T14): at `at` the service stops taking

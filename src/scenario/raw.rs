@@ -35,6 +35,18 @@ pub struct RawScenario {
     pub hedge: Option<RawHedge>,
     pub shutdown: Option<RawShutdown>,
     pub chaos: Option<RawChaos>,
+    #[serde(default)]
+    pub alerts: Vec<RawAlert>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlert {
+    pub name: Option<String>,
+    pub signal: Option<String>,
+    pub above: Option<f64>,
+    #[serde(rename = "for")]
+    pub hold: Option<RawDuration>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -13,6 +13,7 @@ mod autoscaler;
 mod classes;
 mod distribution;
 mod faults;
+mod operations;
 mod policies;
 mod queue;
 
@@ -21,7 +22,8 @@ use autoscaler::{autoscaler, prewarm};
 use classes::classes;
 use distribution::distribution;
 use faults::{chaos, downstream};
-use policies::{breaker, hedge, limiter, rate_limit, retry, shutdown};
+use operations::{alerts, shutdown};
+use policies::{breaker, hedge, limiter, rate_limit, retry};
 use queue::queue;
 
 /// Refuse runs expected to need more events than this: they would take minutes and the numbers
@@ -272,6 +274,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
     let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
+    let alerts = alerts(&mut c, &raw.alerts);
     let shutdown = raw
         .shutdown
         .as_ref()
@@ -337,6 +340,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             retry,
             hedge,
             shutdown,
+            alerts,
             lifecycle,
             chaos,
             prewarm,

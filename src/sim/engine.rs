@@ -92,7 +92,23 @@ enum Event {
     WarmupEnd,
     /// `[shutdown]`: intake stops, in-flight work drains.
     Shutdown,
+    /// An alert's hold time ran out (see [`crate::policy::alert`]).
+    AlertTimer {
+        alert: u16,
+        token: u32,
+    },
     Stop,
+}
+
+impl Event {
+    /// Events that recur or watch, but never make anything happen to a job: a run with only
+    /// these left is over.
+    fn is_periodic(&self) -> bool {
+        matches!(
+            self,
+            Event::Sample | Event::AutoscaleTick | Event::AlertTimer { .. }
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +221,8 @@ pub struct Engine {
     hedge: Option<crate::scenario::HedgeConfig>,
     hedge_rng: Rng,
     shutdown: Option<crate::scenario::ShutdownConfig>,
+    /// `[[alerts]]`: what each watches, and its state.
+    alerts: Vec<(crate::scenario::AlertConfig, crate::policy::alert::Alert)>,
     /// When the graceful shutdown began (intake closed).
     shutdown_started: Option<SimTime>,
 }
@@ -235,7 +253,7 @@ impl LimitStats {
 
 impl Engine {
     fn schedule(&mut self, at: SimTime, event: Event) {
-        if !matches!(event, Event::Sample | Event::AutoscaleTick) {
+        if !event.is_periodic() {
             self.pending_real_events += 1;
         }
         self.events.push(at, event);
@@ -292,7 +310,7 @@ impl Engine {
             self.finish();
             return false;
         };
-        if !matches!(event, Event::Sample | Event::AutoscaleTick) {
+        if !event.is_periodic() {
             self.pending_real_events -= 1;
         }
         self.now = at;
@@ -325,10 +343,16 @@ impl Engine {
             Event::AutoscaleTick => self.on_autoscale_tick(),
             Event::WarmupEnd => self.recorder.warmup_ended(),
             Event::Shutdown => self.on_shutdown(),
+            Event::AlertTimer { alert, token } => {
+                self.alerts[alert as usize].1.on_timer(at, token);
+            }
             Event::Stop => {
                 self.finish();
                 return false;
             }
+        }
+        if !self.alerts.is_empty() {
+            self.observe_alerts();
         }
         let drained = (self.stop_at.is_none() || self.shutdown_started.is_some())
             && self.producers_done == self.producers.len()
@@ -376,9 +400,10 @@ impl Engine {
                 scenario: self.scenario.clone(),
                 seed: self.seed,
                 events: self.processed,
-                in_flight_at_end: self.in_system() as u64,
+                in_flight_at_end: self.unanswered_in_system() as u64,
                 workers_at_end: self.alive as u64,
                 truncated: self.truncated,
+                alerts: super::metrics::alert_summaries(&self.alerts, self.now),
                 drain_seconds: self
                     .shutdown_started
                     .map_or(0.0, |started| (self.now - started).as_secs_f64()),
@@ -436,6 +461,18 @@ impl Engine {
 
     fn in_system(&self) -> usize {
         self.queue.len() + self.busy + self.blocked_count + self.waiting_outside
+    }
+
+    /// Jobs in the system whose request has no outcome yet: a worker still finishing a job
+    /// whose client gave up holds one already counted as timed out.
+    fn unanswered_in_system(&self) -> usize {
+        let abandoned = self
+            .workers
+            .iter()
+            .filter_map(|worker| worker.job)
+            .filter(|&key| matches!(self.jobs.get(key).state, JobState::Abandoned { .. }))
+            .count();
+        self.in_system() - abandoned
     }
 
     fn finish(&mut self) {

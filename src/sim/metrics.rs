@@ -495,11 +495,30 @@ impl Recorder {
             breaker_transitions: run.breaker_transitions,
             retries: self.measured.retries,
             drain_seconds: run.drain_seconds,
+            alerts: run.alerts,
             hedges: self.measured.hedges,
             hedge_wins: self.measured.hedge_wins,
             threads: None,
         }
     }
+}
+
+/// Each alert's record by name, at `now`.
+pub fn alert_summaries(
+    alerts: &[(crate::scenario::AlertConfig, crate::policy::alert::Alert)],
+    now: SimTime,
+) -> BTreeMap<String, crate::report::AlertSummary> {
+    alerts
+        .iter()
+        .map(|(config, alert)| {
+            let summary = crate::report::AlertSummary {
+                fired: alert.fired(),
+                first_fired_at: alert.first_fired().map(|at| at.as_secs_f64()),
+                firing_seconds: alert.firing_time(now).as_secs_f64(),
+            };
+            (config.name.clone(), summary)
+        })
+        .collect()
 }
 
 /// What the engine knows at the end of a run that the recorder does not.
@@ -511,6 +530,7 @@ pub struct RunFacts {
     pub workers_at_end: u64,
     pub truncated: bool,
     pub drain_seconds: f64,
+    pub alerts: BTreeMap<String, crate::report::AlertSummary>,
     pub breaker_transitions: u64,
     pub limit: crate::report::LimitSummary,
 }

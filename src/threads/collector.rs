@@ -9,7 +9,9 @@
 
 use super::clock::Clock;
 use super::job::{Outcome, Record, What};
+use crate::policy::alert::Alert;
 use crate::policy::autoscale::{with_floor, Autoscaler, PoolSignals};
+use crate::scenario::{AlertConfig, AlertSignal};
 use crate::sim::metrics::{Levels, Recorder, TickMarks};
 use crate::time::SimTime;
 use std::collections::VecDeque;
@@ -49,6 +51,10 @@ pub struct Collector {
     end: Option<SimTime>,
     /// When a graceful shutdown (`[shutdown]`) began.
     shutdown: Option<SimTime>,
+    /// `[[alerts]]`, the very objects the simulator uses, and their pending timers
+    /// (instant, alert, token).
+    pub alerts: Vec<(AlertConfig, Alert)>,
+    alert_timers: Vec<(SimTime, usize, u32)>,
 }
 
 impl Collector {
@@ -83,6 +89,12 @@ impl Collector {
             outstanding: 0,
             end: None,
             shutdown: None,
+            alerts: config
+                .alerts
+                .iter()
+                .map(|alert| (alert.clone(), Alert::new(alert.above, alert.hold)))
+                .collect(),
+            alert_timers: Vec::new(),
         }
     }
 
@@ -179,12 +191,26 @@ impl Collector {
         let mut resizes = Vec::new();
         loop {
             let warmup = self.warmup.unwrap_or(SimTime::MAX);
-            let next = warmup.min(self.next_sample).min(self.next_tick);
+            let alert_timer = self
+                .alert_timers
+                .iter()
+                .map(|&(at, _, _)| at)
+                .min()
+                .unwrap_or(SimTime::MAX);
+            let next = warmup
+                .min(self.next_sample)
+                .min(self.next_tick)
+                .min(alert_timer);
             if next > t {
                 break;
             }
             self.advance(next);
-            if next == warmup {
+            if next == alert_timer {
+                let due = self.alert_timers.iter().position(|&(at, _, _)| at == next);
+                if let Some((_, alert, token)) = due.map(|i| self.alert_timers.swap_remove(i)) {
+                    self.alerts[alert].1.on_timer(next, token);
+                }
+            } else if next == warmup {
                 self.recorder.warmup_ended();
                 self.warmup = None;
             } else if next == self.next_sample {
@@ -246,7 +272,33 @@ impl Collector {
         }
     }
 
+    fn observe_alerts(&mut self, now: SimTime) {
+        let levels = self.levels();
+        let utilization = if levels.workers > 0 {
+            levels.busy as f64 / levels.workers as f64
+        } else {
+            0.0
+        };
+        for (index, (config, alert)) in self.alerts.iter_mut().enumerate() {
+            let value = match config.signal {
+                AlertSignal::QueueLen => levels.queued as f64,
+                AlertSignal::InSystem => (levels.queued + levels.busy + levels.blocked) as f64,
+                AlertSignal::Utilization => utilization,
+            };
+            if let Some(timer) = alert.observe(now, value) {
+                self.alert_timers.push((timer.at, index, timer.token));
+            }
+        }
+    }
+
     fn apply(&mut self, t: SimTime, what: What) {
+        self.apply_what(t, what);
+        if !self.alerts.is_empty() {
+            self.observe_alerts(t);
+        }
+    }
+
+    fn apply_what(&mut self, t: SimTime, what: What) {
         self.advance(t);
         self.records += 1;
         let span = |d: std::time::Duration| self.clock.scenario_duration(d);

@@ -264,6 +264,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             workers_at_end: collector.target as u64,
             truncated: false,
             drain_seconds: collector.drain_seconds(end),
+            alerts: crate::sim::metrics::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),
             limit: crate::report::LimitSummary {
                 min: gate.limit_range.0 as u64,

@@ -147,3 +147,53 @@ fn a_graceful_shutdown_stops_intake_and_drains_until_its_deadline() {
     assert_eq!(hasty.completed + hasty.in_flight_at_end, hasty.arrivals);
     assert!((hasty.drain_seconds - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn jobs_finished_after_their_client_gave_up_are_not_also_counted_in_flight_at_the_end() {
+    // 30 s queries whose callers give up after 5 s; the drain deadline cuts some of them off.
+    let summary = queuelab::sim::Engine::new(&crate::support::config(
+        "[run]\nduration = \"10m\"\nseed = 3\n[arrivals]\nprocess = \"poisson\"\nrate = 2\n\
+         [service]\ndistribution = \"mixture\"\ncomponents = [\n\
+           { weight = 0.9, distribution = \"constant\", value = \"200ms\" },\n\
+           { weight = 0.1, distribution = \"constant\", value = \"30s\" },\n]\n\
+         [pool]\nworkers = 8\n[deadline]\ntimeout = \"5s\"\nstarted_work = \"finish\"\n\
+         [shutdown]\nat = \"60s\"\ndrain_timeout = \"10s\"\n",
+    ))
+    .run();
+    assert!(summary.timed_out > 0);
+    let ended = summary.completed
+        + summary.rejected
+        + summary.timed_out
+        + summary.dropped
+        + summary.failed
+        + summary.in_flight_at_end;
+    assert_eq!(summary.arrivals, ended, "{summary:#?}");
+}
+
+#[test]
+fn a_queue_depth_alert_fires_after_its_hold_and_a_short_burst_does_not_page() {
+    let run = |hold: &str| {
+        queuelab::sim::Engine::new(&crate::support::config(&format!(
+            "[run]\nduration = \"6m\"\nseed = 21\n[arrivals]\nprocess = \"schedule\"\nsegments = [\n\
+               {{ duration = \"2m\", from = 8, to = 8 }},\n{{ duration = \"4m\", from = 11, to = 11 }},\n]\n\
+             [service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 10\n\
+             [queue]\ncapacity = 500\non_full = \"reject\"\n\
+             [[alerts]]\nname = \"queue_high\"\nabove = 50\nfor = \"{hold}\"\n"
+        )))
+        .run()
+    };
+    let alert = |summary: &queuelab::report::Summary| summary.alerts["queue_high"];
+    let patient = alert(&run("30s"));
+    let first = patient.first_fired_at.expect("it fires");
+    // Overload starts at 120 s and the queue grows by about one job a second.
+    assert!((150.0..260.0).contains(&first), "{first}");
+    assert!(patient.firing_seconds > 60.0 && patient.firing_seconds <= 360.0 - first + 1e-9);
+    let jumpy = alert(&run("0s"));
+    assert!(jumpy.first_fired_at.expect("fires") < first);
+    assert!(
+        jumpy.fired >= patient.fired,
+        "without a hold it flaps at least as often"
+    );
+    let never = alert(&run("5m"));
+    assert_eq!((never.fired, never.first_fired_at), (0, None));
+}

@@ -6,10 +6,17 @@ use crate::exercise::{Comparator, Goal};
 use crate::report::{ClassSummary, Summary};
 use crate::time::SimDuration;
 
-pub(super) fn goal(p: &mut Problems, i: usize, raw: &RawGoal, classes: &[String]) -> Option<Goal> {
+/// `probe`: a summary of this exercise's scenario shape (its classes and alerts), to check that
+/// a goal's metric exists.
+pub(super) fn goal(
+    p: &mut Problems,
+    i: usize,
+    raw: &RawGoal,
+    probe: &serde_json::Value,
+) -> Option<Goal> {
     let here = |field: &str| format!("goals[{i}].{field}");
     let metric = p.required(&here("metric"), &raw.metric).to_string();
-    if !metric.is_empty() && !metric_exists(&metric, classes) {
+    if !metric.is_empty() && crate::report::summary::lookup_number(probe, &metric).is_none() {
         p.add(here("metric"), format!("{metric:?} is not a field of the run summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization, classes.<name>.latency.p99; see docs/reference.md)"));
     }
     let comparisons = [
@@ -53,13 +60,22 @@ pub(super) fn goal(p: &mut Problems, i: usize, raw: &RawGoal, classes: &[String]
     })
 }
 
-fn metric_exists(metric: &str, classes: &[String]) -> bool {
+/// A summary with every field a run of `scenario` can have, for checking goal metrics.
+pub(super) fn metric_probe(scenario: Option<&crate::scenario::Config>) -> serde_json::Value {
     let mut probe = Summary::default();
-    for class in classes {
-        probe.classes.insert(class.clone(), ClassSummary::default());
+    if let Some(scenario) = scenario {
+        for class in &scenario.classes {
+            probe
+                .classes
+                .insert(class.name.clone(), ClassSummary::default());
+        }
+        for alert in &scenario.alerts {
+            let fired = crate::report::AlertSummary {
+                first_fired_at: Some(0.0),
+                ..Default::default()
+            };
+            probe.alerts.insert(alert.name.clone(), fired);
+        }
     }
-    let Ok(json) = serde_json::to_value(&probe) else {
-        return false;
-    };
-    crate::report::summary::lookup_number(&json, metric).is_some()
+    serde_json::to_value(&probe).unwrap_or_default()
 }

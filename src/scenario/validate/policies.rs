@@ -1,12 +1,10 @@
 //! Validation of the admission and client policy tables: `[rate_limit]`, `[limiter]`,
-//! `[breaker]` and `[retry]`.
+//! `[breaker]`, `[retry]` and `[hedge]`.
 
 use super::Checker;
 use crate::policy::breaker::BreakerConfig;
-use crate::scenario::config::{
-    HedgeConfig, Jitter, LimiterConfig, RateLimitConfig, RetryConfig, ShutdownConfig,
-};
-use crate::scenario::raw::{RawBreaker, RawHedge, RawLimiter, RawRateLimit, RawRetry, RawShutdown};
+use crate::scenario::config::{HedgeConfig, Jitter, LimiterConfig, RateLimitConfig, RetryConfig};
+use crate::scenario::raw::{RawBreaker, RawHedge, RawLimiter, RawRateLimit, RawRetry};
 use crate::time::SimDuration;
 
 pub(super) fn rate_limit(c: &mut Checker, raw: &RawRateLimit) -> Option<RateLimitConfig> {
@@ -334,41 +332,6 @@ pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerConfig
             defaults.permitted_in_half_open,
         )?,
     })
-}
-
-pub(super) fn shutdown(
-    c: &mut Checker,
-    raw: &RawShutdown,
-    duration: Option<SimDuration>,
-    warmup: SimDuration,
-) -> Option<ShutdownConfig> {
-    if raw.at.is_none() {
-        c.error(
-            "shutdown.at",
-            "is required: when the service stops taking requests (e.g. \"60s\")",
-        );
-        return None;
-    }
-    let at = c.duration("shutdown.at", &raw.at)?;
-    let drain_timeout = match &raw.drain_timeout {
-        Some(_) => c.duration("shutdown.drain_timeout", &raw.drain_timeout)?,
-        None => SimDuration::from_secs(30),
-    };
-    if at <= warmup {
-        c.error(
-            "shutdown.at",
-            format!("must come after the warm-up ({warmup}), got {at}"),
-        );
-        return None;
-    }
-    if let Some(duration) = duration.filter(|&duration| at >= duration) {
-        c.error(
-            "shutdown.at",
-            format!("must come before run.duration ({duration}), got {at}"),
-        );
-        return None;
-    }
-    Some(ShutdownConfig { at, drain_timeout })
 }
 
 pub(super) fn hedge(c: &mut Checker, raw: &RawHedge) -> Option<HedgeConfig> {

@@ -2,6 +2,7 @@
 //! served, and answered (or refused, evicted, timed out) — the engine's event handlers.
 
 use super::*;
+use crate::scenario::AlertSignal;
 use crate::sim::jobs::Call;
 use crate::sim::metrics::FailReason;
 
@@ -19,6 +20,31 @@ impl Engine {
             || self
                 .customers_limit
                 .is_some_and(|limit| self.generated >= limit)
+    }
+
+    /// Shows each alert its signal's current value (after every event, when there are alerts).
+    pub(super) fn observe_alerts(&mut self) {
+        let utilization = if self.alive > 0 {
+            self.busy as f64 / self.alive as f64
+        } else {
+            0.0
+        };
+        let (queued, in_system) = (self.queue.len() as f64, self.in_system() as f64);
+        for index in 0..self.alerts.len() {
+            let (config, alert) = &mut self.alerts[index];
+            let value = match config.signal {
+                AlertSignal::QueueLen => queued,
+                AlertSignal::InSystem => in_system,
+                AlertSignal::Utilization => utilization,
+            };
+            if let Some(timer) = alert.observe(self.now, value) {
+                let event = Event::AlertTimer {
+                    alert: index as u16,
+                    token: timer.token,
+                };
+                self.schedule(timer.at, event);
+            }
+        }
     }
 
     /// A graceful shutdown begins: producers stop, the measured window closes, and whatever is

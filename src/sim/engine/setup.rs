@@ -121,6 +121,14 @@ impl Engine {
             hedge: config.hedge,
             hedge_rng: Rng::stream(seed, HEDGE_STREAM),
             shutdown: config.shutdown,
+            alerts: config
+                .alerts
+                .iter()
+                .map(|alert| {
+                    let state = crate::policy::alert::Alert::new(alert.above, alert.hold);
+                    (alert.clone(), state)
+                })
+                .collect(),
             shutdown_started: None,
         };
         engine.schedule_start(config);
