@@ -35,6 +35,19 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
             format::seconds(wall)
         );
     }
+    let shortest_job = config
+        .classes
+        .iter()
+        .map(|class| class.service.mean())
+        .fold(f64::INFINITY, f64::min)
+        * args.time_scale;
+    if shortest_job < 200e-6 {
+        eprintln!(
+            "warning: at time scale {} a job takes {} of real time on average; each costs a real pool tens of microseconds of its own, so latencies will read high (use a larger --time-scale)",
+            args.time_scale,
+            format::seconds(shortest_job)
+        );
+    }
     let bar = progress_bar(1000, args.quiet, "threads");
     let progress = |fraction: f64| bar.set_position((fraction * 1000.0) as u64);
     let real = {

@@ -427,6 +427,17 @@ pub enum AutoscalerConfig {
 }
 
 impl AutoscalerConfig {
+    /// The largest pool it may ask for.
+    pub fn max_workers(&self) -> usize {
+        match self {
+            AutoscalerConfig::QueueDepth(c) => c.max_workers,
+            AutoscalerConfig::WaitTime(c) => c.max_workers,
+            AutoscalerConfig::Pid(c) => c.max_workers,
+            AutoscalerConfig::Hpa(c) => c.max_workers,
+            AutoscalerConfig::MultiSignal(c) => c.max_workers,
+        }
+    }
+
     /// A fresh autoscaler in its initial state (both runtimes build theirs here).
     pub fn build(&self) -> Box<dyn Autoscaler> {
         match self {

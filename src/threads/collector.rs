@@ -265,11 +265,14 @@ impl Collector {
     }
 
     /// Workers left on their own (idle expiry): the target follows, as in the simulator.
-    pub fn workers_expired(&mut self, alive: usize) {
-        if self.target > alive {
-            self.target = alive.max(1);
-            self.recorder.pool_resized(self.target);
+    /// Returns true if it changed.
+    pub fn workers_expired(&mut self, alive: usize) -> bool {
+        if alive == 0 || self.target <= alive {
+            return false;
         }
+        self.target = alive;
+        self.recorder.pool_resized(alive);
+        true
     }
 
     fn observe_alerts(&mut self, now: SimTime) {

@@ -19,10 +19,17 @@ pub(super) struct Running<'scope, 'env> {
     pub shared: &'env Shared,
     pub producers: Vec<ScopedJoinHandle<'scope, Histogram>>,
     pub workers: Vec<ScopedJoinHandle<'scope, ()>>,
+    /// The delay line and the line of blocked senders.
+    pub helpers: Vec<ScopedJoinHandle<'scope, ()>>,
     /// Threads that may be parked in a wait: unparked at shutdown.
     pub unpark: Vec<Thread>,
     pub started: u64,
+    /// Why the run could not go on (a thread the machine would not start).
+    pub failure: Option<String>,
 }
+
+/// Stack for the run's threads: they only sleep, spin and pass small messages.
+const THREAD_STACK: usize = 256 * 1024;
 
 /// How long records are held back so that late senders' records still land in time order.
 const REORDER_LAG: Duration = Duration::from_millis(30);
@@ -38,49 +45,67 @@ enum Phase {
 }
 
 impl<'scope> Running<'scope, '_> {
+    /// Starts a thread of the run, or notes why the machine refused one (the run then ends).
+    pub fn spawn<T: Send + 'scope>(
+        &mut self,
+        name: &str,
+        body: impl FnOnce() -> T + Send + 'scope,
+    ) -> Option<ScopedJoinHandle<'scope, T>> {
+        if self.failure.is_some() {
+            return None;
+        }
+        let spawned = std::thread::Builder::new()
+            .name(name.to_string())
+            .stack_size(THREAD_STACK)
+            .spawn_scoped(self.scope, body);
+        match spawned {
+            Ok(handle) => {
+                self.unpark.push(handle.thread().clone());
+                self.started += 1;
+                Some(handle)
+            }
+            Err(error) => {
+                self.failure = Some(format!(
+                    "this machine refused to start thread number {} ({error}); run fewer workers or clients",
+                    self.started + 1
+                ));
+                None
+            }
+        }
+    }
+
     pub fn grow(&mut self, count: usize, start_up: Duration) {
         for _ in 0..count {
             let shared = self.shared;
+            // Counted before it starts: a worker leaving at once must find itself counted.
             shared.alive.fetch_add(1, Ordering::Relaxed);
+            let Some(handle) =
+                self.spawn("queuelab-worker", move || worker::worker(shared, start_up))
+            else {
+                shared.alive.fetch_sub(1, Ordering::Relaxed);
+                break;
+            };
             shared.emit(Instant::now().max(shared.clock.start()), What::WorkerUp);
-            let handle = self.scope.spawn(move || worker::worker(shared, start_up));
-            self.unpark.push(handle.thread().clone());
             self.workers.push(handle);
-            self.started += 1;
         }
         // This thread outlives the run: nothing of it may stay behind in its outbox.
         self.shared.flush();
     }
 
-    /// Grows at once (after reclaiming pending retirements), shrinks per `pool.scale_down`.
-    fn resize(&mut self, from: usize, to: usize) {
+    /// Grows at once, shrinks per `pool.scale_down`: lazily (a worker retires when it finishes
+    /// a job while the pool is too big) or by draining (idle workers are told at once, too).
+    fn resize(&mut self, to: usize) {
         let shared = self.shared;
-        if to > from {
-            let mut needed = to - from;
-            while needed > 0 && shared.retire_rx.try_recv().is_ok() {
-                needed -= 1;
-            }
-            while needed > 0
-                && shared
-                    .excess
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |e| e.checked_sub(1))
-                    .is_ok()
-            {
-                needed -= 1;
-            }
+        shared.target.store(to, Ordering::Relaxed);
+        let alive = shared.alive.load(Ordering::Relaxed);
+        if to > alive {
+            // Notices still pending would only be ignored now; clear them.
+            while shared.retire_rx.try_recv().is_ok() {}
             let start_up = shared.clock.real(shared.config.lifecycle.start_up);
-            self.grow(needed, start_up);
-        } else {
-            let surplus = from - to;
-            match shared.config.scale_down {
-                ScaleDown::Lazy => {
-                    shared.excess.fetch_add(surplus, Ordering::Relaxed);
-                }
-                _ => {
-                    for _ in 0..surplus {
-                        let _ = shared.retire_tx.send(());
-                    }
-                }
+            self.grow(to - alive, start_up);
+        } else if shared.config.scale_down != ScaleDown::Lazy {
+            for _ in to..alive {
+                let _ = shared.retire_tx.send(());
             }
         }
         self.workers.retain(|worker| !worker.is_finished());
@@ -102,6 +127,9 @@ impl<'scope> Running<'scope, '_> {
         let mut last_progress = Instant::now();
         let duration_end = config.duration.map(|d| SimTime::ZERO + d);
         loop {
+            if self.failure.is_some() {
+                return collector;
+            }
             if let Ok(batch) = records.recv_timeout(Duration::from_millis(2)) {
                 collector.push_all(batch);
                 for batch in records.try_iter().take(1000) {
@@ -114,7 +142,12 @@ impl<'scope> Running<'scope, '_> {
                 Phase::Running => REORDER_LAG,
                 Phase::Draining(_) => Duration::ZERO,
             };
-            let mut resizes = collector.apply_until(now - lag, &gauges);
+            // Nothing after a drain deadline counts: what finishes then was abandoned.
+            let horizon = match phase {
+                Phase::Draining(Some(deadline)) => (now - lag).min(deadline),
+                _ => now - lag,
+            };
+            let mut resizes = collector.apply_until(horizon, &gauges);
             let interrupted = options
                 .interrupt
                 .is_some_and(|flag| flag.load(Ordering::Relaxed));
@@ -149,6 +182,11 @@ impl<'scope> Running<'scope, '_> {
                     (None, _, true) => Some(Duration::from_secs(5)),
                     (None, false, false) => None,
                 };
+                if interrupted && !past_end && !collector.shutdown_started() {
+                    // Ctrl-C is a graceful shutdown now: the measured window ends here.
+                    let at = shared.clock.scenario_time(now - lag).max(collector.applied);
+                    resizes.extend(collector.shutdown_at(at, &gauges));
+                }
                 phase = Phase::Draining(drain.map(|drain| now + drain));
             }
             // A `duration` run stops at its end like the simulator, even while draining: what
@@ -159,12 +197,13 @@ impl<'scope> Running<'scope, '_> {
                 phase = Phase::Draining(Some(now + drain));
             }
             for size in resizes {
-                let from = collector.target;
                 if let Some(to) = collector.resized(size) {
-                    self.resize(from, to);
+                    self.resize(to);
                 }
             }
-            collector.workers_expired(shared.alive.load(Ordering::Relaxed));
+            if collector.workers_expired(shared.alive.load(Ordering::Relaxed)) {
+                shared.target.store(collector.target, Ordering::Relaxed);
+            }
             if let Some(progress) = options.progress {
                 if now.duration_since(last_progress) > Duration::from_millis(100) {
                     last_progress = now;

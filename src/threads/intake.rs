@@ -14,7 +14,8 @@ use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
 use crate::rng::Rng;
 use crate::time::SimDuration;
-use crossbeam_channel::{SendTimeoutError, TrySendError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
+use std::collections::VecDeque;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,12 @@ pub enum Resume {
     Token,
     /// A retry's backoff is over: through admission again, as a new attempt.
     Retry,
+}
+
+/// A job waiting for a slot in the queue, until `patience` runs out.
+pub struct BlockedSender {
+    pub job: Job,
+    pub patience: Option<Instant>,
 }
 
 pub struct Delayed {
@@ -204,7 +211,7 @@ impl Shared {
                     let at = Instant::now();
                     self.emit(at, What::LeftQueue);
                     self.release_permit(&oldest, true);
-                    if let Err(oldest) = self.retry(oldest) {
+                    if let Some(oldest) = self.retry(oldest) {
                         self.outcome(at, &oldest, Outcome::Dropped);
                     }
                 }
@@ -227,8 +234,8 @@ impl Shared {
         }
     }
 
-    /// A sender waits for a slot (`block`, `timeout`), giving up at `give_up` or its client's
-    /// deadline; it wakes regularly to notice an abort.
+    /// A sender waits for a slot (`block`, `timeout`) in the line of blocked senders, as each
+    /// request would in its own goroutine: the producer moves on to its next arrival.
     fn block(&self, mut job: Job, give_up: Option<Instant>) {
         job.waited = true;
         self.emit(Instant::now(), What::Blocked);
@@ -236,57 +243,38 @@ impl Shared {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        self.flush();
-        loop {
-            let now = Instant::now();
-            if self.abort.load(Ordering::Relaxed) {
-                return;
-            }
-            let slice = Duration::from_millis(20);
-            let until = patience.map_or(now + slice, |p| p.min(now + slice));
-            match self
-                .jobs_tx
-                .send_timeout(job, until.saturating_duration_since(now))
-            {
-                Ok(()) => {
-                    let at = Instant::now();
-                    self.emit(at, What::Unblocked);
-                    return self.emit(at, What::Enqueued);
-                }
-                Err(SendTimeoutError::Timeout(back)) => job = back,
-                Err(SendTimeoutError::Disconnected(_)) => return,
-            }
-            let now = Instant::now();
-            if patience.is_some_and(|p| now >= p) {
-                self.emit(now, What::Unblocked);
-                return if job.deadline.is_some_and(|deadline| now >= deadline) {
-                    self.release_permit(&job, true);
-                    self.timed_out(now, job)
-                } else {
-                    self.refuse(job, RejectReason::BlockTimeout)
-                };
-            }
+        let _ = self.blocked_tx.send(BlockedSender { job, patience });
+    }
+
+    /// A blocked sender's patience ran out: its client's deadline, or the `timeout` policy's.
+    fn give_up(&self, now: Instant, job: Job) {
+        self.emit(now, What::Unblocked);
+        if job.deadline.is_some_and(|deadline| now >= deadline) {
+            self.release_permit(&job, true);
+            self.timed_out(now, job)
+        } else {
+            self.refuse(job, RejectReason::BlockTimeout)
         }
     }
 
     /// Refuses a job: its client retries, or it is rejected for `reason`.
     pub fn refuse(&self, job: Job, reason: RejectReason) {
         self.release_permit(&job, true);
-        if let Err(job) = self.retry(job) {
+        if let Some(job) = self.retry(job) {
             self.outcome(Instant::now(), &job, Outcome::Rejected(reason));
         }
     }
 
     /// The client gave up on this attempt: it retries, or the request times out.
     pub fn timed_out(&self, at: Instant, job: Job) {
-        if let Err(job) = self.retry(job) {
+        if let Some(job) = self.retry(job) {
             self.outcome(at, &job, Outcome::TimedOut);
         }
     }
 
     /// A served attempt did not succeed: it retries, or the request fails.
     pub fn failed(&self, at: Instant, job: Job, reason: crate::sim::metrics::FailReason) {
-        if let Err(job) = self.retry(job) {
+        if let Some(job) = self.retry(job) {
             self.outcome(at, &job, Outcome::Failed(reason));
         }
     }
@@ -324,18 +312,18 @@ impl Shared {
     }
 
     /// Schedules another attempt after a backoff if the retry policy allows one; gives the job
-    /// back otherwise.
-    fn retry(&self, mut job: Job) -> Result<(), Job> {
+    /// back (`Some`) otherwise.
+    fn retry(&self, mut job: Job) -> Option<Job> {
         let Some(retry) = self.config.retry else {
-            return Err(job);
+            return Some(job);
         };
         if job.attempt + 1 >= retry.max_attempts || self.stopping.load(Ordering::Relaxed) {
-            return Err(job);
+            return Some(job);
         }
         let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
         if retry.budget.is_some() {
             if gate.retry_tokens < 1.0 {
-                return Err(job);
+                return Some(job);
             }
             gate.retry_tokens -= 1.0;
         }
@@ -348,6 +336,9 @@ impl Shared {
         drop(gate);
         job.attempt += 1;
         job.permit = None;
+        if let Some(reply) = &job.reply {
+            reply.set_deadline(None, self.clock.start());
+        }
         let now = Instant::now();
         self.emit(
             now,
@@ -361,7 +352,7 @@ impl Shared {
             resume: Resume::Retry,
             job,
         });
-        Ok(())
+        None
     }
 
     fn delay(&self, delayed: Delayed) {
@@ -381,8 +372,59 @@ impl Shared {
                 job.deadline = self.config.classes[job.class as usize]
                     .deadline
                     .map(|deadline| now + self.clock.real(deadline));
+                if let Some(reply) = &job.reply {
+                    reply.set_deadline(job.deadline, self.clock.start());
+                }
                 self.submit(job)
             }
         }
     }
+}
+
+/// The line of blocked senders: the oldest gets the next free slot, each gives up when its
+/// patience runs out. Runs on a thread of its own, so neither a producer nor the delay line ever
+/// waits for the queue. Senders still waiting at shutdown are abandoned.
+pub fn blocked_line(shared: &Shared, incoming: Receiver<BlockedSender>) {
+    let mut line: VecDeque<BlockedSender> = VecDeque::new();
+    while !shared.abort.load(Ordering::Relaxed) {
+        line.extend(incoming.try_iter());
+        let now = Instant::now();
+        if line.iter().any(|b| b.patience.is_some_and(|p| now >= p)) {
+            for blocked in std::mem::take(&mut line) {
+                if blocked.patience.is_some_and(|p| now >= p) {
+                    shared.give_up(now, blocked.job);
+                } else {
+                    line.push_back(blocked);
+                }
+            }
+        }
+        let slice = now + Duration::from_millis(5);
+        let Some(oldest) = line.pop_front() else {
+            shared.flush();
+            match incoming.recv_deadline(now + Duration::from_millis(20)) {
+                Ok(blocked) => line.push_back(blocked),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            continue;
+        };
+        let soonest_give_up = line.iter().filter_map(|b| b.patience).min();
+        let until = [Some(slice), oldest.patience, soonest_give_up]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(slice);
+        let patience = oldest.patience;
+        shared.flush();
+        match shared.jobs_tx.send_deadline(oldest.job, until) {
+            Ok(()) => {
+                let at = Instant::now();
+                shared.emit(at, What::Unblocked);
+                shared.emit(at, What::Enqueued);
+            }
+            Err(SendTimeoutError::Timeout(job)) => line.push_front(BlockedSender { job, patience }),
+            Err(SendTimeoutError::Disconnected(_)) => break,
+        }
+    }
+    shared.flush();
 }

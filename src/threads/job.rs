@@ -5,6 +5,8 @@ use crate::policy::RejectReason;
 use crate::sim::metrics::FailReason;
 use crate::sim::workload::JobDraw;
 use crossbeam_channel::Sender;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// One attempt of a request, on its way through admission, the queue and a worker.
@@ -38,11 +40,25 @@ pub struct Permit {
 /// Answers a closed-loop client when the request's fate is sealed — completed, failed, refused,
 /// timed out, dropped or abandoned — because that is exactly when the job is dropped.
 #[derive(Debug)]
-pub struct Reply(pub Sender<()>);
+pub struct Reply {
+    pub answer: Sender<()>,
+    /// When the client stops waiting for the current attempt, in nanoseconds after the run's
+    /// start (`u64::MAX`: no deadline, e.g. during a retry's backoff). Retries move it.
+    pub deadline: Arc<AtomicU64>,
+}
+
+impl Reply {
+    pub fn set_deadline(&self, deadline: Option<Instant>, start: Instant) {
+        let nanos = deadline.map_or(u64::MAX, |deadline| {
+            deadline.saturating_duration_since(start).as_nanos() as u64
+        });
+        self.deadline.store(nanos, Ordering::Relaxed);
+    }
+}
 
 impl Drop for Reply {
     fn drop(&mut self) {
-        let _ = self.0.try_send(());
+        let _ = self.answer.try_send(());
     }
 }
 

@@ -40,7 +40,7 @@ use clock::Clock;
 use collector::{Collector, Gauges};
 use crossbeam_channel::{Receiver, Sender};
 use driver::Running;
-use intake::{Delayed, Gate};
+use intake::{BlockedSender, Delayed, Gate};
 use job::{Job, Record};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -96,6 +96,21 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
                 .to_string(),
         );
     }
+    let workers = config
+        .autoscaler
+        .as_ref()
+        .map_or(config.workers, |autoscaler| {
+            autoscaler.max_workers().max(config.workers)
+        });
+    let clients = match config.arrivals {
+        crate::scenario::Arrivals::Closed { clients, .. } => clients,
+        _ => 0,
+    };
+    if workers + clients > MAX_THREADS {
+        problems.push(format!(
+            "{workers} workers and {clients} clients need a thread each, and a real run starts at most {MAX_THREADS}; the simulator has no such limit (--mode sim)"
+        ));
+    }
     if config.hedge.is_some() {
         problems.push(
             "[hedge]: hedged requests run in the simulator only so far; run this scenario with --mode sim"
@@ -108,6 +123,10 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
         Err(problems.join("\n"))
     }
 }
+
+/// Most threads a real run starts for workers and clients: beyond a few thousand the kernel's
+/// memory maps run out and a thread dies before Rust can report it.
+pub const MAX_THREADS: usize = 4096;
 
 /// Real seconds a run is expected to take.
 pub fn expected_wall_seconds(config: &Config, time_scale: f64) -> f64 {
@@ -122,6 +141,7 @@ pub(crate) struct Shared {
     jobs_tx: Sender<Job>,
     jobs_rx: Receiver<Job>,
     timer_tx: Sender<Delayed>,
+    blocked_tx: Sender<BlockedSender>,
     records: Sender<Vec<Record>>,
     gate: Mutex<Gate>,
     /// Intake is closed: producers stop, failed attempts are no longer retried.
@@ -133,8 +153,8 @@ pub(crate) struct Shared {
     alive: AtomicUsize,
     /// Workers waiting for a job right now.
     idle: AtomicUsize,
-    /// Lazy scale-down: workers still to retire when they next finish a job.
-    excess: AtomicUsize,
+    /// The pool size the autoscaler last chose: workers above it retire (see `worker.rs`).
+    target: AtomicUsize,
     /// Drain scale-down: one message per worker to retire (idle ones take it at once).
     retire_tx: Sender<()>,
     retire_rx: Receiver<()>,
@@ -156,6 +176,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         None => crossbeam_channel::unbounded(),
     };
     let (timer_tx, timer_rx) = crossbeam_channel::unbounded();
+    let (blocked_tx, blocked_rx) = crossbeam_channel::unbounded();
     let (records_tx, records_rx) = crossbeam_channel::unbounded();
     let (retire_tx, retire_rx) = crossbeam_channel::unbounded();
     let (shutdown_tx, shutdown_rx) = crossbeam_channel::bounded::<()>(0);
@@ -171,6 +192,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         jobs_tx,
         jobs_rx,
         timer_tx,
+        blocked_tx,
         records: records_tx,
         gate: Mutex::new(gate(config)),
         stopping: AtomicBool::new(false),
@@ -178,7 +200,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         generated: AtomicU64::new(0),
         alive: AtomicUsize::new(0),
         idle: AtomicUsize::new(0),
-        excess: AtomicUsize::new(0),
+        target: AtomicUsize::new(config.workers),
         retire_tx,
         retire_rx,
         shutdown_rx,
@@ -195,35 +217,37 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         .as_ref()
         .map(crate::scenario::AutoscalerConfig::build);
     let collector = Collector::new(clock, recorder, config, autoscaler);
-    let (collector, lateness, threads_started) = std::thread::scope(|scope| {
+    let (collector, lateness, threads_started, failure) = std::thread::scope(|scope| {
         let mut run = Running {
             scope,
             shared: &shared,
             producers: Vec::new(),
             workers: Vec::new(),
+            helpers: Vec::new(),
             unpark: Vec::new(),
             started: 0,
+            failure: None,
         };
         for plan in producer_plans(config) {
             let closed = matches!(plan.source, ProducerSource::Closed { .. });
             let shared = &shared;
-            let handle = scope.spawn(move || {
+            let producer = run.spawn("queuelab-producer", move || {
                 if closed {
                     producers::closed_client(shared, plan)
                 } else {
                     producers::open_producer(shared, plan)
                 }
             });
-            run.unpark.push(handle.thread().clone());
-            run.producers.push(handle);
-            run.started += 1;
+            run.producers.extend(producer);
         }
-        let delay_line = {
-            let shared = &shared;
-            scope.spawn(move || producers::delay_line(shared, timer_rx))
-        };
-        run.unpark.push(delay_line.thread().clone());
-        run.started += 1;
+        let helper = run.spawn("queuelab-delays", || {
+            producers::delay_line(&shared, timer_rx)
+        });
+        run.helpers.extend(helper);
+        let helper = run.spawn("queuelab-blocked", || {
+            intake::blocked_line(&shared, blocked_rx)
+        });
+        run.helpers.extend(helper);
         run.grow(config.workers, Duration::ZERO);
         let collector = run.collect(collector, &records_rx, options);
         // Shut down: everything still running is abandoned, and every thread is joined.
@@ -239,12 +263,14 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
                 lateness.merge(&histogram);
             }
         }
-        let _ = delay_line.join();
-        for worker in run.workers.drain(..) {
-            let _ = worker.join();
+        for thread in run.helpers.drain(..).chain(run.workers.drain(..)) {
+            let _ = thread.join();
         }
-        (collector, lateness, run.started)
+        (collector, lateness, run.started, run.failure)
     });
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
     let wall = start.elapsed();
     let mut collector = collector;
     // Jobs still queued were abandoned; dropping them answers nobody any more.

@@ -12,7 +12,8 @@ use crate::time::{SimDuration, SimTime};
 use crossbeam_channel::{Receiver, RecvTimeoutError};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 impl Shared {
@@ -136,12 +137,17 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
         }
         lateness.record(intended.elapsed().as_nanos() as u64);
         let mut job = shared.generate(&mut plan, at, last);
-        let (reply_tx, reply_rx) = crossbeam_channel::bounded(1);
-        job.reply = Some(Reply(reply_tx));
-        let deadline = job.deadline;
+        let (answer, answered_rx) = crossbeam_channel::bounded(1);
+        let reply = Reply {
+            answer,
+            deadline: Arc::new(AtomicU64::new(u64::MAX)),
+        };
+        reply.set_deadline(job.deadline, shared.clock.start());
+        let deadline = reply.deadline.clone();
+        job.reply = Some(reply);
         shared.submit(job);
         shared.flush();
-        await_answer(shared, &reply_rx, deadline);
+        await_answer(shared, &answered_rx, &deadline);
         if last || shared.stopping.load(Ordering::Relaxed) {
             break;
         }
@@ -151,20 +157,25 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
     lateness
 }
 
-fn await_answer(shared: &Shared, reply: &Receiver<()>, deadline: Option<Instant>) {
+/// A closed-loop client waits for its answer, or until the deadline of the request's current
+/// attempt (a retry moves it; during a backoff there is none).
+fn await_answer(shared: &Shared, answered: &Receiver<()>, deadline: &AtomicU64) {
+    let start = shared.clock.start();
     loop {
         let now = Instant::now();
+        let deadline = match deadline.load(Ordering::Relaxed) {
+            u64::MAX => None,
+            nanos => Some(start + Duration::from_nanos(nanos)),
+        };
+        if deadline.is_some_and(|deadline| now >= deadline) {
+            return;
+        }
         let slice = now + Duration::from_millis(20);
         let until = deadline.map_or(slice, |deadline| deadline.min(slice));
-        match reply.recv_deadline(until) {
+        match answered.recv_deadline(until) {
             Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
-            Err(RecvTimeoutError::Timeout) => {
-                if shared.stopping.load(Ordering::Relaxed)
-                    || deadline.is_some_and(|deadline| Instant::now() >= deadline)
-                {
-                    return;
-                }
-            }
+            Err(RecvTimeoutError::Timeout) if shared.stopping.load(Ordering::Relaxed) => return,
+            Err(RecvTimeoutError::Timeout) => {}
         }
     }
 }

@@ -5,7 +5,7 @@
 use super::clock::{spin, wait_until, Interrupted, Stop};
 use super::job::{Job, What};
 use super::Shared;
-use crate::scenario::{ScaleDown, StartedWork, Work};
+use crate::scenario::{StartedWork, Work};
 use crate::sim::metrics::FailReason;
 use crate::time::SimTime;
 use crossbeam_channel::{select, Receiver};
@@ -33,6 +33,8 @@ fn silence_chaos_panics() {
 enum Next {
     /// A job, or `None` after an idle spell.
     Job(Option<Job>),
+    /// The pool shrank (drain): retire if it is still too big.
+    RetireIfTooMany,
     Retire,
 }
 
@@ -64,41 +66,47 @@ pub fn worker(shared: &Shared, start_up: Duration) {
         .map_or(Duration::from_secs(3600), |timeout| {
             shared.clock.real(timeout)
         });
-    let mut expired = false;
+    let mut counted = false;
     loop {
         // Take queued work without waiting; only an empty queue makes the worker wait (and
         // send its records first).
-        if let Ok(job) = shared.jobs_rx.try_recv() {
-            serve(shared, job);
-            if shared.abort.load(Ordering::Relaxed) || should_retire_after_job(shared) {
-                break;
+        let next = match shared.jobs_rx.try_recv() {
+            Ok(job) => Next::Job(Some(job)),
+            Err(_) => {
+                shared.flush();
+                shared.idle.fetch_add(1, Ordering::Relaxed);
+                let next = select! {
+                    recv(shared.jobs_rx) -> job => Next::Job(job.ok()),
+                    recv(shared.retire_rx) -> _ => Next::RetireIfTooMany,
+                    recv(shared.shutdown_rx) -> _ => Next::Retire,
+                    default(idle_timeout) => Next::Job(None),
+                };
+                shared.idle.fetch_sub(1, Ordering::Relaxed);
+                next
             }
-            continue;
-        }
-        shared.flush();
-        shared.idle.fetch_add(1, Ordering::Relaxed);
-        let next = select! {
-            recv(shared.jobs_rx) -> job => Next::Job(job.ok()),
-            recv(shared.retire_rx) -> _ => Next::Retire,
-            recv(shared.shutdown_rx) -> _ => Next::Retire,
-            default(idle_timeout) => Next::Job(None),
         };
-        shared.idle.fetch_sub(1, Ordering::Relaxed);
         match next {
             Next::Retire => break,
+            Next::RetireIfTooMany => {}
             Next::Job(Some(job)) => serve(shared, job),
             Next::Job(None) => {
                 if shared.config.lifecycle.idle_timeout.is_some() && shared.try_expire_idle() {
-                    expired = true;
+                    counted = true;
                     break;
                 }
             }
         }
-        if shared.abort.load(Ordering::Relaxed) || should_retire_after_job(shared) {
+        if shared.abort.load(Ordering::Relaxed) {
+            break;
+        }
+        // Drain and lazy scale-down alike: a worker above the target retires after its job
+        // (and, woken by a drain notice, an idle one at once).
+        if shared.try_retire() {
+            counted = true;
             break;
         }
     }
-    leave(shared, expired);
+    leave(shared, counted);
 }
 
 /// A worker leaves the pool (`counted`: it already took itself off the head count).
@@ -110,21 +118,20 @@ fn leave(shared: &Shared, counted: bool) {
     shared.flush();
 }
 
-/// Drain: a busy worker takes its retirement notice when it finishes. Lazy (as ants): any
-/// worker that finishes a job while the pool is too big retires.
-fn should_retire_after_job(shared: &Shared) -> bool {
-    match shared.config.scale_down {
-        ScaleDown::Lazy => shared
-            .excess
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |excess| {
-                excess.checked_sub(1)
-            })
-            .is_ok(),
-        _ => shared.retire_rx.try_recv().is_ok(),
-    }
-}
-
 impl Shared {
+    /// A worker leaves if the pool is above its target, taking itself off the head count in
+    /// the same step (so two workers never both take the last place above the target). Drain
+    /// and lazy scale-down both retire busy workers this way when they finish a job; drain also
+    /// wakes idle ones with a notice on `retire_rx`.
+    fn try_retire(&self) -> bool {
+        let target = self.target.load(Ordering::Relaxed);
+        self.alive
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |alive| {
+                (alive > target).then(|| alive - 1)
+            })
+            .is_ok()
+    }
+
     /// An idle worker above the floor (`pool.min_workers`) takes itself off the head count.
     fn try_expire_idle(&self) -> bool {
         let floor = self.config.lifecycle.min_workers;
@@ -223,6 +230,17 @@ fn serve(shared: &Shared, job: Job) {
     let finished = Instant::now();
     shared.emit(finished, What::Finished);
     let worked = finished.saturating_duration_since(started);
+    // Every call made tells the breaker how it went — also when the job then panicked (as in
+    // the simulator) or was cut off at its deadline (a failure: no answer came back in time).
+    match (&call, &result) {
+        (Call::Made { failed, duration }, Ok(Ok(())) | Err(_)) => {
+            report_call(shared, finished, *duration, *failed);
+        }
+        (Call::Made { .. }, Ok(Err(Interrupted::CutOff))) => {
+            report_call(shared, finished, worked, true);
+        }
+        _ => {}
+    }
     match result {
         Err(_) => {
             shared.release_permit(&job, true);
@@ -247,19 +265,6 @@ fn serve(shared: &Shared, job: Job) {
             shared.timed_out(finished, job);
         }
         Ok(Ok(())) => {
-            if let (Call::Made { failed, duration }, Some(_)) = (&call, config.breaker) {
-                let duration = shared.clock.scenario_duration(*duration);
-                let now = shared.clock.scenario_time(finished);
-                if let Some(breaker) = shared
-                    .gate
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .breaker
-                    .as_mut()
-                {
-                    breaker.on_result(now, duration, *failed);
-                }
-            }
             let failure = match call {
                 Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),
                 Call::FailedFast => Some(FailReason::BreakerOpen),
@@ -278,6 +283,19 @@ fn serve(shared: &Shared, job: Job) {
                 shared.completed(finished, &job, started);
             }
         }
+    }
+}
+
+/// Tells the circuit breaker (if any) how a downstream call went.
+fn report_call(shared: &Shared, at: Instant, duration: Duration, failed: bool) {
+    if shared.config.breaker.is_none() {
+        return;
+    }
+    let duration = shared.clock.scenario_duration(duration);
+    let now = shared.clock.scenario_time(at);
+    let mut gate = shared.gate.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(breaker) = gate.breaker.as_mut() {
+        breaker.on_result(now, duration, failed);
     }
 }
 

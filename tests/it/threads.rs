@@ -399,3 +399,56 @@ fn a_graceful_shutdown_on_real_threads_honours_its_drain_deadline() {
         real.drain_seconds
     );
 }
+
+/// Regressions found in review: a blocked sender must not stall its producer, lazy scale-down
+/// with idle expiry must keep the floor, and a breaker's half-open probes that panic must still
+/// be reported.
+#[test]
+fn blocked_senders_lazy_shrinking_and_panicking_probes_behave_as_in_the_simulation() {
+    let _one = ONE_AT_A_TIME.lock();
+    let blocking = config(
+        "[run]\nduration = \"30s\"\nseed = 2\n[arrivals]\nprocess = \"poisson\"\nrate = 50\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"100ms\"\n[pool]\nworkers = 4\n\
+         [queue]\ncapacity = 1\non_full = \"timeout\"\ntimeout = \"200ms\"\n",
+    );
+    let (sim, measured) = (Engine::new(&blocking).run(), real(&blocking, 0.1));
+    assert_accounted(&measured);
+    assert!(percent_off(sim.arrivals as f64, measured.arrivals as f64) < 2.0);
+    let timeouts = |s: &Summary| s.rejected_by_reason.get("timeout").copied().unwrap_or(0);
+    assert!(
+        percent_off(timeouts(&sim) as f64, timeouts(&measured) as f64) < 20.0,
+        "block timeouts: {} vs {}",
+        timeouts(&sim),
+        timeouts(&measured)
+    );
+
+    let lazy = config(
+        "[run]\nduration = \"30s\"\nseed = 4\n[arrivals]\nprocess = \"poisson\"\nrate = 10\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"100ms\"\n\
+         [pool]\nworkers = 10\nscale_down = \"lazy\"\nidle_timeout = \"3s\"\nmin_workers = 1\n\
+         [queue]\ncapacity = 100\n[autoscaler]\nkind = \"queue-depth\"\nmin_workers = 2\n\
+         max_workers = 12\nscale_down_cooldown = \"1s\"\n",
+    );
+    let shrunk = real(&lazy, 0.1);
+    assert_accounted(&shrunk);
+    assert!(shrunk.pool.min >= 1 && shrunk.pool.last >= 1, "{:?}", shrunk.pool);
+    assert!(shrunk.pool.resizes < 50, "{:?}", shrunk.pool);
+    assert!(shrunk.latency.mean < 0.5, "{:?}", shrunk.latency);
+
+    let probes = config(
+        "[run]\nduration = \"20s\"\nseed = 3\n[arrivals]\nprocess = \"poisson\"\nrate = 50\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n[pool]\nworkers = 8\n\
+         [downstream]\nlatency = { distribution = \"exponential\", mean = \"10ms\" }\n\
+         error_rate = 0.01\nincidents = [{ from = \"5s\", to = \"10s\", error_rate = 1.0 }]\n\
+         [breaker]\npermitted_in_half_open = 3\n[chaos]\npanic_rate = 0.3\n",
+    );
+    let (sim, probed) = (Engine::new(&probes).run(), real(&probes, 0.1));
+    assert_accounted(&probed);
+    let fast_fails = |s: &Summary| s.failed_by_reason.get("breaker_open").copied().unwrap_or(0);
+    assert!(
+        percent_off(fast_fails(&sim) as f64, fast_fails(&probed) as f64) < 25.0,
+        "breaker fast-fails: {} vs {}",
+        fast_fails(&sim),
+        fast_fails(&probed)
+    );
+}

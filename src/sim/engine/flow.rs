@@ -490,6 +490,12 @@ impl Engine {
                         self.jobs.get_mut(key).state = JobState::Abandoned { worker }
                     }
                     StartedWork::Cancel => {
+                        if let (Call::Made { .. }, Some(breaker)) =
+                            (job.call, self.breaker.as_mut())
+                        {
+                            // Cut off at its deadline: no answer came back in time.
+                            breaker.on_result(self.now, self.now - job.started, true);
+                        }
                         self.recorder
                             .wasted_work(job.measured, self.now - job.started);
                         self.jobs.remove(key);
