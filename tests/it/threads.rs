@@ -431,7 +431,11 @@ fn blocked_senders_lazy_shrinking_and_panicking_probes_behave_as_in_the_simulati
     );
     let shrunk = real(&lazy, 0.1);
     assert_accounted(&shrunk);
-    assert!(shrunk.pool.min >= 1 && shrunk.pool.last >= 1, "{:?}", shrunk.pool);
+    assert!(
+        shrunk.pool.min >= 1 && shrunk.pool.last >= 1,
+        "{:?}",
+        shrunk.pool
+    );
     assert!(shrunk.pool.resizes < 50, "{:?}", shrunk.pool);
     assert!(shrunk.latency.mean < 0.5, "{:?}", shrunk.latency);
 
