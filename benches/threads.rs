@@ -1,5 +1,5 @@
-//! The real pool's per-task overhead (`--mode threads`) against a bare crossbeam-channel pool,
-//! measured in the same run: no-op tasks, K = 1, 2, 4 workers, a 1024-slot queue, producers
+//! The real pool's per-task overhead (`--mode threads`) against a bare crossbeam-channel pool
+//! and one that only timestamps each task into a histogram, measured in the same run: no-op tasks, K = 1, 2, 4 workers, a 1024-slot queue, producers
 //! that block when it is full. The runtime does more per task — it draws the job from the seeded
 //! workload, passes admission, records what happened for the collector, and measures — and the
 //! target is to stay within 2× of the bare pool.
@@ -46,6 +46,32 @@ fn bare_pool(workers: usize) -> Duration {
     started.elapsed()
 }
 
+/// The bare pool plus the least a measured pool does: a timestamp when a task is sent, one when
+/// a worker takes it and one when it is done, and the latency into a per-worker histogram.
+fn timed_pool(workers: usize) -> Duration {
+    let started = Instant::now();
+    let (tx, rx) = crossbeam_channel::bounded::<Instant>(CAPACITY);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let rx = rx.clone();
+            scope.spawn(move || {
+                let mut latency = queuelab::report::Histogram::new();
+                for sent in rx.iter() {
+                    let taken = Instant::now();
+                    black_box(taken);
+                    latency.record(sent.elapsed().as_nanos() as u64);
+                }
+                black_box(latency.count());
+            });
+        }
+        for _ in 0..TASKS {
+            tx.send(Instant::now()).expect("workers are alive");
+        }
+        drop(tx);
+    });
+    started.elapsed()
+}
+
 fn overhead(c: &mut Criterion) {
     let mut group = c.benchmark_group("pool_overhead");
     group.sample_size(10);
@@ -55,6 +81,11 @@ fn overhead(c: &mut Criterion) {
             BenchmarkId::new("bare_crossbeam", workers),
             &workers,
             |b, &workers| b.iter_custom(|iters| (0..iters).map(|_| bare_pool(workers)).sum()),
+        );
+        group.bench_with_input(
+            BenchmarkId::new("timed_crossbeam", workers),
+            &workers,
+            |b, &workers| b.iter_custom(|iters| (0..iters).map(|_| timed_pool(workers)).sum()),
         );
         let config = no_op_scenario(workers);
         group.bench_with_input(
