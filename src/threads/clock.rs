@@ -71,7 +71,15 @@ pub struct Stop<'a> {
     pub cut_off: Option<Instant>,
 }
 
-impl Stop<'_> {
+impl<'a> Stop<'a> {
+    /// Stops only when the run aborts.
+    pub fn on_abort(abort: &'a AtomicBool) -> Self {
+        Stop {
+            abort,
+            cut_off: None,
+        }
+    }
+
     fn check(&self, now: Instant) -> Result<(), Interrupted> {
         if self.abort.load(Ordering::Relaxed) {
             return Err(Interrupted::Abort);

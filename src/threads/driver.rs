@@ -151,15 +151,14 @@ impl<'scope> Running<'scope, '_> {
             let interrupted = options
                 .interrupt
                 .is_some_and(|flag| flag.load(Ordering::Relaxed));
-            let intake_over = self.producers.iter().all(|p| p.is_finished());
+            // Producers stop by themselves at a `[shutdown]` time: that is not the end yet.
+            let intake_over = self.producers.iter().all(|p| p.is_finished())
+                && (config.shutdown.is_none() || collector.shutdown_started());
             let scenario_now = shared.clock.scenario_time(now - lag);
             let past_end = duration_end.is_some_and(|end| scenario_now >= end);
             // `[shutdown]`: intake stops at its time; in-flight work drains until its deadline.
-            let mut intake_over = intake_over;
             if let Some(shutdown) = config.shutdown {
                 let at = SimTime::ZERO + shutdown.at;
-                // Producers stop by themselves at the shutdown time: that is not the end yet.
-                intake_over &= collector.shutdown_started();
                 if !collector.shutdown_started() && scenario_now >= at && collector.end().is_none()
                 {
                     shared.stopping.store(true, Ordering::Relaxed);

@@ -98,7 +98,7 @@ pub enum What {
     Retry {
         measured: bool,
     },
-    /// Work done for a client that had given up (or was preempted).
+    /// Work done for a client that had given up, or cut short at the end of the run.
     Wasted {
         measured: bool,
         work: Duration,

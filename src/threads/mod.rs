@@ -273,8 +273,8 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     }
     let wall = start.elapsed();
     let mut collector = collector;
-    // Jobs still queued were abandoned; dropping them answers nobody any more.
-    worker::empty_queue(&shared.jobs_rx);
+    // Jobs still queued were abandoned (they count in flight); every client has left.
+    shared.jobs_rx.try_iter().for_each(drop);
     let gauges = || gauges(&shared);
     collector.recorder_flush(&records_rx, &gauges);
     let end = collector.end().unwrap_or(collector.applied);

@@ -67,10 +67,7 @@ impl Shared {
     }
 
     fn stop_producing(&self) -> Stop<'_> {
-        Stop {
-            abort: &self.stopping,
-            cut_off: None,
-        }
+        Stop::on_abort(&self.stopping)
     }
 
     /// No arrival is due at `at`: the run is over, or the service is shutting down.

@@ -8,7 +8,7 @@ use super::Shared;
 use crate::scenario::{StartedWork, Work};
 use crate::sim::metrics::FailReason;
 use crate::time::SimTime;
-use crossbeam_channel::{select, Receiver};
+use crossbeam_channel::select;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::Once;
@@ -51,10 +51,7 @@ enum Call {
 
 pub fn worker(shared: &Shared, start_up: Duration) {
     silence_chaos_panics();
-    let abort = Stop {
-        abort: &shared.abort,
-        cut_off: None,
-    };
+    let abort = Stop::on_abort(&shared.abort);
     shared.flush();
     if !start_up.is_zero() && wait_until(Instant::now() + start_up, abort).is_err() {
         return leave(shared, false);
@@ -248,11 +245,7 @@ fn serve(shared: &Shared, job: Job) {
             if let Some(chaos) = &config.chaos {
                 // The worker recovers before it takes the next job.
                 let restart = shared.clock.real(chaos.restart);
-                let abort = Stop {
-                    abort: &shared.abort,
-                    cut_off: None,
-                };
-                let _ = wait_until(Instant::now() + restart, abort);
+                let _ = wait_until(Instant::now() + restart, Stop::on_abort(&shared.abort));
             }
         }
         Ok(Err(Interrupted::Abort)) => {
@@ -307,10 +300,4 @@ fn wasted(shared: &Shared, job: &Job, work: Duration) {
             work,
         },
     );
-}
-
-/// Jobs left in the queue when the run is cut short: abandoned, but counted (the caller keeps
-/// them in flight). Emptying the queue also drops their replies, answering blocked clients.
-pub fn empty_queue(jobs: &Receiver<Job>) -> u64 {
-    jobs.try_iter().count() as u64
 }
