@@ -41,7 +41,7 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
         .map(|class| class.service.mean())
         .fold(f64::INFINITY, f64::min)
         * args.time_scale;
-    if shortest_job < 200e-6 {
+    if shortest_job > 0.0 && shortest_job < 200e-6 {
         eprintln!(
             "warning: at time scale {} a job takes {} of real time on average; each costs a real pool tens of microseconds of its own, so latencies will read high (use a larger --time-scale)",
             args.time_scale,

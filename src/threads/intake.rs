@@ -386,34 +386,44 @@ impl Shared {
 /// waits for the queue. Senders still waiting at shutdown are abandoned.
 pub fn blocked_line(shared: &Shared, incoming: Receiver<BlockedSender>) {
     let mut line: VecDeque<BlockedSender> = VecDeque::new();
+    // The soonest instant any sender in the line gives up: the line is scanned only then.
+    let mut next_give_up: Option<Instant> = None;
+    let soonest = |a: Option<Instant>, b: Option<Instant>| match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     while !shared.abort.load(Ordering::Relaxed) {
-        line.extend(incoming.try_iter());
+        for blocked in incoming.try_iter() {
+            next_give_up = soonest(next_give_up, blocked.patience);
+            line.push_back(blocked);
+        }
         let now = Instant::now();
-        if line.iter().any(|b| b.patience.is_some_and(|p| now >= p)) {
+        if next_give_up.is_some_and(|at| now >= at) {
+            next_give_up = None;
             for blocked in std::mem::take(&mut line) {
                 if blocked.patience.is_some_and(|p| now >= p) {
                     shared.give_up(now, blocked.job);
                 } else {
+                    next_give_up = soonest(next_give_up, blocked.patience);
                     line.push_back(blocked);
                 }
             }
         }
-        let slice = now + Duration::from_millis(5);
         let Some(oldest) = line.pop_front() else {
             shared.flush();
             match incoming.recv_deadline(now + Duration::from_millis(20)) {
-                Ok(blocked) => line.push_back(blocked),
+                Ok(blocked) => {
+                    next_give_up = soonest(next_give_up, blocked.patience);
+                    line.push_back(blocked);
+                }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
             }
             continue;
         };
-        let soonest_give_up = line.iter().filter_map(|b| b.patience).min();
-        let until = [Some(slice), oldest.patience, soonest_give_up]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(slice);
+        // Wake at least every few milliseconds to take in new senders and notice an abort.
+        let slice = now + Duration::from_millis(5);
+        let until = soonest(Some(slice), next_give_up).unwrap_or(slice);
         let patience = oldest.patience;
         shared.flush();
         match shared.jobs_tx.send_deadline(oldest.job, until) {
