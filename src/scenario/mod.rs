@@ -20,6 +20,7 @@
 pub mod config;
 pub mod error;
 mod limiter_config;
+mod operations_config;
 pub mod raw;
 pub mod validate;
 

@@ -37,8 +37,10 @@ use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
 
 mod admission;
+mod deadline;
 mod flow;
 mod hedge;
+mod operations;
 mod pool;
 mod setup;
 

@@ -1,7 +1,7 @@
 //! Hedged requests: a second copy after a delay cuts the tail a slow replica causes, costs extra
 //! load (more the earlier it is sent), and every request is still counted exactly once.
 
-use crate::support::config;
+use crate::support::{assert_every_request_counted_once, config};
 use queuelab::report::Summary;
 use queuelab::sim::Engine;
 
@@ -15,16 +15,6 @@ fn slow_replica(hedge: &str, extra: &str) -> Summary {
          [pool]\nworkers = 8\n{hedge}\n{extra}"
     )))
     .run()
-}
-
-fn assert_each_request_counted_once(summary: &Summary) {
-    let ended = summary.completed
-        + summary.rejected
-        + summary.timed_out
-        + summary.dropped
-        + summary.failed
-        + summary.in_flight_at_end;
-    assert_eq!(summary.arrivals, ended, "{summary:#?}");
 }
 
 #[test]
@@ -61,7 +51,7 @@ fn a_hedge_sent_too_early_duplicates_the_load() {
 fn hedging_under_overload_still_counts_every_request_once() {
     // Twice the capacity, a small queue that refuses, deadlines, a failing dependency with
     // retries: hedges get refused, time out, fail and win in every combination.
-    assert_each_request_counted_once(&slow_replica("[hedge]\ndelay = \"20ms\"", ""));
+    assert_every_request_counted_once(&slow_replica("[hedge]\ndelay = \"20ms\"", ""));
     let stressed = Engine::new(&config(
         "[run]\ncustomers = 50000\nseed = 5\n[arrivals]\nprocess = \"poisson\"\nrate = 1600\n\
          [service]\ndistribution = \"exponential\"\nmean = \"10ms\"\n[pool]\nworkers = 8\n\
@@ -70,7 +60,7 @@ fn hedging_under_overload_still_counts_every_request_once() {
          [retry]\nmax_attempts = 2\nbackoff = \"5ms\"\n[hedge]\ndelay = \"15ms\"\n",
     ))
     .run();
-    assert_each_request_counted_once(&stressed);
+    assert_every_request_counted_once(&stressed);
     assert!(stressed.hedges > 1000 && stressed.rejected > 0 && stressed.timed_out > 0);
     assert!(stressed.failed > 0 && stressed.hedge_wins > 0);
 }

@@ -161,13 +161,7 @@ fn jobs_finished_after_their_client_gave_up_are_not_also_counted_in_flight_at_th
     ))
     .run();
     assert!(summary.timed_out > 0);
-    let ended = summary.completed
-        + summary.rejected
-        + summary.timed_out
-        + summary.dropped
-        + summary.failed
-        + summary.in_flight_at_end;
-    assert_eq!(summary.arrivals, ended, "{summary:#?}");
+    crate::support::assert_every_request_counted_once(&summary);
 }
 
 #[test]

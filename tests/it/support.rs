@@ -61,3 +61,18 @@ pub fn assert_refused(cases: &[(&str, &str)], build: impl Fn(&str) -> String) {
         assert!(error.starts_with("case.toml:"), "not positioned: {error}");
     }
 }
+
+/// Every request ends exactly one way — completed, rejected, timed out, dropped or failed — or is
+/// still in flight at the end (runs without a warm-up).
+pub fn assert_every_request_counted_once(summary: &Summary) {
+    let ended = summary.completed
+        + summary.rejected
+        + summary.timed_out
+        + summary.dropped
+        + summary.failed
+        + summary.in_flight_at_end;
+    assert_eq!(
+        summary.arrivals, ended,
+        "arrivals vs outcomes: {summary:#?}"
+    );
+}

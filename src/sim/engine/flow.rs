@@ -2,12 +2,11 @@
 //! served, and answered (or refused, evicted, timed out) — the engine's event handlers.
 
 use super::*;
-use crate::scenario::AlertSignal;
 use crate::sim::jobs::Call;
 use crate::sim::metrics::FailReason;
 
 impl Engine {
-    fn set_done(&mut self, p: usize) {
+    pub(super) fn set_done(&mut self, p: usize) {
         if self.producers[p].state != ProducerState::Done {
             self.producers[p].state = ProducerState::Done;
             self.producers_done += 1;
@@ -20,51 +19,6 @@ impl Engine {
             || self
                 .customers_limit
                 .is_some_and(|limit| self.generated >= limit)
-    }
-
-    /// Shows each alert its signal's current value (after every event, when there are alerts).
-    pub(super) fn observe_alerts(&mut self) {
-        let utilization = if self.alive > 0 {
-            self.busy as f64 / self.alive as f64
-        } else {
-            0.0
-        };
-        let (queued, in_system) = (self.queue.len() as f64, self.in_system() as f64);
-        for index in 0..self.alerts.len() {
-            let (config, alert) = &mut self.alerts[index];
-            let value = match config.signal {
-                AlertSignal::QueueLen => queued,
-                AlertSignal::InSystem => in_system,
-                AlertSignal::Utilization => utilization,
-            };
-            if let Some(timer) = alert.observe(self.now, value) {
-                let event = Event::AlertTimer {
-                    alert: index as u16,
-                    token: timer.token,
-                };
-                self.schedule(timer.at, event);
-            }
-        }
-    }
-
-    /// A graceful shutdown begins: producers stop, the measured window closes, and whatever is
-    /// still inside at the drain deadline is abandoned (counted in `in_flight_at_end`).
-    pub(super) fn on_shutdown(&mut self) {
-        let Some(shutdown) = self.shutdown else {
-            return;
-        };
-        self.recorder.close_window(self.now);
-        self.shutdown_started = Some(self.now);
-        for p in 0..self.producers.len() {
-            if self.producers[p].state == ProducerState::Scheduled {
-                self.set_done(p);
-            }
-        }
-        let deadline = self.now + shutdown.drain_timeout;
-        if self.stop_at.is_none_or(|stop| deadline < stop) {
-            self.stop_at = Some(deadline);
-            self.schedule(deadline, Event::Stop);
-        }
     }
 
     pub(super) fn schedule_next_open(&mut self, p: usize) {
@@ -454,83 +408,6 @@ impl Engine {
                 }
                 None => self.enqueue(key),
             }
-        }
-    }
-
-    pub(super) fn on_deadline(&mut self, key: JobKey, generation: u32) {
-        if !self.jobs.is_current(key, generation) {
-            return;
-        }
-        let job = *self.jobs.get(key);
-        match job.state {
-            JobState::AtProducer => {
-                self.blocked_count -= 1;
-                self.jobs.remove(key);
-                self.release_permit(&job, true);
-                self.timed_out(&job);
-            }
-            JobState::Delayed => {
-                self.waiting_outside -= 1;
-                self.jobs.remove(key);
-                self.timed_out(&job);
-            }
-            JobState::Queued => {
-                self.release_permit(&job, true);
-                let gone = self.jobs.get_mut(key);
-                gone.state = JobState::Tombstone;
-                gone.holds_permit = false;
-                self.queue.mark_gone();
-                self.timed_out(&job);
-                self.admit_blocked();
-            }
-            JobState::InService { worker } => {
-                self.timed_out(&job);
-                match self.started_work {
-                    StartedWork::Finish => {
-                        self.jobs.get_mut(key).state = JobState::Abandoned { worker }
-                    }
-                    StartedWork::Cancel => {
-                        if let (Call::Made { .. }, Some(breaker)) =
-                            (job.call, self.breaker.as_mut())
-                        {
-                            // Cut off at its deadline: no answer came back in time.
-                            breaker.on_result(self.now, self.now - job.started, true);
-                        }
-                        self.recorder
-                            .wasted_work(job.measured, self.now - job.started);
-                        self.jobs.remove(key);
-                        self.release_permit(&job, true);
-                        self.workers[worker as usize].job = None;
-                        self.busy -= 1;
-                        self.worker_released(worker);
-                    }
-                }
-            }
-            JobState::Free
-            | JobState::Tombstone
-            | JobState::Abandoned { .. }
-            | JobState::Retrying => {}
-        }
-    }
-
-    /// The client gave up on this attempt: it retries, or the request times out.
-    pub(super) fn timed_out(&mut self, job: &Job) {
-        if !self.twin_carries_on(job) && !self.maybe_retry(job) {
-            self.recorder.timeout(job.class, job.measured);
-            self.client_answered(job.producer as usize);
-        }
-    }
-
-    pub(super) fn on_give_up(&mut self, key: JobKey, generation: u32) {
-        if !self.jobs.is_current(key, generation)
-            || self.jobs.get(key).state != JobState::AtProducer
-        {
-            return;
-        }
-        let producer = self.jobs.get(key).producer as usize;
-        self.blocked_count -= 1;
-        if !self.reject(key, RejectReason::BlockTimeout) {
-            self.client_answered(producer);
         }
     }
 }

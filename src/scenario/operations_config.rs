@@ -1,0 +1,44 @@
+//! The checked form of how a service is operated and how its clients behave beyond retries:
+//! alerts, a graceful shutdown, hedged requests.
+
+use crate::time::SimDuration;
+
+/// An alert: fires when `signal` stays above `above` for `hold` (Prometheus' `for:`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlertConfig {
+    pub name: String,
+    pub signal: AlertSignal,
+    pub above: f64,
+    pub hold: SimDuration,
+}
+
+/// What an alert watches, read after every event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AlertSignal {
+    /// Jobs waiting in the queue.
+    QueueLen,
+    /// Jobs in the system: queued, in service, blocked, delayed.
+    InSystem,
+    /// Busy workers / workers in the pool, in [0, 1].
+    Utilization,
+}
+
+impl AlertSignal {
+    pub const NAMES: [&'static str; 3] = ["queue_len", "in_system", "utilization"];
+}
+
+/// A graceful shutdown (seed books 000 T16, 001 T9, 004 T14): at `at` the service stops taking
+/// requests (producers stop, nothing is retried), and the work already inside — queued, blocked,
+/// in service — may finish until `at + drain_timeout`; whatever is left then is abandoned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShutdownConfig {
+    pub at: SimDuration,
+    pub drain_timeout: SimDuration,
+}
+
+/// Hedged requests ("The Tail at Scale", Dean & Barroso 2013): a request still unanswered after
+/// `delay` is sent again; the first copy to succeed answers it and the other is cancelled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HedgeConfig {
+    pub delay: SimDuration,
+}

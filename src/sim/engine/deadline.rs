@@ -1,0 +1,84 @@
+//! Deadlines: a client gives up on its request wherever the job is — blocked at a full queue,
+//! waiting for a token, queued, or in service (finished anyway or cancelled).
+
+use super::*;
+use crate::sim::jobs::Call;
+
+impl Engine {
+    pub(super) fn on_deadline(&mut self, key: JobKey, generation: u32) {
+        if !self.jobs.is_current(key, generation) {
+            return;
+        }
+        let job = *self.jobs.get(key);
+        match job.state {
+            JobState::AtProducer => {
+                self.blocked_count -= 1;
+                self.jobs.remove(key);
+                self.release_permit(&job, true);
+                self.timed_out(&job);
+            }
+            JobState::Delayed => {
+                self.waiting_outside -= 1;
+                self.jobs.remove(key);
+                self.timed_out(&job);
+            }
+            JobState::Queued => {
+                self.release_permit(&job, true);
+                let gone = self.jobs.get_mut(key);
+                gone.state = JobState::Tombstone;
+                gone.holds_permit = false;
+                self.queue.mark_gone();
+                self.timed_out(&job);
+                self.admit_blocked();
+            }
+            JobState::InService { worker } => {
+                self.timed_out(&job);
+                match self.started_work {
+                    StartedWork::Finish => {
+                        self.jobs.get_mut(key).state = JobState::Abandoned { worker }
+                    }
+                    StartedWork::Cancel => {
+                        if let (Call::Made { .. }, Some(breaker)) =
+                            (job.call, self.breaker.as_mut())
+                        {
+                            // Cut off at its deadline: no answer came back in time.
+                            breaker.on_result(self.now, self.now - job.started, true);
+                        }
+                        self.recorder
+                            .wasted_work(job.measured, self.now - job.started);
+                        self.jobs.remove(key);
+                        self.release_permit(&job, true);
+                        self.workers[worker as usize].job = None;
+                        self.busy -= 1;
+                        self.worker_released(worker);
+                    }
+                }
+            }
+            JobState::Free
+            | JobState::Tombstone
+            | JobState::Abandoned { .. }
+            | JobState::Retrying => {}
+        }
+    }
+
+    /// The client gave up on this attempt: it retries, or the request times out.
+    pub(super) fn timed_out(&mut self, job: &Job) {
+        if !self.twin_carries_on(job) && !self.maybe_retry(job) {
+            self.recorder.timeout(job.class, job.measured);
+            self.client_answered(job.producer as usize);
+        }
+    }
+
+    pub(super) fn on_give_up(&mut self, key: JobKey, generation: u32) {
+        if !self.jobs.is_current(key, generation)
+            || self.jobs.get(key).state != JobState::AtProducer
+        {
+            return;
+        }
+        let producer = self.jobs.get(key).producer as usize;
+        self.blocked_count -= 1;
+        if !self.reject(key, RejectReason::BlockTimeout) {
+            self.client_answered(producer);
+        }
+    }
+}
