@@ -44,6 +44,8 @@ mod operations;
 mod pool;
 mod setup;
 
+#[cfg(feature = "native")]
+pub(crate) use setup::priority_levels;
 pub use setup::{expected_horizon_secs, sample_interval};
 
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.

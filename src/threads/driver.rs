@@ -229,7 +229,7 @@ impl<'scope> Running<'scope, '_> {
                 }
                 // Never hang: nothing queued, nothing running, nothing heard from anyone for a
                 // while, yet jobs unaccounted for — give up on them (they count as abandoned).
-                let quiet = shared.jobs_rx.is_empty()
+                let quiet = shared.queue.is_empty()
                     && shared.idle.load(Ordering::Relaxed) >= shared.alive.load(Ordering::Relaxed)
                     && collector.is_idle()
                     && !collector.anyone_waiting_outside();

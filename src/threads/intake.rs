@@ -187,9 +187,9 @@ impl Shared {
         // The simulator hands a job to an idle worker before consulting the policy; a watermark
         // also sees every offer while anything waits.
         job.waited = self.idle.load(Ordering::Relaxed) == 0;
-        if !watermark || self.jobs_tx.is_empty() {
+        if !watermark || self.queue.is_empty() {
             let at = Instant::now();
-            match self.jobs_tx.try_send(job) {
+            match self.queue.try_send(job) {
                 Ok(()) => return self.emit(at, What::Enqueued),
                 Err(TrySendError::Full(back)) => job = back,
                 Err(TrySendError::Disconnected(_)) => return,
@@ -200,14 +200,14 @@ impl Shared {
             let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
             gate.overflow.on_offer(
                 self.clock.scenario_time(now),
-                self.jobs_tx.len(),
+                self.queue.len(),
                 self.config.queue.capacity,
             )
         };
         match decision {
             Admission::Enqueue => self.try_enqueue(job),
             Admission::EvictOldestThenEnqueue => {
-                if let Ok(oldest) = self.jobs_rx.try_recv() {
+                if let Some(oldest) = self.queue.try_recv_oldest() {
                     let at = Instant::now();
                     self.emit(at, What::LeftQueue);
                     self.release_permit(&oldest, true);
@@ -227,7 +227,7 @@ impl Shared {
 
     fn try_enqueue(&self, job: Job) {
         let at = Instant::now();
-        match self.jobs_tx.try_send(job) {
+        match self.queue.try_send(job) {
             Ok(()) => self.emit(at, What::Enqueued),
             Err(TrySendError::Full(job)) => self.refuse(job, RejectReason::QueueFull),
             Err(TrySendError::Disconnected(_)) => {}
@@ -426,7 +426,7 @@ pub fn blocked_line(shared: &Shared, incoming: Receiver<BlockedSender>) {
         let until = soonest(Some(slice), next_give_up).unwrap_or(slice);
         let patience = oldest.patience;
         shared.flush();
-        match shared.jobs_tx.send_deadline(oldest.job, until) {
+        match shared.queue.send_deadline(oldest.job, until) {
             Ok(()) => {
                 let at = Instant::now();
                 shared.emit(at, What::Unblocked);

@@ -26,7 +26,7 @@ pub struct Job {
     /// No worker was free when it entered the queue.
     pub waited: bool,
     /// A closed-loop client waiting for this request; it hears when the job is dropped.
-    pub reply: Option<Reply>,
+    pub reply: Option<Box<Reply>>,
 }
 
 /// A job's place under the concurrency limit and its class's bulkhead.

@@ -27,6 +27,7 @@ mod driver;
 mod intake;
 mod job;
 mod producers;
+mod queue;
 mod worker;
 
 pub use clock::nanos_per_chunk;
@@ -41,7 +42,8 @@ use collector::{Collector, Gauges};
 use crossbeam_channel::{Receiver, Sender};
 use driver::Running;
 use intake::{BlockedSender, Delayed, Gate};
-use job::{Job, Record};
+use job::Record;
+use queue::RealQueue;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -80,14 +82,13 @@ pub struct ThreadRun {
 /// Refuses what a real FIFO channel cannot do faithfully, saying what to change.
 pub fn check_supported(config: &Config) -> Result<(), String> {
     let mut problems = Vec::new();
-    if config.queue.discipline != Discipline::Fifo {
+    if matches!(config.queue.discipline, Discipline::Lifo | Discipline::Fair) {
         let name = match config.queue.discipline {
             Discipline::Lifo => "lifo",
-            Discipline::Priority => "priority",
             _ => "fair",
         };
         problems.push(format!(
-            "queue.discipline = \"{name}\": the real queue is a FIFO crossbeam channel; run this scenario with --mode sim"
+            "queue.discipline = \"{name}\": the real queue is crossbeam channels (FIFO, or one per priority level); run this scenario with --mode sim"
         ));
     }
     if config.scale_down == ScaleDown::Preempt {
@@ -138,8 +139,7 @@ pub(crate) struct Shared {
     config: Config,
     services: Vec<Distribution>,
     clock: Clock,
-    jobs_tx: Sender<Job>,
-    jobs_rx: Receiver<Job>,
+    queue: RealQueue,
     timer_tx: Sender<Delayed>,
     blocked_tx: Sender<BlockedSender>,
     records: Sender<Vec<Record>>,
@@ -171,9 +171,12 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             "the time scale must be a positive number, got {scale}"
         ));
     }
-    let (jobs_tx, jobs_rx) = match config.queue.capacity {
-        Some(capacity) => crossbeam_channel::bounded(capacity),
-        None => crossbeam_channel::unbounded(),
+    let queue = match config.queue.discipline {
+        Discipline::Priority => RealQueue::levels(
+            crate::sim::engine::priority_levels(config),
+            config.queue.capacity,
+        ),
+        _ => RealQueue::fifo(config.queue.capacity),
     };
     let (timer_tx, timer_rx) = crossbeam_channel::unbounded();
     let (blocked_tx, blocked_rx) = crossbeam_channel::unbounded();
@@ -189,8 +192,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     let shared = Shared {
         services: config.classes.iter().map(|c| c.service.clone()).collect(),
         clock,
-        jobs_tx,
-        jobs_rx,
+        queue,
         timer_tx,
         blocked_tx,
         records: records_tx,
@@ -274,7 +276,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     let wall = start.elapsed();
     let mut collector = collector;
     // Jobs still queued were abandoned (they count in flight); every client has left.
-    shared.jobs_rx.try_iter().for_each(drop);
+    shared.queue.clear();
     let gauges = || gauges(&shared);
     collector.recorder_flush(&records_rx, &gauges);
     let end = collector.end().unwrap_or(collector.applied);

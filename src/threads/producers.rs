@@ -141,7 +141,7 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
         };
         reply.set_deadline(job.deadline, shared.clock.start());
         let deadline = reply.deadline.clone();
-        job.reply = Some(reply);
+        job.reply = Some(Box::new(reply));
         shared.submit(job);
         shared.flush();
         await_answer(shared, &answered_rx, &deadline);

@@ -4,11 +4,11 @@
 
 use super::clock::{spin, wait_until, Interrupted, Stop};
 use super::job::{Job, What};
+use super::queue::Woken;
 use super::Shared;
 use crate::scenario::{StartedWork, Work};
 use crate::sim::metrics::FailReason;
 use crate::time::SimTime;
-use crossbeam_channel::select;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
 use std::sync::Once;
@@ -67,19 +67,21 @@ pub fn worker(shared: &Shared, start_up: Duration) {
     loop {
         // Take queued work without waiting; only an empty queue makes the worker wait (and
         // send its records first).
-        let next = match shared.jobs_rx.try_recv() {
-            Ok(job) => Next::Job(Some(job)),
-            Err(_) => {
+        let next = match shared.queue.try_recv() {
+            Some(job) => Next::Job(Some(job)),
+            None => {
                 shared.flush();
                 shared.idle.fetch_add(1, Ordering::Relaxed);
-                let next = select! {
-                    recv(shared.jobs_rx) -> job => Next::Job(job.ok()),
-                    recv(shared.retire_rx) -> _ => Next::RetireIfTooMany,
-                    recv(shared.shutdown_rx) -> _ => Next::Retire,
-                    default(idle_timeout) => Next::Job(None),
-                };
+                let woken = shared
+                    .queue
+                    .wait(&shared.retire_rx, &shared.shutdown_rx, idle_timeout);
                 shared.idle.fetch_sub(1, Ordering::Relaxed);
-                next
+                match woken {
+                    Woken::Job(job) => Next::Job(Some(job)),
+                    Woken::Notice => Next::RetireIfTooMany,
+                    Woken::Shutdown => Next::Retire,
+                    Woken::TimedOut => Next::Job(None),
+                }
             }
         };
         match next {

@@ -264,9 +264,16 @@ fn bad_flags_fail_with_a_message_not_a_panic() {
             "soon",
         ),
         (
-            &["run", "scenarios/tenants.toml", "--mode", "threads"],
+            &[
+                "run",
+                "scenarios/tenants.toml",
+                "--mode",
+                "threads",
+                "--set",
+                "queue.discipline=\"fair\"",
+            ],
             1,
-            "cannot run on threads: queue.discipline = \"priority\"",
+            "cannot run on threads: queue.discipline = \"fair\"",
         ),
         (
             &[

@@ -448,3 +448,29 @@ fn blocked_senders_lazy_shrinking_and_panicking_probes_behave_as_in_the_simulati
         fast_fails(&probed)
     );
 }
+
+#[test]
+fn priority_levels_on_real_threads_protect_the_quiet_tenant_as_simulated() {
+    let _one = ONE_AT_A_TIME.lock();
+    let text = std::fs::read_to_string("scenarios/tenants.toml").expect("shipped scenario");
+    let overrides = ["run.duration=\"120s\"".parse().expect("override")];
+    let config = queuelab::scenario::parse_with_overrides(&text, "tenants.toml", &overrides)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sim = Engine::new(&config).run();
+    let measured = real(&config, 0.05);
+    assert_accounted(&measured);
+    let p99 = |s: &Summary, class: &str| s.classes[class].latency.p99;
+    assert!(
+        p99(&measured, "quiet") < p99(&measured, "noisy") / 5.0,
+        "the higher level is served first"
+    );
+    for class in ["quiet", "noisy"] {
+        let off = percent_off(p99(&sim, class), p99(&measured, class));
+        assert!(
+            off < 15.0,
+            "{class}: p99 {} vs {}",
+            p99(&sim, class),
+            p99(&measured, class)
+        );
+    }
+}

@@ -174,7 +174,7 @@ impl Engine {
 
 /// Distinct priorities, highest first, become queue levels 0, 1, ...; non-priority disciplines
 /// use one level.
-pub(super) fn priority_levels(config: &Config) -> Vec<usize> {
+pub(crate) fn priority_levels(config: &Config) -> Vec<usize> {
     match config.queue.discipline {
         Discipline::Fair => return (0..config.classes.len()).collect(),
         Discipline::Priority => {}
