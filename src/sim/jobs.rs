@@ -136,15 +136,28 @@ pub struct JobQueue {
 }
 
 #[derive(Debug)]
-struct Fair {
+pub(crate) struct Fair {
     weights: Vec<f64>,
     current: Vec<f64>,
 }
 
 impl Fair {
+    /// Weighted round-robin over levels with these weights (a zero weight still gets a turn
+    /// now and then, never starved).
+    pub(crate) fn new(weights: Vec<f64>) -> Self {
+        let weights: Vec<f64> = weights
+            .into_iter()
+            .map(|w| if w > 0.0 { w } else { 1e-9 })
+            .collect();
+        Fair {
+            current: vec![0.0; weights.len()],
+            weights,
+        }
+    }
+
     /// Picks the next non-empty level: each gains its weight, the richest is served and pays the
     /// total. Over time each level is served in proportion to its weight, never starved.
-    fn pick(&mut self, non_empty: &[bool]) -> Option<usize> {
+    pub(crate) fn pick(&mut self, non_empty: &[bool]) -> Option<usize> {
         let total: f64 = self
             .weights
             .iter()
@@ -179,18 +192,11 @@ impl JobQueue {
     /// One level per class, served in proportion to `weights` (fair queuing across tenants).
     pub fn fair(weights: Vec<f64>) -> Self {
         let levels = weights.len().max(1);
-        let weights = weights
-            .into_iter()
-            .map(|w| if w > 0.0 { w } else { 1e-9 })
-            .collect::<Vec<_>>();
         JobQueue {
             levels: (0..levels).map(|_| VecDeque::new()).collect(),
             lifo: false,
             live: 0,
-            fair: Some(Fair {
-                current: vec![0.0; weights.len()],
-                weights,
-            }),
+            fair: Some(Fair::new(weights)),
         }
     }
 

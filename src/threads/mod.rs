@@ -82,14 +82,11 @@ pub struct ThreadRun {
 /// Refuses what a real FIFO channel cannot do faithfully, saying what to change.
 pub fn check_supported(config: &Config) -> Result<(), String> {
     let mut problems = Vec::new();
-    if matches!(config.queue.discipline, Discipline::Lifo | Discipline::Fair) {
-        let name = match config.queue.discipline {
-            Discipline::Lifo => "lifo",
-            _ => "fair",
-        };
-        problems.push(format!(
-            "queue.discipline = \"{name}\": the real queue is crossbeam channels (FIFO, or one per priority level); run this scenario with --mode sim"
-        ));
+    if config.queue.discipline == Discipline::Lifo {
+        problems.push(
+            "queue.discipline = \"lifo\": the real queue is crossbeam channels, first in first out; run this scenario with --mode sim"
+                .to_string(),
+        );
     }
     if config.scale_down == ScaleDown::Preempt {
         problems.push(
@@ -174,6 +171,10 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     let queue = match config.queue.discipline {
         Discipline::Priority => RealQueue::levels(
             crate::sim::engine::priority_levels(config),
+            config.queue.capacity,
+        ),
+        Discipline::Fair => RealQueue::fair(
+            config.classes.iter().map(|class| class.weight).collect(),
             config.queue.capacity,
         ),
         _ => RealQueue::fifo(config.queue.capacity),

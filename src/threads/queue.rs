@@ -1,14 +1,16 @@
-//! The real queue: one crossbeam channel for FIFO, or one channel per priority level sharing one
-//! capacity (`queue.discipline = "priority"`: the highest level is served first, FIFO within a
-//! level, as in the simulator).
+//! The real queue: one crossbeam channel for FIFO, or one channel per level sharing one capacity —
+//! priority levels served highest first, or one level per class served by the simulator's
+//! weighted round-robin (fair queuing); FIFO within a level, as in the simulator.
 //!
 //! A FIFO queue is a plain bounded channel, the baseline every Go worker pool is built on. Levels
 //! need a shared capacity, so their channels are unbounded and a counter enforces the slots; a
 //! sender waiting for room then polls (briefly), where a bounded channel would park it.
 
 use super::job::Job;
+use crate::sim::jobs::Fair;
 use crossbeam_channel::{Receiver, Select, SendTimeoutError, Sender, TryRecvError, TrySendError};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub enum RealQueue {
@@ -22,6 +24,9 @@ pub enum RealQueue {
         level_of_class: Vec<usize>,
         queued: AtomicUsize,
         capacity: Option<usize>,
+        /// Fair queuing: levels served by the simulator's weighted round-robin instead of in
+        /// order.
+        fair: Option<Mutex<Fair>>,
     },
 }
 
@@ -53,7 +58,17 @@ impl RealQueue {
             level_of_class,
             queued: AtomicUsize::new(0),
             capacity,
+            fair: None,
         }
+    }
+
+    /// One level per class, served in proportion to the classes' weights.
+    pub fn fair(weights: Vec<f64>, capacity: Option<usize>) -> Self {
+        let mut queue = RealQueue::levels((0..weights.len()).collect(), capacity);
+        if let RealQueue::Levels { fair, .. } = &mut queue {
+            *fair = Some(Mutex::new(Fair::new(weights)));
+        }
+        queue
     }
 
     pub fn len(&self) -> usize {
@@ -76,6 +91,7 @@ impl RealQueue {
                 level_of_class,
                 queued,
                 capacity,
+                ..
             } => {
                 let room = queued.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
                     capacity
@@ -121,6 +137,24 @@ impl RealQueue {
         match self {
             RealQueue::Fifo { rx, .. } => rx.try_recv().ok(),
             RealQueue::Levels {
+                channels,
+                queued,
+                fair: Some(fair),
+                ..
+            } => {
+                let mut fair = fair.lock().unwrap_or_else(|e| e.into_inner());
+                loop {
+                    let non_empty: Vec<bool> =
+                        channels.iter().map(|(_, rx)| !rx.is_empty()).collect();
+                    let level = fair.pick(&non_empty)?;
+                    // Another worker may have emptied it meanwhile: pick again.
+                    if let Ok(job) = channels[level].1.try_recv() {
+                        queued.fetch_sub(1, Ordering::AcqRel);
+                        return Some(job);
+                    }
+                }
+            }
+            RealQueue::Levels {
                 channels, queued, ..
             } => channels.iter().find_map(|(_, rx)| {
                 let job = rx.try_recv().ok()?;
@@ -130,10 +164,22 @@ impl RealQueue {
         }
     }
 
-    /// The victim of drop-oldest: the oldest job of the least important level.
+    /// The victim of drop-oldest: the oldest job of the least important level, or under fair
+    /// queuing the oldest of the longest queue (as in the simulator).
     pub fn try_recv_oldest(&self) -> Option<Job> {
         match self {
             RealQueue::Fifo { rx, .. } => rx.try_recv().ok(),
+            RealQueue::Levels {
+                channels,
+                queued,
+                fair: Some(_),
+                ..
+            } => {
+                let (_, longest) = channels.iter().max_by_key(|(_, rx)| rx.len())?;
+                let job = longest.try_recv().ok()?;
+                queued.fetch_sub(1, Ordering::AcqRel);
+                Some(job)
+            }
             RealQueue::Levels {
                 channels, queued, ..
             } => channels.iter().rev().find_map(|(_, rx)| {

@@ -270,10 +270,10 @@ fn bad_flags_fail_with_a_message_not_a_panic() {
                 "--mode",
                 "threads",
                 "--set",
-                "queue.discipline=\"fair\"",
+                "queue.discipline=\"lifo\"",
             ],
             1,
-            "cannot run on threads: queue.discipline = \"fair\"",
+            "cannot run on threads: queue.discipline = \"lifo\"",
         ),
         (
             &[

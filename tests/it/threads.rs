@@ -473,4 +473,24 @@ fn priority_levels_on_real_threads_protect_the_quiet_tenant_as_simulated() {
             p99(&measured, class)
         );
     }
+    // Fair queuing serves the tenants' queues in turn, by weight, with the simulator's picker.
+    let fair = [
+        "run.duration=\"90s\"".parse().expect("override"),
+        "queue.discipline=\"fair\"".parse().expect("override"),
+    ];
+    let config = queuelab::scenario::parse_with_overrides(&text, "tenants.toml", &fair)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sim = Engine::new(&config).run();
+    let measured = real(&config, 0.05);
+    assert_accounted(&measured);
+    for class in ["quiet", "noisy"] {
+        let (expected, seen) = (&sim.classes[class], &measured.classes[class]);
+        let off = percent_off(expected.completed as f64, seen.completed as f64);
+        assert!(
+            off < 5.0,
+            "{class}: completed {} vs {}",
+            expected.completed,
+            seen.completed
+        );
+    }
 }
