@@ -216,6 +216,16 @@ impl CircuitBreaker {
         }
     }
 
+    /// A call that went ahead was cancelled before its result came (a hedge's loser, a
+    /// preempted job): it gives its half-open permit back without counting, as resilience4j's
+    /// `releasePermission`.
+    pub fn release(&mut self) {
+        if self.state == BreakerState::HalfOpen {
+            self.half_open_permits =
+                (self.half_open_permits + 1).min(self.config.permitted_in_half_open);
+        }
+    }
+
     /// Records the outcome of a call that went ahead.
     pub fn on_result(&mut self, now: SimTime, duration: SimDuration, failed: bool) {
         if self.state == BreakerState::Open {

@@ -476,7 +476,7 @@ impl Engine {
             .filter_map(|worker| worker.job)
             .filter(|&key| matches!(self.jobs.get(key).state, JobState::Abandoned { .. }))
             .count();
-        self.in_system() - abandoned
+        self.in_system() - abandoned - self.hedge_pairs_in_system()
     }
 
     fn finish(&mut self) {

@@ -117,6 +117,11 @@ impl JobSlab {
         job
     }
 
+    /// Every job in the slab.
+    pub fn live(&self) -> impl Iterator<Item = &Job> {
+        self.jobs.iter().filter(|job| job.state != JobState::Free)
+    }
+
     /// True if `key` still holds the job that had `generation`.
     pub fn is_current(&self, key: JobKey, generation: u32) -> bool {
         let job = &self.jobs[key as usize];

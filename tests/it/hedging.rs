@@ -64,3 +64,55 @@ fn hedging_under_overload_still_counts_every_request_once() {
     assert!(stressed.hedges > 1000 && stressed.rejected > 0 && stressed.timed_out > 0);
     assert!(stressed.failed > 0 && stressed.hedge_wins > 0);
 }
+
+/// Regressions found in review: copies still out at the end count once, a preempted job whose
+/// client had given up is not served again, a cancelled loser gives its half-open breaker
+/// permit back and tells an adaptive limiter nothing, and copies meet the same chaos.
+#[test]
+fn hedged_pairs_preemption_breakers_limiters_and_chaos_keep_their_books() {
+    let run = |text: &str| Engine::new(&config(text)).run();
+    let ends_with_both_copies_out = run(
+        "[run]\nduration = \"10s\"\nseed = 1\n[arrivals]\nprocess = \"constant\"\nrate = 2\n\
+         [service]\ndistribution = \"constant\"\nmean = \"1s\"\n[pool]\nworkers = 1\n\
+         [hedge]\ndelay = \"100ms\"\n",
+    );
+    assert!(ends_with_both_copies_out.hedges > 10);
+    assert_every_request_counted_once(&ends_with_both_copies_out);
+
+    let preempted = run(
+        "[run]\ncustomers = 200\nseed = 1\n[arrivals]\nprocess = \"poisson\"\nrate = 2\n\
+         [service]\ndistribution = \"constant\"\nmean = \"2s\"\n\
+         [pool]\nworkers = 4\nscale_down = \"preempt\"\n\
+         [deadline]\ntimeout = \"500ms\"\nstarted_work = \"finish\"\n\
+         [autoscaler]\nkind = \"queue-depth\"\ninterval = \"1s\"\nmin_workers = 1\nmax_workers = 4\n\
+         scale_up_queue_len = 1\nscale_up_cooldown = \"1s\"\nscale_down_utilization = 0.99\n\
+         scale_down_cooldown = \"1s\"\n",
+    );
+    assert_every_request_counted_once(&preempted);
+
+    let breaker = |delay: &str| {
+        run(&format!(
+            "[run]\nduration = \"60s\"\nseed = 1\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+             [service]\ndistribution = \"constant\"\nmean = \"10ms\"\n[pool]\nworkers = 8\n\
+             [downstream]\nlatency = {{ distribution = \"exponential\", mean = \"200ms\" }}\n\
+             incidents = [{{ from = \"0s\", to = \"5s\", error_rate = 1.0 }}]\n\
+             [breaker]\nwindow_size = 10\nminimum_calls = 5\nwait_in_open = \"1s\"\n\
+             permitted_in_half_open = 2\n[hedge]\ndelay = \"{delay}\"\n"
+        ))
+    };
+    let (hedged, unhedged) = (breaker("20ms"), breaker("100s"));
+    assert!(
+        hedged.completed + 5 >= unhedged.completed,
+        "a cancelled loser must not keep the breaker half-open: {} vs {}",
+        hedged.completed,
+        unhedged.completed
+    );
+
+    let chaos = run(
+        "[run]\ncustomers = 300\nseed = 2\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+         [service]\ndistribution = \"constant\"\nmean = \"1s\"\n[pool]\nworkers = 4\n\
+         [chaos]\npanic_rate = 1.0\n[hedge]\ndelay = \"100ms\"\n",
+    );
+    assert_eq!(chaos.completed, 0, "a hedge copy panics like any job");
+    assert_every_request_counted_once(&chaos);
+}

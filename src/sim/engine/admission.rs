@@ -91,6 +91,15 @@ impl Engine {
         self.offer(p, key, waiting);
     }
 
+    /// Gives back a job's permits without telling the limiter anything (a cancelled hedge
+    /// loser says nothing about the system's health; Netflix's limiters call this `onIgnore`).
+    pub(super) fn return_permit(&mut self, job: &Job) {
+        if job.holds_permit {
+            self.admitted_in_flight -= 1;
+            self.class_in_flight[job.class as usize] -= 1;
+        }
+    }
+
     /// Gives back a job's permits and tells the limiter how the job went.
     pub(super) fn release_permit(&mut self, job: &Job, dropped: bool) {
         if !job.holds_permit {

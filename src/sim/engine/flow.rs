@@ -327,7 +327,8 @@ impl Engine {
             }
             JobState::InService { .. } => {
                 self.release_permit(&job, false);
-                if self.cancel_twin(&job) {
+                self.cancel_twin(&job);
+                if job.hedge {
                     self.recorder.hedge_won(job.measured);
                 }
                 if let Some(autoscaler) = self.autoscaler.as_mut() {

@@ -24,7 +24,18 @@ impl Engine {
             return;
         }
         let class = original.class as usize;
-        let service = self.services[class].sample(&mut self.hedge_rng);
+        let mut service = self.services[class].sample(&mut self.hedge_rng);
+        let mut panic_at = -1.0_f32;
+        if let Some(chaos) = &self.chaos {
+            // The copy meets the same faults, drawn afresh.
+            if self.hedge_rng.next_f64() < chaos.slow_rate {
+                service = SimDuration::from_secs_f64(service.as_secs_f64() * chaos.slow_factor);
+            }
+            let (panics, point) = (self.hedge_rng.next_f64(), self.hedge_rng.next_f64());
+            if panics < chaos.panic_rate {
+                panic_at = point as f32;
+            }
+        }
         let (call_latency, call_draw) = match &self.downstream {
             Some(downstream) => (
                 downstream.latency.sample(&mut self.hedge_rng),
@@ -39,7 +50,7 @@ impl Engine {
             call_draw,
             call: Call::None,
             holds_permit: false,
-            panic_at: -1.0,
+            panic_at,
             twin: Some((key, generation)),
             hedge: true,
             ..original
@@ -72,16 +83,16 @@ impl Engine {
         true
     }
 
-    /// A copy succeeded: cancel its twin wherever it is. Returns true if the winner was the hedge.
-    pub(super) fn cancel_twin(&mut self, winner: &Job) -> bool {
+    /// A copy succeeded: cancel its twin wherever it is.
+    pub(super) fn cancel_twin(&mut self, winner: &Job) {
         let Some((twin, generation)) = winner.twin else {
-            return false;
+            return;
         };
         if self.jobs.is_current(twin, generation) {
             let loser = *self.jobs.get(twin);
             match loser.state {
                 JobState::Queued => {
-                    self.release_permit(&loser, true);
+                    self.return_permit(&loser);
                     let gone = self.jobs.get_mut(twin);
                     gone.state = JobState::Tombstone;
                     gone.holds_permit = false;
@@ -92,14 +103,15 @@ impl Engine {
                     self.recorder
                         .wasted_work(loser.measured, self.now - loser.started);
                     self.jobs.remove(twin);
-                    self.release_permit(&loser, true);
+                    self.return_permit(&loser);
+                    self.release_breaker_permit(&loser);
                     self.workers[worker as usize].job = None;
                     self.busy -= 1;
                     self.worker_released(worker);
                 }
                 JobState::AtProducer => {
                     self.jobs.remove(twin);
-                    self.release_permit(&loser, true);
+                    self.return_permit(&loser);
                     self.blocked_count -= 1;
                 }
                 JobState::Delayed | JobState::Retrying => {
@@ -110,6 +122,34 @@ impl Engine {
                 JobState::Free | JobState::Tombstone => {}
             }
         }
-        winner.hedge
+    }
+
+    /// A job whose downstream call is abandoned unfinished gives its breaker permit back.
+    pub(super) fn release_breaker_permit(&mut self, job: &Job) {
+        if let (Call::Made { .. }, Some(breaker)) = (job.call, self.breaker.as_mut()) {
+            breaker.release();
+        }
+    }
+
+    /// Copies of the same request both still out: counted once in what is left at the end.
+    pub(super) fn hedge_pairs_in_system(&self) -> usize {
+        let counted = |state: JobState| {
+            matches!(
+                state,
+                JobState::AtProducer
+                    | JobState::Delayed
+                    | JobState::Retrying
+                    | JobState::Queued
+                    | JobState::InService { .. }
+            )
+        };
+        self.jobs
+            .live()
+            .filter(|job| job.hedge && counted(job.state))
+            .filter_map(|job| job.twin)
+            .filter(|&(twin, generation)| {
+                self.jobs.is_current(twin, generation) && counted(self.jobs.get(twin).state)
+            })
+            .count()
     }
 }

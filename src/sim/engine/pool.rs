@@ -55,15 +55,22 @@ impl Engine {
         let Some(key) = self.workers[worker as usize].job.take() else {
             return;
         };
-        let job = self.jobs.get_mut(key);
-        let started = job.started;
-        let measured = job.measured;
-        job.state = JobState::Queued;
-        job.call = crate::sim::jobs::Call::None;
-        let level = self.classes[job.class as usize].level;
-        self.recorder.wasted_work(measured, self.now - started);
-        self.queue.push_next(level, key);
+        let interrupted = *self.jobs.get(key);
+        self.recorder
+            .wasted_work(interrupted.measured, self.now - interrupted.started);
+        self.release_breaker_permit(&interrupted);
         self.busy -= 1;
+        if matches!(interrupted.state, JobState::Abandoned { .. }) {
+            // Its client gave up already (and it was counted): nothing to put back.
+            self.jobs.remove(key);
+            self.release_permit(&interrupted, true);
+        } else {
+            let job = self.jobs.get_mut(key);
+            job.state = JobState::Queued;
+            job.call = crate::sim::jobs::Call::None;
+            let level = self.classes[job.class as usize].level;
+            self.queue.push_next(level, key);
+        }
         self.retire(worker);
     }
 
