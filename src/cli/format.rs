@@ -199,7 +199,36 @@ pub fn summary_table(json: &Value) -> String {
             }
         }
     }
+    stages_table(&mut out, json);
     out
+}
+
+/// A pipeline's stages in order: how busy, how blocked, how much waits in front of each.
+fn stages_table(out: &mut String, json: &Value) {
+    let Some(Value::Object(stages)) = json.get("stages") else {
+        return;
+    };
+    let mut ordered: Vec<(&String, &Value)> = stages.iter().collect();
+    ordered.sort_by_key(|(_, stats)| lookup_number(stats, "position").unwrap_or(0.0) as u64);
+    let _ = writeln!(
+        out,
+        "\n{:<16}{:>8}{:>12}{:>10}{:>12}{:>10}{:>14}{:>14}",
+        "stage", "K", "util", "blocked", "mean queue", "max", "mean time", "p99 time"
+    );
+    for (name, stats) in ordered {
+        let n = |field: &str| lookup_number(stats, field).unwrap_or(0.0);
+        let _ = writeln!(
+            out,
+            "{name:<16}{:>8}{:>12}{:>10}{:>12}{:>10}{:>14}{:>14}",
+            number(n("workers")),
+            percent(n("utilization")),
+            percent(n("blocked_ratio")),
+            number(n("mean_queue_len")),
+            number(n("max_queue_len")),
+            seconds(n("latency.mean")),
+            seconds(n("latency.p99"))
+        );
+    }
 }
 
 /// A metric to show: its label, its path in the summary, and how to print its value.

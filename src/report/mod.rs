@@ -12,7 +12,8 @@ pub mod summary;
 pub use histogram::Histogram;
 pub use series::{Series, SeriesPoint};
 pub use summary::{
-    AlertSummary, ClassSummary, LimitSummary, Percentiles, PoolSummary, Summary, ThreadFacts,
+    AlertSummary, ClassSummary, LimitSummary, Percentiles, PoolSummary, StageSummary, Summary,
+    ThreadFacts,
 };
 
 impl Percentiles {

@@ -85,6 +85,10 @@ pub struct Summary {
     pub hedges: u64,
     /// Requests answered by their second copy (the first was then cancelled).
     pub hedge_wins: u64,
+    /// A pipeline's stages by name (`[[stages]]`, with the first pool as `pool`); empty for a
+    /// single pool.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stages: BTreeMap<String, StageSummary>,
     /// Present only for a run on real threads (`--mode threads`): what the machine did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<ThreadFacts>,
@@ -151,6 +155,26 @@ pub struct PoolSummary {
     pub resizes: u64,
     /// Size at the end of the run.
     pub last: u64,
+}
+
+/// One stage of a pipeline over the measured window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StageSummary {
+    /// Its place in the pipeline: 1 for the first pool.
+    pub position: u64,
+    pub workers: u64,
+    /// Items that left the stage (moved on, or answered at the last stage).
+    pub completed: u64,
+    /// Mean fraction of its workers doing work.
+    pub utilization: f64,
+    /// Mean fraction of its workers holding a finished item because the next stage's buffer was
+    /// full: backpressure reaching this stage.
+    pub blocked_ratio: f64,
+    /// Items waiting in front of its workers (for the first pool: its queue).
+    pub mean_queue_len: f64,
+    pub max_queue_len: u64,
+    /// Time from reaching the stage to leaving it: waiting, working and held.
+    pub latency: Percentiles,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

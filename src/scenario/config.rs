@@ -12,7 +12,7 @@ use crate::policy::autoscale::{
 use crate::policy::OverflowPolicy;
 pub use crate::scenario::limiter_config::LimiterConfig;
 pub use crate::scenario::operations_config::{
-    AlertConfig, AlertSignal, HedgeConfig, ShutdownConfig,
+    AlertConfig, AlertSignal, HedgeConfig, ShutdownConfig, StageConfig,
 };
 use crate::time::SimDuration;
 
@@ -55,6 +55,8 @@ pub struct Config {
     pub shutdown: Option<ShutdownConfig>,
     /// Threshold alerts on the pool's signals (`[[alerts]]`).
     pub alerts: Vec<AlertConfig>,
+    /// Later pipeline stages after the pool (`[[stages]]`); empty for a single pool.
+    pub stages: Vec<StageConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.
     pub lifecycle: Lifecycle,
     /// A time-of-day floor under the autoscaler (`autoscaler.prewarm`).

@@ -42,3 +42,14 @@ pub struct ShutdownConfig {
 pub struct HedgeConfig {
     pub delay: SimDuration,
 }
+
+/// A later stage of a pipeline (`[[stages]]`): the first stage is the scenario's own pool; each
+/// item it finishes moves on through these in order, and only the last one answers the request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageConfig {
+    pub name: String,
+    pub workers: usize,
+    /// Items that may wait in front of this stage's workers; a full buffer blocks the sender.
+    pub buffer: usize,
+    pub service: crate::dist::Distribution,
+}

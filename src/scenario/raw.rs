@@ -37,6 +37,17 @@ pub struct RawScenario {
     pub chaos: Option<RawChaos>,
     #[serde(default)]
     pub alerts: Vec<RawAlert>,
+    #[serde(default)]
+    pub stages: Vec<RawStage>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawStage {
+    pub name: Option<String>,
+    pub workers: Option<i64>,
+    pub buffer: Option<i64>,
+    pub service: Option<RawDistribution>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

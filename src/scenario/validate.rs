@@ -16,6 +16,7 @@ mod faults;
 mod operations;
 mod policies;
 mod queue;
+mod stages;
 
 use arrivals::{closed_arrivals, open_process};
 use autoscaler::{autoscaler, prewarm};
@@ -25,6 +26,8 @@ use faults::{chaos, downstream};
 use operations::{alerts, shutdown};
 use policies::{breaker, hedge, limiter, rate_limit, retry};
 use queue::queue;
+use stages::stages;
+pub use stages::FRONT_STAGE;
 
 /// Refuse runs expected to need more events than this: they would take minutes and the numbers
 /// would not get better.
@@ -275,6 +278,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
     let alerts = alerts(&mut c, &raw.alerts);
+    let stages = stages(&mut c, raw);
     let shutdown = raw
         .shutdown
         .as_ref()
@@ -341,6 +345,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             hedge,
             shutdown,
             alerts,
+            stages,
             lifecycle,
             chaos,
             prewarm,

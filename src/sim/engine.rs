@@ -41,6 +41,7 @@ mod deadline;
 mod flow;
 mod hedge;
 mod operations;
+mod pipeline;
 mod pool;
 mod setup;
 
@@ -96,6 +97,11 @@ enum Event {
     WarmupEnd,
     /// `[shutdown]`: intake stops, in-flight work drains.
     Shutdown,
+    /// A later pipeline stage's worker finished its item.
+    StageDone {
+        stage: u16,
+        worker: u32,
+    },
     /// An alert's hold time ran out (see [`crate::policy::alert`]).
     AlertTimer {
         alert: u16,
@@ -229,6 +235,10 @@ pub struct Engine {
     alerts: Vec<(crate::scenario::AlertConfig, crate::policy::alert::Alert)>,
     /// When the graceful shutdown began (intake closed).
     shutdown_started: Option<SimTime>,
+    /// A pipeline's later stages (`[[stages]]`); empty for a single pool.
+    stages: Vec<pipeline::Stage>,
+    /// Pool workers holding a finished item the second stage has no room for (counted busy).
+    pool_held: usize,
 }
 
 /// The concurrency limit's range over the run.
@@ -319,6 +329,7 @@ impl Engine {
         }
         self.now = at;
         self.recorder.advance(at, self.levels());
+        self.advance_stages(at);
         self.processed += 1;
         if self.processed > self.event_limit {
             self.truncated = true;
@@ -339,6 +350,7 @@ impl Engine {
                 }
             }
             Event::IdleExpire { worker, generation } => self.on_idle_expire(worker, generation),
+            Event::StageDone { stage, worker } => self.on_stage_done(stage, worker),
             Event::Sample => {
                 self.recorder
                     .sample(at, self.current_limit(), self.breaker_level());
@@ -376,6 +388,7 @@ impl Engine {
         if !self.finished && self.now < t {
             self.now = t;
             self.recorder.advance(t, self.levels());
+            self.advance_stages(t);
         }
     }
 
@@ -460,11 +473,12 @@ impl Engine {
             busy: self.busy as u64,
             blocked: (self.blocked_count + self.waiting_outside) as u64,
             workers: self.alive as u64,
+            staged: self.staged() as u64,
         }
     }
 
     fn in_system(&self) -> usize {
-        self.queue.len() + self.busy + self.blocked_count + self.waiting_outside
+        self.queue.len() + self.busy + self.blocked_count + self.waiting_outside + self.staged()
     }
 
     /// Jobs in the system whose request has no outcome yet: a worker still finishing a job
@@ -476,7 +490,7 @@ impl Engine {
             .filter_map(|worker| worker.job)
             .filter(|&key| matches!(self.jobs.get(key).state, JobState::Abandoned { .. }))
             .count();
-        self.in_system() - abandoned - self.hedge_pairs_in_system()
+        self.in_system() - abandoned - self.hedge_pairs_in_system() - self.given_up_onward()
     }
 
     fn finish(&mut self) {

@@ -29,6 +29,9 @@ pub enum JobState {
     Abandoned {
         worker: u32,
     },
+    /// Done at the first pool and on its way through a pipeline's later stages: held by a worker
+    /// waiting for room, in a stage's buffer, or being worked on there.
+    Onward,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -63,6 +66,13 @@ pub struct Job {
     pub twin: Option<(JobKey, u32)>,
     /// This job is the hedge: the second copy of its request.
     pub hedge: bool,
+    /// The request's number in its run (retries keep it): a pipeline stage draws the item's work
+    /// from it, so every run of a seed sees the same work whatever the order of service.
+    pub serial: u64,
+    /// When it reached the pipeline stage it is in (its arrival, for the first pool).
+    pub entered: SimTime,
+    /// Its client gave up while it was in a later pipeline stage; it is finished unanswered.
+    pub given_up: bool,
 }
 
 /// What happened to a job's downstream call.
@@ -338,6 +348,9 @@ mod tests {
             attempt: 0,
             panic_at: -1.0,
             deadline_at: SimTime::MAX,
+            serial: 0,
+            entered: SimTime::ZERO,
+            given_up: false,
         }
     }
 

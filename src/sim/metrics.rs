@@ -8,8 +8,10 @@ use crate::policy::RejectReason;
 use crate::report::{Histogram, Series, SeriesPoint};
 use crate::time::{SimDuration, SimTime};
 
+mod stages;
 mod summary;
 
+pub use stages::StageLevels;
 pub use summary::{alert_summaries, RunFacts};
 
 /// Levels integrated over time, in this order.
@@ -21,11 +23,23 @@ pub struct Levels {
     pub blocked: u64,
     /// Workers alive (the pool size K).
     pub workers: u64,
+    /// Jobs past the first pool, in a pipeline's later stages.
+    pub staged: u64,
 }
 
 impl Levels {
-    fn as_array(self) -> [u64; 4] {
-        [self.queued, self.busy, self.blocked, self.workers]
+    fn as_array(self) -> [u64; LEVELS] {
+        [
+            self.queued,
+            self.busy,
+            self.blocked,
+            self.workers,
+            self.staged,
+        ]
+    }
+
+    fn in_system(self) -> u64 {
+        self.queued + self.busy + self.blocked + self.staged
     }
 }
 
@@ -33,6 +47,8 @@ const QUEUED: usize = 0;
 const BUSY: usize = 1;
 const BLOCKED: usize = 2;
 const WORKERS: usize = 3;
+const STAGED: usize = 4;
+const LEVELS: usize = 5;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Counts {
@@ -103,12 +119,12 @@ pub struct Recorder {
     wasted_nanos: u128,
     /// Measured completions whose wait was not zero.
     waited: u64,
-    integrals: [u128; 4],
+    integrals: [u128; LEVELS],
     last_advance: SimTime,
-    integrals_at_warmup: [u128; 4],
+    integrals_at_warmup: [u128; LEVELS],
     /// Set when arrivals stop (`run.customers` reached): steady-state averages end here, so the
     /// drain after the last arrival does not bias them.
-    window_end: Option<(SimTime, [u128; 4])>,
+    window_end: Option<(SimTime, [u128; LEVELS])>,
     /// Completions that happened inside the measured window (throughput counts these).
     completions_in_window: u64,
     max_queue_len: u64,
@@ -116,12 +132,14 @@ pub struct Recorder {
     series: Series,
     window_latency: Histogram,
     last_sample: SimTime,
-    integrals_at_sample: [u128; 4],
+    integrals_at_sample: [u128; LEVELS],
     all_at_sample: Counts,
     pool_initial: u64,
     pool_min: u64,
     pool_max: u64,
     resizes: u64,
+    /// A pipeline's stages (`[[stages]]`, the first pool first); empty for a single pool.
+    stages: Vec<stages::StageMeter>,
 }
 
 /// Most points a time series keeps before it halves its resolution.
@@ -151,9 +169,9 @@ impl Recorder {
             all: Counts::default(),
             wasted_nanos: 0,
             waited: 0,
-            integrals: [0; 4],
+            integrals: [0; LEVELS],
             last_advance: SimTime::ZERO,
-            integrals_at_warmup: [0; 4],
+            integrals_at_warmup: [0; LEVELS],
             window_end: None,
             completions_in_window: 0,
             max_queue_len: 0,
@@ -161,12 +179,13 @@ impl Recorder {
             series: Series::new(sample_interval, MAX_SERIES_POINTS),
             window_latency: Histogram::new(),
             last_sample: SimTime::ZERO,
-            integrals_at_sample: [0; 4],
+            integrals_at_sample: [0; LEVELS],
             all_at_sample: Counts::default(),
             pool_initial: workers as u64,
             pool_min: workers as u64,
             pool_max: workers as u64,
             resizes: 0,
+            stages: Vec::new(),
         }
     }
 
@@ -177,9 +196,7 @@ impl Recorder {
         if elapsed > 0 {
             if self.last_advance >= self.warmup && self.window_end.is_none() {
                 self.max_queue_len = self.max_queue_len.max(levels.queued);
-                self.max_in_system = self
-                    .max_in_system
-                    .max(levels.queued + levels.busy + levels.blocked);
+                self.max_in_system = self.max_in_system.max(levels.in_system());
             }
             for (integral, level) in self.integrals.iter_mut().zip(levels.as_array()) {
                 *integral += level as u128 * elapsed;
@@ -190,12 +207,14 @@ impl Recorder {
 
     pub fn warmup_ended(&mut self) {
         self.integrals_at_warmup = self.integrals;
+        self.stages_warmup_ended();
     }
 
     /// Closes the measured window at `now` (call after [`Recorder::advance`]).
     pub fn close_window(&mut self, now: SimTime) {
         if self.window_end.is_none() {
             self.window_end = Some((now, self.integrals));
+            self.stages_window_closed();
         }
     }
 
@@ -336,7 +355,7 @@ impl Recorder {
             end: now.as_secs_f64(),
             queue_len: level(QUEUED),
             in_flight: level(BUSY),
-            in_system: level(QUEUED) + level(BUSY) + level(BLOCKED),
+            in_system: level(QUEUED) + level(BUSY) + level(BLOCKED) + level(STAGED),
             pool_size: level(WORKERS),
             offered: per_second(
                 (self.all.arrivals + self.all.retries + self.all.hedges)

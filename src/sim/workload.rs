@@ -31,6 +31,8 @@ pub(crate) const THINK_STREAM: u64 = 4 << 20;
 pub(crate) const LIMITER_STREAM: u64 = 5 << 20;
 pub(crate) const RETRY_STREAM: u64 = 6 << 20;
 pub(crate) const HEDGE_STREAM: u64 = 7 << 20;
+/// Pipeline stages: one stream per (stage, request), `+ (stage << 36) + serial`.
+pub(crate) const STAGE_STREAM: u64 = 8 << 20;
 
 /// Where a producer's jobs come from.
 #[derive(Debug, Clone)]

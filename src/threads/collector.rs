@@ -127,6 +127,7 @@ impl Collector {
             busy: level(self.busy),
             blocked: level(self.blocked),
             workers: level(self.workers),
+            staged: 0,
         }
     }
 

@@ -11,6 +11,7 @@ mod exercises;
 mod fuzz;
 mod hedging;
 mod lifecycle;
+mod pipeline;
 mod support;
 mod theory;
 mod theory_formulas;

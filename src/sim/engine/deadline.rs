@@ -54,6 +54,7 @@ impl Engine {
                     }
                 }
             }
+            JobState::Onward => self.gave_up_onward(key),
             JobState::Free
             | JobState::Tombstone
             | JobState::Abandoned { .. }

@@ -84,6 +84,9 @@ impl Engine {
             deadline_at: runtime_deadline.map_or(SimTime::MAX, |d| (arrived + d).max(self.now)),
             twin: None,
             hedge: false,
+            serial: self.generated,
+            entered: arrived,
+            given_up: false,
         });
         if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
             // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
@@ -288,13 +291,12 @@ impl Engine {
     }
 
     pub(super) fn on_departure(&mut self, worker: u32, generation: u32) {
-        let slot = &mut self.workers[worker as usize];
+        let slot = &self.workers[worker as usize];
         if slot.generation != generation {
             return;
         }
-        let Some(key) = slot.job.take() else { return };
-        let job = self.jobs.remove(key);
-        self.busy -= 1;
+        let Some(key) = slot.job else { return };
+        let job = *self.jobs.get(key);
         if let (Call::Made { failed, duration }, Some(breaker)) = (job.call, self.breaker.as_mut())
         {
             breaker.on_result(self.now, duration, failed);
@@ -305,6 +307,17 @@ impl Engine {
             Call::FailedFast => Some(FailReason::BreakerOpen),
             _ => None,
         };
+        if failure.is_none()
+            && matches!(job.state, JobState::InService { .. })
+            && !self.stages.is_empty()
+        {
+            // The worker stays busy until the next stage takes the item.
+            self.leave_pool(worker, key);
+            return;
+        }
+        self.workers[worker as usize].job = None;
+        self.jobs.remove(key);
+        self.busy -= 1;
         let restart = match (&self.chaos, failure) {
             (Some(chaos), Some(FailReason::Panic)) if !chaos.restart.is_zero() => {
                 Some(chaos.restart)

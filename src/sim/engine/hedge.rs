@@ -119,7 +119,8 @@ impl Engine {
                     self.waiting_outside -= 1;
                 }
                 JobState::Abandoned { .. } => self.jobs.get_mut(twin).twin = None,
-                JobState::Free | JobState::Tombstone => {}
+                // Hedging and pipelines are not combined (refused by validation).
+                JobState::Onward | JobState::Free | JobState::Tombstone => {}
             }
         }
     }

@@ -38,6 +38,16 @@ impl Engine {
             sample_interval,
             config.workers,
         );
+        let recorder = if config.stages.is_empty() {
+            recorder
+        } else {
+            let pool = (crate::scenario::validate::FRONT_STAGE.to_string(), config.workers);
+            let later = config
+                .stages
+                .iter()
+                .map(|stage| (stage.name.clone(), stage.workers));
+            recorder.with_stages(std::iter::once(pool).chain(later).collect())
+        };
         let autoscaler = config.autoscaler.as_ref().map(AutoscalerConfig::build);
 
         let rate_buckets = match config.rate_limit {
@@ -130,6 +140,8 @@ impl Engine {
                 })
                 .collect(),
             shutdown_started: None,
+            stages: config.stages.iter().map(pipeline::Stage::new).collect(),
+            pool_held: 0,
         };
         engine.schedule_start(config);
         engine

@@ -31,7 +31,10 @@ impl Recorder {
                 0.0
             }
         };
-        let mean_in_system = time_average(QUEUED) + time_average(BUSY) + time_average(BLOCKED);
+        let mean_in_system = time_average(QUEUED)
+            + time_average(BUSY)
+            + time_average(BLOCKED)
+            + time_average(STAGED);
         let throughput = per_second(self.completions_in_window);
         let latency = Percentiles::from_histogram(&self.latency);
         let littles_law_residual = if mean_in_system > 0.0 {
@@ -138,6 +141,7 @@ impl Recorder {
             alerts: run.alerts,
             hedges: self.measured.hedges,
             hedge_wins: self.measured.hedge_wins,
+            stages: self.stage_summaries(window_nanos),
             threads: None,
         }
     }

@@ -1,0 +1,86 @@
+//! Validation of a pipeline's later stages (`[[stages]]`) and of what a pipeline cannot combine.
+
+use super::distribution::distribution;
+use super::Checker;
+use crate::scenario::config::StageConfig;
+use crate::scenario::raw::RawScenario;
+
+/// The front pool's name in the summary's `stages` map.
+pub const FRONT_STAGE: &str = "pool";
+
+pub(super) fn stages(c: &mut Checker, raw: &RawScenario) -> Vec<StageConfig> {
+    let mut stages: Vec<StageConfig> = Vec::new();
+    for (i, stage) in raw.stages.iter().enumerate() {
+        let here = |field: &str| format!("stages[{i}].{field}");
+        let name = stage.name.clone().unwrap_or_default();
+        if name.trim().is_empty() {
+            c.error(
+                &here("name"),
+                "is required: the stage's name, used in the summary (stages.NAME.utilization)",
+            );
+            continue;
+        }
+        if name == FRONT_STAGE {
+            c.error(
+                &here("name"),
+                format!("\"{FRONT_STAGE}\" names the first stage (the [pool] table); choose another name"),
+            );
+            continue;
+        }
+        if stages.iter().any(|other| other.name == name) {
+            c.error(
+                &here("name"),
+                format!("\"{name}\" is used by an earlier stage"),
+            );
+            continue;
+        }
+        if stage.workers.is_none() {
+            c.error(
+                &here("workers"),
+                "is required: the stage's number of workers (at least 1)",
+            );
+        }
+        let workers = c.count(&here("workers"), stage.workers, 1, 100_000);
+        let buffer = c.count(&here("buffer"), Some(stage.buffer.unwrap_or(0)), 0, 10_000_000);
+        let service = match &stage.service {
+            Some(service) => distribution(c, &here("service"), service),
+            None => {
+                c.error(
+                    &here("service"),
+                    "is required: the stage's work per item (e.g. { distribution = \"exponential\", mean = \"20ms\" })",
+                );
+                None
+            }
+        };
+        if let (Some(workers), Some(buffer), Some(service)) = (workers, buffer, service) {
+            stages.push(StageConfig {
+                name,
+                workers,
+                buffer,
+                service,
+            });
+        }
+    }
+    if !raw.stages.is_empty() {
+        refuse_with_stages(c, raw);
+    }
+    stages
+}
+
+/// Features whose meaning a pipeline would change, refused rather than half-supported.
+fn refuse_with_stages(c: &mut Checker, raw: &RawScenario) {
+    if raw.hedge.is_some() {
+        c.error(
+            "hedge",
+            "hedged requests cannot be combined with [[stages]] yet: cancelling the losing copy \
+             would have to reach into every stage",
+        );
+    }
+    if raw.pool.as_ref().and_then(|pool| pool.scale_down.as_deref()) == Some("preempt") {
+        c.error(
+            "pool.scale_down",
+            "\"preempt\" cannot be combined with [[stages]]: a worker holding a finished item \
+             for the next stage has nothing to put back; use \"drain\" or \"lazy\"",
+        );
+    }
+}

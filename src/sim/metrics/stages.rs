@@ -1,0 +1,129 @@
+//! Per-stage instruments of a pipeline: each stage's queue, working and held workers integrated
+//! over the same measured window as the recorder's own levels, and each item's time in the stage.
+
+use super::Recorder;
+use crate::report::{Histogram, Percentiles, StageSummary};
+use crate::time::{SimDuration, SimTime};
+use std::collections::BTreeMap;
+
+/// A stage's levels, reported before each event like [`super::Levels`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageLevels {
+    pub queued: u64,
+    pub working: u64,
+    /// Workers holding a finished item the next stage has no room for.
+    pub held: u64,
+}
+
+impl StageLevels {
+    fn as_array(self) -> [u64; 3] {
+        [self.queued, self.working, self.held]
+    }
+}
+
+pub(super) struct StageMeter {
+    name: String,
+    workers: u64,
+    integrals: [u128; 3],
+    at_warmup: [u128; 3],
+    window_end: Option<[u128; 3]>,
+    last_advance: SimTime,
+    max_queue_len: u64,
+    completed: u64,
+    residence: Histogram,
+}
+
+impl StageMeter {
+    pub(super) fn new(name: String, workers: usize) -> Self {
+        StageMeter {
+            name,
+            workers: workers as u64,
+            integrals: [0; 3],
+            at_warmup: [0; 3],
+            window_end: None,
+            last_advance: SimTime::ZERO,
+            max_queue_len: 0,
+            completed: 0,
+            residence: Histogram::new(),
+        }
+    }
+}
+
+impl Recorder {
+    /// Adds pipeline stages (names and worker counts, the first pool first) to measure.
+    pub fn with_stages(mut self, stages: Vec<(String, usize)>) -> Self {
+        self.stages = stages
+            .into_iter()
+            .map(|(name, workers)| StageMeter::new(name, workers))
+            .collect();
+        self
+    }
+
+    /// Integrates stage `stage`'s levels since its previous report up to `now`.
+    pub fn advance_stage(&mut self, stage: usize, now: SimTime, levels: StageLevels) {
+        let open = self.window_end.is_none();
+        let meter = &mut self.stages[stage];
+        let in_window = meter.last_advance >= self.warmup && open;
+        let elapsed = (now - meter.last_advance).as_nanos() as u128;
+        if elapsed == 0 {
+            return;
+        }
+        if in_window {
+            meter.max_queue_len = meter.max_queue_len.max(levels.queued);
+        }
+        for (integral, level) in meter.integrals.iter_mut().zip(levels.as_array()) {
+            *integral += level as u128 * elapsed;
+        }
+        meter.last_advance = now;
+    }
+
+    /// An item left stage `stage` after `residence` in it.
+    pub fn stage_done(&mut self, stage: usize, measured: bool, residence: SimDuration) {
+        if measured {
+            let meter = &mut self.stages[stage];
+            meter.completed += 1;
+            meter.residence.record(residence.as_nanos());
+        }
+    }
+
+    pub(super) fn stages_warmup_ended(&mut self) {
+        for meter in &mut self.stages {
+            meter.at_warmup = meter.integrals;
+        }
+    }
+
+    pub(super) fn stages_window_closed(&mut self) {
+        for meter in &mut self.stages {
+            meter.window_end.get_or_insert(meter.integrals);
+        }
+    }
+
+    pub(super) fn stage_summaries(&self, window_nanos: f64) -> BTreeMap<String, StageSummary> {
+        self.stages
+            .iter()
+            .enumerate()
+            .map(|(position, meter)| {
+                let end = meter.window_end.unwrap_or(meter.integrals);
+                let average = |i: usize| {
+                    if window_nanos > 0.0 {
+                        (end[i] - meter.at_warmup[i]) as f64 / window_nanos
+                    } else {
+                        0.0
+                    }
+                };
+                let per_worker = |i: usize| average(i) / meter.workers.max(1) as f64;
+                let summary = StageSummary {
+                    position: position as u64 + 1,
+                    workers: meter.workers,
+                    completed: meter.completed,
+                    utilization: per_worker(1),
+                    blocked_ratio: per_worker(2),
+                    mean_queue_len: average(0),
+                    max_queue_len: meter.max_queue_len,
+                    latency: Percentiles::from_histogram(&meter.residence),
+                };
+                (meter.name.clone(), summary)
+            })
+            .collect()
+    }
+}

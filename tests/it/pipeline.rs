@@ -1,0 +1,231 @@
+//! Pipelines (`[[stages]]`): queueing theory for a tandem, backpressure through bounded buffers,
+//! accounting, and common random numbers across stages.
+
+use crate::support::{assert_every_request_counted_once, config, interval, replicate};
+use queuelab::sim::Engine;
+use queuelab::theory::Prediction;
+
+fn tandem(front_workers: usize, buffer: usize, extra: &str) -> String {
+    format!(
+        r#"
+[run]
+customers = 60000
+seed = 11
+warmup = "100s"
+[arrivals]
+process = "poisson"
+rate = 5
+[service]
+distribution = "exponential"
+mean = "300ms"
+[pool]
+workers = {front_workers}
+{extra}
+[[stages]]
+name = "second"
+workers = 1
+buffer = {buffer}
+service = {{ distribution = "exponential", mean = "100ms" }}
+"#
+    )
+}
+
+/// Burke's theorem: an M/M/c stage sends a Poisson stream on, so with unbounded buffers the
+/// tandem's mean latency is the sum of each stage's M/M/c sojourn (a Jackson network).
+#[test]
+fn tandem_with_unbounded_buffers_matches_jackson() {
+    let summaries = replicate(&config(&tandem(2, 10_000_000, "")), 10);
+    let first = Prediction::mmc(2, 5.0, 1.0 / 0.3).expect("stable");
+    let second = Prediction::mmc(1, 5.0, 10.0).expect("stable");
+    let expected = first.latency_mean + second.latency_mean;
+    let (mean, half_width) = interval(&summaries, "latency.mean");
+    assert!(
+        (mean - expected).abs() < half_width.max(0.01 * expected),
+        "latency {mean} ± {half_width}, Jackson {expected}"
+    );
+    let (pool, _) = interval(&summaries, "stages.pool.latency.mean");
+    let (later, _) = interval(&summaries, "stages.second.latency.mean");
+    assert!((pool - first.latency_mean).abs() < 0.03 * first.latency_mean);
+    assert!((later - second.latency_mean).abs() < 0.03 * second.latency_mean);
+    let (utilization, _) = interval(&summaries, "stages.second.utilization");
+    assert!((utilization - 0.5).abs() < 0.01, "second stage ρ = {utilization}");
+    for summary in &summaries {
+        assert!(summary.littles_law_residual.abs() < 0.01, "{summary:#?}");
+    }
+}
+
+/// A slow last stage behind a small buffer: its workers set the pace, the first pool's workers
+/// spend their time blocked, and the backlog shows up at the front queue, where the overflow
+/// policy refuses it — memory stays bounded everywhere.
+#[test]
+fn a_bottleneck_behind_a_bounded_buffer_pushes_back_to_the_front_queue() {
+    let text = tandem(
+        4,
+        4,
+        "[queue]\ncapacity = 20\non_full = \"reject\"\n[[stages]]\nname = \"slow\"\nworkers = 1\nbuffer = 4\nservice = { distribution = \"exponential\", mean = \"400ms\" }",
+    );
+    // `slow` comes before `second` in the file, so the pipeline is pool → slow → second.
+    let summary = Engine::new(&config(&text)).run();
+    let slow = &summary.stages["slow"];
+    let pool = &summary.stages["pool"];
+    assert_eq!(slow.position, 2);
+    assert!(slow.utilization > 0.97, "{slow:#?}");
+    assert!(pool.blocked_ratio > 0.3, "{pool:#?}");
+    assert!(slow.max_queue_len <= 4);
+    assert!(summary.max_queue_len <= 20);
+    assert!(
+        (summary.throughput - 2.5).abs() < 0.15,
+        "throughput {} is the slow stage's 1 / 400 ms",
+        summary.throughput
+    );
+    assert!(summary.rejected_ratio > 0.4, "{summary:#?}");
+    assert_eq!(summary.stages["second"].blocked_ratio, 0.0);
+}
+
+/// The same bottleneck with an unbuffered hand-off and blocking senders: nothing is refused,
+/// and the whole backlog waits at the front.
+#[test]
+fn unbuffered_hand_off_blocks_every_stage_in_turn() {
+    let text = tandem(2, 0, "[queue]\ncapacity = 10\non_full = \"block\"")
+        .replace("mean = \"100ms\"", "mean = \"250ms\"");
+    let summary = Engine::new(&config(&text)).run();
+    assert_eq!(summary.rejected, 0);
+    assert_eq!(summary.stages["second"].max_queue_len, 0);
+    assert!(summary.stages["pool"].blocked_ratio > 0.05, "{summary:#?}");
+    assert_every_request_counted_once(&summary);
+}
+
+/// Each item's work at a later stage is drawn from its request's number: resizing the first pool
+/// changes when items reach the stage, never how much work they bring.
+#[test]
+fn later_stage_work_does_not_depend_on_the_pool_in_front() {
+    let run = |workers: usize| {
+        let text = tandem(workers, 1000, "").replace("workers = 1\n", "workers = 1000\n");
+        Engine::new(&config(&text)).run()
+    };
+    let (small, large) = (run(2), run(6));
+    let (a, b) = (
+        &small.stages["second"].latency,
+        &large.stages["second"].latency,
+    );
+    assert_ne!(small.latency.mean, large.latency.mean);
+    assert!((a.mean - b.mean).abs() < 1e-12, "{a:?} vs {b:?}");
+    assert_eq!(a.max, b.max);
+}
+
+/// Deadlines, retries, a graceful shutdown and chaos at the front, with items in every stage:
+/// each request still ends exactly one way.
+#[test]
+fn every_request_is_counted_once_in_a_pipeline() {
+    for seed in 1..=12 {
+        let text = format!(
+            r#"
+[run]
+duration = "60s"
+seed = {seed}
+[arrivals]
+process = "poisson"
+rate = 40
+[service]
+distribution = "exponential"
+mean = "40ms"
+[pool]
+workers = 2
+[queue]
+capacity = 30
+on_full = "timeout"
+timeout = "50ms"
+[deadline]
+timeout = "{deadline}ms"
+started_work = "cancel"
+[retry]
+max_attempts = 3
+backoff = "20ms"
+[chaos]
+panic_rate = 0.05
+[shutdown]
+at = "40s"
+drain_timeout = "{drain}s"
+[[stages]]
+name = "two"
+workers = 2
+buffer = {buffer}
+service = {{ distribution = "lognormal", mean = "45ms", scv = 2 }}
+[[stages]]
+name = "three"
+workers = 1
+buffer = 3
+service = {{ distribution = "exponential", mean = "20ms" }}
+"#,
+            deadline = 150 + seed * 40,
+            drain = seed % 3,
+            buffer = seed % 4,
+        );
+        let summary = Engine::new(&config(&text)).run();
+        assert_every_request_counted_once(&summary);
+        assert!(summary.completed > 0 && summary.timed_out > 0, "{summary:#?}");
+    }
+}
+
+#[test]
+fn pipelines_are_deterministic() {
+    let text = tandem(3, 2, "");
+    let a = Engine::new(&config(&text)).run();
+    let b = Engine::new(&config(&text)).run();
+    assert_eq!(a.fingerprint(), b.fingerprint());
+}
+
+#[test]
+fn stage_mistakes_are_reported_with_their_position() {
+    let base = |edit: &str| {
+        format!(
+            "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+             [service]\ndistribution = \"constant\"\nvalue = \"10ms\"\n[pool]\nworkers = 1\n{edit}"
+        )
+    };
+    let stage = "service = { distribution = \"constant\", value = \"1ms\" }";
+    let cases = [
+        (
+            format!("[[stages]]\nworkers = 1\n{stage}"),
+            "stages[0].name: is required",
+        ),
+        (
+            format!("[[stages]]\nname = \"pool\"\nworkers = 1\n{stage}"),
+            "names the first stage",
+        ),
+        (
+            format!("[[stages]]\nname = \"a\"\nworkers = 1\n{stage}\n[[stages]]\nname = \"a\"\nworkers = 1\n{stage}"),
+            "stages[1].name: \"a\" is used by an earlier stage",
+        ),
+        (
+            format!("[[stages]]\nname = \"a\"\n{stage}"),
+            "stages[0].workers: is required",
+        ),
+        (
+            format!("[[stages]]\nname = \"a\"\nworkers = 0\n{stage}"),
+            "stages[0].workers: must be between 1",
+        ),
+        (
+            format!("[[stages]]\nname = \"a\"\nworkers = 1\nbuffer = -1\n{stage}"),
+            "stages[0].buffer: must be between 0",
+        ),
+        (
+            "[[stages]]\nname = \"a\"\nworkers = 1".to_string(),
+            "stages[0].service: is required",
+        ),
+        (
+            format!("[[stages]]\nname = \"a\"\nworkers = 1\nbufer = 2\n{stage}"),
+            "unknown field `bufer`",
+        ),
+        (
+            format!("[hedge]\ndelay = \"5ms\"\n[[stages]]\nname = \"a\"\nworkers = 1\n{stage}"),
+            "hedge: hedged requests cannot be combined with [[stages]]",
+        ),
+    ];
+    let cases: Vec<(&str, &str)> = cases.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+    crate::support::assert_refused(&cases, base);
+    let preempt = base(&format!("[[stages]]\nname = \"a\"\nworkers = 1\n{stage}"))
+        .replace("workers = 1\n[[", "workers = 1\nscale_down = \"preempt\"\n[[");
+    let error = queuelab::scenario::parse(&preempt, "case.toml").expect_err("preempt");
+    assert!(error.to_string().contains("pool.scale_down"), "{error}");
+}
