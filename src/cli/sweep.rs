@@ -2,8 +2,8 @@
 
 use super::run::draw_to_file;
 use super::{format, progress_bar, replication_seed, Format, ScenarioArgs};
+use crate::report::stats;
 use crate::report::summary::lookup_number;
-use crate::report::{stats, Summary};
 use crate::scenario::{self, Override};
 use crate::sim::Engine;
 use rayon::prelude::*;
@@ -120,12 +120,6 @@ fn higher_is_better(metric: &str) -> bool {
 
 pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let (path, values) = parse_param(&args.param)?;
-    let probe = serde_json::to_value(Summary::default()).map_err(|e| e.to_string())?;
-    for metric in &args.metrics {
-        if lookup_number(&probe, metric).is_none() && !metric.starts_with("classes.") {
-            return Err(format!("--metric {metric:?} is not a field of the summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization)"));
-        }
-    }
     if let Some(chart) = &args.chart {
         super::run::chart_kind(chart)?;
     }
@@ -151,6 +145,12 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         configs.push(config);
     }
 
+    let probe = crate::report::summary::metric_probe(configs.first());
+    for metric in &args.metrics {
+        if lookup_number(&probe, metric).is_none() {
+            return Err(format!("--metric {metric:?} is not a field of the summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization, classes.NAME.latency.p99, stages.NAME.utilization)"));
+        }
+    }
     let replications = args.scenario.replications;
     let jobs: Vec<(usize, u32)> = (0..configs.len())
         .flat_map(|i| (0..replications).map(move |r| (i, r)))

@@ -186,7 +186,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         );
     }
 
-    let probe = goals::metric_probe(scenario.as_ref());
+    let probe = crate::report::summary::metric_probe(scenario.as_ref());
     let goals: Vec<Goal> = raw
         .goals
         .iter()

@@ -217,3 +217,33 @@ pub fn lookup_number(value: &serde_json::Value, path: &str) -> Option<f64> {
         _ => None,
     }
 }
+
+/// A summary with every field a run of `scenario` can have (its classes, alerts and stages), to
+/// check that a goal's or a sweep's metric exists before running anything.
+pub fn metric_probe(scenario: Option<&crate::scenario::Config>) -> serde_json::Value {
+    let mut probe = Summary::default();
+    if let Some(scenario) = scenario {
+        for class in &scenario.classes {
+            probe
+                .classes
+                .insert(class.name.clone(), ClassSummary::default());
+        }
+        for alert in &scenario.alerts {
+            let fired = AlertSummary {
+                first_fired_at: Some(0.0),
+                ..Default::default()
+            };
+            probe.alerts.insert(alert.name.clone(), fired);
+        }
+        if !scenario.stages.is_empty() {
+            let names = std::iter::once(crate::scenario::validate::FRONT_STAGE)
+                .chain(scenario.stages.iter().map(|stage| stage.name.as_str()));
+            for name in names {
+                probe
+                    .stages
+                    .insert(name.to_string(), StageSummary::default());
+            }
+        }
+    }
+    serde_json::to_value(&probe).unwrap_or_default()
+}

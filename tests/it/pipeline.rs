@@ -48,7 +48,10 @@ fn tandem_with_unbounded_buffers_matches_jackson() {
     assert!((pool - first.latency_mean).abs() < 0.03 * first.latency_mean);
     assert!((later - second.latency_mean).abs() < 0.03 * second.latency_mean);
     let (utilization, _) = interval(&summaries, "stages.second.utilization");
-    assert!((utilization - 0.5).abs() < 0.01, "second stage ρ = {utilization}");
+    assert!(
+        (utilization - 0.5).abs() < 0.01,
+        "second stage ρ = {utilization}"
+    );
     for summary in &summaries {
         assert!(summary.littles_law_residual.abs() < 0.01, "{summary:#?}");
     }
@@ -163,7 +166,10 @@ service = {{ distribution = "exponential", mean = "20ms" }}
         );
         let summary = Engine::new(&config(&text)).run();
         assert_every_request_counted_once(&summary);
-        assert!(summary.completed > 0 && summary.timed_out > 0, "{summary:#?}");
+        assert!(
+            summary.completed > 0 && summary.timed_out > 0,
+            "{summary:#?}"
+        );
     }
 }
 
@@ -224,8 +230,10 @@ fn stage_mistakes_are_reported_with_their_position() {
     ];
     let cases: Vec<(&str, &str)> = cases.iter().map(|(a, b)| (a.as_str(), *b)).collect();
     crate::support::assert_refused(&cases, base);
-    let preempt = base(&format!("[[stages]]\nname = \"a\"\nworkers = 1\n{stage}"))
-        .replace("workers = 1\n[[", "workers = 1\nscale_down = \"preempt\"\n[[");
+    let preempt = base(&format!("[[stages]]\nname = \"a\"\nworkers = 1\n{stage}")).replace(
+        "workers = 1\n[[",
+        "workers = 1\nscale_down = \"preempt\"\n[[",
+    );
     let error = queuelab::scenario::parse(&preempt, "case.toml").expect_err("preempt");
     assert!(error.to_string().contains("pool.scale_down"), "{error}");
 }

@@ -238,7 +238,7 @@ fn scenarios_a_fifo_channel_cannot_run_are_refused_with_the_reason() {
     };
     let fine = config_fifo();
     assert!(threads::run(&fine, &options).is_err());
-    let pipeline = config(
+    let pipeline = super::support::config(
         "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
          [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n[pool]\nworkers = 1\n\
          [[stages]]\nname = \"b\"\nworkers = 1\nservice = { distribution = \"constant\", value = \"1ms\" }\n",

@@ -3,7 +3,6 @@
 use super::Problems;
 use crate::exercise::raw::RawGoal;
 use crate::exercise::{Comparator, Goal};
-use crate::report::{ClassSummary, Summary};
 use crate::time::SimDuration;
 
 /// `probe`: a summary of this exercise's scenario shape (its classes and alerts), to check that
@@ -58,24 +57,4 @@ pub(super) fn goal(
         is_duration,
         label: raw.label.clone(),
     })
-}
-
-/// A summary with every field a run of `scenario` can have, for checking goal metrics.
-pub(super) fn metric_probe(scenario: Option<&crate::scenario::Config>) -> serde_json::Value {
-    let mut probe = Summary::default();
-    if let Some(scenario) = scenario {
-        for class in &scenario.classes {
-            probe
-                .classes
-                .insert(class.name.clone(), ClassSummary::default());
-        }
-        for alert in &scenario.alerts {
-            let fired = crate::report::AlertSummary {
-                first_fired_at: Some(0.0),
-                ..Default::default()
-            };
-            probe.alerts.insert(alert.name.clone(), fired);
-        }
-    }
-    serde_json::to_value(&probe).unwrap_or_default()
 }

@@ -41,7 +41,12 @@ pub(super) fn stages(c: &mut Checker, raw: &RawScenario) -> Vec<StageConfig> {
             );
         }
         let workers = c.count(&here("workers"), stage.workers, 1, 100_000);
-        let buffer = c.count(&here("buffer"), Some(stage.buffer.unwrap_or(0)), 0, 10_000_000);
+        let buffer = c.count(
+            &here("buffer"),
+            Some(stage.buffer.unwrap_or(0)),
+            0,
+            10_000_000,
+        );
         let service = match &stage.service {
             Some(service) => distribution(c, &here("service"), service),
             None => {
@@ -76,7 +81,12 @@ fn refuse_with_stages(c: &mut Checker, raw: &RawScenario) {
              would have to reach into every stage",
         );
     }
-    if raw.pool.as_ref().and_then(|pool| pool.scale_down.as_deref()) == Some("preempt") {
+    if raw
+        .pool
+        .as_ref()
+        .and_then(|pool| pool.scale_down.as_deref())
+        == Some("preempt")
+    {
         c.error(
             "pool.scale_down",
             "\"preempt\" cannot be combined with [[stages]]: a worker holding a finished item \

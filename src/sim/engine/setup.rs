@@ -41,7 +41,10 @@ impl Engine {
         let recorder = if config.stages.is_empty() {
             recorder
         } else {
-            let pool = (crate::scenario::validate::FRONT_STAGE.to_string(), config.workers);
+            let pool = (
+                crate::scenario::validate::FRONT_STAGE.to_string(),
+                config.workers,
+            );
             let later = config
                 .stages
                 .iter()
