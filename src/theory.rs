@@ -118,7 +118,8 @@ impl Prediction {
 
     /// The prediction for a scenario when theory applies: Poisson arrivals at a constant rate,
     /// one class, FIFO, no deadlines, no autoscaler; a bounded queue needs exponential service
-    /// and `reject`. Returns the offered load ρ even when no formula applies.
+    /// and `reject`. Returns the offered load ρ even when no formula applies (for a pipeline,
+    /// the busiest stage's).
     pub fn for_config(config: &Config) -> (Option<f64>, Option<Prediction>) {
         let Arrivals::Open(Some(process)) = &config.arrivals else {
             return (None, None);
@@ -136,6 +137,16 @@ impl Prediction {
         let lambda = schedule.segments[0].from;
         let c = config.workers as u32;
         let rho = lambda * mean / c as f64;
+        if !config.stages.is_empty() {
+            // A pipeline: the busiest stage's load decides; blocking between stages has no
+            // closed form.
+            let bottleneck = config
+                .stages
+                .iter()
+                .map(|stage| lambda * stage.service.mean() / stage.workers as f64)
+                .fold(rho, f64::max);
+            return (Some(bottleneck), None);
+        }
         let plain = process.spacing == Spacing::Poisson
             && class.deadline.is_none()
             && config.autoscaler.is_none()

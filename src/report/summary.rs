@@ -162,7 +162,8 @@ pub struct PoolSummary {
 pub struct StageSummary {
     /// Its place in the pipeline: 1 for the first pool.
     pub position: u64,
-    pub workers: u64,
+    /// Its K, averaged over the measured window (the first pool may be resized).
+    pub workers: f64,
     /// Items that left the stage (moved on, or answered at the last stage).
     pub completed: u64,
     /// Mean fraction of its workers doing work.

@@ -250,6 +250,7 @@ pub fn lab(props: &LabProps) -> Html {
                 </section>
             }
             <TheoryBox rho={rho} prediction={prediction} summary={summary.clone()} />
+            <StagesTable summary={summary.clone()} />
             <div class="compare">
                 <label><input type="checkbox" checked={*show_ghost} onchange={toggle_ghost} />
                     {" show the previous run (grey)"}</label>
@@ -316,6 +317,44 @@ fn theory_box(props: &TheoryProps) -> Html {
                     </tbody>
                 </table>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StagesProps {
+    summary: Summary,
+}
+
+/// A pipeline's stages in order, live: where the work waits and who is blocked.
+#[function_component(StagesTable)]
+fn stages_table(props: &StagesProps) -> Html {
+    if props.summary.stages.is_empty() {
+        return html! {};
+    }
+    let mut stages: Vec<_> = props.summary.stages.iter().collect();
+    stages.sort_by_key(|(_, stage)| stage.position);
+    let percent = |v: f64| format!("{:.0}%", v * 100.0);
+    html! {
+        <section class="stages" data-test="stages">
+            <h3>{"Pipeline stages"}</h3>
+            <table>
+                <thead><tr><th>{"stage"}</th><th>{"K"}</th><th>{"working"}</th><th>{"blocked"}</th>
+                    <th>{"mean queue"}</th><th>{"max queue"}</th><th>{"mean time"}</th></tr></thead>
+                <tbody>
+                    { for stages.iter().map(|(name, stage)| html! {
+                        <tr data-stage={name.to_string()}>
+                            <td>{name.to_string()}</td>
+                            <td>{stage.workers}</td>
+                            <td>{percent(stage.utilization)}</td>
+                            <td>{percent(stage.blocked_ratio)}</td>
+                            <td>{format!("{:.1}", stage.mean_queue_len)}</td>
+                            <td>{stage.max_queue_len}</td>
+                            <td>{crate::report::format::seconds(stage.latency.mean)}</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
         </section>
     }
 }

@@ -83,6 +83,10 @@ fn a_bottleneck_behind_a_bounded_buffer_pushes_back_to_the_front_queue() {
     );
     assert!(summary.rejected_ratio > 0.4, "{summary:#?}");
     assert_eq!(summary.stages["second"].blocked_ratio, 0.0);
+    assert!(
+        (pool.utilization + pool.blocked_ratio - summary.utilization).abs() < 1e-9,
+        "a pool worker is busy when working or holding: {summary:#?}"
+    );
 }
 
 /// The same bottleneck with an unbuffered hand-off and blocking senders: nothing is refused,

@@ -79,6 +79,7 @@ impl Engine {
             queued: self.queue.len() as u64,
             working: (self.busy - self.pool_held) as u64,
             held: self.pool_held as u64,
+            workers: self.alive as u64,
         };
         self.recorder.advance_stage(0, at, pool);
         for (i, stage) in self.stages.iter().enumerate() {
@@ -86,6 +87,7 @@ impl Engine {
                 queued: stage.buffer.len() as u64,
                 working: stage.working as u64,
                 held: stage.held as u64,
+                workers: stage.workers.len() as u64,
             };
             self.recorder.advance_stage(i + 1, at, levels);
         }

@@ -41,14 +41,8 @@ impl Engine {
         let recorder = if config.stages.is_empty() {
             recorder
         } else {
-            let pool = (
-                crate::scenario::validate::FRONT_STAGE.to_string(),
-                config.workers,
-            );
-            let later = config
-                .stages
-                .iter()
-                .map(|stage| (stage.name.clone(), stage.workers));
+            let pool = crate::scenario::validate::FRONT_STAGE.to_string();
+            let later = config.stages.iter().map(|stage| stage.name.clone());
             recorder.with_stages(std::iter::once(pool).chain(later).collect())
         };
         let autoscaler = config.autoscaler.as_ref().map(AutoscalerConfig::build);

@@ -13,20 +13,21 @@ pub struct StageLevels {
     pub working: u64,
     /// Workers holding a finished item the next stage has no room for.
     pub held: u64,
+    /// Workers alive (the first pool may be resized).
+    pub workers: u64,
 }
 
 impl StageLevels {
-    fn as_array(self) -> [u64; 3] {
-        [self.queued, self.working, self.held]
+    fn as_array(self) -> [u64; 4] {
+        [self.queued, self.working, self.held, self.workers]
     }
 }
 
 pub(super) struct StageMeter {
     name: String,
-    workers: u64,
-    integrals: [u128; 3],
-    at_warmup: [u128; 3],
-    window_end: Option<[u128; 3]>,
+    integrals: [u128; 4],
+    at_warmup: [u128; 4],
+    window_end: Option<[u128; 4]>,
     last_advance: SimTime,
     max_queue_len: u64,
     completed: u64,
@@ -34,12 +35,11 @@ pub(super) struct StageMeter {
 }
 
 impl StageMeter {
-    pub(super) fn new(name: String, workers: usize) -> Self {
+    pub(super) fn new(name: String) -> Self {
         StageMeter {
             name,
-            workers: workers as u64,
-            integrals: [0; 3],
-            at_warmup: [0; 3],
+            integrals: [0; 4],
+            at_warmup: [0; 4],
             window_end: None,
             last_advance: SimTime::ZERO,
             max_queue_len: 0,
@@ -50,12 +50,9 @@ impl StageMeter {
 }
 
 impl Recorder {
-    /// Adds pipeline stages (names and worker counts, the first pool first) to measure.
-    pub fn with_stages(mut self, stages: Vec<(String, usize)>) -> Self {
-        self.stages = stages
-            .into_iter()
-            .map(|(name, workers)| StageMeter::new(name, workers))
-            .collect();
+    /// Adds pipeline stages (their names, the first pool first) to measure.
+    pub fn with_stages(mut self, names: Vec<String>) -> Self {
+        self.stages = names.into_iter().map(StageMeter::new).collect();
         self
     }
 
@@ -111,10 +108,17 @@ impl Recorder {
                         0.0
                     }
                 };
-                let per_worker = |i: usize| average(i) / meter.workers.max(1) as f64;
+                let workers = average(3);
+                let per_worker = |i: usize| {
+                    if workers > 0.0 {
+                        average(i) / workers
+                    } else {
+                        0.0
+                    }
+                };
                 let summary = StageSummary {
                     position: position as u64 + 1,
-                    workers: meter.workers,
+                    workers,
                     completed: meter.completed,
                     utilization: per_worker(1),
                     blocked_ratio: per_worker(2),
