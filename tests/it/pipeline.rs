@@ -241,3 +241,78 @@ fn stage_mistakes_are_reported_with_their_position() {
     let error = queuelab::scenario::parse(&preempt, "case.toml").expect_err("preempt");
     assert!(error.to_string().contains("pool.scale_down"), "{error}");
 }
+
+/// Optional features that act at the first pool, as TOML tables.
+const FRONT_FEATURES: &[&str] = &[
+    "[queue]\ncapacity = 6\non_full = \"reject\"\n",
+    "[queue]\ncapacity = 6\non_full = \"block\"\n",
+    "[queue]\ncapacity = 6\non_full = \"timeout\"\ntimeout = \"30ms\"\n",
+    "[queue]\ncapacity = 6\non_full = \"drop-oldest\"\n",
+    "[deadline]\ntimeout = \"250ms\"\nstarted_work = \"cancel\"\n",
+    "[deadline]\ntimeout = \"150ms\"\n",
+    "[retry]\nmax_attempts = 3\nbackoff = \"10ms\"\njitter = \"full\"\n",
+    "[chaos]\npanic_rate = 0.1\nrestart = \"5ms\"\n",
+    "[shutdown]\nat = \"6s\"\ndrain_timeout = \"300ms\"\n",
+    "[autoscaler]\nkind = \"queue-depth\"\nmin_workers = 1\nmax_workers = 6\ninterval = \"200ms\"\nscale_up_queue_len = 3\n",
+    "[limiter]\nkind = \"aimd\"\nlimit = 4\n",
+    "[downstream]\nlatency = { distribution = \"exponential\", mean = \"5ms\" }\nerror_rate = 0.1\n[breaker]\nwindow_size = 10\nminimum_calls = 5\nwait_in_open = \"200ms\"\n",
+    "[rate_limit]\nrate = 60\nburst = 5\non_limit = \"delay\"\n",
+];
+
+fn random_pipeline(
+    seed: u64,
+    features: &[usize],
+    stages: &[(usize, usize, u64)],
+    closed: bool,
+) -> String {
+    let arrivals = if closed {
+        "[arrivals]\nprocess = \"closed\"\nclients = 12\nthink = { distribution = \"exponential\", mean = \"50ms\" }\n"
+    } else {
+        "[arrivals]\nprocess = \"poisson\"\nrate = 90\n"
+    };
+    let mut text = format!(
+        "[run]\nduration = \"8s\"\nseed = {seed}\n{arrivals}[service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n[pool]\nworkers = 2\n"
+    );
+    let mut used = std::collections::BTreeSet::new();
+    for &feature in features {
+        let table = FRONT_FEATURES[feature % FRONT_FEATURES.len()];
+        let header = table.lines().next().unwrap_or_default();
+        if used.insert(header) {
+            text.push_str(table);
+        }
+    }
+    for (i, &(workers, buffer, mean_ms)) in stages.iter().enumerate() {
+        text.push_str(&format!(
+            "[[stages]]\nname = \"s{i}\"\nworkers = {workers}\nbuffer = {buffer}\nservice = {{ distribution = \"lognormal\", mean = \"{mean_ms}ms\", scv = 1.5 }}\n"
+        ));
+    }
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+    /// Random pipelines mixing the first pool's policies: every request ends exactly one way,
+    /// stage counts add up, and nothing runs away.
+    #[test]
+    fn random_pipelines_count_every_request_once(
+        seed in 0u64..1000,
+        features in proptest::collection::vec(0usize..FRONT_FEATURES.len(), 0..5),
+        stages in proptest::collection::vec((1usize..4, 0usize..4, 5u64..40), 1..4),
+        closed in proptest::bool::weighted(0.25),
+    ) {
+        let text = random_pipeline(seed, &features, &stages, closed);
+        let config = queuelab::scenario::parse(&text, "random.toml")
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let summary = Engine::new(&config).run();
+        proptest::prop_assert!(!summary.truncated, "{text}");
+        assert_every_request_counted_once(&summary);
+        let last = format!("s{}", stages.len() - 1);
+        proptest::prop_assert!(summary.stages[&last].completed >= summary.completed, "{text}\n{summary:#?}");
+        for (i, &(_, buffer, _)) in stages.iter().enumerate() {
+            let stage = &summary.stages[&format!("s{i}")];
+            proptest::prop_assert!(stage.max_queue_len <= buffer as u64);
+            proptest::prop_assert!(stage.utilization + stage.blocked_ratio <= 1.0 + 1e-9);
+        }
+    }
+}
