@@ -12,7 +12,7 @@ use crate::policy::autoscale::{
 use crate::policy::OverflowPolicy;
 pub use crate::scenario::limiter_config::LimiterConfig;
 pub use crate::scenario::operations_config::{
-    AlertConfig, AlertSignal, HedgeConfig, ShutdownConfig, StageConfig,
+    AlertConfig, AlertSignal, HedgeConfig, KeyConfig, ShutdownConfig, StageConfig,
 };
 use crate::time::SimDuration;
 
@@ -57,6 +57,10 @@ pub struct Config {
     pub alerts: Vec<AlertConfig>,
     /// Later pipeline stages after the pool (`[[stages]]`); empty for a single pool.
     pub stages: Vec<StageConfig>,
+    /// The pool split into this many shards, each with its own queue and workers (1: no split).
+    pub shards: usize,
+    /// How requests' keys are drawn (`[keys]`); required with shards.
+    pub keys: Option<KeyConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.
     pub lifecycle: Lifecycle,
     /// A time-of-day floor under the autoscaler (`autoscaler.prewarm`).

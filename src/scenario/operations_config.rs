@@ -53,3 +53,13 @@ pub struct StageConfig {
     pub buffer: usize,
     pub service: crate::dist::Distribution,
 }
+
+/// `[keys]`: each request carries a key; a sharded pool (`pool.shards`) serves it on the shard
+/// its key hashes to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KeyConfig {
+    /// Distinct keys, drawn uniformly...
+    pub count: u64,
+    /// ...except this share of requests, which all carry one hot key.
+    pub hot_share: f64,
+}

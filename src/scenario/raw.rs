@@ -39,6 +39,14 @@ pub struct RawScenario {
     pub alerts: Vec<RawAlert>,
     #[serde(default)]
     pub stages: Vec<RawStage>,
+    pub keys: Option<RawKeys>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeys {
+    pub count: Option<i64>,
+    pub hot_share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -229,6 +237,7 @@ pub struct RawPool {
     pub idle_timeout: Option<RawDuration>,
     pub min_workers: Option<i64>,
     pub work: Option<String>,
+    pub shards: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -16,6 +16,7 @@ mod faults;
 mod operations;
 mod policies;
 mod queue;
+mod shards;
 mod stages;
 
 use arrivals::{closed_arrivals, open_process};
@@ -26,6 +27,7 @@ use faults::{chaos, downstream};
 use operations::{alerts, shutdown};
 use policies::{breaker, hedge, limiter, rate_limit, retry};
 use queue::queue;
+use shards::shards;
 use stages::stages;
 pub use stages::FRONT_STAGE;
 
@@ -279,6 +281,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
     let alerts = alerts(&mut c, &raw.alerts);
     let stages = stages(&mut c, raw);
+    let (shards, keys) = shards(&mut c, raw, workers);
     let shutdown = raw
         .shutdown
         .as_ref()
@@ -346,6 +349,8 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             shutdown,
             alerts,
             stages,
+            shards,
+            keys,
             lifecycle,
             chaos,
             prewarm,

@@ -23,7 +23,9 @@
 
 use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
 use super::metrics::{Levels, Recorder, RunFacts, TickMarks};
-use super::workload::{producer_plans, JobMaker, ProducerSource, HEDGE_STREAM, RETRY_STREAM};
+use super::workload::{
+    producer_plans, JobMaker, ProducerSource, HEDGE_STREAM, KEY_STREAM, RETRY_STREAM,
+};
 use crate::dist::Distribution;
 use crate::policy::autoscale::{Autoscaler, PoolSignals};
 use crate::policy::limiter::Limit;
@@ -40,6 +42,7 @@ mod admission;
 mod deadline;
 mod flow;
 mod hedge;
+mod lanes;
 mod operations;
 mod pipeline;
 mod pool;
@@ -142,6 +145,8 @@ struct Producer {
 struct Worker {
     job: Option<JobKey>,
     generation: u32,
+    /// The lane (shard) it serves.
+    lane: u16,
 }
 
 struct ClassRuntime {
@@ -182,10 +187,6 @@ pub struct Engine {
     stop_at: Option<SimTime>,
     producers: Vec<Producer>,
     producers_done: usize,
-    /// Senders waiting for a slot, oldest first: (job, job generation). Entries of jobs that
-    /// gave up meanwhile are skipped when reached.
-    blocked: VecDeque<(JobKey, u32)>,
-    blocked_count: usize,
     /// Jobs waiting outside the queue for a rate-limit token or a retry's backoff: in the
     /// system from the client's point of view (their latency is running).
     waiting_outside: usize,
@@ -193,18 +194,19 @@ pub struct Engine {
     /// happen any more and the run ends (a guard against ever spinning on periodic events).
     pending_real_events: u64,
     jobs: JobSlab,
-    queue: JobQueue,
-    capacity: Option<usize>,
+    /// The queue(s) and idle workers: one lane, or one per shard (`pool.shards`).
+    lanes: Vec<lanes::Lane>,
+    /// `[keys]`: how requests' keys are drawn, for routing them to shards.
+    keys: Option<crate::scenario::KeyConfig>,
+    key_rng: Rng,
     classes: Vec<ClassRuntime>,
     /// Each class's service-time distribution, indexed by class.
     services: Vec<Distribution>,
     workers: Vec<Worker>,
-    idle: Vec<u32>,
     retired: Vec<u32>,
     busy: usize,
     alive: usize,
     target: usize,
-    overflow: Overflow,
     started_work: StartedWork,
     autoscaler: Option<Box<dyn Autoscaler>>,
     tick_marks: TickMarks,
@@ -442,15 +444,19 @@ impl Engine {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             now: self.now,
-            queued: self.queue.len(),
-            capacity: self.capacity,
+            queued: self.queued(),
+            capacity: self
+                .lanes
+                .iter()
+                .map(|lane| lane.capacity)
+                .sum::<Option<usize>>(),
             busy: self.busy,
-            idle: self.idle.len(),
+            idle: self.lanes.iter().map(|lane| lane.idle.len()).sum(),
             pool_size: self.alive,
             target_size: self.target,
-            blocked: self.blocked_count + self.waiting_outside,
+            blocked: self.blocked_senders() + self.waiting_outside,
             arrivals: self.generated,
-            shedding: self.overflow.is_shedding(),
+            shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
             finished: self.finished,
         }
     }
@@ -469,16 +475,16 @@ impl Engine {
 
     fn levels(&self) -> Levels {
         Levels {
-            queued: self.queue.len() as u64,
+            queued: self.queued() as u64,
             busy: self.busy as u64,
-            blocked: (self.blocked_count + self.waiting_outside) as u64,
+            blocked: (self.blocked_senders() + self.waiting_outside) as u64,
             workers: self.alive as u64,
             staged: self.staged() as u64,
         }
     }
 
     fn in_system(&self) -> usize {
-        self.queue.len() + self.busy + self.blocked_count + self.waiting_outside + self.staged()
+        self.queued() + self.busy + self.blocked_senders() + self.waiting_outside + self.staged()
     }
 
     /// Jobs in the system whose request has no outcome yet: a worker still finishing a job

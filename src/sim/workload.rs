@@ -33,6 +33,8 @@ pub(crate) const RETRY_STREAM: u64 = 6 << 20;
 pub(crate) const HEDGE_STREAM: u64 = 7 << 20;
 /// Pipeline stages: one stream per (stage, request), `+ (stage << 36) + serial`.
 pub(crate) const STAGE_STREAM: u64 = 8 << 20;
+/// Request keys (`[keys]`), drawn as requests are generated.
+pub(crate) const KEY_STREAM: u64 = 9 << 20;
 
 /// Where a producer's jobs come from.
 #[derive(Debug, Clone)]

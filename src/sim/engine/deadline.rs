@@ -12,7 +12,7 @@ impl Engine {
         let job = *self.jobs.get(key);
         match job.state {
             JobState::AtProducer => {
-                self.blocked_count -= 1;
+                self.lanes[job.lane as usize].blocked_count -= 1;
                 self.jobs.remove(key);
                 self.release_permit(&job, true);
                 self.timed_out(&job);
@@ -27,9 +27,9 @@ impl Engine {
                 let gone = self.jobs.get_mut(key);
                 gone.state = JobState::Tombstone;
                 gone.holds_permit = false;
-                self.queue.mark_gone();
+                self.lanes[job.lane as usize].queue.mark_gone();
                 self.timed_out(&job);
-                self.admit_blocked();
+                self.admit_blocked(job.lane as usize);
             }
             JobState::InService { worker } => {
                 self.timed_out(&job);
@@ -76,8 +76,9 @@ impl Engine {
         {
             return;
         }
-        let producer = self.jobs.get(key).producer as usize;
-        self.blocked_count -= 1;
+        let job = self.jobs.get(key);
+        let producer = job.producer as usize;
+        self.lanes[job.lane as usize].blocked_count -= 1;
         if !self.reject(key, RejectReason::BlockTimeout) {
             self.client_answered(producer);
         }

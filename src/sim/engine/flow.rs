@@ -87,7 +87,9 @@ impl Engine {
             serial: self.generated,
             entered: arrived,
             given_up: false,
+            lane: 0,
         });
+        self.jobs.get_mut(key).lane = self.route();
         if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
             // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
             // bounded fraction of the traffic.
@@ -119,23 +121,25 @@ impl Engine {
     /// Offers an admitted job to the pool and queue. `waiting`: its producer has not moved on yet
     /// (false when the job comes back from a rate-limit delay).
     pub(super) fn offer(&mut self, p: usize, key: JobKey, waiting: bool) {
-        if self.queue.is_empty() {
-            if let Some(worker) = self.idle.pop() {
+        let lane_index = self.jobs.get(key).lane as usize;
+        let lane = &mut self.lanes[lane_index];
+        if lane.queue.is_empty() {
+            if let Some(worker) = lane.idle.pop() {
                 self.start_service(worker, key);
                 self.handed_over(p, true, waiting);
                 return;
             }
         }
-        match self
+        match lane
             .overflow
-            .on_offer(self.now, self.queue.len(), self.capacity)
+            .on_offer(self.now, lane.queue.len(), lane.capacity)
         {
             Admission::Enqueue => {
                 self.enqueue(key);
                 self.handed_over(p, true, waiting);
             }
             Admission::EvictOldestThenEnqueue => {
-                self.evict_oldest();
+                self.evict_oldest(lane_index);
                 self.enqueue(key);
                 self.handed_over(p, true, waiting);
             }
@@ -145,8 +149,9 @@ impl Engine {
             }
             Admission::Wait { give_up_at } => {
                 let generation = self.jobs.get(key).generation;
-                self.blocked.push_back((key, generation));
-                self.blocked_count += 1;
+                let lane = &mut self.lanes[lane_index];
+                lane.blocked.push_back((key, generation));
+                lane.blocked_count += 1;
                 if let Some(at) = give_up_at {
                     self.schedule(
                         at,
@@ -224,11 +229,11 @@ impl Engine {
         let job = self.jobs.get_mut(key);
         job.state = JobState::Queued;
         let level = self.classes[job.class as usize].level;
-        self.queue.push(level, key);
+        self.lanes[job.lane as usize].queue.push(level, key);
     }
 
-    pub(super) fn evict_oldest(&mut self) {
-        if let Some(key) = self.queue.pop_oldest(&mut self.jobs) {
+    pub(super) fn evict_oldest(&mut self, lane: usize) {
+        if let Some(key) = self.lanes[lane].queue.pop_oldest(&mut self.jobs) {
             let job = self.jobs.remove(key);
             self.release_permit(&job, true);
             if !self.twin_carries_on(&job) && !self.maybe_retry(&job) {
@@ -385,27 +390,22 @@ impl Engine {
     pub(super) fn worker_released(&mut self, worker: u32) {
         let slot = &mut self.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
+        let lane = slot.lane as usize;
         if self.alive > self.target {
             self.retire(worker);
-        } else if let Some(key) = self.queue.pop_next(&mut self.jobs) {
+        } else if let Some(key) = self.lanes[lane].queue.pop_next(&mut self.jobs) {
             self.start_service(worker, key);
         } else {
             self.make_idle(worker);
         }
-        self.admit_blocked();
+        self.admit_blocked(lane);
     }
 
-    /// Hands free slots (an idle worker or queue room) to blocked senders, oldest first.
-    pub(super) fn admit_blocked(&mut self) {
-        while self.blocked_count > 0 {
-            let room = !self.idle.is_empty()
-                || self
-                    .capacity
-                    .is_none_or(|capacity| self.queue.len() < capacity);
-            if !room {
-                break;
-            }
-            let Some((key, generation)) = self.blocked.pop_front() else {
+    /// Hands a lane's free slots (an idle worker or queue room) to its blocked senders, oldest
+    /// first.
+    pub(super) fn admit_blocked(&mut self, lane: usize) {
+        while self.lanes[lane].blocked_count > 0 && self.lanes[lane].has_room() {
+            let Some((key, generation)) = self.lanes[lane].blocked.pop_front() else {
                 break;
             };
             if !self.jobs.is_current(key, generation)
@@ -413,11 +413,12 @@ impl Engine {
             {
                 continue;
             }
-            self.blocked_count -= 1;
-            match self.idle.pop() {
-                Some(worker) if self.queue.is_empty() => self.start_service(worker, key),
+            let state = &mut self.lanes[lane];
+            state.blocked_count -= 1;
+            match state.idle.pop() {
+                Some(worker) if state.queue.is_empty() => self.start_service(worker, key),
                 Some(worker) => {
-                    self.idle.push(worker);
+                    state.idle.push(worker);
                     self.enqueue(key);
                 }
                 None => self.enqueue(key),

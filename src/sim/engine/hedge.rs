@@ -97,7 +97,7 @@ impl Engine {
                     gone.state = JobState::Tombstone;
                     gone.holds_permit = false;
                     gone.twin = None;
-                    self.queue.mark_gone();
+                    self.lanes[loser.lane as usize].queue.mark_gone();
                 }
                 JobState::InService { worker } => {
                     self.recorder
@@ -112,7 +112,7 @@ impl Engine {
                 JobState::AtProducer => {
                     self.jobs.remove(twin);
                     self.return_permit(&loser);
-                    self.blocked_count -= 1;
+                    self.lanes[loser.lane as usize].blocked_count -= 1;
                 }
                 JobState::Delayed | JobState::Retrying => {
                     self.jobs.remove(twin);

@@ -31,7 +31,7 @@ impl Engine {
         } else {
             0.0
         };
-        let (queued, in_system) = (self.queue.len() as f64, self.in_system() as f64);
+        let (queued, in_system) = (self.queued() as f64, self.in_system() as f64);
         for index in 0..self.alerts.len() {
             let (config, alert) = &mut self.alerts[index];
             let value = match config.signal {

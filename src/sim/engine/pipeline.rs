@@ -76,7 +76,7 @@ impl Engine {
             return;
         }
         let pool = StageLevels {
-            queued: self.queue.len() as u64,
+            queued: self.queued() as u64,
             working: (self.busy - self.pool_held) as u64,
             held: self.pool_held as u64,
             workers: self.alive as u64,

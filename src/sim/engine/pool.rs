@@ -15,12 +15,17 @@ impl Engine {
         self.recorder.pool_resized(size);
         while self.alive < self.target {
             let worker = self.retired.pop().unwrap_or_else(|| {
-                self.workers.push(Worker::default());
-                (self.workers.len() - 1) as u32
+                let index = self.workers.len();
+                self.workers.push(Worker {
+                    lane: (index % self.lanes.len()) as u16,
+                    ..Worker::default()
+                });
+                index as u32
             });
             self.alive += 1;
             if self.lifecycle.start_up.is_zero() {
-                match self.queue.pop_next(&mut self.jobs) {
+                let lane = self.lane_of_worker(worker);
+                match self.lanes[lane].queue.pop_next(&mut self.jobs) {
                     Some(key) => self.start_service(worker, key),
                     None => self.make_idle(worker),
                 }
@@ -34,9 +39,13 @@ impl Engine {
             }
         }
         if self.scale_down != ScaleDown::Lazy {
-            while self.alive > self.target {
-                let Some(worker) = self.idle.pop() else { break };
-                self.retire(worker);
+            for lane in 0..self.lanes.len() {
+                while self.alive > self.target {
+                    let Some(worker) = self.lanes[lane].idle.pop() else {
+                        break;
+                    };
+                    self.retire(worker);
+                }
             }
         }
         if self.scale_down == ScaleDown::Preempt {
@@ -47,7 +56,9 @@ impl Engine {
                 self.preempt(worker as u32);
             }
         }
-        self.admit_blocked();
+        for lane in 0..self.lanes.len() {
+            self.admit_blocked(lane);
+        }
     }
 
     /// Interrupts a busy worker: its job goes back to the front of the queue, the worker retires.
@@ -69,14 +80,15 @@ impl Engine {
             job.state = JobState::Queued;
             job.call = crate::sim::jobs::Call::None;
             let level = self.classes[job.class as usize].level;
-            self.queue.push_next(level, key);
+            self.lanes[job.lane as usize].queue.push_next(level, key);
         }
         self.retire(worker);
     }
 
     /// An idle worker waits for work; with an idle timeout it may retire on its own.
     pub(super) fn make_idle(&mut self, worker: u32) {
-        self.idle.push(worker);
+        let lane = self.lane_of_worker(worker);
+        self.lanes[lane].idle.push(worker);
         if let Some(timeout) = self.lifecycle.idle_timeout {
             let generation = self.workers[worker as usize].generation;
             self.schedule(self.now + timeout, Event::IdleExpire { worker, generation });
@@ -97,10 +109,11 @@ impl Engine {
         {
             return;
         }
-        let Some(position) = self.idle.iter().position(|&w| w == worker) else {
+        let idle = &mut self.lanes[self.workers[worker as usize].lane as usize].idle;
+        let Some(position) = idle.iter().position(|&w| w == worker) else {
             return;
         };
-        self.idle.remove(position);
+        idle.remove(position);
         self.retire(worker);
         if self.target > self.alive {
             self.target = self.alive;
@@ -114,8 +127,8 @@ impl Engine {
             now: self.now,
             size: self.target,
             busy: self.busy,
-            queued: self.queue.len(),
-            capacity: self.capacity,
+            queued: self.queued(),
+            capacity: self.lanes[0].capacity,
             utilization,
             error_rate,
         };

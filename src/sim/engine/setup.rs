@@ -73,31 +73,30 @@ impl Engine {
             stop_at: config.duration.map(|d| SimTime::ZERO + d),
             producers,
             producers_done: 0,
-            blocked: VecDeque::new(),
-            blocked_count: 0,
             waiting_outside: 0,
             pending_real_events: 0,
             jobs: JobSlab::default(),
-            queue: match config.queue.discipline {
-                Discipline::Fair => {
-                    JobQueue::fair(config.classes.iter().map(|class| class.weight).collect())
-                }
-                discipline => JobQueue::new(levels, discipline == Discipline::Lifo),
-            },
-            capacity: config.queue.capacity,
+            lanes: (0..config.shards)
+                .map(|_| lanes::Lane::new(config, levels))
+                .collect(),
+            keys: config.keys,
+            key_rng: Rng::stream(seed, KEY_STREAM),
             classes,
             services: config
                 .classes
                 .iter()
                 .map(|class| class.service.clone())
                 .collect(),
-            workers: vec![Worker::default(); config.workers],
-            idle: (0..config.workers as u32).rev().collect(),
+            workers: (0..config.workers)
+                .map(|worker| Worker {
+                    lane: (worker % config.shards) as u16,
+                    ..Worker::default()
+                })
+                .collect(),
             retired: Vec::new(),
             busy: 0,
             alive: config.workers,
             target: config.workers,
-            overflow: Overflow::new(config.queue.overflow),
             started_work: config.deadline_started_work,
             autoscaler,
             tick_marks: TickMarks::default(),
@@ -155,11 +154,16 @@ impl Engine {
                 }
             }
         }
+        for worker in (0..self.workers.len() as u32).rev() {
+            let lane = self.lane_of_worker(worker);
+            self.lanes[lane].idle.push(worker);
+        }
         if config.lifecycle.idle_timeout.is_some() {
-            let idle: Vec<u32> = self.idle.clone();
-            self.idle.clear();
-            for worker in idle.into_iter().rev() {
-                self.make_idle(worker);
+            for lane in 0..self.lanes.len() {
+                let idle = std::mem::take(&mut self.lanes[lane].idle);
+                for worker in idle.into_iter().rev() {
+                    self.make_idle(worker);
+                }
             }
         }
         if !config.warmup.is_zero() {

@@ -1,0 +1,101 @@
+//! Lanes: the first pool split into shards (`pool.shards`), each a queue with its own workers.
+//!
+//! Most scenarios have one lane: one queue served by every worker. A sharded pool routes each
+//! request by the hash of its key to one shard and only that shard's workers serve it, as in a
+//! Go pool of N goroutines each reading its own channel: requests for one key stay in order on one
+//! shard, but a shard's idle workers never help a busy one. Admission policies (rate limit,
+//! limiter, bulkheads, breaker) stay shared; the overflow policy and blocked senders act per lane,
+//! as each shard's channel blocks or refuses on its own.
+
+use super::*;
+
+pub(super) struct Lane {
+    pub(super) queue: JobQueue,
+    pub(super) capacity: Option<usize>,
+    pub(super) idle: Vec<u32>,
+    pub(super) overflow: Overflow,
+    /// Senders waiting for a slot in this lane, oldest first: (job, job generation). Entries of
+    /// jobs that gave up meanwhile are skipped when reached.
+    pub(super) blocked: VecDeque<(JobKey, u32)>,
+    pub(super) blocked_count: usize,
+}
+
+impl Lane {
+    pub(super) fn new(config: &Config, levels: usize) -> Self {
+        Lane {
+            queue: match config.queue.discipline {
+                Discipline::Fair => {
+                    JobQueue::fair(config.classes.iter().map(|class| class.weight).collect())
+                }
+                discipline => JobQueue::new(levels, discipline == Discipline::Lifo),
+            },
+            capacity: config.queue.capacity,
+            idle: Vec::new(),
+            overflow: Overflow::new(config.queue.overflow),
+            blocked: VecDeque::new(),
+            blocked_count: 0,
+        }
+    }
+
+    pub(super) fn has_room(&self) -> bool {
+        !self.idle.is_empty()
+            || self
+                .capacity
+                .is_none_or(|capacity| self.queue.len() < capacity)
+    }
+}
+
+/// Which shard serves a key: a fixed mix of the key, so one key always lands on one shard and
+/// keys spread evenly over shards.
+pub(super) fn shard_of(key: u64, shards: usize) -> usize {
+    let mut z = key.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    ((z ^ (z >> 31)) % shards as u64) as usize
+}
+
+impl Engine {
+    /// Jobs waiting in every lane's queue.
+    pub(super) fn queued(&self) -> usize {
+        self.lanes.iter().map(|lane| lane.queue.len()).sum()
+    }
+
+    /// Senders blocked at a full queue, in every lane.
+    pub(super) fn blocked_senders(&self) -> usize {
+        self.lanes.iter().map(|lane| lane.blocked_count).sum()
+    }
+
+    /// The lane a new request goes to: the shard of its key (one lane without shards).
+    pub(super) fn route(&mut self) -> u16 {
+        let Some(keys) = self.keys else {
+            return 0;
+        };
+        let key = if self.key_rng.next_f64() < keys.hot_share {
+            0
+        } else {
+            self.key_rng.below(keys.count)
+        };
+        shard_of(key, self.lanes.len()) as u16
+    }
+
+    pub(super) fn lane_of_worker(&self, worker: u32) -> usize {
+        self.workers[worker as usize].lane as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard_of;
+
+    #[test]
+    fn keys_spread_evenly_over_shards() {
+        let mut counts = [0u32; 4];
+        for key in 0..40_000 {
+            counts[shard_of(key, 4)] += 1;
+        }
+        for count in counts {
+            assert!((9_500..10_500).contains(&count), "{counts:?}");
+        }
+        assert_eq!(shard_of(17, 4), shard_of(17, 4));
+    }
+}
