@@ -199,13 +199,15 @@ pub fn summary_table(json: &Value) -> String {
             }
         }
     }
-    stages_table(&mut out, json);
+    stages_table(&mut out, json, "stages", "stage");
+    stages_table(&mut out, json, "shards", "shard");
     out
 }
 
-/// A pipeline's stages in order: how busy, how blocked, how much waits in front of each.
-fn stages_table(out: &mut String, json: &Value) {
-    let Some(Value::Object(stages)) = json.get("stages") else {
+/// A pipeline's stages (or a sharded pool's shards) in order: how busy, how blocked, how much
+/// waits in front of each.
+fn stages_table(out: &mut String, json: &Value, field: &str, label: &str) {
+    let Some(Value::Object(stages)) = json.get(field) else {
         return;
     };
     let mut ordered: Vec<(&String, &Value)> = stages.iter().collect();
@@ -213,7 +215,7 @@ fn stages_table(out: &mut String, json: &Value) {
     let _ = writeln!(
         out,
         "\n{:<16}{:>8}{:>12}{:>10}{:>12}{:>10}{:>14}{:>14}",
-        "stage", "K", "util", "blocked", "mean queue", "max", "mean time", "p99 time"
+        label, "K", "util", "blocked", "mean queue", "max", "mean time", "p99 time"
     );
     for (name, stats) in ordered {
         let n = |field: &str| lookup_number(stats, field).unwrap_or(0.0);

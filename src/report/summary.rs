@@ -89,6 +89,11 @@ pub struct Summary {
     /// single pool.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub stages: BTreeMap<String, StageSummary>,
+    /// A sharded pool's shards by index (`pool.shards`): the same figures as a stage, for the
+    /// jobs each shard served (`latency` from arrival until its work there was done); empty
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shards: BTreeMap<String, StageSummary>,
     /// Present only for a run on real threads (`--mode threads`): what the machine did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<ThreadFacts>,
@@ -235,6 +240,13 @@ pub fn metric_probe(scenario: Option<&crate::scenario::Config>) -> serde_json::V
                 ..Default::default()
             };
             probe.alerts.insert(alert.name.clone(), fired);
+        }
+        if scenario.shards > 1 {
+            for shard in 0..scenario.shards {
+                probe
+                    .shards
+                    .insert(shard.to_string(), StageSummary::default());
+            }
         }
         if !scenario.stages.is_empty() {
             let names = std::iter::once(crate::scenario::validate::FRONT_STAGE)

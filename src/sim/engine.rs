@@ -332,6 +332,7 @@ impl Engine {
         self.now = at;
         self.recorder.advance(at, self.levels());
         self.advance_stages(at);
+        self.advance_lanes(at);
         self.processed += 1;
         if self.processed > self.event_limit {
             self.truncated = true;
@@ -391,6 +392,7 @@ impl Engine {
             self.now = t;
             self.recorder.advance(t, self.levels());
             self.advance_stages(t);
+            self.advance_lanes(t);
         }
     }
 

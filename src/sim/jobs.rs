@@ -72,7 +72,8 @@ pub struct Job {
     /// When it reached the pipeline stage it is in (its arrival, for the first pool).
     pub entered: SimTime,
     /// Its client gave up while it was in a later pipeline stage; it is finished unanswered.
-    pub given_up: bool,    /// The lane (shard) of the first pool that serves it.
+    pub given_up: bool,
+    /// The lane (shard) of the first pool that serves it.
     pub lane: u16,
 }
 

@@ -140,6 +140,8 @@ pub struct Recorder {
     resizes: u64,
     /// A pipeline's stages (`[[stages]]`, the first pool first); empty for a single pool.
     stages: Vec<stages::StageMeter>,
+    /// A sharded pool's shards (`pool.shards`); empty otherwise.
+    shards: Vec<stages::StageMeter>,
 }
 
 /// Most points a time series keeps before it halves its resolution.
@@ -186,6 +188,7 @@ impl Recorder {
             pool_max: workers as u64,
             resizes: 0,
             stages: Vec::new(),
+            shards: Vec::new(),
         }
     }
 

@@ -115,6 +115,12 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
                 .to_string(),
         );
     }
+    if config.shards > 1 {
+        problems.push(
+            "pool.shards: sharded pools run in the simulator only so far; run this scenario with --mode sim"
+                .to_string(),
+        );
+    }
     if !config.stages.is_empty() {
         problems.push(
             "[[stages]]: pipelines run in the simulator only so far; run this scenario with --mode sim"

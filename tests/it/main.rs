@@ -12,6 +12,7 @@ mod fuzz;
 mod hedging;
 mod lifecycle;
 mod pipeline;
+mod shards;
 mod support;
 mod theory;
 mod theory_formulas;

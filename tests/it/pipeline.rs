@@ -264,6 +264,7 @@ fn random_pipeline(
     features: &[usize],
     stages: &[(usize, usize, u64)],
     closed: bool,
+    sharded: bool,
 ) -> String {
     let arrivals = if closed {
         "[arrivals]\nprocess = \"closed\"\nclients = 12\nthink = { distribution = \"exponential\", mean = \"50ms\" }\n"
@@ -273,9 +274,15 @@ fn random_pipeline(
     let mut text = format!(
         "[run]\nduration = \"8s\"\nseed = {seed}\n{arrivals}[service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n[pool]\nworkers = 2\n"
     );
+    if sharded {
+        text.push_str("shards = 2\n[keys]\ncount = 50\nhot_share = 0.3\n");
+    }
     let mut used = std::collections::BTreeSet::new();
     for &feature in features {
         let table = FRONT_FEATURES[feature % FRONT_FEATURES.len()];
+        if sharded && table.starts_with("[autoscaler]") {
+            continue;
+        }
         let header = table.lines().next().unwrap_or_default();
         if used.insert(header) {
             text.push_str(table);
@@ -300,8 +307,9 @@ proptest::proptest! {
         features in proptest::collection::vec(0usize..FRONT_FEATURES.len(), 0..5),
         stages in proptest::collection::vec((1usize..4, 0usize..4, 5u64..40), 1..4),
         closed in proptest::bool::weighted(0.25),
+        sharded in proptest::bool::weighted(0.3),
     ) {
-        let text = random_pipeline(seed, &features, &stages, closed);
+        let text = random_pipeline(seed, &features, &stages, closed, sharded);
         let config = queuelab::scenario::parse(&text, "random.toml")
             .unwrap_or_else(|e| panic!("{e}\n{text}"));
         let summary = Engine::new(&config).run();

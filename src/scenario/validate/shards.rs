@@ -26,12 +26,8 @@ pub(super) fn shards(
         Some(KeyConfig { count, hot_share })
     });
     if shards == 1 {
-        if raw.keys.is_some() {
-            c.error(
-                "keys",
-                "request keys only route work in a sharded pool: set pool.shards (2 or more) or remove [keys]",
-            );
-        }
+        // Keys change nothing on one shard; keeping them lets `pool.shards = 1` be compared
+        // with more shards on the very same requests.
         return (1, keys);
     }
     if raw.keys.is_none() {
@@ -47,9 +43,21 @@ pub(super) fn shards(
         );
     }
     let refused = [
-        (raw.autoscaler.is_some(), "autoscaler", "a sharded pool keeps its size: resizing would have to choose a shard"),
-        (pool.scale_down.as_deref() == Some("preempt"), "pool.scale_down", "\"preempt\" resizes the pool, and a sharded pool keeps its size"),
-        (pool.idle_timeout.is_some(), "pool.idle_timeout", "idle expiry shrinks the pool, and a sharded pool keeps its size"),
+        (
+            raw.autoscaler.is_some(),
+            "autoscaler",
+            "a sharded pool keeps its size: resizing would have to choose a shard",
+        ),
+        (
+            pool.scale_down.as_deref() == Some("preempt"),
+            "pool.scale_down",
+            "\"preempt\" resizes the pool, and a sharded pool keeps its size",
+        ),
+        (
+            pool.idle_timeout.is_some(),
+            "pool.idle_timeout",
+            "idle expiry shrinks the pool, and a sharded pool keeps its size",
+        ),
     ];
     for (present, path, why) in refused {
         if present {

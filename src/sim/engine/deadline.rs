@@ -49,7 +49,7 @@ impl Engine {
                         self.jobs.remove(key);
                         self.release_permit(&job, true);
                         self.workers[worker as usize].job = None;
-                        self.busy -= 1;
+                        self.worker_stopped(worker);
                         self.worker_released(worker);
                     }
                 }

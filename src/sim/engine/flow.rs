@@ -291,7 +291,7 @@ impl Engine {
         // A new generation: timers of the worker's idle spell (idle expiry) no longer apply.
         slot.generation = slot.generation.wrapping_add(1);
         let generation = slot.generation;
-        self.busy += 1;
+        self.worker_started(worker);
         self.schedule(done_at, Event::Departure { worker, generation });
     }
 
@@ -302,6 +302,8 @@ impl Engine {
         }
         let Some(key) = slot.job else { return };
         let job = *self.jobs.get(key);
+        self.recorder
+            .shard_done(slot.lane as usize, job.measured, self.now - job.arrived);
         if let (Call::Made { failed, duration }, Some(breaker)) = (job.call, self.breaker.as_mut())
         {
             breaker.on_result(self.now, duration, failed);
@@ -322,7 +324,7 @@ impl Engine {
         }
         self.workers[worker as usize].job = None;
         self.jobs.remove(key);
-        self.busy -= 1;
+        self.worker_stopped(worker);
         let restart = match (&self.chaos, failure) {
             (Some(chaos), Some(FailReason::Panic)) if !chaos.restart.is_zero() => {
                 Some(chaos.restart)

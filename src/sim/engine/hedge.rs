@@ -106,7 +106,7 @@ impl Engine {
                     self.return_permit(&loser);
                     self.release_breaker_permit(&loser);
                     self.workers[worker as usize].job = None;
-                    self.busy -= 1;
+                    self.worker_stopped(worker);
                     self.worker_released(worker);
                 }
                 JobState::AtProducer => {

@@ -18,6 +18,12 @@ pub(super) struct Lane {
     /// jobs that gave up meanwhile are skipped when reached.
     pub(super) blocked: VecDeque<(JobKey, u32)>,
     pub(super) blocked_count: usize,
+    /// Its workers holding a job (working, or holding a finished item for a pipeline's next
+    /// stage: `held` of them).
+    pub(super) busy: usize,
+    pub(super) held: usize,
+    /// Its workers alive.
+    pub(super) workers: usize,
 }
 
 impl Lane {
@@ -34,6 +40,9 @@ impl Lane {
             overflow: Overflow::new(config.queue.overflow),
             blocked: VecDeque::new(),
             blocked_count: 0,
+            busy: 0,
+            held: 0,
+            workers: 0,
         }
     }
 
@@ -80,6 +89,34 @@ impl Engine {
 
     pub(super) fn lane_of_worker(&self, worker: u32) -> usize {
         self.workers[worker as usize].lane as usize
+    }
+
+    pub(super) fn worker_started(&mut self, worker: u32) {
+        self.busy += 1;
+        let lane = self.lane_of_worker(worker);
+        self.lanes[lane].busy += 1;
+    }
+
+    pub(super) fn worker_stopped(&mut self, worker: u32) {
+        self.busy -= 1;
+        let lane = self.lane_of_worker(worker);
+        self.lanes[lane].busy -= 1;
+    }
+
+    /// Reports each shard's levels to the recorder (before an event changes them).
+    pub(super) fn advance_lanes(&mut self, at: SimTime) {
+        if self.lanes.len() < 2 {
+            return;
+        }
+        for (i, lane) in self.lanes.iter().enumerate() {
+            let levels = crate::sim::metrics::StageLevels {
+                queued: lane.queue.len() as u64,
+                working: (lane.busy - lane.held) as u64,
+                held: lane.held as u64,
+                workers: lane.workers as u64,
+            };
+            self.recorder.advance_shard(i, at, levels);
+        }
     }
 }
 

@@ -111,7 +111,11 @@ impl Engine {
             self.sender_freed(sender);
         } else {
             match sender {
-                Sender::Pool(_) => self.pool_held += 1,
+                Sender::Pool(worker) => {
+                    self.pool_held += 1;
+                    let lane = self.lane_of_worker(worker);
+                    self.lanes[lane].held += 1;
+                }
                 Sender::Stage(stage, _) => {
                     let stage = &mut self.stages[stage as usize];
                     stage.working -= 1;
@@ -164,7 +168,7 @@ impl Engine {
         match sender {
             Sender::Pool(worker) => {
                 self.workers[worker as usize].job = None;
-                self.busy -= 1;
+                self.worker_stopped(worker);
                 self.worker_released(worker);
             }
             Sender::Stage(stage, worker) => {
@@ -226,6 +230,8 @@ impl Engine {
             let key = match sender {
                 Sender::Pool(worker) => {
                     self.pool_held -= 1;
+                    let lane = self.lane_of_worker(worker);
+                    self.lanes[lane].held -= 1;
                     self.workers[worker as usize].job
                 }
                 Sender::Stage(from, worker) => {

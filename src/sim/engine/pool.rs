@@ -23,8 +23,9 @@ impl Engine {
                 index as u32
             });
             self.alive += 1;
+            let lane = self.lane_of_worker(worker);
+            self.lanes[lane].workers += 1;
             if self.lifecycle.start_up.is_zero() {
-                let lane = self.lane_of_worker(worker);
                 match self.lanes[lane].queue.pop_next(&mut self.jobs) {
                     Some(key) => self.start_service(worker, key),
                     None => self.make_idle(worker),
@@ -70,7 +71,7 @@ impl Engine {
         self.recorder
             .wasted_work(interrupted.measured, self.now - interrupted.started);
         self.release_breaker_permit(&interrupted);
-        self.busy -= 1;
+        self.worker_stopped(worker);
         if matches!(interrupted.state, JobState::Abandoned { .. }) {
             // Its client gave up already (and it was counted): nothing to put back.
             self.jobs.remove(key);
@@ -99,6 +100,8 @@ impl Engine {
         let slot = &mut self.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
         self.alive -= 1;
+        let lane = self.lane_of_worker(worker);
+        self.lanes[lane].workers -= 1;
         self.retired.push(worker);
     }
 

@@ -45,6 +45,11 @@ impl Engine {
             let later = config.stages.iter().map(|stage| stage.name.clone());
             recorder.with_stages(std::iter::once(pool).chain(later).collect())
         };
+        let recorder = if config.shards > 1 {
+            recorder.with_shards(config.shards)
+        } else {
+            recorder
+        };
         let autoscaler = config.autoscaler.as_ref().map(AutoscalerConfig::build);
 
         let rate_buckets = match config.rate_limit {
@@ -157,6 +162,7 @@ impl Engine {
         for worker in (0..self.workers.len() as u32).rev() {
             let lane = self.lane_of_worker(worker);
             self.lanes[lane].idle.push(worker);
+            self.lanes[lane].workers += 1;
         }
         if config.lifecycle.idle_timeout.is_some() {
             for lane in 0..self.lanes.len() {

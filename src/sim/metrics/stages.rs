@@ -56,78 +56,114 @@ impl Recorder {
         self
     }
 
+    /// Adds the shards of a sharded pool to measure (named by their index).
+    pub fn with_shards(mut self, shards: usize) -> Self {
+        self.shards = (0..shards)
+            .map(|shard| StageMeter::new(shard.to_string()))
+            .collect();
+        self
+    }
+
     /// Integrates stage `stage`'s levels since its previous report up to `now`.
     pub fn advance_stage(&mut self, stage: usize, now: SimTime, levels: StageLevels) {
-        let open = self.window_end.is_none();
-        let meter = &mut self.stages[stage];
-        let in_window = meter.last_advance >= self.warmup && open;
-        let elapsed = (now - meter.last_advance).as_nanos() as u128;
-        if elapsed == 0 {
-            return;
-        }
-        if in_window {
-            meter.max_queue_len = meter.max_queue_len.max(levels.queued);
-        }
-        for (integral, level) in meter.integrals.iter_mut().zip(levels.as_array()) {
-            *integral += level as u128 * elapsed;
-        }
-        meter.last_advance = now;
+        let (warmup, open) = (self.warmup, self.window_end.is_none());
+        self.stages[stage].advance(now, levels, warmup, open);
+    }
+
+    /// Integrates shard `shard`'s levels since its previous report up to `now`.
+    pub fn advance_shard(&mut self, shard: usize, now: SimTime, levels: StageLevels) {
+        let (warmup, open) = (self.warmup, self.window_end.is_none());
+        self.shards[shard].advance(now, levels, warmup, open);
     }
 
     /// An item left stage `stage` after `residence` in it.
     pub fn stage_done(&mut self, stage: usize, measured: bool, residence: SimDuration) {
         if measured {
-            let meter = &mut self.stages[stage];
-            meter.completed += 1;
-            meter.residence.record(residence.as_nanos());
+            self.stages[stage].done(residence);
+        }
+    }
+
+    /// A job left shard `shard` (its worker let go of it) after `residence` since its arrival.
+    pub fn shard_done(&mut self, shard: usize, measured: bool, residence: SimDuration) {
+        if let Some(meter) = self.shards.get_mut(shard).filter(|_| measured) {
+            meter.done(residence);
         }
     }
 
     pub(super) fn stages_warmup_ended(&mut self) {
-        for meter in &mut self.stages {
+        for meter in self.stages.iter_mut().chain(&mut self.shards) {
             meter.at_warmup = meter.integrals;
         }
     }
 
     pub(super) fn stages_window_closed(&mut self) {
-        for meter in &mut self.stages {
+        for meter in self.stages.iter_mut().chain(&mut self.shards) {
             meter.window_end.get_or_insert(meter.integrals);
         }
     }
 
     pub(super) fn stage_summaries(&self, window_nanos: f64) -> BTreeMap<String, StageSummary> {
-        self.stages
-            .iter()
-            .enumerate()
-            .map(|(position, meter)| {
-                let end = meter.window_end.unwrap_or(meter.integrals);
-                let average = |i: usize| {
-                    if window_nanos > 0.0 {
-                        (end[i] - meter.at_warmup[i]) as f64 / window_nanos
-                    } else {
-                        0.0
-                    }
-                };
-                let workers = average(3);
-                let per_worker = |i: usize| {
-                    if workers > 0.0 {
-                        average(i) / workers
-                    } else {
-                        0.0
-                    }
-                };
-                let summary = StageSummary {
-                    position: position as u64 + 1,
-                    workers,
-                    completed: meter.completed,
-                    utilization: per_worker(1),
-                    blocked_ratio: per_worker(2),
-                    mean_queue_len: average(0),
-                    max_queue_len: meter.max_queue_len,
-                    latency: Percentiles::from_histogram(&meter.residence),
-                };
-                (meter.name.clone(), summary)
-            })
-            .collect()
+        meter_summaries(&self.stages, window_nanos)
     }
+
+    pub(super) fn shard_summaries(&self, window_nanos: f64) -> BTreeMap<String, StageSummary> {
+        meter_summaries(&self.shards, window_nanos)
+    }
+}
+
+impl StageMeter {
+    fn advance(&mut self, now: SimTime, levels: StageLevels, warmup: SimTime, open: bool) {
+        let elapsed = (now - self.last_advance).as_nanos() as u128;
+        if elapsed == 0 {
+            return;
+        }
+        if self.last_advance >= warmup && open {
+            self.max_queue_len = self.max_queue_len.max(levels.queued);
+        }
+        for (integral, level) in self.integrals.iter_mut().zip(levels.as_array()) {
+            *integral += level as u128 * elapsed;
+        }
+        self.last_advance = now;
+    }
+
+    fn done(&mut self, residence: SimDuration) {
+        self.completed += 1;
+        self.residence.record(residence.as_nanos());
+    }
+}
+
+fn meter_summaries(meters: &[StageMeter], window_nanos: f64) -> BTreeMap<String, StageSummary> {
+    meters
+        .iter()
+        .enumerate()
+        .map(|(position, meter)| {
+            let end = meter.window_end.unwrap_or(meter.integrals);
+            let average = |i: usize| {
+                if window_nanos > 0.0 {
+                    (end[i] - meter.at_warmup[i]) as f64 / window_nanos
+                } else {
+                    0.0
+                }
+            };
+            let workers = average(3);
+            let per_worker = |i: usize| {
+                if workers > 0.0 {
+                    average(i) / workers
+                } else {
+                    0.0
+                }
+            };
+            let summary = StageSummary {
+                position: position as u64 + 1,
+                workers,
+                completed: meter.completed,
+                utilization: per_worker(1),
+                blocked_ratio: per_worker(2),
+                mean_queue_len: average(0),
+                max_queue_len: meter.max_queue_len,
+                latency: Percentiles::from_histogram(&meter.residence),
+            };
+            (meter.name.clone(), summary)
+        })
+        .collect()
 }

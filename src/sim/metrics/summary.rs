@@ -142,6 +142,7 @@ impl Recorder {
             hedges: self.measured.hedges,
             hedge_wins: self.measured.hedge_wins,
             stages: self.stage_summaries(window_nanos),
+            shards: self.shard_summaries(window_nanos),
             threads: None,
         }
     }
