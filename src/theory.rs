@@ -137,6 +137,11 @@ impl Prediction {
         let lambda = schedule.segments[0].from;
         let c = config.workers as u32;
         let rho = lambda * mean / c as f64;
+        if config.lanes().names.len() > 1 {
+            // Shards: each its own queue at the pool's load on average, but keys split unevenly;
+            // no single formula.
+            return (Some(rho), None);
+        }
         if !config.stages.is_empty() {
             // A pipeline: the busiest stage's load decides; blocking between stages has no
             // closed form.

@@ -201,6 +201,7 @@ pub fn summary_table(json: &Value) -> String {
     }
     stages_table(&mut out, json, "stages", "stage");
     stages_table(&mut out, json, "shards", "shard");
+    stages_table(&mut out, json, "pools", "pool");
     out
 }
 

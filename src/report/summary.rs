@@ -94,6 +94,10 @@ pub struct Summary {
     /// otherwise.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub shards: BTreeMap<String, StageSummary>,
+    /// Pools of their own (`classes[].workers`) by class name, and the shared pool as `pool`:
+    /// the same figures as a stage; empty when no class has a pool of its own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pools: BTreeMap<String, StageSummary>,
     /// Present only for a run on real threads (`--mode threads`): what the machine did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<ThreadFacts>,
@@ -241,11 +245,15 @@ pub fn metric_probe(scenario: Option<&crate::scenario::Config>) -> serde_json::V
             };
             probe.alerts.insert(alert.name.clone(), fired);
         }
-        if scenario.shards > 1 {
-            for shard in 0..scenario.shards {
-                probe
-                    .shards
-                    .insert(shard.to_string(), StageSummary::default());
+        let lanes = scenario.lanes();
+        if lanes.names.len() > 1 {
+            let parts = if lanes.sharded {
+                &mut probe.shards
+            } else {
+                &mut probe.pools
+            };
+            for name in lanes.names {
+                parts.insert(name, StageSummary::default());
             }
         }
         if !scenario.stages.is_empty() {

@@ -59,6 +59,8 @@ pub struct Config {
     pub stages: Vec<StageConfig>,
     /// The pool split into this many shards, each with its own queue and workers (1: no split).
     pub shards: usize,
+    /// Whether a shared pool serves the classes without workers of their own (`pool.workers`).
+    pub shared_pool: bool,
     /// How requests' keys are drawn (`[keys]`); required with shards.
     pub keys: Option<KeyConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.
@@ -332,6 +334,60 @@ pub struct ClassConfig {
     pub arrivals: Option<OpenProcess>,
     /// Bulkhead: at most this many of the class's jobs in flight (queued or in service).
     pub max_in_flight: Option<usize>,
+    /// A pool of its own with this many workers (and its own queue), instead of the shared one.
+    pub workers: Option<usize>,
+}
+
+/// How the first pool is split: each lane is a queue with its own workers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LaneLayout {
+    /// Summary names: shard indexes, or `pool` (the shared pool) and the names of classes with
+    /// pools of their own.
+    pub names: Vec<String>,
+    pub workers: Vec<usize>,
+    /// The lane each class's requests go to (shards route by key instead).
+    pub lane_of_class: Vec<usize>,
+    /// Lanes are shards of one pool (`pool.shards`), not pools of their own.
+    pub sharded: bool,
+}
+
+impl Config {
+    /// The lanes of the first pool: one, one per shard, or the shared pool and one per class
+    /// with `workers` of its own.
+    pub fn lanes(&self) -> LaneLayout {
+        if self.shards > 1 {
+            return LaneLayout {
+                names: (0..self.shards).map(|shard| shard.to_string()).collect(),
+                workers: vec![self.workers / self.shards; self.shards],
+                lane_of_class: vec![0; self.classes.len()],
+                sharded: true,
+            };
+        }
+        let mut layout = LaneLayout {
+            names: Vec::new(),
+            workers: Vec::new(),
+            lane_of_class: Vec::new(),
+            sharded: false,
+        };
+        if self.shared_pool {
+            let dedicated: usize = self.classes.iter().filter_map(|class| class.workers).sum();
+            layout
+                .names
+                .push(crate::scenario::validate::FRONT_STAGE.to_string());
+            layout.workers.push(self.workers - dedicated);
+        }
+        for class in &self.classes {
+            match class.workers {
+                Some(workers) => {
+                    layout.lane_of_class.push(layout.workers.len());
+                    layout.names.push(class.name.clone());
+                    layout.workers.push(workers);
+                }
+                None => layout.lane_of_class.push(0),
+            }
+        }
+        layout
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

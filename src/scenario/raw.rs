@@ -268,6 +268,7 @@ pub struct RawClass {
     pub deadline: Option<RawDuration>,
     pub arrivals: Option<RawArrivals>,
     pub max_in_flight: Option<i64>,
+    pub workers: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -209,15 +209,33 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let classes = classes(&mut c, raw, default_service.as_ref());
 
     let pool = raw.pool.clone().unwrap_or_default();
-    if raw.pool.is_none() {
-        c.error("pool", "is required: add a [pool] table with workers = K");
-    } else if pool.workers.is_none() {
-        c.error(
-            "pool.workers",
-            "is required: the number of workers K (at least 1)",
-        );
-    }
-    let workers = c.count("pool.workers", pool.workers, 1, 100_000);
+    let shared_pool =
+        raw.classes.is_empty() || raw.classes.iter().any(|class| class.workers.is_none());
+    let shared_workers = if shared_pool {
+        if raw.pool.is_none() {
+            c.error("pool", "is required: add a [pool] table with workers = K");
+        } else if pool.workers.is_none() {
+            c.error(
+                "pool.workers",
+                "is required: the number of workers K (at least 1)",
+            );
+        }
+        c.count("pool.workers", pool.workers, 1, 100_000)
+    } else {
+        if pool.workers.is_some() {
+            c.error(
+                "pool.workers",
+                "every class has a pool of its own (classes[].workers), so a shared pool would serve nobody; remove pool.workers",
+            );
+        }
+        Some(0)
+    };
+    let dedicated_workers: usize = classes
+        .iter()
+        .flatten()
+        .filter_map(|class| class.workers)
+        .sum();
+    let workers = shared_workers.map(|shared| shared + dedicated_workers);
     let scale_down = c
         .choice(
             "pool.scale_down",
@@ -350,6 +368,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             alerts,
             stages,
             shards,
+            shared_pool,
             keys,
             lifecycle,
             chaos,

@@ -194,10 +194,13 @@ pub struct Engine {
     /// happen any more and the run ends (a guard against ever spinning on periodic events).
     pending_real_events: u64,
     jobs: JobSlab,
-    /// The queue(s) and idle workers: one lane, or one per shard (`pool.shards`).
+    /// The queue(s) and idle workers: one lane, one per shard (`pool.shards`), or the shared
+    /// pool and one per class with workers of its own.
     lanes: Vec<lanes::Lane>,
     /// `[keys]`: how requests' keys are drawn, for routing them to shards.
     keys: Option<crate::scenario::KeyConfig>,
+    /// The lane each class's requests go to (classes with pools of their own).
+    lane_of_class: Vec<usize>,
     key_rng: Rng,
     classes: Vec<ClassRuntime>,
     /// Each class's service-time distribution, indexed by class.

@@ -140,8 +140,10 @@ pub struct Recorder {
     resizes: u64,
     /// A pipeline's stages (`[[stages]]`, the first pool first); empty for a single pool.
     stages: Vec<stages::StageMeter>,
-    /// A sharded pool's shards (`pool.shards`); empty otherwise.
+    /// A split pool's parts: shards (`pool.shards`) or classes' own pools; empty otherwise.
     shards: Vec<stages::StageMeter>,
+    /// `shards` are shards of one pool, not classes' pools of their own.
+    lanes_are_shards: bool,
 }
 
 /// Most points a time series keeps before it halves its resolution.
@@ -189,6 +191,7 @@ impl Recorder {
             resizes: 0,
             stages: Vec::new(),
             shards: Vec::new(),
+            lanes_are_shards: false,
         }
     }
 

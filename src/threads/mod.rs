@@ -115,9 +115,9 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
                 .to_string(),
         );
     }
-    if config.shards > 1 {
+    if config.lanes().names.len() > 1 {
         problems.push(
-            "pool.shards: sharded pools run in the simulator only so far; run this scenario with --mode sim"
+            "pool.shards / classes[].workers: a pool split into shards or per-class pools runs in the simulator only so far; run this scenario with --mode sim"
                 .to_string(),
         );
     }

@@ -12,7 +12,7 @@ mod fuzz;
 mod hedging;
 mod lifecycle;
 mod pipeline;
-mod shards;
+mod split_pools;
 mod support;
 mod theory;
 mod theory_formulas;

@@ -26,6 +26,7 @@ pub(super) fn classes(
             deadline: default_deadline,
             arrivals: None,
             max_in_flight: None,
+            workers: None,
         }]);
     }
     let closed = matches!(
@@ -93,8 +94,14 @@ pub(super) fn classes(
                 .map(Some),
             None => Some(None),
         };
-        if let (Some(priority), Some(service), Some(arrivals), Some(max_in_flight)) =
-            (priority, service, arrivals, max_in_flight)
+        let workers = match class.workers {
+            Some(_) => c
+                .count(&format!("{path}.workers"), class.workers, 1, 100_000)
+                .map(Some),
+            None => Some(None),
+        };
+        if let (Some(priority), Some(service), Some(arrivals), Some(max_in_flight), Some(workers)) =
+            (priority, service, arrivals, max_in_flight, workers)
         {
             classes.push(ClassConfig {
                 name,
@@ -104,6 +111,7 @@ pub(super) fn classes(
                 deadline,
                 arrivals,
                 max_in_flight,
+                workers,
             });
         }
     }

@@ -89,7 +89,7 @@ impl Engine {
             given_up: false,
             lane: 0,
         });
-        self.jobs.get_mut(key).lane = self.route();
+        self.jobs.get_mut(key).lane = self.route(class);
         if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
             // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
             // bounded fraction of the traffic.

@@ -1,6 +1,9 @@
-//! Lanes: the first pool split into shards (`pool.shards`), each a queue with its own workers.
+//! Lanes: the first pool split into shards (`pool.shards`) or into pools of their own for some
+//! classes (`classes[].workers`), each lane a queue with its own workers.
 //!
-//! Most scenarios have one lane: one queue served by every worker. A sharded pool routes each
+//! Most scenarios have one lane: one queue served by every worker. A class with workers of its
+//! own gets a lane no other class uses (tiered pools: premium work never waits behind free
+//! work, and never borrows free workers either). A sharded pool routes each
 //! request by the hash of its key to one shard and only that shard's workers serve it, as in a
 //! Go pool of N goroutines each reading its own channel: requests for one key stay in order on one
 //! shard, but a shard's idle workers never help a busy one. Admission policies (rate limit,
@@ -74,10 +77,10 @@ impl Engine {
         self.lanes.iter().map(|lane| lane.blocked_count).sum()
     }
 
-    /// The lane a new request goes to: the shard of its key (one lane without shards).
-    pub(super) fn route(&mut self) -> u16 {
+    /// The lane a new request of `class` goes to: the shard of its key, or its class's pool.
+    pub(super) fn route(&mut self, class: u16) -> u16 {
         let Some(keys) = self.keys else {
-            return 0;
+            return self.lane_of_class[class as usize] as u16;
         };
         let key = if self.key_rng.next_f64() < keys.hot_share {
             0

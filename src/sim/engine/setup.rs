@@ -45,8 +45,9 @@ impl Engine {
             let later = config.stages.iter().map(|stage| stage.name.clone());
             recorder.with_stages(std::iter::once(pool).chain(later).collect())
         };
-        let recorder = if config.shards > 1 {
-            recorder.with_shards(config.shards)
+        let layout = config.lanes();
+        let recorder = if layout.names.len() > 1 {
+            recorder.with_lanes(layout.names.clone(), layout.sharded)
         } else {
             recorder
         };
@@ -81,10 +82,13 @@ impl Engine {
             waiting_outside: 0,
             pending_real_events: 0,
             jobs: JobSlab::default(),
-            lanes: (0..config.shards)
+            lanes: layout
+                .workers
+                .iter()
                 .map(|_| lanes::Lane::new(config, levels))
                 .collect(),
-            keys: config.keys,
+            keys: config.keys.filter(|_| layout.sharded),
+            lane_of_class: layout.lane_of_class.clone(),
             key_rng: Rng::stream(seed, KEY_STREAM),
             classes,
             services: config
@@ -92,9 +96,13 @@ impl Engine {
                 .iter()
                 .map(|class| class.service.clone())
                 .collect(),
-            workers: (0..config.workers)
-                .map(|worker| Worker {
-                    lane: (worker % config.shards) as u16,
+            workers: layout
+                .workers
+                .iter()
+                .enumerate()
+                .flat_map(|(lane, &workers)| std::iter::repeat_n(lane as u16, workers))
+                .map(|lane| Worker {
+                    lane,
                     ..Worker::default()
                 })
                 .collect(),

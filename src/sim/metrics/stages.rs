@@ -56,11 +56,10 @@ impl Recorder {
         self
     }
 
-    /// Adds the shards of a sharded pool to measure (named by their index).
-    pub fn with_shards(mut self, shards: usize) -> Self {
-        self.shards = (0..shards)
-            .map(|shard| StageMeter::new(shard.to_string()))
-            .collect();
+    /// Adds the lanes of a split pool to measure: shards (`sharded`) or pools of their own.
+    pub fn with_lanes(mut self, names: Vec<String>, sharded: bool) -> Self {
+        self.shards = names.into_iter().map(StageMeter::new).collect();
+        self.lanes_are_shards = sharded;
         self
     }
 
@@ -106,8 +105,20 @@ impl Recorder {
         meter_summaries(&self.stages, window_nanos)
     }
 
-    pub(super) fn shard_summaries(&self, window_nanos: f64) -> BTreeMap<String, StageSummary> {
-        meter_summaries(&self.shards, window_nanos)
+    /// The split pool's parts: (shards, pools); one of them is empty.
+    pub(super) fn lane_summaries(
+        &self,
+        window_nanos: f64,
+    ) -> (
+        BTreeMap<String, StageSummary>,
+        BTreeMap<String, StageSummary>,
+    ) {
+        let lanes = meter_summaries(&self.shards, window_nanos);
+        if self.lanes_are_shards {
+            (lanes, BTreeMap::new())
+        } else {
+            (BTreeMap::new(), lanes)
+        }
     }
 }
 

@@ -42,6 +42,7 @@ impl Recorder {
         } else {
             0.0
         };
+        let (shards, pools) = self.lane_summaries(window_nanos);
         let busy_time = time_average(BUSY);
         let worker_time = time_average(WORKERS);
         let rejected_by_reason = RejectReason::ALL
@@ -142,7 +143,8 @@ impl Recorder {
             hedges: self.measured.hedges,
             hedge_wins: self.measured.hedge_wins,
             stages: self.stage_summaries(window_nanos),
-            shards: self.shard_summaries(window_nanos),
+            shards,
+            pools,
             threads: None,
         }
     }

@@ -1,0 +1,197 @@
+//! Split pools: shards (`pool.shards` with `[keys]`), each its own queue with its own workers, and
+//! classes with pools of their own (`classes[].workers`).
+
+use crate::support::{
+    assert_every_request_counted_once, assert_refused, config, interval, replicate,
+};
+use queuelab::sim::Engine;
+use queuelab::theory::Prediction;
+
+fn sharded(shards: usize, hot_share: f64) -> String {
+    format!(
+        r#"
+[run]
+customers = 80000
+seed = 5
+warmup = "20s"
+[arrivals]
+process = "poisson"
+rate = 300
+[service]
+distribution = "exponential"
+mean = "10ms"
+[pool]
+workers = 4
+shards = {shards}
+[keys]
+count = 1000000
+hot_share = {hot_share}
+"#
+    )
+}
+
+/// Keys spread evenly: four shards of one worker are four M/M/1 queues at the pool's load,
+/// W = 1 / (μ − λ/4) — the pooling a single queue of four workers (M/M/4) would have is lost.
+#[test]
+fn evenly_loaded_shards_are_independent_single_server_queues() {
+    let summaries = replicate(&config(&sharded(4, 0.0)), 10);
+    let expected = 1.0 / (100.0 - 75.0);
+    let (mean, half_width) = interval(&summaries, "latency.mean");
+    assert!(
+        (mean - expected).abs() < half_width.max(0.015 * expected),
+        "latency {mean} ± {half_width}, M/M/1 {expected}"
+    );
+    let single = Engine::new(&config(&sharded(1, 0.0))).run();
+    assert!(
+        single.latency.mean < 0.5 * mean,
+        "one queue of 4 workers: {} against {mean}",
+        single.latency.mean
+    );
+    for shard in summaries[0].shards.values() {
+        assert!((shard.utilization - 0.75).abs() < 0.03, "{shard:#?}");
+        assert_eq!(shard.workers, 1.0);
+    }
+}
+
+/// One hot key takes a fifth of the requests: its shard carries 40 % of the load, is saturated,
+/// and sets the tail, while the other shards idle more than before.
+#[test]
+fn a_hot_key_overloads_its_shard_while_the_others_idle() {
+    let summary = Engine::new(&config(&sharded(4, 0.2))).run();
+    let mut utilizations: Vec<f64> = summary.shards.values().map(|s| s.utilization).collect();
+    utilizations.sort_by(f64::total_cmp);
+    assert!(utilizations[3] > 0.99, "{utilizations:?}");
+    assert!(utilizations[0] < 0.65, "{utilizations:?}");
+    let even = Engine::new(&config(&sharded(4, 0.0))).run();
+    assert!(
+        summary.latency.p99 > 10.0 * even.latency.p99,
+        "{summary:#?}"
+    );
+}
+
+/// Keys change nothing on one shard: the same run, draw for draw.
+#[test]
+fn one_shard_with_keys_is_the_plain_pool() {
+    let with_keys = Engine::new(&config(&sharded(1, 0.3))).run();
+    let text = sharded(1, 0.3).replace("shards = 1\n", "");
+    let text = &text[..text.find("[keys]").expect("keys table")];
+    let plain = Engine::new(&config(text)).run();
+    assert_eq!(with_keys.fingerprint(), plain.fingerprint());
+    assert!(with_keys.shards.is_empty());
+}
+
+#[test]
+fn shard_mistakes_are_reported_with_their_position() {
+    let base = |edit: &str| {
+        format!(
+            "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+             [service]\ndistribution = \"constant\"\nvalue = \"10ms\"\n{edit}"
+        )
+    };
+    let keys = "[keys]\ncount = 10\n";
+    let cases = [
+        ("[pool]\nworkers = 4\nshards = 2\n".to_string(), "pool.shards: a sharded pool routes each request by its key: add a [keys] table"),
+        (format!("[pool]\nworkers = 5\nshards = 2\n{keys}"), "pool.workers: 5 workers cannot be split evenly over pool.shards = 2"),
+        (format!("[pool]\nworkers = 4\nshards = 0\n{keys}"), "pool.shards: must be between 1"),
+        ("[pool]\nworkers = 4\nshards = 2\n[keys]\nhot_share = 0.1\n".to_string(), "keys.count: is required"),
+        ("[pool]\nworkers = 4\nshards = 2\n[keys]\ncount = 10\nhot_share = 1.5\n".to_string(), "keys.hot_share: must be a fraction"),
+        (format!("[pool]\nworkers = 4\nshards = 2\nidle_timeout = \"1s\"\n{keys}"), "pool.idle_timeout: cannot be combined with a split pool"),
+        (format!("[pool]\nworkers = 4\nshards = 2\n{keys}[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 8\nscale_up_queue_len = 4\n"), "autoscaler: cannot be combined with a split pool"),
+    ];
+    let cases: Vec<(&str, &str)> = cases.iter().map(|(a, b)| (a.as_str(), *b)).collect();
+    assert_refused(&cases, base);
+}
+
+fn tiers(free_rate: f64, extra: &str) -> String {
+    format!(
+        r#"
+[run]
+customers = 120000
+seed = 9
+warmup = "30s"
+[arrivals]
+process = "poisson"
+rate = 25
+[service]
+distribution = "exponential"
+mean = "50ms"
+[queue]
+capacity = 200
+on_full = "block"
+[[classes]]
+name = "premium"
+workers = 4
+[[classes]]
+name = "free"
+workers = 2
+arrivals = {{ process = "poisson", rate = {free_rate} }}
+{extra}
+"#
+    )
+}
+
+/// Tiers with pools of their own: however hard the free tier is overloaded, premium requests
+/// meet their own M/M/4 and nothing else.
+#[test]
+fn a_tier_with_its_own_pool_is_isolated_from_an_overloaded_one() {
+    let quiet = Prediction::mmc(4, 25.0, 20.0).expect("stable");
+    for free_rate in [10.0, 200.0] {
+        let summaries = replicate(&config(&tiers(free_rate, "")), 10);
+        let (premium, half_width) = interval(&summaries, "classes.premium.latency.mean");
+        assert!(
+            (premium - quiet.latency_mean).abs() < half_width.max(0.02 * quiet.latency_mean),
+            "free at {free_rate}/s: premium {premium} ± {half_width}, M/M/4 {}",
+            quiet.latency_mean
+        );
+        let pools = &summaries[0].pools;
+        assert_eq!(pools.keys().collect::<Vec<_>>(), ["free", "premium"]);
+        assert!(
+            (pools["premium"].utilization - 25.0 / 80.0).abs() < 0.02,
+            "{pools:#?}"
+        );
+    }
+    let overloaded = Engine::new(&config(&tiers(200.0, ""))).run();
+    assert!(overloaded.pools["free"].utilization > 0.99);
+    assert!(overloaded.pools["free"].max_queue_len == 200);
+    assert_every_request_counted_once(&overloaded);
+}
+
+/// Classes without workers of their own share `pool.workers`; the summary names that pool `pool`.
+#[test]
+fn classes_without_a_pool_share_the_scenario_pool() {
+    let text = tiers(
+        10.0,
+        "[[classes]]\nname = \"standard\"\n[pool]\nworkers = 3\n",
+    );
+    let summary = Engine::new(&config(&text)).run();
+    assert_eq!(
+        summary.pools.keys().collect::<Vec<_>>(),
+        ["free", "pool", "premium"]
+    );
+    assert_eq!(summary.pools["pool"].workers, 3.0);
+    assert_eq!(summary.pool.initial, 9);
+    assert!(summary.classes["standard"].completed > 0);
+    assert_every_request_counted_once(&summary);
+}
+
+#[test]
+fn class_pool_mistakes_are_reported_with_their_position() {
+    let base = |edit: &str| {
+        format!(
+            "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+             [service]\ndistribution = \"constant\"\nvalue = \"10ms\"\n{edit}"
+        )
+    };
+    let cases = [
+        ("[pool]\nworkers = 2\n[[classes]]\nname = \"a\"\nworkers = 1\n", "pool.workers: every class has a pool of its own"),
+        ("[[classes]]\nname = \"a\"\nworkers = 0\n", "classes[0].workers: must be between 1"),
+        ("[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\n", "pool: is required"),
+        ("[pool]\nworkers = 2\nshards = 2\n[keys]\ncount = 5\n[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\n", "pool.shards: cannot be combined with classes that have pools of their own"),
+        ("[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\nworkers = 1\n[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 4\nscale_up_queue_len = 2\n", "autoscaler: cannot be combined with a split pool"),
+    ];
+    assert_refused(&cases, base);
+    let one_class =
+        queuelab::scenario::parse(&base("[[classes]]\nname = \"a\"\nworkers = 3\n"), "x.toml")
+            .expect("one class with its own pool is a plain pool");
+    assert_eq!(one_class.workers, 3);
+}
