@@ -277,9 +277,11 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
 
 fn cell(point: &Value, metric: &str) -> String {
     let show = |v: f64| {
-        let is_time = ["latency.", "wait.", "service."]
-            .iter()
-            .any(|m| metric.starts_with(m));
+        let last_two: Vec<&str> = metric.rsplit('.').take(2).collect();
+        let is_time = matches!(
+            last_two.as_slice(),
+            [_, "latency" | "wait" | "service"] | ["first_fired_at" | "drain_seconds", ..]
+        );
         if is_time {
             format::seconds(v)
         } else {
