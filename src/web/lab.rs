@@ -250,7 +250,9 @@ pub fn lab(props: &LabProps) -> Html {
                 </section>
             }
             <TheoryBox rho={rho} prediction={prediction} summary={summary.clone()} />
-            <StagesTable summary={summary.clone()} />
+            <PartsTable title="Pipeline stages" label="stage" parts={summary.stages.clone()} />
+            <PartsTable title="Shards" label="shard" parts={summary.shards.clone()} />
+            <PartsTable title="Pools" label="pool" parts={summary.pools.clone()} />
             <div class="compare">
                 <label><input type="checkbox" checked={*show_ghost} onchange={toggle_ghost} />
                     {" show the previous run (grey)"}</label>
@@ -322,35 +324,38 @@ fn theory_box(props: &TheoryProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct StagesProps {
-    summary: Summary,
+struct PartsProps {
+    title: &'static str,
+    label: &'static str,
+    parts: std::collections::BTreeMap<String, crate::report::StageSummary>,
 }
 
-/// A pipeline's stages in order, live: where the work waits and who is blocked.
-#[function_component(StagesTable)]
-fn stages_table(props: &StagesProps) -> Html {
-    if props.summary.stages.is_empty() {
+/// A pipeline's stages, a sharded pool's shards or the classes' pools, live: where the work
+/// waits, who is busy and who is blocked.
+#[function_component(PartsTable)]
+fn parts_table(props: &PartsProps) -> Html {
+    if props.parts.is_empty() {
         return html! {};
     }
-    let mut stages: Vec<_> = props.summary.stages.iter().collect();
-    stages.sort_by_key(|(_, stage)| stage.position);
+    let mut parts: Vec<_> = props.parts.iter().collect();
+    parts.sort_by_key(|(_, part)| part.position);
     let percent = |v: f64| format!("{:.0}%", v * 100.0);
     html! {
-        <section class="stages" data-test="stages">
-            <h3>{"Pipeline stages"}</h3>
+        <section class="stages" data-test={props.label}>
+            <h3>{props.title}</h3>
             <table>
-                <thead><tr><th>{"stage"}</th><th>{"K"}</th><th>{"working"}</th><th>{"blocked"}</th>
+                <thead><tr><th>{props.label}</th><th>{"K"}</th><th>{"working"}</th><th>{"blocked"}</th>
                     <th>{"mean queue"}</th><th>{"max queue"}</th><th>{"mean time"}</th></tr></thead>
                 <tbody>
-                    { for stages.iter().map(|(name, stage)| html! {
-                        <tr data-stage={name.to_string()}>
+                    { for parts.iter().map(|(name, part)| html! {
+                        <tr data-part={name.to_string()}>
                             <td>{name.to_string()}</td>
-                            <td>{stage.workers}</td>
-                            <td>{percent(stage.utilization)}</td>
-                            <td>{percent(stage.blocked_ratio)}</td>
-                            <td>{format!("{:.1}", stage.mean_queue_len)}</td>
-                            <td>{stage.max_queue_len}</td>
-                            <td>{crate::report::format::seconds(stage.latency.mean)}</td>
+                            <td>{format!("{:.0}", part.workers)}</td>
+                            <td>{percent(part.utilization)}</td>
+                            <td>{percent(part.blocked_ratio)}</td>
+                            <td>{format!("{:.1}", part.mean_queue_len)}</td>
+                            <td>{part.max_queue_len}</td>
+                            <td>{crate::report::format::seconds(part.latency.mean)}</td>
                         </tr>
                     }) }
                 </tbody>

@@ -90,6 +90,17 @@ try {
   await page.waitForSelector('[data-test=url-errors]');
   assert.match(await page.locator('[data-test=url-errors]').textContent(), /queue\.capacity=9999: must be a whole number from 0 to 256/);
 
+  // 8. A pipeline shows its stages live: the bottleneck works all the time, download is blocked.
+  await page.goto(`${base}#/exercise/pipeline-bottleneck`);
+  await page.waitForSelector('[data-test=run]');
+  await page.selectOption('[data-test=speed]', 'max');
+  await page.click('[data-test=run]');
+  await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  const stages = await page.locator('[data-test=stage] tbody tr').allTextContents();
+  assert.equal(stages.length, 3, `three stages: ${stages}`);
+  assert.match(stages[1], /^resize.*100%/, `resize is the bottleneck: ${stages[1]}`);
+  await page.screenshot({ path: path.join(artifacts, 'pipeline.png') });
+
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {
