@@ -61,6 +61,10 @@ pub struct Config {
     pub shards: usize,
     /// Whether a shared pool serves the classes without workers of their own (`pool.workers`).
     pub shared_pool: bool,
+    /// `autoscaler.budget`: the most workers the classes' own pools may have together.
+    pub autoscale_budget: Option<usize>,
+    /// `autoscaler.reclaim`: a pool of higher class priority takes budget back from lower ones.
+    pub autoscale_reclaim: bool,
     /// How requests' keys are drawn (`[keys]`); required with shards.
     pub keys: Option<KeyConfig>,
     /// Worker lifecycle: start-up cost and idle expiry.

@@ -306,6 +306,8 @@ pub struct RawAutoscaler {
     #[serde(default)]
     pub prewarm: Vec<RawPrewarm>,
     pub prewarm_period: Option<RawDuration>,
+    pub budget: Option<i64>,
+    pub reclaim: Option<bool>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

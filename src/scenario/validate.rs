@@ -27,7 +27,7 @@ use faults::{chaos, downstream};
 use operations::{alerts, shutdown};
 use policies::{breaker, hedge, limiter, rate_limit, retry};
 use queue::queue;
-use shards::shards;
+use shards::split;
 use stages::stages;
 pub use stages::FRONT_STAGE;
 
@@ -284,10 +284,11 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         }
         None => Some(StartedWork::Finish),
     };
-    let autoscaler = raw
-        .autoscaler
-        .as_ref()
-        .and_then(|a| autoscaler(&mut c, a, workers, queue.as_ref()));
+    let autoscaler = raw.autoscaler.as_ref().and_then(|a| {
+        // Each class's own pool starts at its own size; one pool starts at pool.workers.
+        let one_pool = workers.filter(|_| dedicated_workers == 0);
+        autoscaler(&mut c, a, one_pool, queue.as_ref())
+    });
 
     if let (Some(arrivals), Some(classes)) = (&arrivals, &classes) {
         check_event_budget(&mut c, customers, duration, arrivals, classes);
@@ -299,7 +300,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
     let alerts = alerts(&mut c, &raw.alerts);
     let stages = stages(&mut c, raw);
-    let (shards, keys) = shards(&mut c, raw, workers);
+    let split = split(&mut c, raw, workers);
     let shutdown = raw
         .shutdown
         .as_ref()
@@ -367,9 +368,11 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             shutdown,
             alerts,
             stages,
-            shards,
+            shards: split.shards,
             shared_pool,
-            keys,
+            keys: split.keys,
+            autoscale_budget: split.budget,
+            autoscale_reclaim: split.reclaim,
             lifecycle,
             chaos,
             prewarm,

@@ -33,7 +33,7 @@ use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, RejectReason};
 use crate::report::{Series, Summary};
 use crate::rng::Rng;
-use crate::scenario::{Arrivals, AutoscalerConfig, Config, Discipline, ScaleDown, StartedWork};
+use crate::scenario::{Arrivals, Config, Discipline, ScaleDown, StartedWork};
 use crate::sim::event_queue::EventQueue;
 use crate::time::{SimDuration, SimTime};
 use std::collections::VecDeque;
@@ -211,7 +211,16 @@ pub struct Engine {
     alive: usize,
     target: usize,
     started_work: StartedWork,
-    autoscaler: Option<Box<dyn Autoscaler>>,
+    /// One autoscaler per lane (each class's own pool sizes itself); empty without one.
+    autoscalers: Vec<Box<dyn Autoscaler>>,
+    /// `autoscaler.budget`: the most workers all pools may have together.
+    budget: Option<usize>,
+    /// `autoscaler.reclaim`: higher-priority pools take budget back from lower-priority ones.
+    reclaim: bool,
+    /// Each lane's (busy, workers) integrals at the previous autoscaler tick.
+    lane_marks: Vec<(u128, u128)>,
+    /// Each lane's priority for the budget: the highest of its classes'.
+    lane_priority: Vec<u8>,
     tick_marks: TickMarks,
     recorder: Recorder,
     /// One token bucket, or one per class (`per_class`); empty without `[rate_limit]`.

@@ -187,11 +187,92 @@ fn class_pool_mistakes_are_reported_with_their_position() {
         ("[[classes]]\nname = \"a\"\nworkers = 0\n", "classes[0].workers: must be between 1"),
         ("[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\n", "pool: is required"),
         ("[pool]\nworkers = 2\nshards = 2\n[keys]\ncount = 5\n[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\n", "pool.shards: cannot be combined with classes that have pools of their own"),
-        ("[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\nworkers = 1\n[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 4\nscale_up_queue_len = 2\n", "autoscaler: cannot be combined with a split pool"),
+        ("[pool]\nscale_down = \"preempt\"\n[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\nworkers = 1\n", "pool.scale_down: cannot be combined with a split pool"),
+        ("[[classes]]\nname = \"a\"\nworkers = 3\n[[classes]]\nname = \"b\"\nworkers = 3\n[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 8\nscale_up_queue_len = 2\nbudget = 5\n", "autoscaler.budget: 5 is less than the 6 workers the pools start with"),
+        ("[pool]\nworkers = 3\n[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 8\nscale_up_queue_len = 2\nbudget = 5\n", "autoscaler.budget: shares workers between classes' pools"),
     ];
     assert_refused(&cases, base);
     let one_class =
         queuelab::scenario::parse(&base("[[classes]]\nname = \"a\"\nworkers = 3\n"), "x.toml")
             .expect("one class with its own pool is a plain pool");
     assert_eq!(one_class.workers, 3);
+}
+
+fn budgeted(budget: usize, reclaim: bool) -> String {
+    format!(
+        r#"
+[run]
+duration = "20m"
+seed = 4
+warmup = "1m"
+[arrivals]
+process = "poisson"
+rate = 0
+[service]
+distribution = "exponential"
+mean = "100ms"
+[queue]
+capacity = 2000
+on_full = "reject"
+[autoscaler]
+kind = "queue-depth"
+interval = "5s"
+min_workers = 1
+max_workers = 40
+scale_up_queue_len = 5
+scale_up_step = 2
+scale_up_cooldown = "5s"
+scale_down_utilization = 0.5
+scale_down_cooldown = "30s"
+budget = {budget}
+reclaim = {reclaim}
+[[classes]]
+name = "checkout"
+priority = 2
+workers = 2
+arrivals = {{ process = "schedule", segments = [{{ duration = "5m", rate = 20 }}, {{ duration = "10m", rate = 150 }}, {{ duration = "5m", rate = 20 }}] }}
+[[classes]]
+name = "reports"
+priority = 1
+workers = 2
+arrivals = {{ process = "poisson", rate = 120 }}
+"#
+    )
+}
+
+/// Seed book 003, task 17: two pools, each with its own autoscaler, share a budget granted
+/// first come, first served (the seed's `Budget.Request`): the total never exceeds it, and the
+/// pool that grew first keeps its workers while busy, so a later surge elsewhere starves.
+/// `reclaim` lets the higher-priority pool take workers back.
+#[test]
+fn pools_sharing_a_budget_never_exceed_it_and_reclaim_serves_the_urgent_one() {
+    let run = |budget: usize, reclaim: bool| {
+        Engine::new(&config(&budgeted(budget, reclaim))).run_with_series()
+    };
+    let (first_come, series) = run(24, false);
+    let (reclaimed, reclaimed_series) = run(24, true);
+    for (summary, series) in [(&first_come, &series), (&reclaimed, &reclaimed_series)] {
+        assert!(summary.pool.max <= 24, "{:#?}", summary.pool);
+        assert!(series.points().iter().all(|p| p.pool_size <= 24.0 + 1e-9));
+        assert_every_request_counted_once(summary);
+    }
+    let checkout_lost = |s: &queuelab::report::Summary| {
+        let class = &s.classes["checkout"];
+        class.rejected as f64 / class.arrivals as f64
+    };
+    assert!(
+        checkout_lost(&first_come) > 0.5,
+        "reports holds the budget: {first_come:#?}"
+    );
+    assert!(
+        checkout_lost(&reclaimed) < 0.05,
+        "checkout takes it back: {reclaimed:#?}"
+    );
+    assert!(
+        reclaimed.classes["reports"].rejected > first_come.classes["reports"].rejected,
+        "at the price of reports"
+    );
+    let (unlimited, _) = run(80, false);
+    assert!(unlimited.pool.max > 24, "{:#?}", unlimited.pool);
+    assert_eq!(checkout_lost(&unlimited), 0.0);
 }

@@ -3,14 +3,21 @@
 
 use super::Checker;
 use crate::scenario::config::KeyConfig;
-use crate::scenario::raw::{RawPool, RawScenario};
+use crate::scenario::raw::{RawAutoscaler, RawPool, RawScenario};
 
-/// The number of shards (1 without `pool.shards`) and the key distribution.
-pub(super) fn shards(
-    c: &mut Checker,
-    raw: &RawScenario,
-    workers: Option<usize>,
-) -> (usize, Option<KeyConfig>) {
+/// How the pool is split.
+pub(super) struct Split {
+    /// 1 without `pool.shards`.
+    pub(super) shards: usize,
+    pub(super) keys: Option<KeyConfig>,
+    /// `autoscaler.budget`, shared by the classes' own pools.
+    pub(super) budget: Option<usize>,
+    /// `autoscaler.reclaim`.
+    pub(super) reclaim: bool,
+}
+
+/// The number of shards, the key distribution, and the classes' pools' shared budget.
+pub(super) fn split(c: &mut Checker, raw: &RawScenario, workers: Option<usize>) -> Split {
     let pool = raw.pool.clone().unwrap_or_default();
     let shards = c
         .count("pool.shards", Some(pool.shards.unwrap_or(1)), 1, 10_000)
@@ -39,13 +46,32 @@ pub(super) fn shards(
             "cannot be combined with classes that have pools of their own (classes[].workers): shard one pool, or give classes pools",
         );
     }
+    let pools = class_pools + shared_pool as usize;
+    let budget = budget(c, raw, pools, workers);
+    let reclaim = raw
+        .autoscaler
+        .as_ref()
+        .and_then(|autoscaler| autoscaler.reclaim)
+        .unwrap_or(false);
+    if reclaim && budget.is_none() {
+        c.error(
+            "autoscaler.reclaim",
+            "takes workers back within a shared budget: set autoscaler.budget too",
+        );
+    }
     if shards == 1 {
         // Keys change nothing on one shard; keeping them lets `pool.shards = 1` be compared
         // with more shards on the very same requests.
-        if class_pools + shared_pool as usize > 1 {
-            refuse_resizing(c, &pool, raw, "a class's own pool keeps its size");
+        if pools > 1 {
+            // Each class's pool has an autoscaler of its own; only these resize a pool as a whole.
+            refuse_resizing(c, &pool, None, "a class's own pool keeps its workers");
         }
-        return (1, keys);
+        return Split {
+            shards: 1,
+            keys,
+            budget,
+            reclaim,
+        };
     }
     if raw.keys.is_none() {
         c.error(
@@ -59,14 +85,50 @@ pub(super) fn shards(
             format!("{workers} workers cannot be split evenly over pool.shards = {shards}; use a multiple of {shards}"),
         );
     }
-    refuse_resizing(c, &pool, raw, "a sharded pool keeps its size");
-    (shards, keys)
+    refuse_resizing(
+        c,
+        &pool,
+        raw.autoscaler.as_ref(),
+        "a sharded pool keeps its size",
+    );
+    Split {
+        shards,
+        keys,
+        budget,
+        reclaim,
+    }
 }
 
-/// A split pool keeps each part's size: nothing may resize it.
-fn refuse_resizing(c: &mut Checker, pool: &RawPool, raw: &RawScenario, why: &str) {
+/// `autoscaler.budget`: only for several pools, and at least what they start with.
+fn budget(
+    c: &mut Checker,
+    raw: &RawScenario,
+    pools: usize,
+    workers: Option<usize>,
+) -> Option<usize> {
+    let raw_budget = raw.autoscaler.as_ref()?.budget;
+    let budget = c.count("autoscaler.budget", raw_budget, 1, 1_000_000)?;
+    if pools < 2 {
+        c.error(
+            "autoscaler.budget",
+            "shares workers between classes' pools of their own (classes[].workers); for one pool use autoscaler.max_workers",
+        );
+        return None;
+    }
+    if let Some(workers) = workers.filter(|&workers| workers > budget) {
+        c.error(
+            "autoscaler.budget",
+            format!("{budget} is less than the {workers} workers the pools start with"),
+        );
+        return None;
+    }
+    Some(budget)
+}
+
+/// A split pool keeps each part's workers: only an autoscaler per class pool may resize one.
+fn refuse_resizing(c: &mut Checker, pool: &RawPool, autoscaler: Option<&RawAutoscaler>, why: &str) {
     let refused = [
-        (raw.autoscaler.is_some(), "autoscaler"),
+        (autoscaler.is_some(), "autoscaler"),
         (
             pool.scale_down.as_deref() == Some("preempt"),
             "pool.scale_down",

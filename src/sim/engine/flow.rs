@@ -351,7 +351,7 @@ impl Engine {
                 if job.hedge {
                     self.recorder.hedge_won(job.measured);
                 }
-                if let Some(autoscaler) = self.autoscaler.as_mut() {
+                if let Some(autoscaler) = self.autoscalers.get_mut(job.lane as usize) {
                     autoscaler.on_job_done(self.now, job.started - job.arrived);
                 }
                 self.recorder.completion(
@@ -393,7 +393,7 @@ impl Engine {
         let slot = &mut self.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
         let lane = slot.lane as usize;
-        if self.alive > self.target {
+        if self.lane_too_big(lane) {
             self.retire(worker);
         } else if let Some(key) = self.lanes[lane].queue.pop_next(&mut self.jobs) {
             self.start_service(worker, key);

@@ -25,8 +25,9 @@ pub(super) struct Lane {
     /// stage: `held` of them).
     pub(super) busy: usize,
     pub(super) held: usize,
-    /// Its workers alive.
+    /// Its workers alive, and how many it should have.
     pub(super) workers: usize,
+    pub(super) target: usize,
 }
 
 impl Lane {
@@ -46,6 +47,7 @@ impl Lane {
             busy: 0,
             held: 0,
             workers: 0,
+            target: 0,
         }
     }
 

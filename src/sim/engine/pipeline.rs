@@ -95,8 +95,8 @@ impl Engine {
 
     /// A pool worker finished `key` successfully: the item moves on to the second stage.
     pub(super) fn leave_pool(&mut self, worker: u32, key: JobKey) {
-        if let Some(autoscaler) = self.autoscaler.as_mut() {
-            let job = self.jobs.get(key);
+        let job = self.jobs.get(key);
+        if let Some(autoscaler) = self.autoscalers.get_mut(job.lane as usize) {
             autoscaler.on_job_done(self.now, job.started - job.arrived);
         }
         self.jobs.get_mut(key).state = JobState::Onward;

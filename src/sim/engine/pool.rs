@@ -5,25 +5,28 @@ use super::*;
 
 impl Engine {
     /// Sets the pool's target size: grows at once, shrinks idle workers at once and busy ones
-    /// when they finish (lazy scale-down).
+    /// when they finish (lazy scale-down). A split pool's first part (see [`Engine::resize_lane`]).
     pub fn resize(&mut self, size: usize) {
+        self.resize_lane(0, size);
+    }
+
+    /// Sets one lane's target size (a class's own pool, or the single pool).
+    fn resize_lane(&mut self, lane: usize, size: usize) {
         let size = size.max(1);
-        if size == self.target {
+        let current = self.lanes[lane].target;
+        if size == current {
             return;
         }
-        self.target = size;
-        self.recorder.pool_resized(size);
-        while self.alive < self.target {
+        self.lanes[lane].target = size;
+        self.target = self.target + size - current;
+        self.recorder.pool_resized(self.target);
+        while self.lanes[lane].workers < size {
             let worker = self.retired.pop().unwrap_or_else(|| {
-                let index = self.workers.len();
-                self.workers.push(Worker {
-                    lane: (index % self.lanes.len()) as u16,
-                    ..Worker::default()
-                });
-                index as u32
+                self.workers.push(Worker::default());
+                (self.workers.len() - 1) as u32
             });
+            self.workers[worker as usize].lane = lane as u16;
             self.alive += 1;
-            let lane = self.lane_of_worker(worker);
             self.lanes[lane].workers += 1;
             if self.lifecycle.start_up.is_zero() {
                 match self.lanes[lane].queue.pop_next(&mut self.jobs) {
@@ -40,16 +43,15 @@ impl Engine {
             }
         }
         if self.scale_down != ScaleDown::Lazy {
-            for lane in 0..self.lanes.len() {
-                while self.alive > self.target {
-                    let Some(worker) = self.lanes[lane].idle.pop() else {
-                        break;
-                    };
-                    self.retire(worker);
-                }
+            while self.lanes[lane].workers > size {
+                let Some(worker) = self.lanes[lane].idle.pop() else {
+                    break;
+                };
+                self.retire(worker);
             }
         }
         if self.scale_down == ScaleDown::Preempt {
+            // Validation keeps preemption to unsplit pools: every worker is in this lane.
             while self.alive > self.target {
                 let Some(worker) = self.workers.iter().rposition(|w| w.job.is_some()) else {
                     break;
@@ -57,9 +59,12 @@ impl Engine {
                 self.preempt(worker as u32);
             }
         }
-        for lane in 0..self.lanes.len() {
-            self.admit_blocked(lane);
-        }
+        self.admit_blocked(lane);
+    }
+
+    /// The lane has more workers than its target: the next worker to finish retires.
+    pub(super) fn lane_too_big(&self, lane: usize) -> bool {
+        self.lanes[lane].workers > self.lanes[lane].target
     }
 
     /// Interrupts a busy worker: its job goes back to the front of the queue, the worker retires.
@@ -107,43 +112,130 @@ impl Engine {
 
     /// Seed book 003, task 14: an idle worker above the floor exits on its own.
     pub(super) fn on_idle_expire(&mut self, worker: u32, generation: u32) {
+        let lane = self.lane_of_worker(worker);
         if self.workers[worker as usize].generation != generation
-            || self.alive <= self.lifecycle.min_workers
+            || self.lanes[lane].workers <= self.lifecycle.min_workers
         {
             return;
         }
-        let idle = &mut self.lanes[self.workers[worker as usize].lane as usize].idle;
+        let idle = &mut self.lanes[lane].idle;
         let Some(position) = idle.iter().position(|&w| w == worker) else {
             return;
         };
         idle.remove(position);
         self.retire(worker);
-        if self.target > self.alive {
-            self.target = self.alive;
-            self.recorder.pool_resized(self.alive);
+        let state = &mut self.lanes[lane];
+        if state.target > state.workers {
+            self.target -= state.target - state.workers;
+            state.target = state.workers;
+            self.recorder.pool_resized(self.target);
         }
     }
 
+    /// Each pool's autoscaler decides its size; a shared budget then grants growth to the
+    /// highest-priority pools first (seed book 003, task 17).
     pub(super) fn on_autoscale_tick(&mut self) {
-        let (utilization, error_rate) = self.recorder.since_last_tick(&mut self.tick_marks);
-        let signals = PoolSignals {
-            now: self.now,
-            size: self.target,
-            busy: self.busy,
-            queued: self.queued(),
-            capacity: self.lanes[0].capacity,
-            utilization,
-            error_rate,
-        };
-        let Some(autoscaler) = self.autoscaler.as_mut() else {
+        if self.autoscalers.is_empty() {
             return;
-        };
-        let decision = autoscaler.on_tick(&signals);
-        let next = self.now + autoscaler.interval();
-        self.schedule(next, Event::AutoscaleTick);
+        }
+        let (utilization, error_rate) = self.recorder.since_last_tick(&mut self.tick_marks);
         let floor = self.prewarm.floor_at(self.now - SimTime::ZERO);
-        if let Some(size) = crate::policy::autoscale::with_floor(decision, floor, self.target) {
-            self.resize(size);
+        let split = self.lanes.len() > 1;
+        let mut desired = Vec::with_capacity(self.lanes.len());
+        for lane in 0..self.lanes.len() {
+            let utilization = if split {
+                self.recorder
+                    .lane_utilization_since(lane, &mut self.lane_marks[lane])
+            } else {
+                utilization
+            };
+            let state = &self.lanes[lane];
+            let signals = PoolSignals {
+                now: self.now,
+                size: state.target,
+                busy: state.busy,
+                queued: state.queue.len(),
+                capacity: state.capacity,
+                utilization,
+                error_rate,
+            };
+            let decision = self.autoscalers[lane].on_tick(&signals);
+            let size = crate::policy::autoscale::with_floor(decision, floor, state.target);
+            desired.push(size.unwrap_or(state.target));
+        }
+        let next = self.now + self.autoscalers[0].interval();
+        self.schedule(next, Event::AutoscaleTick);
+        let sizes = self.within_budget(desired);
+        // Shrink first, so the pools' total never passes the budget on the way.
+        let (shrinking, growing): (Vec<_>, Vec<_>) = sizes
+            .into_iter()
+            .enumerate()
+            .partition(|&(lane, size)| size <= self.lanes[lane].target);
+        for (lane, size) in shrinking.into_iter().chain(growing) {
+            self.resize_lane(lane, size);
+        }
+    }
+
+    /// Sizes that fit `autoscaler.budget`: shrinking and holding are always granted; growth is
+    /// granted to the pools of the highest class priority first, then in order, while the
+    /// budget has workers left (a worker finishing its last job still counts).
+    fn within_budget(&self, desired: Vec<usize>) -> Vec<usize> {
+        let Some(budget) = self.budget else {
+            return desired;
+        };
+        let mut sizes: Vec<usize> = desired
+            .iter()
+            .zip(&self.lanes)
+            .map(|(&want, lane)| want.min(lane.target))
+            .collect();
+        if self.reclaim {
+            self.reclaim_for_priority(&desired, &mut sizes, budget);
+        }
+        // Workers still finishing a job before they retire hold their place in the budget.
+        let committed: usize = sizes
+            .iter()
+            .zip(&self.lanes)
+            .map(|(&size, lane)| size.max(lane.workers))
+            .sum();
+        let mut left = budget.saturating_sub(committed);
+        let mut order: Vec<usize> = (0..sizes.len()).collect();
+        order.sort_by_key(|&lane| std::cmp::Reverse(self.lane_priority[lane]));
+        for lane in order {
+            let grant = (desired[lane] - sizes[lane]).min(left);
+            sizes[lane] += grant;
+            left -= grant;
+        }
+        sizes
+    }
+
+    /// `autoscaler.reclaim`: growth a pool cannot get from the budget is taken back from pools
+    /// of lower class priority (down to one worker each, lowest priority first). Their busy
+    /// workers retire as they finish, so the urgent pool grows over the next ticks.
+    fn reclaim_for_priority(&self, desired: &[usize], sizes: &mut [usize], budget: usize) {
+        let held: usize = sizes
+            .iter()
+            .zip(&self.lanes)
+            .map(|(&size, lane)| size.max(lane.workers))
+            .sum();
+        let mut short = desired
+            .iter()
+            .zip(sizes.iter())
+            .map(|(&want, &size)| want - size)
+            .sum::<usize>()
+            .saturating_sub(budget.saturating_sub(held));
+        let mut by_priority: Vec<usize> = (0..sizes.len()).collect();
+        by_priority.sort_by_key(|&lane| self.lane_priority[lane]);
+        for &urgent in by_priority.iter().rev() {
+            let mut unmet = (desired[urgent] - sizes[urgent]).min(short);
+            for &lower in &by_priority {
+                if unmet == 0 || self.lane_priority[lower] >= self.lane_priority[urgent] {
+                    break;
+                }
+                let take = sizes[lower].saturating_sub(1).min(unmet);
+                sizes[lower] -= take;
+                unmet -= take;
+                short -= take;
+            }
         }
     }
 }

@@ -51,7 +51,22 @@ impl Engine {
         } else {
             recorder
         };
-        let autoscaler = config.autoscaler.as_ref().map(AutoscalerConfig::build);
+        let autoscalers: Vec<Box<dyn Autoscaler>> = match &config.autoscaler {
+            Some(autoscaler) => layout.workers.iter().map(|_| autoscaler.build()).collect(),
+            None => Vec::new(),
+        };
+        let lane_priority = (0..layout.workers.len())
+            .map(|lane| {
+                config
+                    .classes
+                    .iter()
+                    .zip(&layout.lane_of_class)
+                    .filter(|&(_, &of)| of == lane)
+                    .map(|(class, _)| class.priority)
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
 
         let rate_buckets = match config.rate_limit {
             Some(rate) => {
@@ -111,7 +126,11 @@ impl Engine {
             alive: config.workers,
             target: config.workers,
             started_work: config.deadline_started_work,
-            autoscaler,
+            autoscalers,
+            budget: config.autoscale_budget,
+            reclaim: config.autoscale_reclaim,
+            lane_marks: vec![(0, 0); layout.workers.len()],
+            lane_priority,
             tick_marks: TickMarks::default(),
             recorder,
             rate_buckets,
@@ -171,6 +190,7 @@ impl Engine {
             let lane = self.lane_of_worker(worker);
             self.lanes[lane].idle.push(worker);
             self.lanes[lane].workers += 1;
+            self.lanes[lane].target += 1;
         }
         if config.lifecycle.idle_timeout.is_some() {
             for lane in 0..self.lanes.len() {
@@ -193,7 +213,7 @@ impl Engine {
             SimTime::ZERO + self.recorder.sample_interval(),
             Event::Sample,
         );
-        if let Some(autoscaler) = &self.autoscaler {
+        if let Some(autoscaler) = self.autoscalers.first() {
             self.schedule(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
         }
     }

@@ -75,6 +75,20 @@ impl Recorder {
         self.shards[shard].advance(now, levels, warmup, open);
     }
 
+    /// A split pool's lane `lane`: busy worker-time over worker-time since `mark` (which moves
+    /// to now), for its autoscaler.
+    pub fn lane_utilization_since(&self, lane: usize, mark: &mut (u128, u128)) -> f64 {
+        let integrals = self.shards[lane].integrals;
+        let now = (integrals[1] + integrals[2], integrals[3]);
+        let (busy_before, workers_before) = std::mem::replace(mark, now);
+        let worker_time = now.1 - workers_before;
+        if worker_time > 0 {
+            (now.0 - busy_before) as f64 / worker_time as f64
+        } else {
+            0.0
+        }
+    }
+
     /// An item left stage `stage` after `residence` in it.
     pub fn stage_done(&mut self, stage: usize, measured: bool, residence: SimDuration) {
         if measured {
