@@ -145,9 +145,17 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         configs.push(config);
     }
 
-    let probe = crate::report::summary::metric_probe(configs.first());
+    // A metric may exist at some sweep points only (shards.3 needs four shards): it must exist
+    // at one of them, and shows as NaN where it does not.
+    let probes: Vec<Value> = configs
+        .iter()
+        .map(|config| crate::report::summary::metric_probe(Some(config)))
+        .collect();
     for metric in &args.metrics {
-        if lookup_number(&probe, metric).is_none() {
+        if probes
+            .iter()
+            .all(|probe| lookup_number(probe, metric).is_none())
+        {
             return Err(format!("--metric {metric:?} is not a field of the summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization, classes.NAME.latency.p99, stages.NAME.utilization)"));
         }
     }
@@ -282,7 +290,9 @@ fn cell(point: &Value, metric: &str) -> String {
             last_two.as_slice(),
             [_, "latency" | "wait" | "service"] | ["first_fired_at" | "drain_seconds", ..]
         );
-        if is_time {
+        if v.is_nan() {
+            "–".to_string()
+        } else if is_time {
             format::seconds(v)
         } else {
             format::number(v)
