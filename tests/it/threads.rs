@@ -39,6 +39,19 @@ fn percent_off(sim: f64, real: f64) -> f64 {
     (real - sim).abs() / sim * 100.0
 }
 
+/// True (and says so) when producers sent arrivals over 1 ms late (p99, real time): the machine
+/// is too busy just now for a comparison with the simulation to mean anything.
+fn sent_too_late(real: &Summary, what: &str) -> bool {
+    let lateness = real.threads.as_ref().map_or(0.0, |t| t.lateness.p99);
+    if lateness > 0.001 {
+        eprintln!(
+            "skipped: this machine sent arrivals up to {:.1} ms late (p99) just now; its timers are too coarse to compare {what}",
+            lateness * 1e3
+        );
+    }
+    lateness > 0.001
+}
+
 #[test]
 fn sleep_bound_pool_below_saturation_agrees_with_the_simulation() {
     let _one = ONE_AT_A_TIME.lock();
@@ -49,12 +62,7 @@ fn sleep_bound_pool_below_saturation_agrees_with_the_simulation() {
     );
     let sim = Engine::new(&config).run();
     let real = real(&config, 1.0);
-    let lateness = real.threads.as_ref().map_or(0.0, |t| t.lateness.p99);
-    if lateness > 0.001 {
-        eprintln!(
-            "skipped: this machine sent arrivals up to {:.1} ms late (p99) just now; its timers are too coarse to compare 5 ms jobs",
-            lateness * 1e3
-        );
+    if sent_too_late(&real, "5 ms jobs") {
         return;
     }
     assert_accounted(&real);
@@ -468,6 +476,9 @@ fn priority_levels_on_real_threads_protect_the_quiet_tenant_as_simulated() {
     let sim = Engine::new(&config).run();
     let measured = real(&config, 0.05);
     assert_accounted(&measured);
+    if sent_too_late(&measured, "tail latencies per tenant") {
+        return;
+    }
     let p99 = |s: &Summary, class: &str| s.classes[class].latency.p99;
     assert!(
         p99(&measured, "quiet") < p99(&measured, "noisy") / 5.0,
