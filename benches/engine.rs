@@ -1,5 +1,6 @@
 //! Engine throughput: simulated customers per second for M/M/4 at ρ = 0.9 with every metric on
-//! (three latency histograms, time integrals, the time series), plus the cost of its parts.
+//! (three latency histograms, time integrals, the time series), the same pool feeding a
+//! three-stage pipeline or split into shards, plus the cost of its parts.
 //!
 //! `cargo bench --bench engine`; figures are written down in README.md.
 
@@ -31,6 +32,15 @@ fn engine(c: &mut Criterion) {
             "[queue]\ncapacity = 16\non_full = \"reject\"\n",
         ),
         ("mm4_rho0.9_deadlines", "[deadline]\ntimeout = \"5s\"\n"),
+        (
+            "mm4_rho0.9_then_two_stages",
+            "[[stages]]\nname = \"b\"\nworkers = 4\nbuffer = 8\nservice = { distribution = \"exponential\", mean = \"500ms\" }\n\
+             [[stages]]\nname = \"c\"\nworkers = 4\nbuffer = 8\nservice = { distribution = \"exponential\", mean = \"500ms\" }\n",
+        ),
+        (
+            "4_shards_of_1_rho0.9",
+            "shards = 4\n[keys]\ncount = 100000\n",
+        ),
     ];
     for (name, extra) in cases {
         let config = mm4(CUSTOMERS, extra);
