@@ -89,8 +89,11 @@ pub fn parse_with_overrides(
     overrides: &[Override],
 ) -> Result<Config, ScenarioErrors> {
     let edited = apply_overrides(text, "", overrides).map_err(|e| ScenarioErrors(vec![e]))?;
-    let raw: raw::RawScenario = toml::from_str(&edited)
-        .map_err(|e| ScenarioErrors(vec![syntax_error(&e, &edited, origin)]))?;
+    let raw: raw::RawScenario = toml::from_str(&edited).map_err(|e| {
+        let error =
+            culprit_override(text, overrides).unwrap_or_else(|| syntax_error(&e, &edited, origin));
+        ScenarioErrors(vec![error])
+    })?;
     validate::validate(&raw)
         .map_err(|errors| ScenarioErrors(position_errors(errors, &edited, origin, "", overrides)))
 }
@@ -206,6 +209,24 @@ fn set_in_table(
 }
 
 /// Converts a TOML/serde error into a positioned error.
+/// The first override that makes a file which reads well on its own unreadable (a value of the
+/// wrong type), as an error that names that `--set`.
+fn culprit_override(text: &str, overrides: &[Override]) -> Option<ScenarioError> {
+    toml::from_str::<raw::RawScenario>(text).ok()?;
+    (1..=overrides.len()).find_map(|applied| {
+        let edited = apply_overrides(text, "", &overrides[..applied]).ok()?;
+        let error = toml::from_str::<raw::RawScenario>(&edited).err()?;
+        let edit = &overrides[applied - 1];
+        Some(ScenarioError {
+            origin: format!("--set {}={}", edit.path, edit.value.to_string().trim()),
+            line: 0,
+            column: 0,
+            path: edit.path.clone(),
+            message: error.message().trim().to_string(),
+        })
+    })
+}
+
 pub fn syntax_error(error: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
     let (line, column) = error
         .span()

@@ -136,6 +136,17 @@ fn overrides_are_validated_like_file_values() {
         "{error}"
     );
     assert!("no-equals-sign".parse::<Override>().is_err());
+    let wrong_type: Vec<Override> = vec![
+        "run.seed=3".parse().unwrap(),
+        "pool.workers=abc".parse().unwrap(),
+    ];
+    let error = scenario::parse_with_overrides(VALID, "ok.toml", &wrong_type)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("--set pool.workers=\"abc\": pool.workers: invalid type"),
+        "a wrong type from --set is the flag's fault, not the file's: {error}"
+    );
     let nested: Vec<Override> = vec![
         "queue.on_full=block".parse().unwrap(),
         "run.seed=9".parse().unwrap(),
