@@ -276,3 +276,53 @@ fn pools_sharing_a_budget_never_exceed_it_and_reclaim_serves_the_urgent_one() {
     assert!(unlimited.pool.max > 24, "{:#?}", unlimited.pool);
     assert_eq!(checkout_lost(&unlimited), 0.0);
 }
+
+/// Two overloaded pools each ask for two more workers; the budget has room for the
+/// higher-priority pool's two. `reclaim` takes workers back only for growth the budget cannot
+/// grant, so here it changes nothing: the lower pool keeps its workers.
+#[test]
+fn reclaim_takes_nothing_back_when_the_budget_has_room_for_the_urgent_pool() {
+    let text = |reclaim: bool| {
+        format!(
+            r#"
+[run]
+duration = "3s"
+seed = 1
+[arrivals]
+process = "poisson"
+rate = 0
+[service]
+distribution = "constant"
+value = "100ms"
+[autoscaler]
+kind = "queue-depth"
+interval = "1s"
+min_workers = 1
+max_workers = 10
+scale_up_queue_len = 1
+scale_up_step = 2
+budget = 6
+reclaim = {reclaim}
+[[classes]]
+name = "hi"
+priority = 2
+workers = 2
+arrivals = {{ process = "poisson", rate = 100 }}
+[[classes]]
+name = "lo"
+priority = 1
+workers = 2
+arrivals = {{ process = "poisson", rate = 100 }}
+"#
+        )
+    };
+    let after_first_tick = |reclaim: bool| {
+        let mut engine = Engine::new(&config(&text(reclaim)));
+        engine.run_until(queuelab::time::SimTime::from_nanos(1_500_000_000));
+        engine.snapshot()
+    };
+    let (first_come, reclaimed) = (after_first_tick(false), after_first_tick(true));
+    assert_eq!(first_come.target_size, 6, "{first_come:?}");
+    assert_eq!(reclaimed.target_size, 6, "{reclaimed:?}");
+    assert_eq!(reclaimed.pool_size, 6, "{reclaimed:?}");
+}

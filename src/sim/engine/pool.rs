@@ -217,16 +217,18 @@ impl Engine {
             .zip(&self.lanes)
             .map(|(&size, lane)| size.max(lane.workers))
             .sum();
-        let mut short = desired
-            .iter()
-            .zip(sizes.iter())
-            .map(|(&want, &size)| want - size)
-            .sum::<usize>()
-            .saturating_sub(budget.saturating_sub(held));
+        // The budget's free workers go to the highest priority first, as `within_budget` grants
+        // them: a pool is short only of the growth they leave uncovered, and only that is taken.
+        let mut free = budget.saturating_sub(held);
+        let mut urgent_first: Vec<usize> = (0..sizes.len()).collect();
+        urgent_first.sort_by_key(|&lane| std::cmp::Reverse(self.lane_priority[lane]));
         let mut by_priority: Vec<usize> = (0..sizes.len()).collect();
         by_priority.sort_by_key(|&lane| self.lane_priority[lane]);
-        for &urgent in by_priority.iter().rev() {
-            let mut unmet = (desired[urgent] - sizes[urgent]).min(short);
+        for urgent in urgent_first {
+            let growth = desired[urgent] - sizes[urgent];
+            let from_free = growth.min(free);
+            free -= from_free;
+            let mut unmet = growth - from_free;
             for &lower in &by_priority {
                 if unmet == 0 || self.lane_priority[lower] >= self.lane_priority[urgent] {
                     break;
@@ -234,7 +236,6 @@ impl Engine {
                 let take = sizes[lower].saturating_sub(1).min(unmet);
                 sizes[lower] -= take;
                 unmet -= take;
-                short -= take;
             }
         }
     }
