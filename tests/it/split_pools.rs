@@ -326,3 +326,20 @@ arrivals = {{ process = "poisson", rate = 100 }}
     assert_eq!(reclaimed.target_size, 6, "{reclaimed:?}");
     assert_eq!(reclaimed.pool_size, 6, "{reclaimed:?}");
 }
+
+/// The summary's `pools` names the shared pool `pool`: a class with a pool of its own by that
+/// name would hide one of the two, so it is refused.
+#[test]
+fn a_class_pool_may_not_take_the_shared_pool_s_name() {
+    let base = |edit: &str| {
+        format!(
+            "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+             [service]\ndistribution = \"constant\"\nvalue = \"10ms\"\n[pool]\nworkers = 2\n{edit}"
+        )
+    };
+    let case = "[[classes]]\nname = \"rest\"\n[[classes]]\nname = \"pool\"\nworkers = 1\n";
+    assert_refused(
+        &[(case, "classes[1].name: \"pool\" names the shared pool")],
+        base,
+    );
+}
