@@ -29,7 +29,10 @@ pub(super) fn split(c: &mut Checker, raw: &RawScenario, workers: Option<usize>) 
                 "is required: how many distinct keys requests carry (e.g. 1000)",
             );
         }
-        let count = c.count("keys.count", keys.count, 1, 1 << 40)? as u64;
+        c.count("keys.count", keys.count, 1, 1 << 40)?;
+        // Taken from the raw value: a count past 2³² would be cut to 32 bits by the browser's
+        // `usize`, routing requests there to other shards than natively.
+        let count = keys.count? as u64;
         let hot_share = c.fraction("keys.hot_share", keys.hot_share, 0.0);
         Some(KeyConfig { count, hot_share })
     });
