@@ -29,3 +29,14 @@ fn bad_scenarios_are_errors_in_wasm_too() {
         .to_string();
     assert!(error.contains("x.toml:2:11: pool.workers"), "{error}");
 }
+
+/// `keys.count` goes up to 2⁴⁰: in WebAssembly (32-bit `usize`) it must not be cut to 32 bits,
+/// or the browser would route requests to other shards than the native build.
+#[wasm_bindgen_test]
+fn key_counts_beyond_32_bits_are_kept_in_wasm() {
+    let text = "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+                [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n\
+                [pool]\nworkers = 2\nshards = 2\n[keys]\ncount = 4294967297\n";
+    let config = queuelab::scenario::parse(text, "keys.toml").expect("a valid sharded scenario");
+    assert_eq!(config.keys.map(|keys| keys.count), Some(4_294_967_297));
+}

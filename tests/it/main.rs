@@ -11,6 +11,7 @@ mod exercises;
 mod fuzz;
 mod hedging;
 mod lifecycle;
+mod mixed;
 mod pipeline;
 mod split_pools;
 mod support;

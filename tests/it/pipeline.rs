@@ -324,3 +324,40 @@ proptest::proptest! {
         }
     }
 }
+
+/// A request whose client gives up while its item is in a later stage is retried: the new
+/// attempt's time in the first pool counts from the request's arrival, like every other item's,
+/// not from when the abandoned attempt reached the later stage.
+#[test]
+fn a_retried_attempt_s_time_in_the_pool_counts_from_the_request_s_arrival() {
+    let text = r#"
+[run]
+customers = 1
+[arrivals]
+process = "poisson"
+rate = 1
+[service]
+distribution = "constant"
+value = "10ms"
+[pool]
+workers = 1
+[deadline]
+timeout = "50ms"
+[retry]
+max_attempts = 2
+backoff = "1ms"
+jitter = "none"
+[[stages]]
+name = "slow"
+workers = 1
+buffer = 1
+service = { distribution = "constant", value = "100ms" }
+"#;
+    let summary = Engine::new(&config(text)).run();
+    assert_eq!((summary.timed_out, summary.retries), (1, 1), "{summary:#?}");
+    let pool = &summary.stages["pool"];
+    assert_eq!(pool.completed, 2);
+    // The first attempt leaves the pool 10 ms after arrival, gives up at 50 ms, is retried at
+    // 51 ms and leaves the pool again at 61 ms, for the slow stage's buffer.
+    assert!((pool.latency.max - 0.061).abs() < 1e-3, "{pool:#?}");
+}

@@ -276,3 +276,120 @@ fn pools_sharing_a_budget_never_exceed_it_and_reclaim_serves_the_urgent_one() {
     assert!(unlimited.pool.max > 24, "{:#?}", unlimited.pool);
     assert_eq!(checkout_lost(&unlimited), 0.0);
 }
+
+/// Two overloaded pools each ask for two more workers; the budget has room for the
+/// higher-priority pool's two. `reclaim` takes workers back only for growth the budget cannot
+/// grant, so here it changes nothing: the lower pool keeps its workers.
+#[test]
+fn reclaim_takes_nothing_back_when_the_budget_has_room_for_the_urgent_pool() {
+    let text = |reclaim: bool| {
+        format!(
+            r#"
+[run]
+duration = "3s"
+seed = 1
+[arrivals]
+process = "poisson"
+rate = 0
+[service]
+distribution = "constant"
+value = "100ms"
+[autoscaler]
+kind = "queue-depth"
+interval = "1s"
+min_workers = 1
+max_workers = 10
+scale_up_queue_len = 1
+scale_up_step = 2
+budget = 6
+reclaim = {reclaim}
+[[classes]]
+name = "hi"
+priority = 2
+workers = 2
+arrivals = {{ process = "poisson", rate = 100 }}
+[[classes]]
+name = "lo"
+priority = 1
+workers = 2
+arrivals = {{ process = "poisson", rate = 100 }}
+"#
+        )
+    };
+    let after_first_tick = |reclaim: bool| {
+        let mut engine = Engine::new(&config(&text(reclaim)));
+        engine.run_until(queuelab::time::SimTime::from_nanos(1_500_000_000));
+        engine.snapshot()
+    };
+    let (first_come, reclaimed) = (after_first_tick(false), after_first_tick(true));
+    assert_eq!(first_come.target_size, 6, "{first_come:?}");
+    assert_eq!(reclaimed.target_size, 6, "{reclaimed:?}");
+    assert_eq!(reclaimed.pool_size, 6, "{reclaimed:?}");
+}
+
+/// The summary's `pools` names the shared pool `pool`: a class with a pool of its own by that
+/// name would hide one of the two, so it is refused.
+#[test]
+fn a_class_pool_may_not_take_the_shared_pool_s_name() {
+    let base = |edit: &str| {
+        format!(
+            "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+             [service]\ndistribution = \"constant\"\nvalue = \"10ms\"\n[pool]\nworkers = 2\n{edit}"
+        )
+    };
+    let case = "[[classes]]\nname = \"rest\"\n[[classes]]\nname = \"pool\"\nworkers = 1\n";
+    assert_refused(
+        &[(case, "classes[1].name: \"pool\" names the shared pool")],
+        base,
+    );
+}
+
+/// A pool that shrank lazily still has its workers; when its queue grows again it may take them
+/// back into its target at once: they already hold their places in the budget, so growing into
+/// them costs the other pools nothing (instead of retiring them and asking for new ones later).
+#[test]
+fn a_pool_may_grow_back_into_its_own_workers_still_in_the_budget() {
+    let text = r#"
+[run]
+duration = "4s"
+seed = 2
+[arrivals]
+process = "poisson"
+rate = 0
+[pool]
+scale_down = "lazy"
+[autoscaler]
+kind = "queue-depth"
+interval = "1s"
+min_workers = 1
+max_workers = 10
+scale_up_queue_len = 1
+scale_up_step = 1
+scale_up_cooldown = "1ms"
+scale_down_utilization = 0.5
+scale_down_cooldown = "1ms"
+budget = 4
+[[classes]]
+name = "hi"
+priority = 2
+workers = 2
+service = { distribution = "constant", value = "1500ms" }
+arrivals = { process = "schedule", segments = [{ duration = "1200ms", rate = 0 }, { duration = "10s", rate = 20 }] }
+[[classes]]
+name = "lo"
+priority = 1
+workers = 2
+service = { distribution = "constant", value = "100ms" }
+arrivals = { process = "poisson", rate = 100 }
+"#;
+    let mut engine = Engine::new(&config(text));
+    // At 1 s the idle `hi` pool shrinks to one worker (lazily: both stay); from 1.2 s both take
+    // its burst, and at 2 s its queue asks for the second one back.
+    engine.run_until(queuelab::time::SimTime::from_nanos(2_500_000_000));
+    let snapshot = engine.snapshot();
+    assert_eq!(snapshot.target_size, 4, "{snapshot:?}");
+    // Its workers finish their first jobs at 2.7 s and keep serving its queue.
+    engine.run_until(queuelab::time::SimTime::from_nanos(2_900_000_000));
+    let snapshot = engine.snapshot();
+    assert_eq!((snapshot.pool_size, snapshot.busy), (4, 4), "{snapshot:?}");
+}

@@ -1,7 +1,7 @@
 //! Validation of a split pool: shards (`pool.shards`, with the request keys that route to them,
 //! `[keys]`) or classes with pools of their own (`classes[].workers`).
 
-use super::Checker;
+use super::{Checker, FRONT_STAGE};
 use crate::scenario::config::KeyConfig;
 use crate::scenario::raw::{RawAutoscaler, RawPool, RawScenario};
 
@@ -29,7 +29,10 @@ pub(super) fn split(c: &mut Checker, raw: &RawScenario, workers: Option<usize>) 
                 "is required: how many distinct keys requests carry (e.g. 1000)",
             );
         }
-        let count = c.count("keys.count", keys.count, 1, 1 << 40)? as u64;
+        c.count("keys.count", keys.count, 1, 1 << 40)?;
+        // Taken from the raw value: a count past 2³² would be cut to 32 bits by the browser's
+        // `usize`, routing requests there to other shards than natively.
+        let count = keys.count? as u64;
         let hot_share = c.fraction("keys.hot_share", keys.hot_share, 0.0);
         Some(KeyConfig { count, hot_share })
     });
@@ -40,6 +43,18 @@ pub(super) fn split(c: &mut Checker, raw: &RawScenario, workers: Option<usize>) 
         .count();
     let shared_pool =
         raw.classes.is_empty() || raw.classes.iter().any(|class| class.workers.is_none());
+    if shared_pool && class_pools > 0 {
+        // The summary's `pools` names the shared pool `pool`: a class's pool by that name would
+        // hide one of them.
+        for (i, class) in raw.classes.iter().enumerate() {
+            if class.workers.is_some() && class.name.as_deref() == Some(FRONT_STAGE) {
+                c.error(
+                    &format!("classes[{i}].name"),
+                    format!("\"{FRONT_STAGE}\" names the shared pool (pool.workers) in the summary's pools; choose another name for a class with workers of its own"),
+                );
+            }
+        }
+    }
     if shards > 1 && class_pools > 0 {
         c.error(
             "pool.shards",

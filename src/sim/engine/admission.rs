@@ -152,6 +152,9 @@ impl Engine {
             call_draw,
             twin: None,
             hedge: false,
+            // A new attempt starts at the first pool, even when the last one gave up in a later
+            // pipeline stage.
+            entered: job.arrived,
             ..*job
         });
         let generation = self.jobs.get(key).generation;

@@ -178,8 +178,9 @@ impl Engine {
 
     /// Sizes that fit `autoscaler.budget`: shrinking and holding are always granted; growth is
     /// granted to the pools of the highest class priority first, then in order, while the
-    /// budget has workers left (a worker finishing its last job still counts).
-    fn within_budget(&self, desired: Vec<usize>) -> Vec<usize> {
+    /// budget has workers left (a worker finishing its last job still counts, so its own pool
+    /// may grow back into it for free).
+    fn within_budget(&self, mut desired: Vec<usize>) -> Vec<usize> {
         let Some(budget) = self.budget else {
             return desired;
         };
@@ -189,7 +190,7 @@ impl Engine {
             .map(|(&want, lane)| want.min(lane.target))
             .collect();
         if self.reclaim {
-            self.reclaim_for_priority(&desired, &mut sizes, budget);
+            self.reclaim_for_priority(&mut desired, &mut sizes, budget);
         }
         // Workers still finishing a job before they retire hold their place in the budget.
         let committed: usize = sizes
@@ -201,9 +202,11 @@ impl Engine {
         let mut order: Vec<usize> = (0..sizes.len()).collect();
         order.sort_by_key(|&lane| std::cmp::Reverse(self.lane_priority[lane]));
         for lane in order {
-            let grant = (desired[lane] - sizes[lane]).min(left);
+            // Growing back into its own workers still waiting to retire takes no new place.
+            let retiring = self.lanes[lane].workers.saturating_sub(sizes[lane]);
+            let grant = (desired[lane] - sizes[lane]).min(retiring + left);
             sizes[lane] += grant;
-            left -= grant;
+            left -= grant.saturating_sub(retiring);
         }
         sizes
     }
@@ -211,30 +214,36 @@ impl Engine {
     /// `autoscaler.reclaim`: growth a pool cannot get from the budget is taken back from pools
     /// of lower class priority (down to one worker each, lowest priority first). Their busy
     /// workers retire as they finish, so the urgent pool grows over the next ticks.
-    fn reclaim_for_priority(&self, desired: &[usize], sizes: &mut [usize], budget: usize) {
+    fn reclaim_for_priority(&self, desired: &mut [usize], sizes: &mut [usize], budget: usize) {
         let held: usize = sizes
             .iter()
             .zip(&self.lanes)
             .map(|(&size, lane)| size.max(lane.workers))
             .sum();
-        let mut short = desired
-            .iter()
-            .zip(sizes.iter())
-            .map(|(&want, &size)| want - size)
-            .sum::<usize>()
-            .saturating_sub(budget.saturating_sub(held));
+        // The budget's free workers go to the highest priority first, as `within_budget` grants
+        // them: a pool is short only of the growth they leave uncovered, and only that is taken.
+        let mut free = budget.saturating_sub(held);
+        let mut urgent_first: Vec<usize> = (0..sizes.len()).collect();
+        urgent_first.sort_by_key(|&lane| std::cmp::Reverse(self.lane_priority[lane]));
         let mut by_priority: Vec<usize> = (0..sizes.len()).collect();
         by_priority.sort_by_key(|&lane| self.lane_priority[lane]);
-        for &urgent in by_priority.iter().rev() {
-            let mut unmet = (desired[urgent] - sizes[urgent]).min(short);
+        for urgent in urgent_first {
+            let retiring = self.lanes[urgent].workers.saturating_sub(sizes[urgent]);
+            let growth = (desired[urgent] - sizes[urgent]).saturating_sub(retiring);
+            let from_free = growth.min(free);
+            free -= from_free;
+            let mut unmet = growth - from_free;
             for &lower in &by_priority {
                 if unmet == 0 || self.lane_priority[lower] >= self.lane_priority[urgent] {
                     break;
                 }
                 let take = sizes[lower].saturating_sub(1).min(unmet);
-                sizes[lower] -= take;
+                if take > 0 {
+                    // A pool giving workers back does not grow back into them in the same tick.
+                    sizes[lower] -= take;
+                    desired[lower] = sizes[lower];
+                }
                 unmet -= take;
-                short -= take;
             }
         }
     }
