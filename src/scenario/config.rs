@@ -456,6 +456,17 @@ pub enum AutoscalerConfig {
 }
 
 impl AutoscalerConfig {
+    /// The smallest pool it may ask for.
+    pub fn min_workers(&self) -> usize {
+        match self {
+            AutoscalerConfig::QueueDepth(c) => c.min_workers,
+            AutoscalerConfig::WaitTime(c) => c.min_workers,
+            AutoscalerConfig::Pid(c) => c.min_workers,
+            AutoscalerConfig::Hpa(c) => c.min_workers,
+            AutoscalerConfig::MultiSignal(c) => c.min_workers,
+        }
+    }
+
     /// The largest pool it may ask for.
     pub fn max_workers(&self) -> usize {
         match self {

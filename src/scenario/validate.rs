@@ -289,6 +289,22 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         let one_pool = workers.filter(|_| dedicated_workers == 0);
         autoscaler(&mut c, a, one_pool, queue.as_ref())
     });
+    if let (Some(autoscaler), Some(classes)) = (&autoscaler, &classes) {
+        // Each class's own pool is sized by an autoscaler of its own, from its own start.
+        let range = autoscaler.min_workers()..=autoscaler.max_workers();
+        for (i, class) in classes.iter().enumerate() {
+            if let Some(workers) = class.workers.filter(|workers| !range.contains(workers)) {
+                c.error(
+                    &format!("classes[{i}].workers"),
+                    format!(
+                        "the starting size {workers} must lie within the autoscaler's [{}, {}]",
+                        range.start(),
+                        range.end()
+                    ),
+                );
+            }
+        }
+    }
 
     if let (Some(arrivals), Some(classes)) = (&arrivals, &classes) {
         check_event_budget(&mut c, customers, duration, arrivals, classes);

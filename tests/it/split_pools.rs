@@ -190,6 +190,7 @@ fn class_pool_mistakes_are_reported_with_their_position() {
         ("[pool]\nscale_down = \"preempt\"\n[[classes]]\nname = \"a\"\nworkers = 1\n[[classes]]\nname = \"b\"\nworkers = 1\n", "pool.scale_down: cannot be combined with a split pool"),
         ("[[classes]]\nname = \"a\"\nworkers = 3\n[[classes]]\nname = \"b\"\nworkers = 3\n[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 8\nscale_up_queue_len = 2\nbudget = 5\n", "autoscaler.budget: 5 is less than the 6 workers the pools start with"),
         ("[pool]\nworkers = 3\n[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 8\nscale_up_queue_len = 2\nbudget = 5\n", "autoscaler.budget: shares workers between classes' pools"),
+        ("[[classes]]\nname = \"a\"\nworkers = 12\n[[classes]]\nname = \"b\"\nworkers = 2\n[autoscaler]\nkind = \"queue-depth\"\nmax_workers = 8\nscale_up_queue_len = 2\n", "classes[0].workers: the starting size 12 must lie within the autoscaler's [2, 8]"),
     ];
     assert_refused(&cases, base);
     let one_class =
