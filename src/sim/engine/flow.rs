@@ -354,14 +354,7 @@ impl Engine {
                 if let Some(autoscaler) = self.autoscalers.get_mut(job.lane as usize) {
                     autoscaler.on_job_done(self.now, job.started - job.arrived);
                 }
-                self.recorder.completion(
-                    job.class,
-                    job.measured,
-                    self.now - job.arrived,
-                    job.started - job.arrived,
-                    self.now - job.started,
-                );
-                self.client_answered(job.producer as usize);
+                self.completed(&job);
             }
             _ => {
                 self.release_permit(&job, true);
@@ -370,6 +363,19 @@ impl Engine {
             }
         }
         self.free_worker(worker, restart);
+    }
+
+    /// A request succeeded: its latency is measured from its intended send time, its wait until
+    /// the first pool started it, and its client has the answer.
+    pub(super) fn completed(&mut self, job: &Job) {
+        self.recorder.completion(
+            job.class,
+            job.measured,
+            self.now - job.arrived,
+            job.started - job.arrived,
+            self.now - job.started,
+        );
+        self.client_answered(job.producer as usize);
     }
 
     /// After a job: the worker moves on, or first recovers from a panic (`chaos.restart`).

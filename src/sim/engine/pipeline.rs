@@ -198,14 +198,7 @@ impl Engine {
             self.release_permit(&job, true);
         } else {
             self.release_permit(&job, false);
-            self.recorder.completion(
-                job.class,
-                job.measured,
-                self.now - job.arrived,
-                job.started - job.arrived,
-                self.now - job.started,
-            );
-            self.client_answered(job.producer as usize);
+            self.completed(&job);
         }
         self.stage_worker_free(stage as usize, worker);
     }
