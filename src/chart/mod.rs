@@ -21,7 +21,11 @@
 //! # }
 //! ```
 
-use crate::report::{Series, SeriesPoint};
+mod kinds;
+
+pub use kinds::{kinds_for, ChartKind};
+
+use crate::report::Series;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -80,11 +84,11 @@ impl Picture for SweepChart<'_> {
     }
 }
 
-/// One line of a chart: a label, a colour, and a value per series point.
-pub struct Line<'a> {
-    pub label: &'a str,
+/// One line of a chart: a label, a colour, and its (simulated time, value) points.
+pub struct Curve {
+    pub label: String,
     pub color: RGBColor,
-    pub value: fn(&SeriesPoint) -> f64,
+    pub points: Vec<(f64, f64)>,
 }
 
 /// One chart of a run on its own (the browser draws each on its own canvas).
@@ -103,27 +107,24 @@ impl Picture for SingleChart<'_> {
     }
 }
 
-/// Draws one panel: a metric over time, optionally with a ghost (a previous run) behind it.
+/// Draws one panel: curves over time, optionally with a previous run's (`ghosts`) in grey
+/// behind them.
 pub fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     y_label: &str,
-    series: &Series,
-    ghost: Option<&Series>,
-    lines: &[Line<'_>],
+    curves: &[Curve],
+    ghosts: &[Curve],
     thresholds: &[f64],
 ) -> ChartResult {
-    let points = series.points();
-    let all_points = points
-        .iter()
-        .chain(ghost.into_iter().flat_map(|g| g.points()));
+    let all_points = curves.iter().chain(ghosts).flat_map(|c| &c.points);
     let x_max = all_points
         .clone()
-        .map(|p| p.end)
+        .map(|p| p.0)
         .fold(0.0, f64::max)
         .max(1e-9);
     let y_max = all_points
-        .flat_map(|p| lines.iter().map(move |line| (line.value)(p)))
+        .map(|p| p.1)
         .chain(thresholds.iter().copied())
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
@@ -143,23 +144,23 @@ pub fn draw_panel<DB: DrawingBackend>(
         .light_line_style(WHITE.mix(0.0))
         .draw()
         .map_err(err)?;
-    for line in lines {
-        if let Some(ghost) = ghost {
-            chart
-                .draw_series(LineSeries::new(
-                    ghost.points().iter().map(|p| (p.end, (line.value)(p))),
-                    GHOST.stroke_width(1),
-                ))
-                .map_err(err)?;
-        }
-        let color = line.color;
+    for ghost in ghosts {
         chart
             .draw_series(LineSeries::new(
-                points.iter().map(|p| (p.end, (line.value)(p))),
+                ghost.points.iter().copied(),
+                GHOST.stroke_width(1),
+            ))
+            .map_err(err)?;
+    }
+    for curve in curves {
+        let color = curve.color;
+        chart
+            .draw_series(LineSeries::new(
+                curve.points.iter().copied(),
                 color.stroke_width(1),
             ))
             .map_err(err)?
-            .label(line.label)
+            .label(curve.label.as_str())
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(1))
             });
@@ -176,7 +177,7 @@ pub fn draw_panel<DB: DrawingBackend>(
             .label("goal")
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GOAL.stroke_width(1)));
     }
-    if lines.len() > 1 || ghost.is_some() || !thresholds.is_empty() {
+    if curves.len() > 1 || !ghosts.is_empty() || !thresholds.is_empty() {
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.8))
@@ -189,181 +190,6 @@ pub fn draw_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The charts a run has, each a panel of its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartKind {
-    Latency,
-    Queue,
-    Throughput,
-    Pool,
-    Drops,
-    Utilization,
-    /// The concurrency limit over time (only meaningful with a `[limiter]`; not in `ALL`).
-    Limit,
-    /// Failures and the circuit breaker's state (only with a `[downstream]`; not in `ALL`).
-    Breaker,
-}
-
-impl ChartKind {
-    pub const ALL: [ChartKind; 6] = [
-        ChartKind::Latency,
-        ChartKind::Queue,
-        ChartKind::Throughput,
-        ChartKind::Pool,
-        ChartKind::Drops,
-        ChartKind::Utilization,
-    ];
-
-    /// The name exercises use in `watch`.
-    pub fn name(self) -> &'static str {
-        match self {
-            ChartKind::Latency => "latency",
-            ChartKind::Queue => "queue",
-            ChartKind::Throughput => "throughput",
-            ChartKind::Pool => "pool",
-            ChartKind::Drops => "drops",
-            ChartKind::Utilization => "utilization",
-            ChartKind::Limit => "limit",
-            ChartKind::Breaker => "breaker",
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            ChartKind::Latency => "p99 latency (and p50)",
-            ChartKind::Queue => "Queue length and jobs in service",
-            ChartKind::Throughput => "Throughput and offered load",
-            ChartKind::Pool => "Pool size K",
-            ChartKind::Drops => "Lost jobs by reason",
-            ChartKind::Utilization => "Utilisation (busy / K)",
-            ChartKind::Limit => "Concurrency limit and jobs in system",
-            ChartKind::Breaker => "Circuit breaker (0 closed, 1 half-open, 2 open)",
-        }
-    }
-
-    fn y_label(self) -> &'static str {
-        match self {
-            ChartKind::Latency => "seconds",
-            ChartKind::Queue => "jobs",
-            ChartKind::Throughput | ChartKind::Drops => "jobs per second",
-            ChartKind::Pool => "workers",
-            ChartKind::Utilization => "fraction",
-            ChartKind::Limit => "jobs",
-            ChartKind::Breaker => "state",
-        }
-    }
-
-    fn lines(self) -> Vec<Line<'static>> {
-        match self {
-            ChartKind::Latency => vec![
-                Line {
-                    label: "p99 latency",
-                    color: MAIN,
-                    value: |p| p.p99_latency,
-                },
-                Line {
-                    label: "p50 latency",
-                    color: THIRD,
-                    value: |p| p.p50_latency,
-                },
-            ],
-            ChartKind::Queue => vec![
-                Line {
-                    label: "queue length",
-                    color: MAIN,
-                    value: |p| p.queue_len,
-                },
-                Line {
-                    label: "in service",
-                    color: SECOND,
-                    value: |p| p.in_flight,
-                },
-            ],
-            ChartKind::Throughput => vec![
-                Line {
-                    label: "throughput",
-                    color: MAIN,
-                    value: |p| p.throughput,
-                },
-                Line {
-                    label: "offered",
-                    color: SECOND,
-                    value: |p| p.offered,
-                },
-            ],
-            ChartKind::Pool => vec![Line {
-                label: "pool size K",
-                color: MAIN,
-                value: |p| p.pool_size,
-            }],
-            ChartKind::Drops => vec![
-                Line {
-                    label: "rejected /s",
-                    color: SECOND,
-                    value: |p| p.rejected,
-                },
-                Line {
-                    label: "dropped /s",
-                    color: MAIN,
-                    value: |p| p.dropped,
-                },
-                Line {
-                    label: "timed out /s",
-                    color: THIRD,
-                    value: |p| p.timed_out,
-                },
-                Line {
-                    label: "failed /s",
-                    color: FOURTH,
-                    value: |p| p.failed,
-                },
-            ],
-            ChartKind::Utilization => vec![Line {
-                label: "utilisation",
-                color: MAIN,
-                value: |p| {
-                    if p.pool_size > 0.0 {
-                        p.in_flight / p.pool_size
-                    } else {
-                        0.0
-                    }
-                },
-            }],
-            ChartKind::Breaker => vec![Line {
-                label: "breaker state",
-                color: MAIN,
-                value: |p| p.breaker,
-            }],
-            ChartKind::Limit => vec![
-                Line {
-                    label: "limit",
-                    color: MAIN,
-                    value: |p| p.limit,
-                },
-                Line {
-                    label: "in system",
-                    color: SECOND,
-                    value: |p| p.in_system,
-                },
-            ],
-        }
-    }
-
-    /// Which goal metrics are drawn as threshold lines on this chart.
-    pub fn shows_metric(self, metric: &str) -> bool {
-        match self {
-            ChartKind::Latency => metric.starts_with("latency.") || metric.starts_with("wait."),
-            ChartKind::Queue => metric.contains("queue_len"),
-            ChartKind::Throughput => metric == "throughput" || metric == "offered_rate",
-            ChartKind::Pool => metric.starts_with("pool."),
-            ChartKind::Drops => false,
-            ChartKind::Utilization => metric == "utilization",
-            ChartKind::Limit => metric.starts_with("limit."),
-            ChartKind::Breaker => false,
-        }
-    }
-}
-
 /// Draws one chart, with a previous run as a grey ghost and goal targets as dashed lines.
 pub fn draw_chart<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -372,28 +198,15 @@ pub fn draw_chart<DB: DrawingBackend>(
     ghost: Option<&Series>,
     thresholds: &[f64],
 ) -> ChartResult {
+    let ghosts = ghost.map(|g| kind.curves(g)).unwrap_or_default();
     draw_panel(
         area,
         kind.title(),
         kind.y_label(),
-        series,
-        ghost,
-        &kind.lines(),
+        &kind.curves(series),
+        &ghosts,
         thresholds,
     )
-}
-
-/// The charts a scenario has: the six every run has, then the concurrency limit and the
-/// breaker when the scenario configures them.
-pub fn kinds_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
-    let mut kinds = ChartKind::ALL.to_vec();
-    if config.limiter.is_some() {
-        kinds.push(ChartKind::Limit);
-    }
-    if config.downstream.is_some() {
-        kinds.push(ChartKind::Breaker);
-    }
-    kinds
 }
 
 /// The given charts of a run, two per row.

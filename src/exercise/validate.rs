@@ -8,20 +8,9 @@ use crate::scenario::{self, Config, Override, ScenarioError, ScenarioErrors};
 mod goals;
 mod knobs;
 
+use crate::chart::ChartKind;
 use goals::goal;
 use knobs::{knob, knob_value};
-
-/// Charts an exercise may ask the learner to watch.
-pub const CHARTS: [&str; 8] = [
-    "latency",
-    "queue",
-    "throughput",
-    "pool",
-    "drops",
-    "utilization",
-    "limit",
-    "breaker",
-];
 
 struct Problems(Vec<ScenarioError>);
 
@@ -295,14 +284,29 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         (None, None) => Vec::new(),
     };
     for (i, chart) in raw.watch.iter().enumerate() {
-        if !CHARTS.contains(&chart.as_str()) {
-            p.add(
-                format!("watch[{i}]"),
-                format!(
-                    "unknown chart {chart:?}; expected one of: {}",
-                    CHARTS.join(", ")
-                ),
-            );
+        let has = scenario.as_ref().map(crate::chart::kinds_for);
+        match (ChartKind::from_name(chart), has) {
+            (None, _) => {
+                let names: Vec<&str> = ChartKind::EVERY.iter().map(|k| k.name()).collect();
+                p.add(
+                    format!("watch[{i}]"),
+                    format!(
+                        "unknown chart {chart:?}; expected one of: {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+            (Some(kind), Some(has)) if !has.contains(&kind) => {
+                let names: Vec<&str> = has.iter().map(|k| k.name()).collect();
+                p.add(
+                    format!("watch[{i}]"),
+                    format!(
+                        "this scenario has no {chart:?} chart; it has: {}",
+                        names.join(", ")
+                    ),
+                );
+            }
+            _ => {}
         }
     }
 

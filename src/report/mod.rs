@@ -10,7 +10,7 @@ pub mod stats;
 pub mod summary;
 
 pub use histogram::Histogram;
-pub use series::{Series, SeriesPoint};
+pub use series::{PartPoint, PartSeries, Series, SeriesPoint, MAX_PART_SERIES};
 pub use summary::{
     AlertSummary, ClassSummary, LimitSummary, Percentiles, PoolSummary, StageSummary, Summary,
     ThreadFacts,

@@ -6,6 +6,11 @@
 //! Levels, rates and the windowed median merge as time-weighted means; the windowed p99 merges as
 //! the larger of the two (the honest bound without the raw samples).
 //!
+//! A run with several parts (pipeline stages, shards, pools per class) also keeps one
+//! [`PartPoint`] per part and interval, in step with the main points, so each part can be charted
+//! and exported on the same time axis. Only runs with at most [`MAX_PART_SERIES`] parts keep
+//! them: beyond that a chart of lines is unreadable and memory grows with the parts.
+//!
 //! ```
 //! use queuelab::report::{Series, SeriesPoint};
 //! use queuelab::time::SimDuration;
@@ -58,17 +63,78 @@ pub struct SeriesPoint {
     pub breaker: f64,
 }
 
+/// One part of a run (a pipeline stage, a shard, a class's pool) during one interval.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct PartPoint {
+    /// Time-averaged items waiting in the part's queue (a stage's buffer).
+    pub queue_len: f64,
+    /// Time-averaged workers working on an item.
+    pub in_service: f64,
+    /// Time-averaged workers holding a finished item the next stage has no room for.
+    pub held: f64,
+    /// Time-averaged workers alive.
+    pub workers: f64,
+    /// Items that left the part per second.
+    pub throughput: f64,
+}
+
+impl PartPoint {
+    /// Busy workers over workers alive (0 without workers), as in the summary's `utilization`.
+    pub fn utilization(&self) -> f64 {
+        if self.workers > 0.0 {
+            self.in_service / self.workers
+        } else {
+            0.0
+        }
+    }
+
+    fn merge(&self, next: &PartPoint, mean: impl Fn(f64, f64) -> f64) -> PartPoint {
+        PartPoint {
+            queue_len: mean(self.queue_len, next.queue_len),
+            in_service: mean(self.in_service, next.in_service),
+            held: mean(self.held, next.held),
+            workers: mean(self.workers, next.workers),
+            throughput: mean(self.throughput, next.throughput),
+        }
+    }
+}
+
+/// The CSV columns of each part, after its `kind.name.` prefix.
+const PART_COLUMNS: [&str; 5] = [
+    "queue_len",
+    "in_service",
+    "held",
+    "workers",
+    "throughput_per_s",
+];
+
+/// Most parts whose series a run keeps.
+pub const MAX_PART_SERIES: usize = 16;
+
+/// One part's points, in step with the series' own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartSeries {
+    /// The part's path in the summary: `stages.resize`, `shards.3`, `pools.premium`.
+    pub name: String,
+    pub points: Vec<PartPoint>,
+}
+
+/// The time-weighted mean of two neighbouring intervals' values.
+fn weighted_mean(first: &SeriesPoint, next: &SeriesPoint) -> impl Fn(f64, f64) -> f64 {
+    let (a, b) = (first.end - first.start, next.end - next.start);
+    let total = a + b;
+    move |x: f64, y: f64| {
+        if total > 0.0 {
+            (x * a + y * b) / total
+        } else {
+            (x + y) / 2.0
+        }
+    }
+}
+
 impl SeriesPoint {
     fn merge(&self, next: &SeriesPoint) -> SeriesPoint {
-        let (a, b) = (self.end - self.start, next.end - next.start);
-        let total = a + b;
-        let mean = |x: f64, y: f64| {
-            if total > 0.0 {
-                (x * a + y * b) / total
-            } else {
-                (x + y) / 2.0
-            }
-        };
+        let mean = weighted_mean(self, next);
         SeriesPoint {
             start: self.start,
             end: next.end,
@@ -96,6 +162,7 @@ pub struct Series {
     interval: SimDuration,
     max_points: usize,
     points: Vec<SeriesPoint>,
+    parts: Vec<PartSeries>,
 }
 
 impl Series {
@@ -106,7 +173,28 @@ impl Series {
             interval,
             max_points,
             points: Vec::with_capacity(max_points),
+            parts: Vec::new(),
         }
+    }
+
+    /// Also keeps a series per part, named by its summary path (`stages.resize`); none when
+    /// there are more than [`MAX_PART_SERIES`] parts.
+    pub fn with_parts(mut self, names: Vec<String>) -> Self {
+        if names.len() <= MAX_PART_SERIES {
+            self.parts = names
+                .into_iter()
+                .map(|name| PartSeries {
+                    name,
+                    points: Vec::with_capacity(self.max_points),
+                })
+                .collect();
+        }
+        self
+    }
+
+    /// Each part's series (empty for a run of one pool, or one with too many parts).
+    pub fn parts(&self) -> &[PartSeries] {
+        &self.parts
     }
 
     /// The current sampling interval (doubles at each compaction).
@@ -118,30 +206,47 @@ impl Series {
         &self.points
     }
 
+    /// Adds a point of a series without parts.
     pub fn push(&mut self, point: SeriesPoint) {
+        self.push_with_parts(point, |_| PartPoint::default());
+    }
+
+    /// Adds a point and, for each part kept, its point (`part(i)` for the i-th name given to
+    /// [`Series::with_parts`]).
+    pub fn push_with_parts(&mut self, point: SeriesPoint, part: impl Fn(usize) -> PartPoint) {
         self.points.push(point);
+        for (i, series) in self.parts.iter_mut().enumerate() {
+            series.points.push(part(i));
+        }
         if self.points.len() >= self.max_points {
-            self.points = self
+            let means: Vec<_> = self
                 .points
-                .chunks(2)
-                .map(|pair| match pair {
-                    [a, b] => a.merge(b),
-                    [a] => *a,
-                    _ => unreachable!("chunks(2) yields one or two"),
-                })
+                .chunks_exact(2)
+                .map(|pair| weighted_mean(&pair[0], &pair[1]))
                 .collect();
+            for series in &mut self.parts {
+                series.points = pairwise(&series.points, |i, a, b| a.merge(b, &means[i]));
+            }
+            self.points = pairwise(&self.points, |_, a, b| a.merge(b));
             self.interval = self.interval.saturating_mul(2);
         }
     }
 
-    /// The series as CSV with a header row.
+    /// The series as CSV with a header row; each part adds its columns after the run's own,
+    /// named `kind.name.column` (`stages.resize.queue_len`).
     pub fn to_csv(&self) -> String {
         let mut csv = String::from(
-            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state\n",
+            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state",
         );
-        for p in &self.points {
+        for part in &self.parts {
+            for column in PART_COLUMNS {
+                csv.push_str(&format!(",{}.{column}", part.name));
+            }
+        }
+        csv.push('\n');
+        for (row, p) in self.points.iter().enumerate() {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 p.start,
                 p.end,
                 p.queue_len,
@@ -160,9 +265,30 @@ impl Series {
                 p.failed,
                 p.breaker
             ));
+            for part in &self.parts {
+                let q = &part.points[row];
+                csv.push_str(&format!(
+                    ",{},{},{},{},{}",
+                    q.queue_len, q.in_service, q.held, q.workers, q.throughput
+                ));
+            }
+            csv.push('\n');
         }
         csv
     }
+}
+
+/// Merges neighbours in pairs (`merge(pair index, first, second)`); an odd last one stays.
+fn pairwise<T: Copy>(points: &[T], merge: impl Fn(usize, &T, &T) -> T) -> Vec<T> {
+    points
+        .chunks(2)
+        .enumerate()
+        .map(|(i, pair)| match pair {
+            [a, b] => merge(i, a, b),
+            [a] => *a,
+            _ => unreachable!("chunks(2) yields one or two"),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -380,7 +380,8 @@ impl Recorder {
             failed: per_second(self.all.failed_total() - self.all_at_sample.failed_total()),
             breaker,
         };
-        self.series.push(point);
+        let parts = self.sample_parts(span);
+        self.series.push_with_parts(point, |i| parts[i]);
         self.window_latency.clear();
         self.last_sample = now;
         self.integrals_at_sample = self.integrals;

@@ -186,13 +186,7 @@ pub fn lab(props: &LabProps) -> Html {
     let mut kinds: Vec<ChartKind> = props
         .watch
         .iter()
-        .filter_map(|name| {
-            ChartKind::ALL
-                .iter()
-                .chain(&[ChartKind::Limit, ChartKind::Breaker])
-                .copied()
-                .find(|k| k.name() == name)
-        })
+        .filter_map(|name| ChartKind::from_name(name))
         .collect();
     let rest: Vec<ChartKind> = crate::chart::kinds_for(&props.config)
         .into_iter()

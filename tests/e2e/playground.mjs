@@ -99,6 +99,9 @@ try {
   const stages = await page.locator('[data-test=stage] tbody tr').allTextContents();
   assert.equal(stages.length, 3, `three stages: ${stages}`);
   assert.match(stages[1], /^resize.*100%/, `resize is the bottleneck: ${stages[1]}`);
+  // ... and each stage has a line on the per-part charts, drawn without an error.
+  assert.equal(await page.locator('[data-chart=part_queues] canvas, [data-chart=part_utilization] canvas').count(), 2);
+  assert.equal(await page.locator('[data-chart^=part_] .error').count(), 0, 'part charts drew');
   await page.screenshot({ path: path.join(artifacts, 'pipeline.png') });
 
   assert.deepEqual(consoleErrors, [], 'no console errors');

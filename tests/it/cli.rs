@@ -160,6 +160,34 @@ fn csv_and_chart_files_are_written() {
     assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
 }
 
+/// A pipeline's stages each get CSV columns and a line on the per-part charts.
+#[test]
+fn pipeline_stages_have_their_own_series_and_charts() {
+    let dir = scratch("parts");
+    let chart = dir.join("pipeline.svg");
+    let output = queuelab(&[
+        "run",
+        "scenarios/pipeline.toml",
+        "--csv",
+        dir.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let csv = std::fs::read_to_string(dir.join("series.csv")).unwrap();
+    let header = csv.lines().next().unwrap();
+    for column in [
+        "stages.pool.queue_len",
+        "stages.upload.in_service",
+        "stages.upload.held",
+    ] {
+        assert!(header.contains(column), "{column} in {header}");
+    }
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.contains("Queue of each stage") && svg.contains("Utilisation of each stage"));
+    assert!(svg.contains("stages.upload"), "the legend names the stage");
+}
+
 #[test]
 fn sweep_tabulates_and_finds_the_knee() {
     let dir = scratch("sweep");

@@ -108,6 +108,16 @@ fn bad_exercises_get_positioned_errors() {
             "difficulty = \"junior\"\nauthor = \"me\"",
             "unknown field `author`",
         ),
+        (
+            "watch = [\"latency\", \"queue\", \"drops\"]",
+            "watch = [\"latency\", \"queues\"]",
+            "watch[1]: unknown chart \"queues\"; expected one of: latency, queue,",
+        ),
+        (
+            "watch = [\"latency\", \"queue\", \"drops\"]",
+            "watch = [\"part_queues\"]",
+            "watch[0]: this scenario has no \"part_queues\" chart; it has: latency,",
+        ),
     ];
     for (from, to, expected) in cases {
         assert!(GOOD.contains(from), "{from}");

@@ -12,6 +12,7 @@ mod fuzz;
 mod hedging;
 mod lifecycle;
 mod mixed;
+mod part_series;
 mod pipeline;
 mod split_pools;
 mod support;

@@ -2,7 +2,7 @@
 //! over the same measured window as the recorder's own levels, and each item's time in the stage.
 
 use super::Recorder;
-use crate::report::{Histogram, Percentiles, StageSummary};
+use crate::report::{Histogram, PartPoint, Percentiles, Series, StageSummary};
 use crate::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
 
@@ -32,6 +32,10 @@ pub(super) struct StageMeter {
     max_queue_len: u64,
     completed: u64,
     residence: Histogram,
+    /// Items that left the part, warm-up included (for the time series).
+    finished: u64,
+    at_sample: [u128; 4],
+    finished_at_sample: u64,
 }
 
 impl StageMeter {
@@ -45,7 +49,25 @@ impl StageMeter {
             max_queue_len: 0,
             completed: 0,
             residence: Histogram::new(),
+            finished: 0,
+            at_sample: [0; 4],
+            finished_at_sample: 0,
         }
+    }
+
+    /// The part's point for the interval of `span_nanos` ending now; the next one starts here.
+    fn sample(&mut self, span_nanos: f64) -> PartPoint {
+        let level = |i: usize| (self.integrals[i] - self.at_sample[i]) as f64 / span_nanos;
+        let point = PartPoint {
+            queue_len: level(0),
+            in_service: level(1),
+            held: level(2),
+            workers: level(3),
+            throughput: (self.finished - self.finished_at_sample) as f64 / (span_nanos / 1e9),
+        };
+        self.at_sample = self.integrals;
+        self.finished_at_sample = self.finished;
+        point
     }
 }
 
@@ -53,6 +75,7 @@ impl Recorder {
     /// Adds pipeline stages (their names, the first pool first) to measure.
     pub fn with_stages(mut self, names: Vec<String>) -> Self {
         self.stages = names.into_iter().map(StageMeter::new).collect();
+        self.keep_part_series();
         self
     }
 
@@ -60,7 +83,31 @@ impl Recorder {
     pub fn with_lanes(mut self, names: Vec<String>, sharded: bool) -> Self {
         self.shards = names.into_iter().map(StageMeter::new).collect();
         self.lanes_are_shards = sharded;
+        self.keep_part_series();
         self
+    }
+
+    /// Starts the series again (before the first sample) with a series for each part.
+    fn keep_part_series(&mut self) {
+        let lanes = if self.lanes_are_shards {
+            "shards"
+        } else {
+            "pools"
+        };
+        let names = (self.stages.iter().map(|m| format!("stages.{}", m.name)))
+            .chain(self.shards.iter().map(|m| format!("{lanes}.{}", m.name)))
+            .collect();
+        self.series =
+            Series::new(self.series.interval(), super::MAX_SERIES_POINTS).with_parts(names);
+    }
+
+    /// Each part's point for the interval of `span_nanos` ending now.
+    pub(super) fn sample_parts(&mut self, span_nanos: f64) -> Vec<PartPoint> {
+        self.stages
+            .iter_mut()
+            .chain(&mut self.shards)
+            .map(|meter| meter.sample(span_nanos))
+            .collect()
     }
 
     /// Integrates stage `stage`'s levels since its previous report up to `now`.
@@ -91,6 +138,7 @@ impl Recorder {
 
     /// An item left stage `stage` after `residence` in it.
     pub fn stage_done(&mut self, stage: usize, measured: bool, residence: SimDuration) {
+        self.stages[stage].finished += 1;
         if measured {
             self.stages[stage].done(residence);
         }
@@ -98,8 +146,11 @@ impl Recorder {
 
     /// A job left shard `shard` (its worker let go of it) after `residence` since its arrival.
     pub fn shard_done(&mut self, shard: usize, measured: bool, residence: SimDuration) {
-        if let Some(meter) = self.shards.get_mut(shard).filter(|_| measured) {
-            meter.done(residence);
+        if let Some(meter) = self.shards.get_mut(shard) {
+            meter.finished += 1;
+            if measured {
+                meter.done(residence);
+            }
         }
     }
 

@@ -1,0 +1,239 @@
+//! Which charts a run has and what each draws: a title, a unit, and its curves from the series.
+
+use super::{Curve, FOURTH, MAIN, SECOND, THIRD};
+use crate::report::{PartPoint, Series, SeriesPoint, MAX_PART_SERIES};
+use plotters::style::RGBColor;
+
+/// Colours for one line per part, in the order of the parts (repeating beyond eight).
+const PART_COLORS: [RGBColor; 8] = [
+    MAIN,
+    SECOND,
+    THIRD,
+    FOURTH,
+    RGBColor(13, 148, 136),
+    RGBColor(219, 39, 119),
+    RGBColor(120, 53, 15),
+    RGBColor(71, 85, 105),
+];
+
+/// A line of the run as a whole: its label, colour and value at each point.
+type RunLine = (&'static str, RGBColor, fn(&SeriesPoint) -> f64);
+
+/// The charts a run has, each a panel of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Latency,
+    Queue,
+    Throughput,
+    Pool,
+    Drops,
+    Utilization,
+    /// The concurrency limit over time (only meaningful with a `[limiter]`; not in `ALL`).
+    Limit,
+    /// Failures and the circuit breaker's state (only with a `[downstream]`; not in `ALL`).
+    Breaker,
+    /// Each stage's, shard's or class pool's queue (only with parts; not in `ALL`).
+    PartQueues,
+    /// Each stage's, shard's or class pool's utilisation (only with parts; not in `ALL`).
+    PartUtilization,
+    /// Each part's workers (only with parts and an autoscaler; not in `ALL`).
+    PartWorkers,
+}
+
+impl ChartKind {
+    /// The charts every run has.
+    pub const ALL: [ChartKind; 6] = [
+        ChartKind::Latency,
+        ChartKind::Queue,
+        ChartKind::Throughput,
+        ChartKind::Pool,
+        ChartKind::Drops,
+        ChartKind::Utilization,
+    ];
+
+    /// Every chart, including those only some scenarios have.
+    pub const EVERY: [ChartKind; 11] = [
+        ChartKind::Latency,
+        ChartKind::Queue,
+        ChartKind::Throughput,
+        ChartKind::Pool,
+        ChartKind::Drops,
+        ChartKind::Utilization,
+        ChartKind::Limit,
+        ChartKind::Breaker,
+        ChartKind::PartQueues,
+        ChartKind::PartUtilization,
+        ChartKind::PartWorkers,
+    ];
+
+    /// The chart an exercise's `watch` names.
+    pub fn from_name(name: &str) -> Option<ChartKind> {
+        Self::EVERY.into_iter().find(|kind| kind.name() == name)
+    }
+
+    /// The name exercises use in `watch`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "latency",
+            ChartKind::Queue => "queue",
+            ChartKind::Throughput => "throughput",
+            ChartKind::Pool => "pool",
+            ChartKind::Drops => "drops",
+            ChartKind::Utilization => "utilization",
+            ChartKind::Limit => "limit",
+            ChartKind::Breaker => "breaker",
+            ChartKind::PartQueues => "part_queues",
+            ChartKind::PartUtilization => "part_utilization",
+            ChartKind::PartWorkers => "part_workers",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "p99 latency (and p50)",
+            ChartKind::Queue => "Queue length and jobs in service",
+            ChartKind::Throughput => "Throughput and offered load",
+            ChartKind::Pool => "Pool size K",
+            ChartKind::Drops => "Lost jobs by reason",
+            ChartKind::Utilization => "Utilisation (busy / K)",
+            ChartKind::Limit => "Concurrency limit and jobs in system",
+            ChartKind::Breaker => "Circuit breaker (0 closed, 1 half-open, 2 open)",
+            ChartKind::PartQueues => "Queue of each stage, shard or pool",
+            ChartKind::PartUtilization => "Utilisation of each stage, shard or pool",
+            ChartKind::PartWorkers => "Workers of each stage, shard or pool",
+        }
+    }
+
+    pub(super) fn y_label(self) -> &'static str {
+        match self {
+            ChartKind::Latency => "seconds",
+            ChartKind::Queue | ChartKind::Limit | ChartKind::PartQueues => "jobs",
+            ChartKind::Throughput | ChartKind::Drops => "jobs per second",
+            ChartKind::Pool | ChartKind::PartWorkers => "workers",
+            ChartKind::Utilization | ChartKind::PartUtilization => "fraction",
+            ChartKind::Breaker => "state",
+        }
+    }
+
+    /// The chart's lines drawn from `series`.
+    pub fn curves(self, series: &Series) -> Vec<Curve> {
+        let part_value: fn(&PartPoint) -> f64 = match self {
+            ChartKind::PartQueues => |p| p.queue_len,
+            ChartKind::PartUtilization => PartPoint::utilization,
+            ChartKind::PartWorkers => |p| p.workers,
+            _ => {
+                return self
+                    .lines()
+                    .into_iter()
+                    .map(|(label, color, value)| Curve {
+                        label: label.to_string(),
+                        color,
+                        points: series.points().iter().map(|p| (p.end, value(p))).collect(),
+                    })
+                    .collect()
+            }
+        };
+        series
+            .parts()
+            .iter()
+            .zip(PART_COLORS.iter().cycle())
+            .map(|(part, &color)| Curve {
+                label: part.name.clone(),
+                color,
+                points: series
+                    .points()
+                    .iter()
+                    .zip(&part.points)
+                    .map(|(p, q)| (p.end, part_value(q)))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The run-wide lines: label, colour and value per point.
+    fn lines(self) -> Vec<RunLine> {
+        match self {
+            ChartKind::Latency => vec![
+                ("p99 latency", MAIN, |p| p.p99_latency),
+                ("p50 latency", THIRD, |p| p.p50_latency),
+            ],
+            ChartKind::Queue => vec![
+                ("queue length", MAIN, |p| p.queue_len),
+                ("in service", SECOND, |p| p.in_flight),
+            ],
+            ChartKind::Throughput => vec![
+                ("throughput", MAIN, |p| p.throughput),
+                ("offered", SECOND, |p| p.offered),
+            ],
+            ChartKind::Pool => vec![("pool size K", MAIN, |p| p.pool_size)],
+            ChartKind::Drops => vec![
+                ("rejected /s", SECOND, |p| p.rejected),
+                ("dropped /s", MAIN, |p| p.dropped),
+                ("timed out /s", THIRD, |p| p.timed_out),
+                ("failed /s", FOURTH, |p| p.failed),
+            ],
+            ChartKind::Utilization => vec![("utilisation", MAIN, |p| {
+                if p.pool_size > 0.0 {
+                    p.in_flight / p.pool_size
+                } else {
+                    0.0
+                }
+            })],
+            ChartKind::Breaker => vec![("breaker state", MAIN, |p| p.breaker)],
+            ChartKind::Limit => vec![
+                ("limit", MAIN, |p| p.limit),
+                ("in system", SECOND, |p| p.in_system),
+            ],
+            ChartKind::PartQueues | ChartKind::PartUtilization | ChartKind::PartWorkers => {
+                Vec::new()
+            }
+        }
+    }
+
+    /// Which goal metrics are drawn as threshold lines on this chart.
+    pub fn shows_metric(self, metric: &str) -> bool {
+        let of_a_part = ["stages.", "shards.", "pools."]
+            .iter()
+            .any(|kind| metric.starts_with(kind));
+        match self {
+            ChartKind::Latency => metric.starts_with("latency.") || metric.starts_with("wait."),
+            ChartKind::Queue => metric.contains("queue_len") && !of_a_part,
+            ChartKind::Throughput => metric == "throughput" || metric == "offered_rate",
+            ChartKind::Pool => metric.starts_with("pool."),
+            ChartKind::Drops | ChartKind::Breaker => false,
+            ChartKind::Utilization => metric == "utilization",
+            ChartKind::Limit => metric.starts_with("limit."),
+            ChartKind::PartQueues => of_a_part && metric.ends_with(".mean_queue_len"),
+            ChartKind::PartUtilization => of_a_part && metric.ends_with(".utilization"),
+            ChartKind::PartWorkers => of_a_part && metric.ends_with(".workers"),
+        }
+    }
+}
+
+/// The charts a scenario has: the six every run has, then the concurrency limit and the
+/// breaker when the scenario configures them, then its parts' queues and utilisation when it
+/// has parts whose series the run keeps (and their workers when an autoscaler resizes them).
+pub fn kinds_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
+    let mut kinds = ChartKind::ALL.to_vec();
+    if config.limiter.is_some() {
+        kinds.push(ChartKind::Limit);
+    }
+    if config.downstream.is_some() {
+        kinds.push(ChartKind::Breaker);
+    }
+    let stages = match config.stages.len() {
+        0 => 0,
+        later => later + 1,
+    };
+    let lanes = match config.lanes().names.len() {
+        1 => 0,
+        lanes => lanes,
+    };
+    if (1..=MAX_PART_SERIES).contains(&(stages + lanes)) {
+        kinds.extend([ChartKind::PartQueues, ChartKind::PartUtilization]);
+        if config.autoscaler.is_some() {
+            kinds.push(ChartKind::PartWorkers);
+        }
+    }
+    kinds
+}
