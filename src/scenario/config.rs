@@ -167,6 +167,9 @@ pub struct DownstreamConfig {
     pub latency: Distribution,
     pub error_rate: f64,
     pub incidents: Vec<Incident>,
+    /// The most calls the dependency serves at once, from every pool together; a call beyond
+    /// it is refused at once (HTTP 429). `None`: no limit.
+    pub max_in_flight: Option<usize>,
 }
 
 /// A window of trouble downstream: calls that start in [from, to) are `slowdown` times slower

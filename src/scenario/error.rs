@@ -152,6 +152,72 @@ pub fn locate(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
     best
 }
 
+/// The dotted path of the value at byte `offset` of a TOML document (`downstream.max_in_flight`,
+/// `classes[1].service.mean`): the inverse of [`locate`], for errors that come with a position
+/// but no field (serde's type errors).
+pub fn path_at(text: &str, offset: usize) -> Option<String> {
+    let document = toml_edit::Document::parse(text).ok()?;
+    let mut path = String::new();
+    table_path(document.as_table(), offset, &mut path).then_some(path)
+}
+
+fn table_path(table: &toml_edit::Table, offset: usize, path: &mut String) -> bool {
+    let before = path.len();
+    let found = table.iter().any(|(key, item)| {
+        path.truncate(before);
+        push_key(path, key);
+        match item {
+            toml_edit::Item::Table(table) => table_path(table, offset, path),
+            toml_edit::Item::ArrayOfTables(tables) => {
+                let key_end = path.len();
+                tables.iter().enumerate().any(|(i, table)| {
+                    path.truncate(key_end);
+                    path.push_str(&format!("[{i}]"));
+                    table_path(table, offset, path)
+                })
+            }
+            toml_edit::Item::Value(value) => value_path(value, offset, path),
+            toml_edit::Item::None => false,
+        }
+    });
+    if !found {
+        path.truncate(before);
+    }
+    found
+}
+
+/// True when `value` holds `offset`; `path` then ends at the innermost value holding it.
+fn value_path(value: &toml_edit::Value, offset: usize, path: &mut String) -> bool {
+    if !value.span().is_some_and(|span| span.contains(&offset)) {
+        return false;
+    }
+    let before = path.len();
+    let deeper = match value {
+        toml_edit::Value::InlineTable(table) => table.iter().any(|(key, value)| {
+            path.truncate(before);
+            push_key(path, key);
+            value_path(value, offset, path)
+        }),
+        toml_edit::Value::Array(array) => array.iter().enumerate().any(|(i, value)| {
+            path.truncate(before);
+            path.push_str(&format!("[{i}]"));
+            value_path(value, offset, path)
+        }),
+        _ => false,
+    };
+    if !deeper {
+        path.truncate(before);
+    }
+    true
+}
+
+fn push_key(path: &mut String, key: &str) {
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(key);
+}
+
 fn value_key<'a>(value: &'a toml_edit::Value, key: &str) -> Option<Node<'a>> {
     match value {
         toml_edit::Value::InlineTable(table) => table.get(key).map(Node::Value),
@@ -191,6 +257,15 @@ mod tests {
         assert_eq!(position("queue.capacity"), (5, 12));
         assert_eq!(position("classes[1].name"), (10, 8));
         assert_eq!(position("classes[1].service.mean"), (11, 20));
+    }
+
+    #[test]
+    fn path_at_names_the_value_under_an_offset() {
+        let at = |needle: &str| path_at(TEXT, TEXT.find(needle).unwrap());
+        assert_eq!(at("-1").as_deref(), Some("queue.capacity"));
+        assert_eq!(at("\"b\"").as_deref(), Some("classes[1].name"));
+        assert_eq!(at("\"5\"").as_deref(), Some("classes[1].service.mean"));
+        assert_eq!(at("seed"), None, "a key is not a value");
     }
 
     #[test]

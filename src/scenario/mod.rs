@@ -231,12 +231,23 @@ pub fn syntax_error(error: &toml::de::Error, text: &str, origin: &str) -> Scenar
     let (line, column) = error
         .span()
         .map_or((0, 0), |span| error::line_col(text, span.start));
+    let path = error
+        .span()
+        .and_then(|span| error::path_at(text, span.start))
+        .unwrap_or_default();
+    // serde names Rust types; a scenario author thinks in TOML's.
+    let message = error
+        .message()
+        .trim()
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected f64", "expected a number");
     ScenarioError {
         origin: origin.to_string(),
         line,
         column,
-        path: String::new(),
-        message: error.message().trim().to_string(),
+        path,
+        message,
     }
 }
 

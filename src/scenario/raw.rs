@@ -107,6 +107,7 @@ pub struct RawRetry {
 pub struct RawDownstream {
     pub latency: Option<RawDistribution>,
     pub error_rate: Option<f64>,
+    pub max_in_flight: Option<i64>,
     #[serde(default)]
     pub incidents: Vec<RawIncident>,
 }

@@ -171,6 +171,8 @@ pub struct Snapshot {
     pub arrivals: u64,
     pub shedding: bool,
     pub finished: bool,
+    /// Downstream calls under way (at most `downstream.max_in_flight`).
+    pub calls_in_flight: usize,
 }
 
 pub struct Engine {
@@ -234,6 +236,8 @@ pub struct Engine {
     class_in_flight: Vec<usize>,
     class_caps: Vec<Option<usize>>,
     downstream: Option<crate::scenario::DownstreamConfig>,
+    /// Downstream calls under way (`Call::Made` jobs still on their workers).
+    calls_in_flight: usize,
     breaker: Option<crate::policy::breaker::CircuitBreaker>,
     retry: Option<crate::scenario::RetryConfig>,
     lifecycle: crate::scenario::Lifecycle,
@@ -472,6 +476,7 @@ impl Engine {
             arrivals: self.generated,
             shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
             finished: self.finished,
+            calls_in_flight: self.calls_in_flight,
         }
     }
 

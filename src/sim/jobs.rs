@@ -88,6 +88,8 @@ pub enum Call {
     },
     /// The circuit breaker was open: the job fails fast without calling.
     FailedFast,
+    /// The dependency had `max_in_flight` calls already and refused this one at once (429).
+    Refused,
 }
 
 #[derive(Debug, Default)]

@@ -86,13 +86,16 @@ pub enum FailReason {
     BreakerOpen,
     /// The task panicked (`[chaos]`); the worker survives.
     Panic,
+    /// The dependency refused the call: it had `downstream.max_in_flight` calls already.
+    DownstreamLimit,
 }
 
 impl FailReason {
-    pub const ALL: [FailReason; 3] = [
+    pub const ALL: [FailReason; 4] = [
         FailReason::DownstreamError,
         FailReason::BreakerOpen,
         FailReason::Panic,
+        FailReason::DownstreamLimit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -100,6 +103,7 @@ impl FailReason {
             FailReason::DownstreamError => "downstream_error",
             FailReason::BreakerOpen => "breaker_open",
             FailReason::Panic => "panic",
+            FailReason::DownstreamLimit => "downstream_limit",
         }
     }
 }

@@ -162,6 +162,8 @@ pub(crate) struct Shared {
     alive: AtomicUsize,
     /// Workers waiting for a job right now.
     idle: AtomicUsize,
+    /// Downstream calls under way (bounded by `downstream.max_in_flight`).
+    calls_in_flight: AtomicUsize,
     /// The pool size the autoscaler last chose: workers above it retire (see `worker.rs`).
     target: AtomicUsize,
     /// Drain scale-down: one message per worker to retire (idle ones take it at once).
@@ -215,6 +217,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         generated: AtomicU64::new(0),
         alive: AtomicUsize::new(0),
         idle: AtomicUsize::new(0),
+        calls_in_flight: AtomicUsize::new(0),
         target: AtomicUsize::new(config.workers),
         retire_tx,
         retire_rx,

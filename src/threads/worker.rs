@@ -43,6 +43,8 @@ enum Call {
     None,
     /// The breaker was open: fail fast without calling.
     FailedFast,
+    /// The dependency had `max_in_flight` calls already: refused at once (429).
+    Refused,
     Made {
         failed: bool,
         duration: Duration,
@@ -166,7 +168,11 @@ fn serve(shared: &Shared, job: Job) {
                     .is_none_or(|breaker| breaker.try_acquire(sim_now)),
                 None => true,
             };
-            if allowed {
+            if !allowed {
+                Call::FailedFast
+            } else if !shared.take_call_slot(downstream.max_in_flight) {
+                Call::Refused
+            } else {
                 let (slowdown, error_rate) = downstream.conditions(sim_now - SimTime::ZERO);
                 Call::Made {
                     failed: job.draw.call_draw < error_rate,
@@ -175,8 +181,6 @@ fn serve(shared: &Shared, job: Job) {
                         .real(job.draw.call_latency)
                         .mul_f64(slowdown.max(0.0)),
                 }
-            } else {
-                Call::FailedFast
             }
         }
     };
@@ -227,6 +231,9 @@ fn serve(shared: &Shared, job: Job) {
         Ok::<(), Interrupted>(())
     }));
     let finished = Instant::now();
+    if let Call::Made { .. } = call {
+        shared.calls_in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
     shared.emit(finished, What::Finished);
     let worked = finished.saturating_duration_since(started);
     // Every call made tells the breaker how it went — also when the job then panicked (as in
@@ -237,6 +244,10 @@ fn serve(shared: &Shared, job: Job) {
         }
         (Call::Made { .. }, Ok(Err(Interrupted::CutOff))) => {
             report_call(shared, finished, worked, true);
+        }
+        // A 429 is an error answer, and an instant one.
+        (Call::Refused, Ok(Ok(()) | Err(Interrupted::CutOff)) | Err(_)) => {
+            report_call(shared, finished, Duration::ZERO, true);
         }
         _ => {}
     }
@@ -263,7 +274,8 @@ fn serve(shared: &Shared, job: Job) {
             let failure = match call {
                 Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),
                 Call::FailedFast => Some(FailReason::BreakerOpen),
-                _ => None,
+                Call::Refused => Some(FailReason::DownstreamLimit),
+                Call::None | Call::Made { .. } => None,
             };
             if let Some(reason) = failure {
                 shared.release_permit(&job, true);
@@ -278,6 +290,18 @@ fn serve(shared: &Shared, job: Job) {
                 shared.completed(finished, &job, started);
             }
         }
+    }
+}
+
+impl Shared {
+    /// A place for one more downstream call, unless `limit` calls are under way already.
+    fn take_call_slot(&self, limit: Option<usize>) -> bool {
+        let before = self.calls_in_flight.fetch_add(1, Ordering::SeqCst);
+        if limit.is_some_and(|limit| before >= limit) {
+            self.calls_in_flight.fetch_sub(1, Ordering::SeqCst);
+            return false;
+        }
+        true
     }
 }
 

@@ -208,3 +208,51 @@ fn multi_signal_autoscaler_does_not_grow_into_a_failing_dependency() {
         vetoed.pool.max
     );
 }
+
+/// Ten workers share a dependency that takes six calls at once: the seventh busy worker's call
+/// is refused at once (a 429), never more than six are under way, and a pool no larger than the
+/// limit is never refused.
+fn limited(workers: usize) -> String {
+    format!(
+        "[run]\nseed = 4\nduration = \"2m\"\n[arrivals]\nprocess = \"poisson\"\nrate = 70\n\
+         [service]\ndistribution = \"constant\"\nmean = \"1ms\"\n[pool]\nworkers = {workers}\n\
+         [queue]\ncapacity = 500\n\
+         [downstream]\nlatency = {{ distribution = \"exponential\", mean = \"100ms\" }}\nmax_in_flight = 6\n"
+    )
+}
+
+#[test]
+fn a_dependency_refuses_calls_beyond_its_concurrency_limit() {
+    let config = config(&limited(10));
+    let mut engine = Engine::new(&config);
+    let mut most = 0;
+    while engine.step() {
+        most = most.max(engine.snapshot().calls_in_flight);
+    }
+    assert_eq!(most, 6, "the limit is reached and never passed");
+    let summary = engine.summary();
+    let refused = summary.failed_by_reason["downstream_limit"];
+    assert!(
+        refused as f64 > 0.05 * summary.arrivals as f64,
+        "{refused} of {}",
+        summary.arrivals
+    );
+    assert_eq!(summary.failed, refused, "nothing else fails");
+    // At most six calls of 100 ms at a time: at most 60 answered a second of the 70 offered.
+    assert!(summary.throughput < 60.0, "{}", summary.throughput);
+
+    let within = Engine::new(&super::support::config(&limited(6))).run();
+    assert_eq!(within.failed, 0, "{:?}", within.failed_by_reason);
+    assert!(within.completed > refused, "six workers keep every call");
+}
+
+#[test]
+fn a_concurrency_limit_must_be_a_positive_count() {
+    assert_refused(
+        &[
+            ("max_in_flight = 0", "downstream.max_in_flight"),
+            ("max_in_flight = \"six\"", "max_in_flight"),
+        ],
+        |bad| limited(10).replace("max_in_flight = 6", bad),
+    );
+}

@@ -85,6 +85,8 @@ const OPTIONAL: &[&str] = &[
     "[rate_limit]\nrate = 50\nburst = 3\non_limit = \"delay\"\nper_class = true\n",
     "[rate_limit]\nrate = 60\nburst = 5\n",
     "[downstream]\nlatency = { distribution = \"exponential\", mean = \"4ms\" }\nerror_rate = 0.15\n[breaker]\nwindow_size = 10\nminimum_calls = 5\nwait_in_open = \"150ms\"\n",
+    "[downstream]\nlatency = { distribution = \"exponential\", mean = \"8ms\" }\nerror_rate = 0.05\nmax_in_flight = 2\n[breaker]\nwindow_size = 10\nminimum_calls = 5\nwait_in_open = \"100ms\"\n",
+    "[downstream]\nlatency = { distribution = \"exponential\", mean = \"5ms\" }\nmax_in_flight = 1\n",
     "[chaos]\npanic_rate = 0.08\nrestart = \"15ms\"\nslow_rate = 0.05\n",
     "[chaos]\npanic_rate = 0.05\n",
     "[shutdown]\nat = \"3s\"\ndrain_timeout = \"200ms\"\n",
@@ -272,6 +274,12 @@ fn step_checked(text: &str, budget: Option<usize>, capacity: Option<usize>) {
     while engine.step() {
         let snapshot = engine.snapshot();
         assert!(snapshot.busy <= snapshot.pool_size, "{snapshot:?}\n{text}");
+        let call_limit = config.downstream.as_ref().and_then(|d| d.max_in_flight);
+        assert!(
+            snapshot.calls_in_flight <= call_limit.unwrap_or(usize::MAX)
+                && snapshot.calls_in_flight <= snapshot.busy,
+            "{snapshot:?}\n{text}"
+        );
         if let Some(budget) = budget {
             assert!(
                 snapshot.pool_size <= budget && snapshot.target_size <= budget,

@@ -514,3 +514,39 @@ fn priority_levels_on_real_threads_protect_the_quiet_tenant_as_simulated() {
         );
     }
 }
+
+/// A dependency taking six calls at once, on real threads: ten workers get refusals in about
+/// the simulation's proportion, six never do.
+#[test]
+fn a_downstream_concurrency_limit_holds_on_real_threads() {
+    let _one = ONE_AT_A_TIME.lock();
+    let text = |workers: usize| {
+        format!(
+            "[run]\nseed = 4\nduration = \"30s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 70\n\
+             [service]\ndistribution = \"constant\"\nmean = \"1ms\"\n[pool]\nworkers = {workers}\n\
+             [queue]\ncapacity = 500\n[downstream]\nlatency = {{ distribution = \"exponential\", mean = \"100ms\" }}\n\
+             max_in_flight = 6\n"
+        )
+    };
+    let ten = config(&text(10));
+    let real_run = real(&ten, 0.1);
+    assert_accounted(&real_run);
+    let sim = Engine::new(&ten).run();
+    let share = |s: &Summary| s.failed as f64 / s.arrivals as f64;
+    assert!(share(&sim) > 0.05, "{}", share(&sim));
+    if !sent_too_late(&real_run, "refusal shares") {
+        assert!(
+            (share(&real_run) - share(&sim)).abs() < 0.35 * share(&sim),
+            "real {} against simulated {}",
+            share(&real_run),
+            share(&sim)
+        );
+    }
+    assert_eq!(
+        real_run.failed,
+        real_run.failed_by_reason.values().sum::<u64>()
+    );
+    let six = real(&config(&text(6)), 0.1);
+    assert_accounted(&six);
+    assert_eq!(six.failed, 0, "{:?}", six.failed_by_reason);
+}

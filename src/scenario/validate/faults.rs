@@ -47,7 +47,8 @@ pub(super) fn chaos(c: &mut Checker, raw: &RawChaos) -> Option<ChaosConfig> {
     })
 }
 
-/// Validates `[downstream]`: the dependency's latency, error rate and incidents.
+/// Validates `[downstream]`: the dependency's latency, error rate, incidents and concurrency
+/// limit.
 pub(super) fn downstream(c: &mut Checker, raw: &RawDownstream) -> Option<DownstreamConfig> {
     let latency = match &raw.latency {
         Some(latency) => distribution(c, "downstream.latency", latency),
@@ -96,9 +97,16 @@ pub(super) fn downstream(c: &mut Checker, raw: &RawDownstream) -> Option<Downstr
             });
         }
     }
+    let max_in_flight = match raw.max_in_flight {
+        Some(_) => c
+            .count("downstream.max_in_flight", raw.max_in_flight, 1, 1_000_000)
+            .map(Some),
+        None => Some(None),
+    };
     Some(DownstreamConfig {
         latency: latency?,
         error_rate: error_rate?,
         incidents,
+        max_in_flight: max_in_flight?,
     })
 }

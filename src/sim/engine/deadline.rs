@@ -38,7 +38,8 @@ impl Engine {
                         self.jobs.get_mut(key).state = JobState::Abandoned { worker }
                     }
                     StartedWork::Cancel => {
-                        if let (Call::Made { .. }, Some(breaker)) =
+                        self.call_ended(job.call);
+                        if let (Call::Made { .. } | Call::Refused, Some(breaker)) =
                             (job.call, self.breaker.as_mut())
                         {
                             // Cut off at its deadline: no answer came back in time.

@@ -255,11 +255,19 @@ impl Engine {
             {
                 Call::FailedFast
             }
+            Some(downstream)
+                if downstream
+                    .max_in_flight
+                    .is_some_and(|limit| self.calls_in_flight >= limit) =>
+            {
+                Call::Refused
+            }
             Some(downstream) => {
                 let job = self.jobs.get(key);
                 let (slowdown, error_rate) = downstream.conditions(now - SimTime::ZERO);
                 let duration =
                     SimDuration::from_secs_f64(job.call_latency.as_secs_f64() * slowdown);
+                self.calls_in_flight += 1;
                 Call::Made {
                     failed: job.call_draw < error_rate,
                     duration,
@@ -304,14 +312,20 @@ impl Engine {
         let job = *self.jobs.get(key);
         self.recorder
             .shard_done(slot.lane as usize, job.measured, self.now - job.arrived);
-        if let (Call::Made { failed, duration }, Some(breaker)) = (job.call, self.breaker.as_mut())
-        {
-            breaker.on_result(self.now, duration, failed);
+        self.call_ended(job.call);
+        if let Some(breaker) = self.breaker.as_mut() {
+            match job.call {
+                Call::Made { failed, duration } => breaker.on_result(self.now, duration, failed),
+                // A 429 is an error answer, and an instant one.
+                Call::Refused => breaker.on_result(self.now, SimDuration::ZERO, true),
+                Call::None | Call::FailedFast => {}
+            }
         }
         let failure = match job.call {
             _ if job.panic_at >= 0.0 => Some(FailReason::Panic),
             Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),
             Call::FailedFast => Some(FailReason::BreakerOpen),
+            Call::Refused => Some(FailReason::DownstreamLimit),
             _ => None,
         };
         if failure.is_none()

@@ -104,7 +104,7 @@ impl Engine {
                         .wasted_work(loser.measured, self.now - loser.started);
                     self.jobs.remove(twin);
                     self.return_permit(&loser);
-                    self.release_breaker_permit(&loser);
+                    self.abandon_call(&loser);
                     self.workers[worker as usize].job = None;
                     self.worker_stopped(worker);
                     self.worker_released(worker);
@@ -125,10 +125,21 @@ impl Engine {
         }
     }
 
-    /// A job whose downstream call is abandoned unfinished gives its breaker permit back.
-    pub(super) fn release_breaker_permit(&mut self, job: &Job) {
-        if let (Call::Made { .. }, Some(breaker)) = (job.call, self.breaker.as_mut()) {
+    /// A job whose downstream call is abandoned unfinished gives its breaker permit and its
+    /// place at the dependency back.
+    pub(super) fn abandon_call(&mut self, job: &Job) {
+        self.call_ended(job.call);
+        if let (Call::Made { .. } | Call::Refused, Some(breaker)) =
+            (job.call, self.breaker.as_mut())
+        {
             breaker.release();
+        }
+    }
+
+    /// A job's time on its worker is over (or cut short): its call, if one was made, too.
+    pub(super) fn call_ended(&mut self, call: Call) {
+        if let Call::Made { .. } = call {
+            self.calls_in_flight -= 1;
         }
     }
 

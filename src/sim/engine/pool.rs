@@ -75,7 +75,7 @@ impl Engine {
         let interrupted = *self.jobs.get(key);
         self.recorder
             .wasted_work(interrupted.measured, self.now - interrupted.started);
-        self.release_breaker_permit(&interrupted);
+        self.abandon_call(&interrupted);
         self.worker_stopped(worker);
         if matches!(interrupted.state, JobState::Abandoned { .. }) {
             // Its client gave up already (and it was counted): nothing to put back.

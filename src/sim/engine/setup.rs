@@ -146,6 +146,7 @@ impl Engine {
                 .map(|class| class.max_in_flight)
                 .collect(),
             downstream: config.downstream.clone(),
+            calls_in_flight: 0,
             breaker: config
                 .breaker
                 .map(crate::policy::breaker::CircuitBreaker::new),
