@@ -186,7 +186,7 @@ pub fn summary_table(json: &Value) -> String {
             );
             for (class, stats) in classes {
                 let n = |field: &str| lookup_number(stats, field).unwrap_or(0.0);
-                let lost = n("rejected") + n("timed_out") + n("dropped");
+                let lost = n("rejected") + n("timed_out") + n("dropped") + n("failed");
                 let _ = writeln!(
                     out,
                     "{class:<16}{:>12}{:>12}{:>12}{:>14}{:>14}",
@@ -318,4 +318,25 @@ pub fn compare_table(sim: &Value, real: &Value) -> String {
         number(get(real, "threads.abandoned")),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_class_s_lost_requests_include_its_failed_ones() {
+        let class = |failed: u64| {
+            serde_json::json!({ "arrivals": 100, "completed": 90, "rejected": 4, "timed_out": 1,
+                "dropped": 0, "failed": failed, "latency": { "p50": 0.01, "p99": 0.1 } })
+        };
+        let json = serde_json::json!({ "classes": { "a": class(5), "b": class(0) } });
+        let table = summary_table(&json);
+        let row = |name: &str| {
+            let line = table.lines().find(|l| l.starts_with(name)).expect("row");
+            line.split_whitespace().nth(3).expect("lost").to_string()
+        };
+        assert_eq!(row("a "), "10", "{table}");
+        assert_eq!(row("b "), "5", "{table}");
+    }
 }
