@@ -14,12 +14,14 @@
 
 pub mod goal;
 pub mod knob;
+pub mod question;
 pub mod raw;
 mod validate;
 mod verify;
 
 pub use goal::{Comparator, Goal, GoalResult};
 pub use knob::{Knob, KnobKind, KnobValue};
+pub use question::{Expect, Proof, Question};
 pub use verify::{verify, Verification};
 
 use crate::scenario::{self, Config, ScenarioErrors};
@@ -54,6 +56,8 @@ pub struct Exercise {
     pub explanation: String,
     pub seeds: Vec<u64>,
     pub watch: Vec<String>,
+    /// Questions with choices, answered from the run or the validation error.
+    pub questions: Vec<Question>,
     /// The starting configuration.
     pub scenario: Config,
     /// File name for messages.

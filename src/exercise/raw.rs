@@ -31,6 +31,32 @@ pub struct RawExercise {
     /// Which charts matter most here, in order: latency, queue, throughput, pool, drops.
     #[serde(default)]
     pub watch: Vec<String>,
+    #[serde(default)]
+    pub questions: Vec<RawQuestion>,
+}
+
+/// A question with choices, answered by reading the run (or the validation error).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuestion {
+    pub ask: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<String>,
+    pub answer: Option<i64>,
+    pub explanation: Option<String>,
+    #[serde(default)]
+    pub proof: Vec<RawProof>,
+}
+
+/// What the checker confirms on the scenario for a question's answer to stand.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProof {
+    #[serde(default)]
+    pub set: BTreeMap<String, toml::Value>,
+    pub refused: Option<String>,
+    #[serde(default)]
+    pub goals: Vec<RawGoal>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,6 +7,7 @@ use crate::scenario::{self, Config, Override, ScenarioError, ScenarioErrors};
 
 mod goals;
 mod knobs;
+mod questions;
 
 use crate::chart::ChartKind;
 use goals::goal;
@@ -77,13 +78,15 @@ pub(super) fn scenario_with(
             .iter()
             .map(|o| Override::new(format!("scenario.{}", o.path), o.value.clone()))
             .collect();
-        ScenarioErrors(scenario::position_errors(
-            prefixed(errors),
-            &edited,
-            origin,
-            "",
-            &prefixed_overrides,
-        ))
+        let mut errors =
+            scenario::position_errors(prefixed(errors), &edited, origin, "", &prefixed_overrides);
+        for error in &mut errors {
+            // Overrides here are the learner's knob values, not command-line flags.
+            if let Some(knob) = error.origin.strip_prefix("--set scenario.") {
+                error.origin = format!("knob {knob}");
+            }
+        }
+        ScenarioErrors(errors)
     })
 }
 
@@ -180,12 +183,18 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         .goals
         .iter()
         .enumerate()
-        .filter_map(|(i, g)| goal(&mut p, i, g, &probe))
+        .filter_map(|(i, g)| goal(&mut p, &format!("goals[{i}]"), g, &probe))
         .collect();
-    if raw.goals.is_empty() {
+    let questions: Vec<_> = raw
+        .questions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, q)| questions::question(&mut p, i, q, &knobs, &probe))
+        .collect();
+    if raw.goals.is_empty() && raw.questions.is_empty() {
         p.add(
             "goals",
-            "add at least one goal ([[goals]] with metric and below/above/at_most/at_least)",
+            "add at least one goal ([[goals]] with metric and below/above/at_most/at_least) or a question ([[questions]])",
         );
     }
 
@@ -215,7 +224,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
             explanation = p
                 .required("solution.explanation", &raw_solution.explanation)
                 .to_string();
-            if raw_solution.set.is_empty() {
+            if raw_solution.set.is_empty() && !raw.goals.is_empty() {
                 p.add(
                     "solution.set",
                     "name the knob values of the solution, e.g. set = { \"pool.workers\" = 6 }",
@@ -327,6 +336,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
             explanation,
             seeds,
             watch: raw.watch,
+            questions,
             scenario,
             origin: origin.to_string(),
             source: text.to_string(),

@@ -1,7 +1,8 @@
 //! Proving an exercise works: on each of its seeds the starting configuration fails at least one
-//! goal and the reference solution passes every goal (rustlings' `dev check`, for experiments).
+//! goal and the reference solution passes every goal (rustlings' `dev check`, for experiments),
+//! and every proof behind a question's answer holds.
 
-use super::Exercise;
+use super::{Exercise, Expect, Goal};
 use crate::sim::Engine;
 
 /// What the checker saw on each seed.
@@ -14,6 +15,8 @@ pub struct Verification {
     pub solution_failures: Vec<Vec<usize>>,
     /// Knob values a learner can pick that make the scenario invalid (should be none).
     pub invalid_knob_values: Vec<String>,
+    /// Proofs behind questions' answers that did not hold (should be none).
+    pub unproven_answers: Vec<String>,
 }
 
 impl Verification {
@@ -21,11 +24,13 @@ impl Verification {
         self.start_failures.iter().all(|failed| !failed.is_empty())
             && self.solution_failures.iter().all(Vec::is_empty)
             && self.invalid_knob_values.is_empty()
+            && self.unproven_answers.is_empty()
     }
 
     /// A sentence per problem, for `queuelab check` and test failures.
     pub fn problems(&self, exercise: &Exercise) -> Vec<String> {
         let mut problems = self.invalid_knob_values.clone();
+        problems.extend(self.unproven_answers.iter().cloned());
         let describe = |indices: &[usize]| {
             indices
                 .iter()
@@ -33,7 +38,13 @@ impl Verification {
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        for (i, seed) in self.seeds.iter().enumerate() {
+        // A question-only exercise has no goals, so no runs to prove.
+        for (i, seed) in self
+            .seeds
+            .iter()
+            .enumerate()
+            .take(self.start_failures.len())
+        {
             if self.start_failures[i].is_empty() {
                 problems.push(format!(
                     "{}: with seed {seed} the starting configuration already passes every goal",
@@ -54,19 +65,63 @@ impl Verification {
 
 fn failed_goals(
     exercise: &Exercise,
+    goals: &[Goal],
     values: &[(String, super::KnobValue)],
     seed: u64,
 ) -> Result<Vec<usize>, String> {
     let mut config = exercise.config_with(values).map_err(|e| e.to_string())?;
     config.seed = seed;
-    let summary = Engine::new(&config).run();
-    Ok(exercise
-        .evaluate(&summary)
+    let summary = serde_json::to_value(Engine::new(&config).run()).unwrap_or_default();
+    Ok(goals
         .iter()
         .enumerate()
-        .filter(|(_, result)| !result.passed)
+        .filter(|(_, goal)| !goal.evaluate_json(&summary).passed)
         .map(|(i, _)| i)
         .collect())
+}
+
+/// Checks every proof behind every question's answer; a sentence per proof that fails.
+fn unproven_answers(exercise: &Exercise) -> Result<Vec<String>, String> {
+    let mut problems = Vec::new();
+    for (i, question) in exercise.questions.iter().enumerate() {
+        for (k, proof) in question.proofs.iter().enumerate() {
+            let at = format!("{}: questions[{i}].proof[{k}]", exercise.origin);
+            let mut values = exercise.start_values();
+            for (path, value) in &proof.set {
+                if let Some(slot) = values.iter_mut().find(|(p, _)| p == path) {
+                    slot.1 = value.clone();
+                }
+            }
+            match (&proof.expect, exercise.config_with(&values)) {
+                (Expect::Refused(text), Ok(_)) => problems.push(format!(
+                    "{at}: expected the scenario to be refused with {text:?}, but it is valid"
+                )),
+                (Expect::Refused(text), Err(errors)) if !errors.to_string().contains(text) => {
+                    problems.push(format!(
+                        "{at}: expected a refusal with {text:?}, got: {errors}"
+                    ))
+                }
+                (Expect::Refused(_), Err(_)) => {}
+                (Expect::Goals(_), Err(errors)) => {
+                    problems.push(format!("{at}: the scenario is refused: {errors}"))
+                }
+                (Expect::Goals(goals), Ok(_)) => {
+                    for &seed in &exercise.seeds {
+                        let failed = failed_goals(exercise, goals, &values, seed)?;
+                        if !failed.is_empty() {
+                            let names: Vec<String> =
+                                failed.iter().map(|&g| goals[g].to_string()).collect();
+                            problems.push(format!(
+                                "{at}: with seed {seed} this does not hold: {}",
+                                names.join("; ")
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(problems)
 }
 
 /// Every choice a select offers must give a valid scenario (with the other knobs at their
@@ -107,14 +162,21 @@ pub fn verify(exercise: &Exercise) -> Result<Verification, String> {
         start_failures: Vec::new(),
         solution_failures: Vec::new(),
         invalid_knob_values: unreachable_knob_values(exercise),
+        unproven_answers: unproven_answers(exercise)?,
     };
+    if exercise.goals.is_empty() {
+        return Ok(verification);
+    }
     for &seed in &exercise.seeds {
         verification
             .start_failures
-            .push(failed_goals(exercise, &start, seed)?);
-        verification
-            .solution_failures
-            .push(failed_goals(exercise, &solution, seed)?);
+            .push(failed_goals(exercise, &exercise.goals, &start, seed)?);
+        verification.solution_failures.push(failed_goals(
+            exercise,
+            &exercise.goals,
+            &solution,
+            seed,
+        )?);
     }
     Ok(verification)
 }

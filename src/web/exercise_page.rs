@@ -4,6 +4,7 @@
 use super::app::Shared;
 use super::browser;
 use super::lab::Lab;
+use super::questions::Questions;
 use crate::exercise::{Exercise, Knob, KnobKind, KnobValue};
 use crate::playground::markdown::to_safe_html;
 use crate::playground::permalink::{resolve, Permalink};
@@ -20,7 +21,7 @@ pub struct ExerciseProps {
     pub shared: Shared,
 }
 
-fn markdown(text: &str) -> Html {
+pub(super) fn markdown(text: &str) -> Html {
     Html::from_html_unchecked(AttrValue::from(format!(
         "<div class=\"markdown\">{}</div>",
         to_safe_html(text)
@@ -42,6 +43,18 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
     let hints_shown = use_state(|| 0usize);
     let solution_shown = use_state(|| false);
     let last_result = use_state(|| None::<bool>);
+    let answers = use_state(|| vec![None::<usize>; exercise.questions.len()]);
+    let questions = use_memo((), {
+        let exercise = exercise.clone();
+        move |_| exercise.questions.clone()
+    });
+    let all_right = |answers: &[Option<usize>]| {
+        exercise
+            .questions
+            .iter()
+            .zip(answers)
+            .all(|(q, a)| a.is_some_and(|a| q.is_right(a)))
+    };
 
     let config = use_memo(((*values).clone(), *seed), {
         let exercise = exercise.clone();
@@ -82,21 +95,40 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
             knob_errors.set(errors);
         })
     };
+    // Solved: every goal met on a run (if there are goals) and every question answered right.
+    let status = |goals_met: bool, questions_right: bool| {
+        if goals_met && questions_right {
+            Status::Solved
+        } else {
+            Status::Tried
+        }
+    };
     let on_finished = {
         let on_result = props.shared.on_result.clone();
         let exercise = exercise.clone();
         let last_result = last_result.clone();
+        let questions_right = all_right(&answers);
         Callback::from(move |summary: Summary| {
             let passed = exercise.evaluate(&summary).iter().all(|r| r.passed);
             last_result.set(Some(passed));
-            on_result.emit((
-                exercise.id.clone(),
-                if passed {
-                    Status::Solved
-                } else {
-                    Status::Tried
-                },
-            ));
+            on_result.emit((exercise.id.clone(), status(passed, questions_right)));
+        })
+    };
+    let on_answer = {
+        let on_result = props.shared.on_result.clone();
+        let exercise = exercise.clone();
+        let answers = answers.clone();
+        let goals_met = exercise.goals.is_empty() || *last_result == Some(true);
+        Callback::from(move |(question, choice): (usize, usize)| {
+            let mut updated = (*answers).clone();
+            updated[question] = Some(choice);
+            let questions_right = exercise
+                .questions
+                .iter()
+                .zip(&updated)
+                .all(|(q, a)| a.is_some_and(|a| q.is_right(a)));
+            on_result.emit((exercise.id.clone(), status(goals_met, questions_right)));
+            answers.set(updated);
         })
     };
     let on_new_seed = {
@@ -168,13 +200,18 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                                 <h3>{"Solution"}</h3>
                                 <p>{ for exercise.solution.iter().map(|(path, value)| html! { <code>{format!("{path} = {value}")}</code> }) }</p>
                                 {markdown(&exercise.explanation)}
-                                <button onclick={apply_solution} data-test="apply-solution">{"Set the knobs to the solution"}</button>
+                                if !exercise.solution.is_empty() {
+                                    <button onclick={apply_solution} data-test="apply-solution">{"Set the knobs to the solution"}</button>
+                                }
                             </section>
                         }
                     </section>
                 </aside>
                 <div class="main">
-                    if let Some(passed) = *last_result {
+                    if !questions.is_empty() {
+                        <Questions questions={questions.clone()} answers={(*answers).clone()} on_answer={on_answer} />
+                    }
+                    if let (Some(passed), false) = (*last_result, exercise.goals.is_empty()) {
                         <p class={if passed { "verdict pass" } else { "verdict fail" }} role="status" data-test="verdict">
                             { if passed { "Solved: every goal met. Try other seeds, or reach par." } else { "Not yet: some goals were missed. Change a knob and run again." } }
                         </p>

@@ -9,6 +9,7 @@ mod charts;
 mod diagram;
 mod exercise_page;
 mod lab;
+mod questions;
 mod sandbox;
 
 pub use app::App;

@@ -104,6 +104,23 @@ try {
   assert.equal(await page.locator('[data-chart^=part_] .error').count(), 0, 'part charts drew');
   await page.screenshot({ path: path.join(artifacts, 'pipeline.png') });
 
+  // 9. A question exercise: K = 0 is refused inline, a wrong answer says so, three right ones solve it.
+  await page.goto(`${base}#/exercise/k-zero`);
+  await page.waitForSelector('[data-test=questions]');
+  await page.fill('[data-knob="pool.workers"]', '0');
+  await page.dispatchEvent('[data-knob="pool.workers"]', 'change');
+  await page.waitForSelector('pre.error');
+  assert.match(await page.locator('pre.error').textContent(), /pool\.workers: must be between 1/);
+  await page.check('[data-question="0"] [data-choice="0"]');
+  await page.waitForSelector('[data-question="0"][data-status=wrong]');
+  for (const [question, choice] of [[0, 1], [1, 1], [2, 0]]) {
+    await page.check(`[data-question="${question}"] [data-choice="${choice}"]`);
+    await page.waitForSelector(`[data-question="${question}"][data-status=right]`);
+  }
+  await page.screenshot({ path: path.join(artifacts, 'questions.png'), fullPage: true });
+  await page.goto(base);
+  await page.waitForSelector('[data-exercise=k-zero] .badge.solved');
+
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {

@@ -164,3 +164,88 @@ fn knob_values_from_learners_are_checked() {
         .to_string()
         .contains("is not a knob"));
 }
+
+const QUESTIONS: &str = include_str!("../../exercises/61-k-zero.toml");
+
+#[test]
+fn bad_questions_get_positioned_errors() {
+    let cases = [
+        (
+            "answer = 1\n",
+            "answer = 3\n",
+            "questions[0].answer: must be the index of a choice, from 0 to 2, got 3",
+        ),
+        ("answer = 1\n", "", "questions[0].answer: is required"),
+        (
+            "refused = \"pool.workers: must be between 1\"\n",
+            "refused = \"x\"\ngoals = [{ metric = \"completed\", at_least = 1 }]\n",
+            "questions[0].proof[0]: say exactly one thing",
+        ),
+        (
+            "set = { \"pool.workers\" = 0 }",
+            "set = { \"queue.capacity\" = 0 }",
+            "questions[0].proof[0].set.queue.capacity: \"queue.capacity\" is not a knob",
+        ),
+        (
+            "set = { \"pool.workers\" = 1 }\ngoals = [{ metric = \"completed\"",
+            "set = { \"pool.workers\" = 1 }\ngoals = [{ metric = \"completions\"",
+            "questions[0].proof[1].goals[0].metric: \"completions\" is not a field",
+        ),
+        (
+            "  \"It quietly uses one worker instead\",\n",
+            "  \"It runs: jobs wait in the queue until it is full, then every job is refused\",\n",
+            "questions[0].choices[2]: repeats an earlier choice",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert!(QUESTIONS.contains(from), "{from}");
+        let error = error_of(&QUESTIONS.replacen(from, to, 1));
+        assert!(
+            error.contains(expected),
+            "for {to:?}\nexpected: {expected}\n     got: {error}"
+        );
+        assert!(error.starts_with("bad.toml:"), "{error}");
+    }
+    let no_goals_no_questions = QUESTIONS[..QUESTIONS.find("[[questions]]").unwrap()].to_string()
+        + &QUESTIONS[QUESTIONS.find("[solution]").unwrap()..];
+    assert!(error_of(&no_goals_no_questions).contains("or a question ([[questions]])"));
+}
+
+/// The checker holds answers to their proofs: a refusal with another message, or a goal that
+/// does not hold on a seed, is reported with the question and the seed.
+#[test]
+fn the_checker_proves_the_answers() {
+    let exercise = Exercise::parse(QUESTIONS, "k-zero.toml").expect("valid");
+    let verification = exercise::verify(&exercise).expect("runs");
+    assert!(
+        verification.is_ok(),
+        "{:?}",
+        verification.problems(&exercise)
+    );
+    assert!(
+        verification.start_failures.is_empty(),
+        "no goals, no runs to prove"
+    );
+    let wrong = QUESTIONS
+        .replace(
+            "refused = \"pool.workers: must be between 1\"",
+            "refused = \"must be positive\"",
+        )
+        .replace("at_least = 1000 }", "at_least = 1000000 }");
+    let exercise = Exercise::parse(&wrong, "k-zero.toml").expect("valid");
+    let problems = exercise::verify(&exercise)
+        .expect("runs")
+        .problems(&exercise);
+    assert!(
+        problems[0].contains("questions[0].proof[0]: expected a refusal with \"must be positive\", got: knob pool.workers=0: scenario.pool.workers: must be between 1"),
+        "{problems:?}"
+    );
+    assert_eq!(
+        problems
+            .iter()
+            .filter(|p| p.contains("questions[0].proof[1]: with seed"))
+            .count(),
+        exercise.seeds.len(),
+        "{problems:?}"
+    );
+}

@@ -7,13 +7,14 @@ use crate::time::SimDuration;
 
 /// `probe`: a summary of this exercise's scenario shape (its classes and alerts), to check that
 /// a goal's metric exists.
+/// `at`: the goal's own path in the file (`goals[2]`, `questions[0].proof[1].goals[0]`).
 pub(super) fn goal(
     p: &mut Problems,
-    i: usize,
+    at: &str,
     raw: &RawGoal,
     probe: &serde_json::Value,
 ) -> Option<Goal> {
-    let here = |field: &str| format!("goals[{i}].{field}");
+    let here = |field: &str| format!("{at}.{field}");
     let metric = p.required(&here("metric"), &raw.metric).to_string();
     if !metric.is_empty() && crate::report::summary::lookup_number(probe, &metric).is_none() {
         p.add(here("metric"), format!("{metric:?} is not a field of the run summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization, classes.<name>.latency.p99; see docs/reference.md)"));
