@@ -99,12 +99,26 @@ fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String>
         .map(|text| text.parse::<crate::scenario::Override>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
-    let mut config = crate::scenario::parse_with_overrides(&text, &origin, &overrides)
-        .map_err(|e| e.to_string())?;
+    let mut config = parse_scenario(&text, &origin, &overrides)?;
     if let Some(seed) = args.seed {
         config.seed = seed;
     }
     Ok(config)
+}
+
+/// A scenario file, or an exercise file's `[scenario]` (its starting configuration), with
+/// overrides applied.
+pub(crate) fn parse_scenario(
+    text: &str,
+    origin: &str,
+    overrides: &[crate::scenario::Override],
+) -> Result<crate::scenario::Config, String> {
+    let parsed = if crate::exercise::is_exercise(text) {
+        crate::exercise::scenario_of(text, origin, overrides)
+    } else {
+        crate::scenario::parse_with_overrides(text, origin, overrides)
+    };
+    parsed.map_err(|e| e.to_string())
 }
 
 /// The seed of replication `index`: the scenario's own seed first, then derived ones.

@@ -4,7 +4,7 @@ use super::run::draw_to_file;
 use super::{format, progress_bar, replication_seed, Format, ScenarioArgs};
 use crate::report::stats;
 use crate::report::summary::lookup_number;
-use crate::scenario::{self, Override};
+use crate::scenario::Override;
 use crate::sim::Engine;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -136,8 +136,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let mut configs = Vec::new();
     for value in &values {
         base_overrides.push(Override::new(path.clone(), value.clone()));
-        let mut config = scenario::parse_with_overrides(&text, &origin, &base_overrides)
-            .map_err(|e| e.to_string())?;
+        let mut config = super::parse_scenario(&text, &origin, &base_overrides)?;
         base_overrides.pop();
         if let Some(seed) = args.scenario.seed {
             config.seed = seed;

@@ -103,6 +103,7 @@ impl Exercise {
             overrides.push(value.to_override(path));
         }
         validate::scenario_with(&self.source, &self.origin, &overrides)
+            .map_err(|errors| validate::blame_overrides(errors, "knob"))
     }
 
     /// The solution's knob values merged over the starting ones (one value per knob).
@@ -147,6 +148,22 @@ impl Exercise {
             .map(|goal| goal.evaluate_json(&json))
             .collect()
     }
+}
+
+/// The scenario of an exercise file with `--set` overrides on it (paths as in the scenario:
+/// `pool.workers`), for `queuelab run` and `sweep`. The exercise's other fields are not checked.
+pub fn scenario_of(
+    text: &str,
+    origin: &str,
+    overrides: &[scenario::Override],
+) -> Result<Config, ScenarioErrors> {
+    validate::scenario_with(text, origin, overrides)
+        .map_err(|errors| validate::blame_overrides(errors, "--set"))
+}
+
+/// True when the text is an exercise (a `[scenario]` table) rather than a scenario.
+pub fn is_exercise(text: &str) -> bool {
+    toml::from_str::<toml::Table>(text).is_ok_and(|table| table.contains_key("scenario"))
 }
 
 /// The built-in curriculum: every file in `exercises/`, compiled in, in catalog order (chapter,

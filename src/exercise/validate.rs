@@ -78,16 +78,25 @@ pub(super) fn scenario_with(
             .iter()
             .map(|o| Override::new(format!("scenario.{}", o.path), o.value.clone()))
             .collect();
-        let mut errors =
-            scenario::position_errors(prefixed(errors), &edited, origin, "", &prefixed_overrides);
-        for error in &mut errors {
-            // Overrides here are the learner's knob values, not command-line flags.
-            if let Some(knob) = error.origin.strip_prefix("--set scenario.") {
-                error.origin = format!("knob {knob}");
-            }
-        }
-        ScenarioErrors(errors)
+        ScenarioErrors(scenario::position_errors(
+            prefixed(errors),
+            &edited,
+            origin,
+            "",
+            &prefixed_overrides,
+        ))
     })
+}
+
+/// Errors blamed on an override (`--set scenario.pool.workers=0`) name it as `blame` does:
+/// `knob pool.workers=0` for a learner's knob, `--set pool.workers=0` on the command line.
+pub(super) fn blame_overrides(mut errors: ScenarioErrors, blame: &str) -> ScenarioErrors {
+    for error in &mut errors.0 {
+        if let Some(edit) = error.origin.strip_prefix("--set scenario.") {
+            error.origin = format!("{blame} {edit}");
+        }
+    }
+    errors
 }
 
 pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors> {

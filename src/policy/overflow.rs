@@ -109,6 +109,7 @@ pub enum Admission {
 pub struct Overflow {
     policy: OverflowPolicy,
     shedding: bool,
+    spells: u64,
 }
 
 impl Overflow {
@@ -116,6 +117,7 @@ impl Overflow {
         Overflow {
             policy,
             shedding: false,
+            spells: 0,
         }
     }
 
@@ -128,6 +130,12 @@ impl Overflow {
         self.shedding
     }
 
+    /// How many times a watermark policy started shedding (a readiness probe's flips to
+    /// "not ready").
+    pub fn shedding_spells(&self) -> u64 {
+        self.spells
+    }
+
     /// Decides for a job offered at `now` when `queued` jobs wait in a queue of `capacity` slots
     /// (`None` = unbounded) and no worker is free.
     pub fn on_offer(&mut self, now: SimTime, queued: usize, capacity: Option<usize>) -> Admission {
@@ -138,6 +146,7 @@ impl Overflow {
                     self.shedding = false;
                 } else if !self.shedding && queued >= high {
                     self.shedding = true;
+                    self.spells += 1;
                 }
                 if self.shedding {
                     Admission::Reject(RejectReason::Watermark)
@@ -232,6 +241,11 @@ mod tests {
         assert_eq!(
             trace,
             [true, true, false, false, false, false, true, true, true, false]
+        );
+        assert_eq!(
+            overflow.shedding_spells(),
+            2,
+            "shedding started at 24 twice"
         );
     }
 

@@ -73,6 +73,8 @@ pub struct Summary {
     pub failed_by_reason: BTreeMap<String, u64>,
     /// How often the circuit breaker changed state.
     pub breaker_transitions: u64,
+    /// How often a watermark queue started shedding (`on_full = "watermark"`), whole run.
+    pub shedding_spells: u64,
     /// Attempts beyond each request's first (`[retry]`); `arrivals` counts requests.
     pub retries: u64,
     /// `[[alerts]]` by name: how often each fired, when first, and for how long in all.

@@ -79,10 +79,12 @@ impl Checker {
             } else {
                 ""
             };
-            self.error(
-                path,
-                format!("must be between {min} and {max}, got {value}{hint}"),
-            );
+            let range = if max == i64::MAX {
+                format!("must be at least {min}")
+            } else {
+                format!("must be between {min} and {max}")
+            };
+            self.error(path, format!("{range}, got {value}{hint}"));
             return None;
         }
         Some(value as usize)

@@ -445,6 +445,11 @@ impl Engine {
                     .shutdown_started
                     .map_or(0.0, |started| (self.now - started).as_secs_f64()),
                 breaker_transitions: self.breaker.as_ref().map_or(0, |b| b.transitions()),
+                shedding_spells: self
+                    .lanes
+                    .iter()
+                    .map(|lane| lane.overflow.shedding_spells())
+                    .sum(),
                 limit: crate::report::LimitSummary {
                     min: self.limit_stats.min as u64,
                     max: self.limit_stats.max as u64,

@@ -310,6 +310,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             drain_seconds: collector.drain_seconds(end),
             alerts: crate::sim::metrics::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),
+            shedding_spells: gate.overflow.shedding_spells(),
             limit: crate::report::LimitSummary {
                 min: gate.limit_range.0 as u64,
                 max: gate.limit_range.1 as u64,

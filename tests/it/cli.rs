@@ -160,6 +160,33 @@ fn csv_and_chart_files_are_written() {
     assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
 }
 
+/// `run` and `sweep` take an exercise file too: its scenario at the starting knobs, with `--set`
+/// on the scenario's paths and errors that name the `--set`.
+#[test]
+fn an_exercise_file_runs_as_its_scenario() {
+    let output = queuelab(&[
+        "run",
+        "exercises/19-watermark-shedding.toml",
+        "--set",
+        "run.duration=\"1m\"",
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(
+        summary["shedding_spells"].as_u64().unwrap() > 100,
+        "32 / 31 flaps"
+    );
+    let refused = queuelab(&["run", "exercises/61-k-zero.toml", "--set", "pool.workers=0"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("--set pool.workers=0: scenario.pool.workers: must be between 1"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
 /// A pipeline's stages each get CSV columns and a line on the per-part charts.
 #[test]
 fn pipeline_stages_have_their_own_series_and_charts() {

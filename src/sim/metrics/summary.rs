@@ -137,6 +137,7 @@ impl Recorder {
                 .filter(|&(_, count)| count > 0)
                 .collect(),
             breaker_transitions: run.breaker_transitions,
+            shedding_spells: run.shedding_spells,
             retries: self.measured.retries,
             drain_seconds: run.drain_seconds,
             alerts: run.alerts,
@@ -179,5 +180,6 @@ pub struct RunFacts {
     pub drain_seconds: f64,
     pub alerts: BTreeMap<String, crate::report::AlertSummary>,
     pub breaker_transitions: u64,
+    pub shedding_spells: u64,
     pub limit: crate::report::LimitSummary,
 }
