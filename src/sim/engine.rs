@@ -45,6 +45,8 @@ mod hedge;
 mod lanes;
 mod operations;
 mod pipeline;
+#[cfg(feature = "native")]
+pub(crate) use pipeline::stage_work;
 mod pool;
 mod setup;
 

@@ -12,7 +12,7 @@ use super::job::{Outcome, Record, What};
 use crate::policy::alert::Alert;
 use crate::policy::autoscale::{with_floor, Autoscaler, PoolSignals};
 use crate::scenario::{AlertConfig, AlertSignal};
-use crate::sim::metrics::{Levels, Recorder, TickMarks};
+use crate::sim::metrics::{Levels, Recorder, StageLevels, TickMarks};
 use crate::time::SimTime;
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -55,6 +55,31 @@ pub struct Collector {
     /// (instant, alert, token).
     pub alerts: Vec<(AlertConfig, Alert)>,
     alert_timers: Vec<(SimTime, usize, u32)>,
+    /// A pipeline's pool workers holding a finished item for the next stage.
+    pool_held: i64,
+    /// Per later stage: items that entered it, were started, were worked, and left.
+    stage_counts: Vec<StageCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct StageCounts {
+    entered: i64,
+    started: i64,
+    worked: i64,
+    left: i64,
+    workers: u64,
+}
+
+impl StageCounts {
+    fn levels(&self) -> StageLevels {
+        let level = |value: i64| value.max(0) as u64;
+        StageLevels {
+            queued: level(self.entered - self.started),
+            working: level(self.started - self.worked),
+            held: level(self.worked - self.left),
+            workers: self.workers,
+        }
+    }
 }
 
 impl Collector {
@@ -95,6 +120,15 @@ impl Collector {
                 .map(|alert| (alert.clone(), Alert::new(alert.above, alert.hold)))
                 .collect(),
             alert_timers: Vec::new(),
+            pool_held: 0,
+            stage_counts: config
+                .stages
+                .iter()
+                .map(|stage| StageCounts {
+                    workers: stage.workers as u64,
+                    ..StageCounts::default()
+                })
+                .collect(),
         }
     }
 
@@ -127,7 +161,30 @@ impl Collector {
             busy: level(self.busy),
             blocked: level(self.blocked),
             workers: level(self.workers),
-            staged: 0,
+            staged: self
+                .stage_counts
+                .iter()
+                .map(|c| level(c.entered - c.left))
+                .sum(),
+        }
+    }
+
+    /// Integrates the levels (the run's, and each pipeline stage's) up to `t`.
+    fn advance_recorder(&mut self, t: SimTime) {
+        self.recorder.advance(t, self.levels());
+        if self.stage_counts.is_empty() {
+            return;
+        }
+        let level = |value: i64| value.max(0) as u64;
+        let pool = StageLevels {
+            queued: level(self.queued),
+            working: level(self.busy - self.pool_held),
+            held: level(self.pool_held),
+            workers: level(self.workers),
+        };
+        self.recorder.advance_stage(0, t, pool);
+        for (i, counts) in self.stage_counts.iter().enumerate() {
+            self.recorder.advance_stage(i + 1, t, counts.levels());
         }
     }
 
@@ -135,7 +192,7 @@ impl Collector {
     /// are ignored, and jobs unfinished by then count as in flight at the end.
     pub fn end_at(&mut self, end: SimTime, gauges: &dyn Fn() -> Gauges) -> Vec<usize> {
         let resizes = self.play_periodic_until(end, gauges);
-        self.recorder.advance(end, self.levels());
+        self.advance_recorder(end);
         self.applied = self.applied.max(end);
         self.recorder.close_window(end);
         self.end = Some(end);
@@ -228,7 +285,7 @@ impl Collector {
 
     fn advance(&mut self, t: SimTime) {
         if t > self.applied {
-            self.recorder.advance(t, self.levels());
+            self.advance_recorder(t);
             self.applied = t;
         }
     }
@@ -329,6 +386,25 @@ impl Collector {
             What::Unblocked => self.blocked -= 1,
             What::WorkerUp => self.workers += 1,
             What::WorkerDown => self.workers -= 1,
+            What::Held => self.pool_held += 1,
+            What::Released => self.pool_held -= 1,
+            What::StageEntered { stage } => self.stage_counts[stage as usize].entered += 1,
+            What::StageStarted { stage } => self.stage_counts[stage as usize].started += 1,
+            What::StageWorked { stage } => self.stage_counts[stage as usize].worked += 1,
+            What::StageLeft {
+                position,
+                measured,
+                residence,
+            } => {
+                if let Some(counts) = (position as usize)
+                    .checked_sub(1)
+                    .and_then(|stage| self.stage_counts.get_mut(stage))
+                {
+                    counts.left += 1;
+                }
+                self.recorder
+                    .stage_done(position as usize, measured, span(residence));
+            }
             What::Retry { measured } => self.recorder.retry(measured),
             What::Wasted { measured, work } => self.recorder.wasted_work(measured, span(work)),
             What::Outcome {

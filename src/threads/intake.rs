@@ -369,6 +369,7 @@ impl Shared {
         match resume {
             Resume::Token => self.through_limits(job),
             Resume::Retry => {
+                job.entered = now;
                 job.deadline = self.config.classes[job.class as usize]
                     .deadline
                     .map(|deadline| now + self.clock.real(deadline));

@@ -27,6 +27,19 @@ pub struct Job {
     pub waited: bool,
     /// A closed-loop client waiting for this request; it hears when the job is dropped.
     pub reply: Option<Box<Reply>>,
+    /// The request's number in the run, from 1 (its work in later stages is drawn from it).
+    pub serial: u64,
+    /// When this attempt reached the pool (its time in the first stage counts from here).
+    pub entered: Instant,
+}
+
+/// A pipeline's item between stages: the job, when the pool started it, and when it entered
+/// the stage it is in.
+#[derive(Debug)]
+pub struct StageItem {
+    pub job: Job,
+    pub started: Instant,
+    pub entered: Instant,
 }
 
 /// A job's place under the concurrency limit and its class's bulkhead.
@@ -105,6 +118,29 @@ pub enum What {
     },
     WorkerUp,
     WorkerDown,
+    /// A pool worker finished its item but the next stage has no room: it holds the item.
+    Held,
+    /// The held item was handed on.
+    Released,
+    /// An item entered later stage `stage` (0: the stage after the pool), its buffer or a worker.
+    StageEntered {
+        stage: u16,
+    },
+    /// A worker of later stage `stage` took an item.
+    StageStarted {
+        stage: u16,
+    },
+    /// A worker of later stage `stage` finished its work on an item (and holds it until the
+    /// next stage takes it, or answers the request at the last stage).
+    StageWorked {
+        stage: u16,
+    },
+    /// An item left pipeline stage `position` (0: the pool) after `residence` in it.
+    StageLeft {
+        position: u16,
+        measured: bool,
+        residence: Duration,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]

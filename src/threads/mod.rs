@@ -26,6 +26,7 @@ mod collector;
 mod driver;
 mod intake;
 mod job;
+mod pipeline;
 mod producers;
 mod queue;
 mod worker;
@@ -104,6 +105,7 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
         crate::scenario::Arrivals::Closed { clients, .. } => clients,
         _ => 0,
     };
+    let workers = workers + config.stages.iter().map(|s| s.workers).sum::<usize>();
     if workers + clients > MAX_THREADS {
         problems.push(format!(
             "{workers} workers and {clients} clients need a thread each, and a real run starts at most {MAX_THREADS}; the simulator has no such limit (--mode sim)"
@@ -118,12 +120,6 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
     if config.lanes().names.len() > 1 {
         problems.push(
             "pool.shards / classes[].workers: a pool split into shards or per-class pools runs in the simulator only so far; run this scenario with --mode sim"
-                .to_string(),
-        );
-    }
-    if !config.stages.is_empty() {
-        problems.push(
-            "[[stages]]: pipelines run in the simulator only so far; run this scenario with --mode sim"
                 .to_string(),
         );
     }
@@ -171,6 +167,8 @@ pub(crate) struct Shared {
     retire_rx: Receiver<()>,
     /// Never carries a message: dropping its sender wakes every waiting worker at shutdown.
     shutdown_rx: Receiver<()>,
+    /// A pipeline's later stages (`[[stages]]`), in order.
+    stages: Vec<pipeline::StageLink>,
 }
 
 /// Runs the scenario on real threads and measures it.
@@ -222,14 +220,10 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         retire_tx,
         retire_rx,
         shutdown_rx,
+        stages: pipeline::links(config),
         config: config.clone(),
     };
-    let recorder = Recorder::new(
-        config.warmup,
-        config.classes.iter().map(|c| c.name.clone()).collect(),
-        crate::sim::sample_interval(config),
-        config.workers,
-    );
+    let recorder = Recorder::for_config(config, crate::sim::sample_interval(config));
     let autoscaler = config
         .autoscaler
         .as_ref()
@@ -267,6 +261,15 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         });
         run.helpers.extend(helper);
         run.grow(config.workers, Duration::ZERO);
+        for (stage, stage_config) in config.stages.iter().enumerate() {
+            for _ in 0..stage_config.workers {
+                let shared = &shared;
+                let worker = run.spawn("queuelab-stage", move || {
+                    pipeline::stage_worker(shared, stage)
+                });
+                run.workers.extend(worker);
+            }
+        }
         let collector = run.collect(collector, &records_rx, options);
         // Shut down: everything still running is abandoned, and every thread is joined.
         shared.stopping.store(true, Ordering::Relaxed);

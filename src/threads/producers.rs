@@ -17,19 +17,24 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 impl Shared {
-    /// Claims the next customer of a `customers`-limited run: `None` once all are generated,
-    /// otherwise whether this is the last one.
-    fn claim_customer(&self) -> Option<bool> {
+    /// Claims the next customer: `None` once a `customers`-limited run has generated all,
+    /// otherwise its number (from 1, as in the simulator) and whether it is the last one.
+    fn claim_customer(&self) -> Option<(u64, bool)> {
         let claimed = self.generated.fetch_add(1, Ordering::Relaxed);
         match self.config.customers {
             Some(limit) if claimed >= limit => None,
-            Some(limit) => Some(claimed + 1 == limit),
-            None => Some(false),
+            Some(limit) => Some((claimed + 1, claimed + 1 == limit)),
+            None => Some((claimed + 1, false)),
         }
     }
 
     /// Makes the job a producer generated at `intended`, and announces its arrival.
-    fn generate(&self, plan: &mut ProducerPlan, intended: SimTime, last: bool) -> Job {
+    fn generate(
+        &self,
+        plan: &mut ProducerPlan,
+        intended: SimTime,
+        (serial, last): (u64, bool),
+    ) -> Job {
         let draw = plan.jobs.draw(
             &self.services,
             self.config.chaos.as_ref(),
@@ -63,6 +68,8 @@ impl Shared {
             permit: None,
             waited: false,
             reply: None,
+            serial,
+            entered: intended_at,
         }
     }
 
@@ -94,7 +101,7 @@ pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
         if shared.past_the_end(at) {
             break;
         }
-        let Some(last) = shared.claim_customer() else {
+        let Some(customer) = shared.claim_customer() else {
             break;
         };
         let intended = shared.clock.instant(at);
@@ -105,9 +112,9 @@ pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
             break;
         }
         lateness.record(intended.elapsed().as_nanos() as u64);
-        let job = shared.generate(&mut plan, at, last);
+        let job = shared.generate(&mut plan, at, customer);
         shared.submit(job);
-        if last {
+        if customer.1 {
             break;
         }
     }
@@ -124,7 +131,7 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
         if shared.past_the_end(at) {
             break;
         }
-        let Some(last) = shared.claim_customer() else {
+        let Some(customer) = shared.claim_customer() else {
             break;
         };
         let intended = shared.clock.instant(at);
@@ -133,7 +140,7 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
             break;
         }
         lateness.record(intended.elapsed().as_nanos() as u64);
-        let mut job = shared.generate(&mut plan, at, last);
+        let mut job = shared.generate(&mut plan, at, customer);
         let (answer, answered_rx) = crossbeam_channel::bounded(1);
         let reply = Reply {
             answer,
@@ -145,7 +152,7 @@ pub fn closed_client(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
         shared.submit(job);
         shared.flush();
         await_answer(shared, &answered_rx, &deadline);
-        if last || shared.stopping.load(Ordering::Relaxed) {
+        if customer.1 || shared.stopping.load(Ordering::Relaxed) {
             break;
         }
         answered = shared.clock.now().max(at);

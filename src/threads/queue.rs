@@ -83,6 +83,10 @@ impl RealQueue {
     }
 
     /// Places the job if there is room (or, with zero capacity, a worker waiting for it).
+    #[expect(
+        clippy::result_large_err,
+        reason = "a full queue hands the job back; boxing it would allocate on the overload path"
+    )]
     pub fn try_send(&self, job: Job) -> Result<(), TrySendError<Job>> {
         match self {
             RealQueue::Fifo { tx, .. } => tx.try_send(job),
@@ -110,6 +114,10 @@ impl RealQueue {
     }
 
     /// Waits for room until `until`.
+    #[expect(
+        clippy::result_large_err,
+        reason = "a full queue hands the job back; boxing it would allocate on the overload path"
+    )]
     pub fn send_deadline(&self, job: Job, until: Instant) -> Result<(), SendTimeoutError<Job>> {
         match self {
             RealQueue::Fifo { tx, .. } => tx.send_deadline(job, until),

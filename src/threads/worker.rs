@@ -3,7 +3,7 @@
 //! says so — and retires when the pool shrinks or it has idled too long.
 
 use super::clock::{spin, wait_until, Interrupted, Stop};
-use super::job::{Job, What};
+use super::job::{Job, StageItem, What};
 use super::queue::Woken;
 use super::Shared;
 use crate::scenario::{StartedWork, Work};
@@ -234,7 +234,14 @@ fn serve(shared: &Shared, job: Job) {
     if let Call::Made { .. } = call {
         shared.calls_in_flight.fetch_sub(1, Ordering::SeqCst);
     }
-    shared.emit(finished, What::Finished);
+    let onward = !shared.stages.is_empty()
+        && matches!(result, Ok(Ok(())))
+        && matches!(call, Call::None | Call::Made { failed: false, .. })
+        && job.deadline.is_none_or(|deadline| finished <= deadline);
+    if !onward {
+        // A pipeline's worker stays busy until the next stage takes its item (`leave_pool`).
+        shared.emit(finished, What::Finished);
+    }
     let worked = finished.saturating_duration_since(started);
     // Every call made tells the breaker how it went — also when the job then panicked (as in
     // the simulator) or was cut off at its deadline (a failure: no answer came back in time).
@@ -285,6 +292,13 @@ fn serve(shared: &Shared, job: Job) {
                 wasted(shared, &job, worked);
                 shared.release_permit(&job, true);
                 shared.timed_out(finished, job);
+            } else if onward {
+                let item = StageItem {
+                    job,
+                    started,
+                    entered: finished,
+                };
+                shared.leave_pool(item, finished);
             } else {
                 shared.release_permit(&job, false);
                 shared.completed(finished, &job, started);

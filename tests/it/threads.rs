@@ -246,15 +246,15 @@ fn scenarios_a_fifo_channel_cannot_run_are_refused_with_the_reason() {
     };
     let fine = config_fifo();
     assert!(threads::run(&fine, &options).is_err());
-    let pipeline = super::support::config(
+    let sharded = super::support::config(
         "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
-         [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n[pool]\nworkers = 1\n\
-         [[stages]]\nname = \"b\"\nworkers = 1\nservice = { distribution = \"constant\", value = \"1ms\" }\n",
+         [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n[pool]\nworkers = 2\nshards = 2\n\
+         [keys]\ncount = 10\n",
     );
-    let error = threads::run(&pipeline, &ThreadOptions::default())
+    let error = threads::run(&sharded, &ThreadOptions::default())
         .err()
         .expect("refused");
-    assert!(error.contains("[[stages]]"), "{error}");
+    assert!(error.contains("pool.shards"), "{error}");
 }
 
 fn config_fifo() -> Config {
@@ -549,4 +549,60 @@ fn a_downstream_concurrency_limit_holds_on_real_threads() {
     let six = real(&config(&text(6)), 0.1);
     assert_accounted(&six);
     assert_eq!(six.failed, 0, "{:?}", six.failed_by_reason);
+}
+
+/// A pipeline on real threads: the pool hands each item to a second stage through a crossbeam
+/// channel. With room to spare it matches the simulation's Jackson tandem; behind a small buffer
+/// a slow last stage sets the pace and the pool's workers are seen holding items.
+#[test]
+fn a_pipeline_on_real_threads_agrees_with_the_simulation() {
+    let _one = ONE_AT_A_TIME.lock();
+    let text = |buffer: usize, rate: f64, slow_ms: u64| {
+        format!(
+            "[run]\nseed = 7\nduration = \"30s\"\nwarmup = \"3s\"\n[arrivals]\nprocess = \"poisson\"\nrate = {rate}\n\
+             [service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n[pool]\nworkers = 4\n\
+             [[stages]]\nname = \"upload\"\nworkers = 2\nbuffer = {buffer}\n\
+             service = {{ distribution = \"exponential\", mean = \"{slow_ms}ms\" }}\n"
+        )
+    };
+    // ρ = 0.5 in the pool and 0.6 in the upload stage.
+    let roomy = config(&text(100_000, 100.0, 12));
+    let real_run = real(&roomy, 0.1);
+    assert_accounted(&real_run);
+    let sim = Engine::new(&roomy).run();
+    if !sent_too_late(&real_run, "pipeline latency") {
+        let off = percent_off(sim.latency.mean, real_run.latency.mean);
+        assert!(
+            off < 15.0,
+            "mean latency {} real against {} simulated",
+            real_run.latency.mean,
+            sim.latency.mean
+        );
+        let (real_upload, sim_upload) = (&real_run.stages["upload"], &sim.stages["upload"]);
+        assert!(
+            (real_upload.utilization - sim_upload.utilization).abs() < 0.06,
+            "{real_upload:?} against {sim_upload:?}"
+        );
+    }
+    assert_eq!(real_run.stages.len(), 2);
+    assert!(real_run.stages["upload"].completed > 1000);
+
+    // The upload stage can do 2 ÷ 40 ms = 50 a second of the 100 offered; a buffer of 2.
+    let tight = config(&text(2, 100.0, 40).replace("[pool]\n", "[queue]\ncapacity = 20\n[pool]\n"));
+    let real_run = real(&tight, 0.1);
+    assert_accounted(&real_run);
+    assert!(
+        real_run.throughput < 56.0 && real_run.throughput > 44.0,
+        "the last stage sets the pace: {}",
+        real_run.throughput
+    );
+    assert!(
+        real_run.stages["pool"].blocked_ratio > 0.3,
+        "{:?}",
+        real_run.stages["pool"]
+    );
+    assert!(
+        real_run.rejected_ratio > 0.3,
+        "the pool's queue fills and refuses"
+    );
 }

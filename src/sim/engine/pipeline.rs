@@ -64,6 +64,19 @@ impl Stage {
     }
 }
 
+/// Request `serial`'s work at later stage `stage` (0 = the stage after the pool): drawn from its
+/// own stream, so changing one stage's K never changes another stage's work, and a real run
+/// (`--mode threads`) draws the very same work.
+pub(crate) fn stage_work(
+    seed: u64,
+    stage: usize,
+    serial: u64,
+    service: &Distribution,
+) -> SimDuration {
+    let mut rng = Rng::stream(seed, STAGE_STREAM + ((stage as u64) << 36) + serial);
+    service.sample(&mut rng)
+}
+
 impl Engine {
     /// Items in later stages (buffered, worked on, or held for the stage after).
     pub(super) fn staged(&self) -> usize {
@@ -149,9 +162,8 @@ impl Engine {
 
     fn start_stage_work(&mut self, stage: usize, worker: u32, key: JobKey) {
         let serial = self.jobs.get(key).serial;
-        let mut rng = Rng::stream(self.seed, STAGE_STREAM + ((stage as u64) << 36) + serial);
         let state = &mut self.stages[stage];
-        let work = state.service.sample(&mut rng);
+        let work = stage_work(self.seed, stage, serial, &state.service);
         state.workers[worker as usize] = Some(key);
         state.working += 1;
         self.schedule(

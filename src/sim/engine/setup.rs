@@ -28,29 +28,8 @@ impl Engine {
             })
             .collect();
         let sample_interval = sample_interval(config);
-        let recorder = Recorder::new(
-            config.warmup,
-            config
-                .classes
-                .iter()
-                .map(|class| class.name.clone())
-                .collect(),
-            sample_interval,
-            config.workers,
-        );
-        let recorder = if config.stages.is_empty() {
-            recorder
-        } else {
-            let pool = crate::scenario::validate::FRONT_STAGE.to_string();
-            let later = config.stages.iter().map(|stage| stage.name.clone());
-            recorder.with_stages(std::iter::once(pool).chain(later).collect())
-        };
+        let recorder = Recorder::for_config(config, sample_interval);
         let layout = config.lanes();
-        let recorder = if layout.names.len() > 1 {
-            recorder.with_lanes(layout.names.clone(), layout.sharded)
-        } else {
-            recorder
-        };
         let autoscalers: Vec<Box<dyn Autoscaler>> = match &config.autoscaler {
             Some(autoscaler) => layout.workers.iter().map(|_| autoscaler.build()).collect(),
             None => Vec::new(),

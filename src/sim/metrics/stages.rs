@@ -72,6 +72,31 @@ impl StageMeter {
 }
 
 impl Recorder {
+    /// The recorder a run of `config` needs: its classes, and its stages and split pool's parts
+    /// if it has them (the simulator and a real run build theirs here).
+    pub fn for_config(config: &crate::scenario::Config, sample_interval: SimDuration) -> Self {
+        let classes = config.classes.iter().map(|class| class.name.clone());
+        let recorder = Recorder::new(
+            config.warmup,
+            classes.collect(),
+            sample_interval,
+            config.workers,
+        );
+        let recorder = if config.stages.is_empty() {
+            recorder
+        } else {
+            let pool = crate::scenario::validate::FRONT_STAGE.to_string();
+            let later = config.stages.iter().map(|stage| stage.name.clone());
+            recorder.with_stages(std::iter::once(pool).chain(later).collect())
+        };
+        let layout = config.lanes();
+        if layout.names.len() > 1 {
+            recorder.with_lanes(layout.names, layout.sharded)
+        } else {
+            recorder
+        }
+    }
+
     /// Adds pipeline stages (their names, the first pool first) to measure.
     pub fn with_stages(mut self, names: Vec<String>) -> Self {
         self.stages = names.into_iter().map(StageMeter::new).collect();
