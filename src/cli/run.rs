@@ -86,7 +86,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         let series = runs[0].1.clone();
         (runs.drain(..).map(|(summary, _)| summary).collect(), series)
     };
-    let truncated = summaries.iter().any(|s| s.truncated);
+    let cut_short = summaries.iter().find_map(Summary::cut_short);
 
     let json = if summaries.len() == 1 {
         serde_json::to_value(&summaries[0]).map_err(|e| e.to_string())?
@@ -109,8 +109,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     if let Some(path) = &args.chart {
         write_chart(path, &series, None, &config)?;
     }
-    if truncated {
-        eprintln!("warning: the run hit the engine's event limit and stopped early; the numbers cover only part of it");
+    if let Some(why) = cut_short {
+        eprintln!("warning: {why}");
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -163,17 +163,28 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         .flat_map(|i| (0..replications).map(move |r| (i, r)))
         .collect();
     let bar = progress_bar(jobs.len() as u64, args.scenario.quiet, "sweeping");
-    let runs: Vec<Value> = jobs
+    let runs: Vec<(Option<String>, Value)> = jobs
         .par_iter()
         .map(|&(i, r)| {
             let mut config = configs[i].clone();
             config.seed = replication_seed(config.seed, r);
             let summary = Engine::new(&config).run();
             bar.inc(1);
-            serde_json::to_value(summary).unwrap_or_default()
+            (
+                summary.cut_short(),
+                serde_json::to_value(summary).unwrap_or_default(),
+            )
         })
         .collect();
     bar.finish_and_clear();
+    let mut cut_short = false;
+    for (&(i, _), (why, _)) in jobs.iter().zip(&runs) {
+        if let Some(why) = why {
+            eprintln!("warning: {path} = {}: {why}", display_value(&values[i]));
+            cut_short = true;
+        }
+    }
+    let runs: Vec<Value> = runs.into_iter().map(|(_, run)| run).collect();
 
     let points: Vec<Value> = runs
         .chunks(replications as usize)
@@ -279,7 +290,11 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         };
         draw_to_file(chart_path, (1000, 640), &chart)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if cut_short {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn cell(point: &Value, metric: &str) -> String {

@@ -64,6 +64,11 @@ pub struct Summary {
     pub classes: BTreeMap<String, ClassSummary>,
     /// True if the run hit the engine's hard event limit and stopped early.
     pub truncated: bool,
+    /// Set when the run got stuck: simulated time stopped moving at this instant (seconds), with
+    /// events happening without end (closed-loop clients refused at once resend at once). The
+    /// run is then `truncated` too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stalled_at_seconds: Option<f64>,
     /// The concurrency limit (`[limiter]`) over the run; zeros without a limiter.
     pub limit: LimitSummary,
     /// Jobs that were served but did not succeed (a downstream error, or failed fast by an open
@@ -201,6 +206,20 @@ pub struct ClassSummary {
 }
 
 impl Summary {
+    /// Why the run stopped early, for the learner or the command line; `None` if it did not.
+    pub fn cut_short(&self) -> Option<String> {
+        match self.stalled_at_seconds {
+            Some(at) => Some(format!(
+                "the simulation got stuck at t = {at:.3} s: millions of events happened without simulated time moving on. Closed-loop clients with no think time whose requests are refused at once resend at once, forever. Give the clients a think time (arrivals.think), or room to wait (a bigger queue, or on_full = \"block\")"
+            )),
+            None if self.truncated => Some(
+                "the run hit the engine's event limit and stopped early; the numbers cover only part of it"
+                    .to_string(),
+            ),
+            None => None,
+        }
+    }
+
     /// Looks a metric up by dotted path (`latency.p99`, `classes.gold.latency.p99`).
     pub fn metric(&self, path: &str) -> Option<f64> {
         let value = serde_json::to_value(self).ok()?;

@@ -57,6 +57,11 @@ pub use setup::{expected_horizon_secs, sample_interval};
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
 pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
 
+/// A run with this many events at one simulated instant is stuck, not busy: time no longer
+/// moves (closed-loop clients with no think time, refused at once, resend at once). It stops
+/// there, `truncated`, with `stalled_at_seconds` saying when, instead of burning the event limit.
+pub const STALL_EVENTS: u64 = 2_000_000;
+
 #[derive(Debug, Clone, Copy)]
 enum Event {
     Arrival {
@@ -184,6 +189,10 @@ pub struct Engine {
     events: EventQueue<Event>,
     processed: u64,
     event_limit: u64,
+    /// Events processed at the current instant, and the instant the run got stuck at (see
+    /// [`STALL_EVENTS`]).
+    events_this_instant: u64,
+    stalled_at: Option<SimTime>,
     finished: bool,
     truncated: bool,
     customers_limit: Option<u64>,
@@ -347,6 +356,16 @@ impl Engine {
         if !event.is_periodic() {
             self.pending_real_events -= 1;
         }
+        if at > self.now {
+            self.events_this_instant = 0;
+        }
+        self.events_this_instant += 1;
+        if self.events_this_instant > STALL_EVENTS {
+            self.stalled_at = Some(at);
+            self.truncated = true;
+            self.finish();
+            return false;
+        }
         self.now = at;
         self.recorder.advance(at, self.levels());
         self.advance_stages(at);
@@ -442,6 +461,7 @@ impl Engine {
                 in_flight_at_end: self.unanswered_in_system() as u64,
                 workers_at_end: self.alive as u64,
                 truncated: self.truncated,
+                stalled_at: self.stalled_at.map(|t| t.as_secs_f64()),
                 alerts: super::metrics::alert_summaries(&self.alerts, self.now),
                 drain_seconds: self
                     .shutdown_started

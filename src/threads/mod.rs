@@ -310,6 +310,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             in_flight_at_end: abandoned,
             workers_at_end: collector.target as u64,
             truncated: false,
+            stalled_at: None,
             drain_seconds: collector.drain_seconds(end),
             alerts: crate::sim::metrics::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),

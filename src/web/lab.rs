@@ -223,6 +223,9 @@ pub fn lab(props: &LabProps) -> Html {
                 <progress max="1" value={format!("{progress:.3}")} aria-label="Run progress"></progress>
                 <span class="clock" data-test="clock">{format!("t = {:.1} s · {} events", snapshot.now.as_secs_f64(), summary.events)}</span>
             </div>
+            if let Some(why) = summary.cut_short() {
+                <p class="warn" role="alert" data-test="cut-short">{format!("The run stopped early: {why}.")}</p>
+            }
             <Diagram snapshot={snapshot} rejected={summary.rejected} dropped={summary.dropped}
                 timed_out={summary.timed_out} completed={summary.completed} />
             if !props.goals.is_empty() {

@@ -163,3 +163,26 @@ fn block_on_an_unbounded_queue_is_refused() {
         .replace("\"reject\"", "\"block\"");
     assert!(error_of(&text).contains("needs a bounded queue"));
 }
+
+/// Closed-loop clients with no think time, refused at once, resend at once: simulated time
+/// stops. The run stops there too, quickly, and says why, instead of burning the event limit.
+#[test]
+fn a_run_stuck_at_one_instant_stops_and_says_why() {
+    let text = "[run]\nduration = \"10s\"\n[arrivals]\nprocess = \"closed\"\nclients = 50\n\
+                [service]\ndistribution = \"exponential\"\nmean = \"100ms\"\n[pool]\nworkers = 1\n\
+                [queue]\ncapacity = 0\non_full = \"reject\"\n";
+    let summary = queuelab::sim::Engine::new(&crate::support::config(text)).run();
+    assert!(summary.truncated);
+    assert_eq!(summary.stalled_at_seconds, Some(0.0));
+    let why = summary.cut_short().expect("cut short");
+    assert!(
+        why.contains("got stuck at t = 0.000 s") && why.contains("think time"),
+        "{why}"
+    );
+    let thinking = text.replace(
+        "clients = 50\n",
+        "clients = 50\nthink = { distribution = \"exponential\", mean = \"50ms\" }\n",
+    );
+    let summary = queuelab::sim::Engine::new(&crate::support::config(&thinking)).run();
+    assert!(summary.cut_short().is_none(), "{summary:?}");
+}

@@ -505,3 +505,36 @@ fn ctrl_c_stops_a_real_run_and_still_prints_the_report() {
     let arrivals = json["arrivals"].as_u64().unwrap();
     assert!(arrivals > 50 && arrivals < 2000, "{arrivals}");
 }
+
+/// A point of a sweep that gets stuck is named, and the sweep exits non-zero.
+#[test]
+fn a_stuck_run_fails_the_command_and_says_why() {
+    let dir = scratch("stuck");
+    let file = dir.join("stuck.toml");
+    std::fs::write(
+        &file,
+        "[run]\nduration = \"10s\"\n[arrivals]\nprocess = \"closed\"\nclients = 20\n\
+         [service]\ndistribution = \"constant\"\nmean = \"10ms\"\n[pool]\nworkers = 1\n\
+         [queue]\ncapacity = 4\non_full = \"reject\"\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let run = queuelab(&["run", file, "--quiet"]);
+    assert!(!run.status.success());
+    assert!(
+        stderr(&run).contains("got stuck at t ="),
+        "{}",
+        stderr(&run)
+    );
+    let sweep = queuelab(&["sweep", file, "--param", "queue.capacity=4,40", "--quiet"]);
+    assert!(!sweep.status.success());
+    assert!(
+        stderr(&sweep).contains("queue.capacity = 4: the simulation got stuck"),
+        "{}",
+        stderr(&sweep)
+    );
+    assert!(
+        !stderr(&sweep).contains("queue.capacity = 40"),
+        "40 places hold all 20 clients"
+    );
+}

@@ -66,6 +66,8 @@ impl Engine {
             events: EventQueue::new(),
             processed: 0,
             event_limit: DEFAULT_EVENT_LIMIT,
+            events_this_instant: 0,
+            stalled_at: None,
             finished: false,
             truncated: false,
             customers_limit: config.customers,
