@@ -56,6 +56,8 @@ fn each_mistake_is_reported_with_its_position_and_a_hint() {
         ("customers = 1000", "duration = \"1m\"\n[shutdown]\nat = \"2m\"", "bad.toml:4:6: shutdown.at: must come before run.duration (1m), got 2m"),
         ("[queue]", "[hedge]\ndelay = \"0s\"\n[queue]", "bad.toml:12:9: hedge.delay: must be longer than zero"),
         ("[queue]", "[hedge]\ndelay = \"soon\"\n[queue]", "bad.toml:12:9: hedge.delay: invalid duration"),
+        ("[queue]", "[[classes]]\nweight = 1\n[[classes]]\nname = \"class0\"\n[queue]", "classes[1].name: duplicate class name \"class0\""),
+        ("[queue]", "[[classes]]\nname = \"class1\"\n[[classes]]\nweight = 2\n[queue]", "classes[1].name: duplicate class name \"class1\""),
     ];
     for (from, to, expected) in cases {
         let text = VALID.replacen(from, to, 1);

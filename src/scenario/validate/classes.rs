@@ -37,11 +37,14 @@ pub(super) fn classes(
     let mut shared_weight = 0.0;
     for (i, class) in raw.classes.iter().enumerate() {
         let path = format!("classes[{i}]");
-        let name = class.name.clone().unwrap_or_else(|| format!("class{i}"));
-        if raw.classes[..i]
-            .iter()
-            .any(|other| other.name.as_deref() == Some(name.as_str()))
-        {
+        let name_of = |i: usize| {
+            raw.classes[i]
+                .name
+                .clone()
+                .unwrap_or_else(|| format!("class{i}"))
+        };
+        let name = name_of(i);
+        if (0..i).any(|other| name_of(other) == name) {
             c.error(
                 &format!("{path}.name"),
                 format!("duplicate class name {name:?}"),
