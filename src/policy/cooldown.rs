@@ -25,6 +25,8 @@ pub struct Cooldown {
     down_after: SimDuration,
     last_up: Option<SimTime>,
     last_down: Option<SimTime>,
+    /// `last_up` before the latest `record_up`, for [`Cooldown::undo_up`].
+    up_before: Option<SimTime>,
 }
 
 impl Cooldown {
@@ -34,6 +36,7 @@ impl Cooldown {
             down_after,
             last_up: None,
             last_down: None,
+            up_before: None,
         }
     }
 
@@ -47,10 +50,41 @@ impl Cooldown {
     }
 
     pub fn record_up(&mut self, now: SimTime) {
-        self.last_up = Some(now);
+        self.up_before = std::mem::replace(&mut self.last_up, Some(now));
+    }
+
+    /// The latest grow did not happen (a shared budget refused it): its cooldown does not run.
+    pub fn undo_up(&mut self) {
+        self.last_up = self.up_before.take();
     }
 
     pub fn record_down(&mut self, now: SimTime) {
         self.last_down = Some(now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undone_grow_leaves_the_previous_cooldown() {
+        let mut cooldown = Cooldown::new(SimDuration::from_secs(2), SimDuration::from_secs(30));
+        let at = |s: u64| SimTime::ZERO + SimDuration::from_secs(s);
+        cooldown.record_up(at(0));
+        cooldown.record_up(at(10));
+        cooldown.undo_up();
+        assert!(
+            cooldown.allow_up(at(10)),
+            "the refused grow at 10 s runs no cooldown"
+        );
+        cooldown.record_up(at(11));
+        assert!(!cooldown.allow_up(at(12)));
+        cooldown.undo_up();
+        cooldown.undo_up();
+        assert!(
+            cooldown.allow_up(at(11)),
+            "undoing twice forgets, never invents, a grow"
+        );
     }
 }

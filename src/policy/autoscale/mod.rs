@@ -60,6 +60,11 @@ pub trait Autoscaler: std::fmt::Debug + Send {
 
     /// Called for each completed job with its queue wait; the default ignores it.
     fn on_job_done(&mut self, _now: SimTime, _wait: SimDuration) {}
+
+    /// The growth this tick asked for was not granted (a shared `autoscaler.budget` had no
+    /// room): as in the seed's `Budget.Request`, a refused request starts no cooldown, so the
+    /// pool may ask again at the next tick. The default (no cooldown) ignores it.
+    fn growth_refused(&mut self) {}
 }
 
 /// Combines an autoscaler's decision with the predictive floor (seed book 003, task 18):

@@ -88,6 +88,10 @@ impl MultiSignalAutoscaler {
 }
 
 impl Autoscaler for MultiSignalAutoscaler {
+    fn growth_refused(&mut self) {
+        self.cooldown.undo_up();
+    }
+
     fn interval(&self) -> SimDuration {
         self.config.interval
     }

@@ -85,6 +85,10 @@ impl QueueDepthAutoscaler {
 }
 
 impl Autoscaler for QueueDepthAutoscaler {
+    fn growth_refused(&mut self) {
+        self.cooldown.undo_up();
+    }
+
     fn interval(&self) -> SimDuration {
         self.config.interval
     }
@@ -139,6 +143,23 @@ mod tests {
             .map(|&ms| scaler.on_tick(&signals(ms, 4, 90, 1.0)))
             .collect();
         assert_eq!(decisions, [Some(6), None, None, None, Some(6)]);
+    }
+
+    #[test]
+    fn a_refused_grow_starts_no_cooldown() {
+        let mut scaler = QueueDepthAutoscaler::new(QueueDepthConfig::default());
+        assert_eq!(scaler.on_tick(&signals(0, 4, 90, 1.0)), Some(6));
+        scaler.growth_refused();
+        assert_eq!(
+            scaler.on_tick(&signals(500, 4, 90, 1.0)),
+            Some(6),
+            "asks again"
+        );
+        assert_eq!(
+            scaler.on_tick(&signals(1_000, 6, 90, 1.0)),
+            None,
+            "granted: cooling"
+        );
     }
 
     #[test]

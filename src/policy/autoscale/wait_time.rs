@@ -109,6 +109,10 @@ impl WaitTimeAutoscaler {
 }
 
 impl Autoscaler for WaitTimeAutoscaler {
+    fn growth_refused(&mut self) {
+        self.cooldown.undo_up();
+    }
+
     fn interval(&self) -> SimDuration {
         self.config.interval
     }

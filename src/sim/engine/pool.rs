@@ -142,6 +142,8 @@ impl Engine {
         let floor = self.prewarm.floor_at(self.now - SimTime::ZERO);
         let split = self.lanes.len() > 1;
         let mut desired = Vec::with_capacity(self.lanes.len());
+        // Lanes whose autoscaler itself (not the prewarm floor) asked to grow.
+        let mut asked_to_grow = Vec::with_capacity(self.lanes.len());
         for lane in 0..self.lanes.len() {
             let utilization = if split {
                 self.recorder
@@ -160,12 +162,18 @@ impl Engine {
                 error_rate,
             };
             let decision = self.autoscalers[lane].on_tick(&signals);
+            asked_to_grow.push(decision.is_some_and(|size| size > state.target));
             let size = crate::policy::autoscale::with_floor(decision, floor, state.target);
             desired.push(size.unwrap_or(state.target));
         }
         let next = self.now + self.autoscalers[0].interval();
         self.schedule(next, Event::AutoscaleTick);
-        let sizes = self.within_budget(desired);
+        let sizes = self.within_budget(desired.clone());
+        for (lane, (&size, &wanted)) in sizes.iter().zip(&desired).enumerate() {
+            if asked_to_grow[lane] && size < wanted && size <= self.lanes[lane].target {
+                self.autoscalers[lane].growth_refused();
+            }
+        }
         // Shrink first, so the pools' total never passes the budget on the way.
         let (shrinking, growing): (Vec<_>, Vec<_>) = sizes
             .into_iter()
