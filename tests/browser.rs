@@ -198,3 +198,76 @@ async fn unknown_exercise_and_bad_parameters_show_messages() {
 }
 
 use wasm_bindgen::JsCast;
+
+fn element<T: JsCast>(root: &web_sys::Element, selector: &str) -> T {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .dyn_into()
+        .unwrap_or_else(|_| panic!("{selector} is not the element expected"))
+}
+
+/// An exercise with goals and a question, the question answered right while its (passing) run
+/// is still going: when the run ends, the exercise is saved as solved. (The run's timer once
+/// kept the callback of the render that pressed Run, when the question was still open.)
+#[wasm_bindgen_test]
+async fn answering_during_a_passing_run_solves_the_exercise() {
+    let window = web_sys::window().unwrap();
+    let storage = window.local_storage().unwrap().unwrap();
+    storage.remove_item("queuelab.progress.v1").unwrap();
+    window
+        .location()
+        .set_hash("#/exercise/sharded-pool?pool.shards=4")
+        .unwrap();
+    let root = mount();
+    settle().await;
+    let speed: web_sys::HtmlSelectElement = element(&root, "[data-test=speed]");
+    // Slow enough to answer while it runs (300 simulated seconds take about 3 s), and left
+    // alone after: changing the speed would restart the run's timer with a fresh callback.
+    speed.set_value("100×");
+    speed
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    settle().await;
+    element::<web_sys::HtmlElement>(&root, "[data-test=run]").click();
+    settle().await;
+    assert!(
+        root.query_selector(".lab[data-state=running]")
+            .unwrap()
+            .is_some(),
+        "still running when the question is answered"
+    );
+    let choice: web_sys::HtmlInputElement = element(&root, "[data-question='0'] [data-choice='2']");
+    choice.set_checked(true);
+    choice
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    for _ in 0..600 {
+        if root
+            .query_selector(".lab[data-state=finished]")
+            .unwrap()
+            .is_some()
+        {
+            break;
+        }
+        settle().await;
+    }
+    settle().await;
+    let verdict: web_sys::HtmlElement = element(&root, "[data-test=verdict]");
+    assert!(
+        verdict
+            .text_content()
+            .unwrap_or_default()
+            .starts_with("Solved"),
+        "{:?}",
+        verdict.text_content()
+    );
+    let progress = storage
+        .get_item("queuelab.progress.v1")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        progress.contains("\"sharded-pool\":\"solved\""),
+        "every goal met and the question right, yet progress is {progress}"
+    );
+}

@@ -4,8 +4,9 @@ use super::{Curve, FOURTH, MAIN, SECOND, THIRD};
 use crate::report::{PartPoint, Series, SeriesPoint, MAX_PART_SERIES};
 use plotters::style::RGBColor;
 
-/// Colours for one line per part, in the order of the parts (repeating beyond eight).
-const PART_COLORS: [RGBColor; 8] = [
+/// Colours for one line per part, in the order of the parts: one each for the most parts a
+/// series keeps ([`MAX_PART_SERIES`]).
+const PART_COLORS: [RGBColor; MAX_PART_SERIES] = [
     MAIN,
     SECOND,
     THIRD,
@@ -14,7 +15,19 @@ const PART_COLORS: [RGBColor; 8] = [
     RGBColor(219, 39, 119),
     RGBColor(120, 53, 15),
     RGBColor(71, 85, 105),
+    RGBColor(101, 163, 13),
+    RGBColor(8, 145, 178),
+    RGBColor(67, 56, 202),
+    RGBColor(234, 88, 12),
+    RGBColor(192, 38, 211),
+    RGBColor(161, 98, 7),
+    RGBColor(17, 24, 39),
+    RGBColor(190, 18, 60),
 ];
+
+/// Beyond this many parts only the lines with the highest averages are named in the legend, so
+/// that it does not cover the chart; the others are still drawn, each in its own colour.
+const LEGEND_PARTS: usize = 6;
 
 /// A line of the run as a whole: its label, colour and value at each point.
 type RunLine = (&'static str, RGBColor, fn(&SeriesPoint) -> f64);
@@ -133,7 +146,7 @@ impl ChartKind {
                     .collect()
             }
         };
-        series
+        let mut curves: Vec<Curve> = series
             .parts()
             .iter()
             .zip(PART_COLORS.iter().cycle())
@@ -147,7 +160,16 @@ impl ChartKind {
                     .map(|(p, q)| (p.end, part_value(q)))
                     .collect(),
             })
-            .collect()
+            .collect();
+        if curves.len() > LEGEND_PARTS {
+            let mean = |c: &Curve| c.points.iter().map(|p| p.1).sum::<f64>();
+            let mut order: Vec<usize> = (0..curves.len()).collect();
+            order.sort_by(|&a, &b| mean(&curves[b]).total_cmp(&mean(&curves[a])));
+            for &quiet in &order[LEGEND_PARTS..] {
+                curves[quiet].label.clear();
+            }
+        }
+        curves
     }
 
     /// The run-wide lines: label, colour and value per point.

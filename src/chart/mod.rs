@@ -84,7 +84,8 @@ impl Picture for SweepChart<'_> {
     }
 }
 
-/// One line of a chart: a label, a colour, and its (simulated time, value) points.
+/// One line of a chart: a label (empty: not in the legend), a colour, and its (simulated
+/// time, value) points.
 pub struct Curve {
     pub label: String,
     pub color: RGBColor,
@@ -154,16 +155,17 @@ pub fn draw_panel<DB: DrawingBackend>(
     }
     for curve in curves {
         let color = curve.color;
-        chart
+        let drawn = chart
             .draw_series(LineSeries::new(
                 curve.points.iter().copied(),
                 color.stroke_width(1),
             ))
-            .map_err(err)?
-            .label(curve.label.as_str())
-            .legend(move |(x, y)| {
+            .map_err(err)?;
+        if !curve.label.is_empty() {
+            drawn.label(curve.label.as_str()).legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(1))
             });
+        }
     }
     for &threshold in thresholds {
         chart

@@ -114,7 +114,15 @@ pub(crate) fn parse_scenario(
     overrides: &[crate::scenario::Override],
 ) -> Result<crate::scenario::Config, String> {
     let parsed = if crate::exercise::is_exercise(text) {
-        crate::exercise::scenario_of(text, origin, overrides)
+        // Paths are the scenario's; `scenario.pool.workers` is read as `pool.workers` too.
+        let overrides: Vec<_> = overrides
+            .iter()
+            .map(|o| match o.path.strip_prefix("scenario.") {
+                Some(path) => crate::scenario::Override::new(path.to_string(), o.value.clone()),
+                None => o.clone(),
+            })
+            .collect();
+        crate::exercise::scenario_of(text, origin, &overrides)
     } else {
         crate::scenario::parse_with_overrides(text, origin, overrides)
     };

@@ -66,7 +66,12 @@ pub(super) fn scenario_with(
 ) -> Result<Config, ScenarioErrors> {
     let edited = scenario::apply_overrides(source, "scenario", overrides)
         .map_err(|e| ScenarioErrors(vec![e]))?;
-    let raw = raw_exercise(&edited, origin)?;
+    let raw = raw_exercise(&edited, origin).map_err(|errors| {
+        match scenario::culprit_override::<RawExercise>(source, "scenario", overrides) {
+            Some(error) => ScenarioErrors(vec![error]),
+            None => errors,
+        }
+    })?;
     let Some(raw_scenario) = raw.scenario else {
         return Err(ScenarioErrors(vec![ScenarioError::at_path(
             "scenario",

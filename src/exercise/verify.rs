@@ -125,18 +125,48 @@ fn unproven_answers(exercise: &Exercise) -> Result<Vec<String>, String> {
 }
 
 /// Every choice a select offers must give a valid scenario (with the other knobs at their
-/// start). Sliders are not checked at their ends: coupled sliders (a low and a high watermark)
-/// can legitimately be set into an invalid pair, which the page then explains inline.
+/// start) that still has every chart the exercise watches. Sliders are not checked for
+/// validity at their ends: coupled sliders (a low and a high watermark) can legitimately be set
+/// into an invalid pair, which the page then explains inline; where valid, their ends must keep
+/// the watched charts too (a shard slider down to one shard has no per-shard chart).
 fn unreachable_knob_values(exercise: &Exercise) -> Vec<String> {
     use super::KnobKind;
     let mut problems = Vec::new();
     for knob in &exercise.knobs {
+        let ends = match &knob.kind {
+            KnobKind::Choice(_) => Vec::new(),
+            KnobKind::Integer { min, max, .. } => {
+                vec![
+                    super::KnobValue::Integer(*min),
+                    super::KnobValue::Integer(*max),
+                ]
+            }
+            KnobKind::Float { min, max, .. } => {
+                vec![super::KnobValue::Float(*min), super::KnobValue::Float(*max)]
+            }
+            KnobKind::Duration { min, max, .. } => {
+                vec![
+                    super::KnobValue::Duration(*min),
+                    super::KnobValue::Duration(*max),
+                ]
+            }
+        };
+        for value in ends {
+            if let Ok(config) = exercise.config_with(&[(knob.path.clone(), value.clone())]) {
+                problems.extend(missing_watched_charts(
+                    exercise, &knob.path, &value, &config,
+                ));
+            }
+        }
         let KnobKind::Choice(choices) = &knob.kind else {
             continue;
         };
         for value in choices.clone() {
-            if let Err(errors) = exercise.config_with(&[(knob.path.clone(), value.clone())]) {
-                problems.push(format!(
+            match exercise.config_with(&[(knob.path.clone(), value.clone())]) {
+                Ok(config) => problems.extend(missing_watched_charts(
+                    exercise, &knob.path, &value, &config,
+                )),
+                Err(errors) => problems.push(format!(
                     "{}: knob {} offers {value}, which makes the scenario invalid: {}",
                     exercise.origin,
                     knob.path,
@@ -146,11 +176,32 @@ fn unreachable_knob_values(exercise: &Exercise) -> Vec<String> {
                         .map(|e| format!("{}: {}", e.path, e.message))
                         .collect::<Vec<_>>()
                         .join("; ")
-                ));
+                )),
             }
         }
     }
     problems
+}
+
+/// A sentence for each chart the exercise watches that `config` (a knob at `value`) lacks.
+fn missing_watched_charts(
+    exercise: &Exercise,
+    path: &str,
+    value: &super::KnobValue,
+    config: &crate::scenario::Config,
+) -> Vec<String> {
+    let has = crate::chart::kinds_for(config);
+    exercise
+        .watch
+        .iter()
+        .filter(|name| !has.iter().any(|kind| kind.name() == name.as_str()))
+        .map(|name| {
+            format!(
+                "{}: knob {path} offers {value}, where the watched chart {name:?} does not exist",
+                exercise.origin
+            )
+        })
+        .collect()
 }
 
 /// Runs the starting configuration and the solution on every seed of the exercise.

@@ -50,7 +50,7 @@ impl Cooldown {
     }
 
     pub fn record_up(&mut self, now: SimTime) {
-        self.up_before = std::mem::replace(&mut self.last_up, Some(now));
+        self.up_before = self.last_up.replace(now);
     }
 
     /// The latest grow did not happen (a shared budget refused it): its cooldown does not run.

@@ -240,7 +240,8 @@ impl Series {
         );
         for part in &self.parts {
             for column in PART_COLUMNS {
-                csv.push_str(&format!(",{}.{column}", part.name));
+                csv.push(',');
+                csv.push_str(&csv_field(&format!("{}.{column}", part.name)));
             }
         }
         csv.push('\n');
@@ -266,15 +267,26 @@ impl Series {
                 p.breaker
             ));
             for part in &self.parts {
-                let q = &part.points[row];
-                csv.push_str(&format!(
-                    ",{},{},{},{},{}",
-                    q.queue_len, q.in_service, q.held, q.workers, q.throughput
-                ));
+                match part.points.get(row) {
+                    Some(q) => csv.push_str(&format!(
+                        ",{},{},{},{},{}",
+                        q.queue_len, q.in_service, q.held, q.workers, q.throughput
+                    )),
+                    None => csv.push_str(&",".repeat(PART_COLUMNS.len())),
+                }
             }
             csv.push('\n');
         }
         csv
+    }
+}
+
+/// A CSV field, quoted when it must be (RFC 4180): stage and class names are free text.
+fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"")).into()
+    } else {
+        text.into()
     }
 }
 

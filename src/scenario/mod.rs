@@ -90,8 +90,8 @@ pub fn parse_with_overrides(
 ) -> Result<Config, ScenarioErrors> {
     let edited = apply_overrides(text, "", overrides).map_err(|e| ScenarioErrors(vec![e]))?;
     let raw: raw::RawScenario = toml::from_str(&edited).map_err(|e| {
-        let error =
-            culprit_override(text, overrides).unwrap_or_else(|| syntax_error(&e, &edited, origin));
+        let error = culprit_override::<raw::RawScenario>(text, "", overrides)
+            .unwrap_or_else(|| syntax_error(&e, &edited, origin));
         ScenarioErrors(vec![error])
     })?;
     validate::validate(&raw)
@@ -211,20 +211,40 @@ fn set_in_table(
 /// Converts a TOML/serde error into a positioned error.
 /// The first override that makes a file which reads well on its own unreadable (a value of the
 /// wrong type), as an error that names that `--set`.
-fn culprit_override(text: &str, overrides: &[Override]) -> Option<ScenarioError> {
-    toml::from_str::<raw::RawScenario>(text).ok()?;
+/// `T` is the file's shape and `prefix` the table the overrides apply to (`scenario` in an
+/// exercise file); the error names the override with that prefix, as validation errors do.
+pub fn culprit_override<T: serde::de::DeserializeOwned>(
+    text: &str,
+    prefix: &str,
+    overrides: &[Override],
+) -> Option<ScenarioError> {
+    toml::from_str::<T>(text).ok()?;
     (1..=overrides.len()).find_map(|applied| {
-        let edited = apply_overrides(text, "", &overrides[..applied]).ok()?;
-        let error = toml::from_str::<raw::RawScenario>(&edited).err()?;
+        let edited = apply_overrides(text, prefix, &overrides[..applied]).ok()?;
+        let error = toml::from_str::<T>(&edited).err()?;
         let edit = &overrides[applied - 1];
+        let path = if prefix.is_empty() {
+            edit.path.clone()
+        } else {
+            format!("{prefix}.{}", edit.path)
+        };
         Some(ScenarioError {
-            origin: format!("--set {}={}", edit.path, edit.value.to_string().trim()),
+            origin: format!("--set {path}={}", edit.value.to_string().trim()),
             line: 0,
             column: 0,
-            path: edit.path.clone(),
-            message: error.message().trim().to_string(),
+            path,
+            message: in_toml_terms(error.message()),
         })
     })
+}
+
+/// serde names Rust types; a scenario author thinks in TOML's.
+fn in_toml_terms(message: &str) -> String {
+    message
+        .trim()
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected f64", "expected a number")
 }
 
 pub fn syntax_error(error: &toml::de::Error, text: &str, origin: &str) -> ScenarioError {
@@ -235,13 +255,7 @@ pub fn syntax_error(error: &toml::de::Error, text: &str, origin: &str) -> Scenar
         .span()
         .and_then(|span| error::path_at(text, span.start))
         .unwrap_or_default();
-    // serde names Rust types; a scenario author thinks in TOML's.
-    let message = error
-        .message()
-        .trim()
-        .replace("expected i64", "expected a whole number")
-        .replace("expected u64", "expected a whole number")
-        .replace("expected f64", "expected a number");
+    let message = in_toml_terms(error.message());
     ScenarioError {
         origin: origin.to_string(),
         line,

@@ -310,12 +310,12 @@ fn serve(shared: &Shared, job: Job) {
 impl Shared {
     /// A place for one more downstream call, unless `limit` calls are under way already.
     fn take_call_slot(&self, limit: Option<usize>) -> bool {
-        let before = self.calls_in_flight.fetch_add(1, Ordering::SeqCst);
-        if limit.is_some_and(|limit| before >= limit) {
-            self.calls_in_flight.fetch_sub(1, Ordering::SeqCst);
-            return false;
-        }
-        true
+        self.calls_in_flight
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |calls| match limit {
+                Some(limit) if calls >= limit => None,
+                _ => Some(calls + 1),
+            })
+            .is_ok()
     }
 }
 

@@ -213,7 +213,11 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                     }
                     if let (Some(passed), false) = (*last_result, exercise.goals.is_empty()) {
                         <p class={if passed { "verdict pass" } else { "verdict fail" }} role="status" data-test="verdict">
-                            { if passed { "Solved: every goal met. Try other seeds, or reach par." } else { "Not yet: some goals were missed. Change a knob and run again." } }
+                            { match (passed, all_right(&answers)) {
+                                (true, true) => "Solved: every goal met. Try other seeds, or reach par.",
+                                (true, false) => "Every goal met. Answer the questions above to finish.",
+                                (false, _) => "Not yet: some goals were missed. Change a knob and run again.",
+                            } }
                         </p>
                     }
                     { match &*config {

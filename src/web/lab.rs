@@ -78,7 +78,9 @@ pub fn lab(props: &LabProps) -> Html {
         let running_handle = running.clone();
         let version = version.clone();
         let reported = reported.clone();
-        let on_finished = props.on_finished.clone();
+        // The latest callback, not the one of the render that pressed Run.
+        let on_finished = use_mut_ref(|| props.on_finished.clone());
+        *on_finished.borrow_mut() = props.on_finished.clone();
         let redraw = redraw.clone();
         let speed = *speed;
         use_effect_with((*running, speed), move |(running, _)| {
@@ -94,6 +96,7 @@ pub fn lab(props: &LabProps) -> Html {
                     if session.is_finished() {
                         running_handle.set(false);
                         if !reported.replace(true) {
+                            let on_finished = on_finished.borrow().clone();
                             on_finished.emit(session.summary().clone());
                         }
                     }
@@ -183,12 +186,15 @@ pub fn lab(props: &LabProps) -> Html {
     let json = serde_json::to_value(&summary).unwrap_or_default();
     let version_now = *version.borrow();
 
+    // The watched charts first, those this configuration has (a knob may have removed one).
+    let available = crate::chart::kinds_for(&props.config);
     let mut kinds: Vec<ChartKind> = props
         .watch
         .iter()
         .filter_map(|name| ChartKind::from_name(name))
+        .filter(|kind| available.contains(kind))
         .collect();
-    let rest: Vec<ChartKind> = crate::chart::kinds_for(&props.config)
+    let rest: Vec<ChartKind> = available
         .into_iter()
         .filter(|k| !kinds.contains(k))
         .collect();

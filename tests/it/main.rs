@@ -13,6 +13,7 @@ mod hedging;
 mod lifecycle;
 mod mixed;
 mod part_series;
+mod parts_and_limits;
 mod pipeline;
 mod split_pools;
 mod support;
