@@ -43,13 +43,16 @@ mod deadline;
 mod flow;
 mod hedge;
 mod lanes;
+mod observe;
 mod operations;
 mod pipeline;
-#[cfg(feature = "native")]
-pub(crate) use pipeline::stage_work;
 mod pool;
 mod setup;
 
+use observe::LimitStats;
+pub use observe::Snapshot;
+#[cfg(feature = "native")]
+pub(crate) use pipeline::stage_work;
 #[cfg(feature = "native")]
 pub(crate) use setup::priority_levels;
 pub use setup::{expected_horizon_secs, sample_interval};
@@ -161,27 +164,6 @@ struct ClassRuntime {
     level: usize,
 }
 
-/// What the live diagram needs, cheap to take every frame.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Snapshot {
-    pub now: SimTime,
-    pub queued: usize,
-    pub capacity: Option<usize>,
-    pub busy: usize,
-    pub idle: usize,
-    /// Workers alive (K); may exceed the target while busy workers wait to retire.
-    pub pool_size: usize,
-    pub target_size: usize,
-    /// Jobs waiting outside the queue: senders blocked on a full queue (`block`, `timeout`),
-    /// jobs waiting for a rate-limit token or out a retry's backoff.
-    pub blocked: usize,
-    pub arrivals: u64,
-    pub shedding: bool,
-    pub finished: bool,
-    /// Downstream calls under way (at most `downstream.max_in_flight`).
-    pub calls_in_flight: usize,
-}
-
 pub struct Engine {
     scenario: String,
     seed: u64,
@@ -268,30 +250,6 @@ pub struct Engine {
     stages: Vec<pipeline::Stage>,
     /// Pool workers holding a finished item the second stage has no room for (counted busy).
     pool_held: usize,
-}
-
-/// The concurrency limit's range over the run.
-#[derive(Debug, Clone, Copy, Default)]
-struct LimitStats {
-    min: usize,
-    max: usize,
-    last: usize,
-}
-
-impl LimitStats {
-    fn new(limit: usize) -> Self {
-        LimitStats {
-            min: limit,
-            max: limit,
-            last: limit,
-        }
-    }
-
-    fn observe(&mut self, limit: usize) {
-        self.min = self.min.min(limit);
-        self.max = self.max.max(limit);
-        self.last = limit;
-    }
 }
 
 impl Engine {
@@ -448,101 +406,6 @@ impl Engine {
     pub fn run_with_series(mut self) -> (Summary, Series) {
         while self.step() {}
         (self.summary(), self.recorder.series().clone())
-    }
-
-    /// The summary so far (final once the run is over).
-    pub fn summary(&self) -> Summary {
-        self.recorder.summary(
-            self.now,
-            RunFacts {
-                scenario: self.scenario.clone(),
-                seed: self.seed,
-                events: self.processed,
-                in_flight_at_end: self.unanswered_in_system() as u64,
-                workers_at_end: self.alive as u64,
-                truncated: self.truncated,
-                stalled_at: self.stalled_at.map(|t| t.as_secs_f64()),
-                alerts: super::metrics::alert_summaries(&self.alerts, self.now),
-                drain_seconds: self
-                    .shutdown_started
-                    .map_or(0.0, |started| (self.now - started).as_secs_f64()),
-                breaker_transitions: self.breaker.as_ref().map_or(0, |b| b.transitions()),
-                shedding_spells: self
-                    .lanes
-                    .iter()
-                    .map(|lane| lane.overflow.shedding_spells())
-                    .sum(),
-                limit: crate::report::LimitSummary {
-                    min: self.limit_stats.min as u64,
-                    max: self.limit_stats.max as u64,
-                    last: self.limit_stats.last as u64,
-                },
-            },
-        )
-    }
-
-    /// The time series so far.
-    pub fn series(&self) -> &Series {
-        self.recorder.series()
-    }
-
-    pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            now: self.now,
-            queued: self.queued(),
-            capacity: self
-                .lanes
-                .iter()
-                .map(|lane| lane.capacity)
-                .sum::<Option<usize>>(),
-            busy: self.busy,
-            idle: self.lanes.iter().map(|lane| lane.idle.len()).sum(),
-            pool_size: self.alive,
-            target_size: self.target,
-            blocked: self.blocked_senders() + self.waiting_outside,
-            arrivals: self.generated,
-            shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
-            finished: self.finished,
-            calls_in_flight: self.calls_in_flight,
-        }
-    }
-
-    fn breaker_level(&self) -> f64 {
-        self.breaker
-            .as_ref()
-            .map_or(0.0, |breaker| breaker.state().level())
-    }
-
-    fn current_limit(&self) -> f64 {
-        self.limiter
-            .as_ref()
-            .map_or(0.0, |limiter| limiter.limit() as f64)
-    }
-
-    fn levels(&self) -> Levels {
-        Levels {
-            queued: self.queued() as u64,
-            busy: self.busy as u64,
-            blocked: (self.blocked_senders() + self.waiting_outside) as u64,
-            workers: self.alive as u64,
-            staged: self.staged() as u64,
-        }
-    }
-
-    fn in_system(&self) -> usize {
-        self.queued() + self.busy + self.blocked_senders() + self.waiting_outside + self.staged()
-    }
-
-    /// Jobs in the system whose request has no outcome yet: a worker still finishing a job
-    /// whose client gave up holds one already counted as timed out.
-    fn unanswered_in_system(&self) -> usize {
-        let abandoned = self
-            .workers
-            .iter()
-            .filter_map(|worker| worker.job)
-            .filter(|&key| matches!(self.jobs.get(key).state, JobState::Abandoned { .. }))
-            .count();
-        self.in_system() - abandoned - self.hedge_pairs_in_system() - self.given_up_onward()
     }
 
     fn finish(&mut self) {

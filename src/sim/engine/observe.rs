@@ -1,0 +1,147 @@
+//! What the engine shows of itself: the live snapshot a diagram draws every frame, the summary
+//! and time series so far, and the levels the recorder integrates. Reading only, never changing.
+
+use super::*;
+
+/// What the live diagram needs, cheap to take every frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Snapshot {
+    pub now: SimTime,
+    pub queued: usize,
+    pub capacity: Option<usize>,
+    pub busy: usize,
+    pub idle: usize,
+    /// Workers alive (K); may exceed the target while busy workers wait to retire.
+    pub pool_size: usize,
+    pub target_size: usize,
+    /// Jobs waiting outside the queue: senders blocked on a full queue (`block`, `timeout`),
+    /// jobs waiting for a rate-limit token or out a retry's backoff.
+    pub blocked: usize,
+    pub arrivals: u64,
+    pub shedding: bool,
+    pub finished: bool,
+    /// Downstream calls under way (at most `downstream.max_in_flight`).
+    pub calls_in_flight: usize,
+}
+
+/// The concurrency limit's range over the run.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct LimitStats {
+    pub(super) min: usize,
+    pub(super) max: usize,
+    pub(super) last: usize,
+}
+
+impl LimitStats {
+    pub(super) fn new(limit: usize) -> Self {
+        LimitStats {
+            min: limit,
+            max: limit,
+            last: limit,
+        }
+    }
+
+    pub(super) fn observe(&mut self, limit: usize) {
+        self.min = self.min.min(limit);
+        self.max = self.max.max(limit);
+        self.last = limit;
+    }
+}
+
+impl Engine {
+    /// The summary so far (final once the run is over).
+    pub fn summary(&self) -> Summary {
+        self.recorder.summary(
+            self.now,
+            RunFacts {
+                scenario: self.scenario.clone(),
+                seed: self.seed,
+                events: self.processed,
+                in_flight_at_end: self.unanswered_in_system() as u64,
+                workers_at_end: self.alive as u64,
+                truncated: self.truncated,
+                stalled_at: self.stalled_at.map(|t| t.as_secs_f64()),
+                alerts: crate::sim::metrics::alert_summaries(&self.alerts, self.now),
+                drain_seconds: self
+                    .shutdown_started
+                    .map_or(0.0, |started| (self.now - started).as_secs_f64()),
+                breaker_transitions: self.breaker.as_ref().map_or(0, |b| b.transitions()),
+                shedding_spells: self
+                    .lanes
+                    .iter()
+                    .map(|lane| lane.overflow.shedding_spells())
+                    .sum(),
+                limit: crate::report::LimitSummary {
+                    min: self.limit_stats.min as u64,
+                    max: self.limit_stats.max as u64,
+                    last: self.limit_stats.last as u64,
+                },
+            },
+        )
+    }
+
+    /// The time series so far.
+    pub fn series(&self) -> &Series {
+        self.recorder.series()
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            now: self.now,
+            queued: self.queued(),
+            capacity: self
+                .lanes
+                .iter()
+                .map(|lane| lane.capacity)
+                .sum::<Option<usize>>(),
+            busy: self.busy,
+            idle: self.lanes.iter().map(|lane| lane.idle.len()).sum(),
+            pool_size: self.alive,
+            target_size: self.target,
+            blocked: self.blocked_senders() + self.waiting_outside,
+            arrivals: self.generated,
+            shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
+            finished: self.finished,
+            calls_in_flight: self.calls_in_flight,
+        }
+    }
+
+    pub(super) fn breaker_level(&self) -> f64 {
+        self.breaker
+            .as_ref()
+            .map_or(0.0, |breaker| breaker.state().level())
+    }
+
+    pub(super) fn current_limit(&self) -> f64 {
+        self.limiter
+            .as_ref()
+            .map_or(0.0, |limiter| limiter.limit() as f64)
+    }
+
+    pub(super) fn levels(&self) -> Levels {
+        Levels {
+            queued: self.queued() as u64,
+            busy: self.busy as u64,
+            blocked: (self.blocked_senders() + self.waiting_outside) as u64,
+            workers: self.alive as u64,
+            staged: self.staged() as u64,
+        }
+    }
+
+    pub(super) fn in_system(&self) -> usize {
+        self.queued() + self.busy + self.blocked_senders() + self.waiting_outside + self.staged()
+    }
+
+    /// Jobs in the system whose request has no outcome yet: a worker still finishing a job
+    /// whose client gave up holds one already counted as timed out.
+    pub(super) fn unanswered_in_system(&self) -> usize {
+        let abandoned = self
+            .workers
+            .iter()
+            .filter_map(|worker| worker.job)
+            .filter(|&key| matches!(self.jobs.get(key).state, JobState::Abandoned { .. }))
+            .count();
+        self.in_system() - abandoned - self.hedge_pairs_in_system() - self.given_up_onward()
+    }
+
+}
