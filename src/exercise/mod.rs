@@ -166,9 +166,9 @@ pub fn is_exercise(text: &str) -> bool {
     toml::from_str::<toml::Table>(text).is_ok_and(|table| table.contains_key("scenario"))
 }
 
-/// The built-in curriculum: every file in `exercises/`, compiled in, in catalog order (chapter,
-/// then file name). Files that fail to parse are left out here; `queuelab check` and the test
-/// suite report them.
+/// The built-in curriculum: every file in `exercises/`, compiled in, in catalog order: by
+/// chapter, then junior → middle → senior within it (a path through each topic), then file name.
+/// Files that fail to parse are left out here; `queuelab check` and the test suite report them.
 pub fn catalog() -> Vec<Exercise> {
     let mut exercises: Vec<Exercise> = catalog_files()
         .iter()
@@ -177,6 +177,7 @@ pub fn catalog() -> Vec<Exercise> {
     exercises.sort_by_key(|e| {
         (
             CHAPTERS.iter().position(|c| *c == e.chapter),
+            DIFFICULTIES.iter().position(|d| *d == e.difficulty),
             e.origin.clone(),
         )
     });

@@ -249,3 +249,38 @@ fn the_checker_proves_the_answers() {
         "{problems:?}"
     );
 }
+
+/// The catalog is a path: chapter by chapter, and within each from junior to senior.
+#[test]
+fn the_catalog_goes_from_junior_to_senior_within_each_chapter() {
+    let rank = |e: &Exercise| {
+        exercise::DIFFICULTIES
+            .iter()
+            .position(|d| *d == e.difficulty)
+    };
+    let catalog = exercise::catalog();
+    for pair in catalog.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.chapter == b.chapter {
+            assert!(
+                rank(a) <= rank(b),
+                "{} ({}) before {} ({})",
+                a.id,
+                a.difficulty,
+                b.id,
+                b.difficulty
+            );
+        }
+    }
+    let chapters: Vec<&str> = catalog.iter().map(|e| e.chapter.as_str()).collect();
+    let mut seen = Vec::new();
+    for chapter in chapters {
+        if seen.last() != Some(&chapter) {
+            assert!(
+                !seen.contains(&chapter),
+                "{chapter} comes back after another chapter"
+            );
+            seen.push(chapter);
+        }
+    }
+}

@@ -143,5 +143,4 @@ impl Engine {
             .count();
         self.in_system() - abandoned - self.hedge_pairs_in_system() - self.given_up_onward()
     }
-
 }
