@@ -17,6 +17,7 @@
 //! assert_eq!(fixed.workers, 4);
 //! ```
 
+mod arrivals_config;
 pub mod config;
 pub mod error;
 mod limiter_config;

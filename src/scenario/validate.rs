@@ -10,6 +10,7 @@ use crate::time::SimDuration;
 
 mod arrivals;
 mod autoscaler;
+mod checker;
 mod classes;
 mod distribution;
 mod faults;
@@ -21,6 +22,7 @@ mod stages;
 
 use arrivals::{closed_arrivals, open_process};
 use autoscaler::{autoscaler, prewarm};
+use checker::Checker;
 use classes::classes;
 use distribution::distribution;
 use faults::{chaos, downstream};
@@ -35,112 +37,8 @@ pub use stages::FRONT_STAGE;
 /// would not get better.
 pub const MAX_EXPECTED_EVENTS: f64 = 1e8;
 
-struct Checker {
-    errors: Vec<ScenarioError>,
-}
-
-impl Checker {
-    fn error(&mut self, path: &str, message: impl Into<String>) {
-        self.errors.push(ScenarioError::at_path(path, message));
-    }
-
-    fn duration(&mut self, path: &str, raw: &Option<RawDuration>) -> Option<SimDuration> {
-        let raw = raw.as_ref()?;
-        match raw.0.parse::<SimDuration>() {
-            Ok(duration) => Some(duration),
-            Err(err) => {
-                self.error(path, err.to_string());
-                None
-            }
-        }
-    }
-
-    fn required_duration(&mut self, path: &str, raw: &Option<RawDuration>) -> Option<SimDuration> {
-        if raw.is_none() {
-            self.error(path, "is required (a duration such as \"250ms\")");
-        }
-        self.duration(path, raw)
-    }
-
-    fn positive_duration(&mut self, path: &str, raw: &Option<RawDuration>) -> Option<SimDuration> {
-        let duration = self.required_duration(path, raw)?;
-        if duration.is_zero() {
-            self.error(path, "must be longer than zero");
-            return None;
-        }
-        Some(duration)
-    }
-
-    fn count(&mut self, path: &str, value: Option<i64>, min: i64, max: i64) -> Option<usize> {
-        let value = value?;
-        if value < min || value > max {
-            let hint = if value < min && min == 1 {
-                " (a count of zero or less cannot work)"
-            } else {
-                ""
-            };
-            let range = if max == i64::MAX {
-                format!("must be at least {min}")
-            } else {
-                format!("must be between {min} and {max}")
-            };
-            self.error(path, format!("{range}, got {value}{hint}"));
-            return None;
-        }
-        Some(value as usize)
-    }
-
-    fn rate(&mut self, path: &str, value: Option<f64>) -> Option<f64> {
-        let value = value?;
-        if !value.is_finite() || value < 0.0 {
-            self.error(
-                path,
-                format!("must be a finite rate ≥ 0 (jobs per second), got {value}"),
-            );
-            return None;
-        }
-        Some(value)
-    }
-
-    fn choice<'a>(
-        &mut self,
-        path: &str,
-        value: Option<&str>,
-        choices: &[&'a str],
-        default: &'a str,
-    ) -> Option<&'a str> {
-        let Some(value) = value else {
-            return Some(default);
-        };
-        match choices.iter().find(|&&choice| choice == value) {
-            Some(&choice) => Some(choice),
-            None => {
-                self.error(
-                    path,
-                    format!(
-                        "unknown value {value:?}; expected one of: {}",
-                        choices.join(", ")
-                    ),
-                );
-                None
-            }
-        }
-    }
-
-    fn fraction(&mut self, path: &str, value: Option<f64>, default: f64) -> f64 {
-        match value {
-            Some(v) if !(0.0..=1.0).contains(&v) => {
-                self.error(path, format!("must be a fraction between 0 and 1, got {v}"));
-                default
-            }
-            Some(v) => v,
-            None => default,
-        }
-    }
-}
-
 pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
-    let mut c = Checker { errors: Vec::new() };
+    let mut c = Checker::default();
     if let Some(version) = raw.format_version {
         if version != 1 {
             c.error(
@@ -362,7 +260,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             Some(scale_down),
             Some(queue),
             Some(deadline_started_work),
-        ) if c.errors.is_empty() => Ok(Config {
+        ) if c.is_clean() => Ok(Config {
             name: raw.name.clone().unwrap_or_else(|| "scenario".into()),
             seed: run.seed.unwrap_or(1),
             customers,
@@ -395,7 +293,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             chaos,
             prewarm,
         }),
-        _ => Err(c.errors),
+        _ => Err(c.into_errors()),
     }
 }
 
