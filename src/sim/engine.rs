@@ -214,6 +214,9 @@ pub struct Engine {
     reclaim: bool,
     /// Each lane's (busy, workers) integrals at the previous autoscaler tick.
     lane_marks: Vec<(u128, u128)>,
+    /// Lanes whose levels the current event changed, and whether the recorder measures lanes.
+    touched_lanes: Vec<u32>,
+    recorder_has_lanes: bool,
     /// Each lane's priority for the budget: the highest of its classes'.
     lane_priority: Vec<u8>,
     tick_marks: TickMarks,
@@ -327,7 +330,6 @@ impl Engine {
         self.now = at;
         self.recorder.advance(at, self.levels());
         self.advance_stages(at);
-        self.advance_lanes(at);
         self.processed += 1;
         if self.processed > self.event_limit {
             self.truncated = true;
@@ -365,6 +367,7 @@ impl Engine {
                 return false;
             }
         }
+        self.report_touched_lanes();
         if !self.alerts.is_empty() {
             self.observe_alerts();
         }
@@ -387,7 +390,7 @@ impl Engine {
             self.now = t;
             self.recorder.advance(t, self.levels());
             self.advance_stages(t);
-            self.advance_lanes(t);
+            self.recorder.catch_up_parts();
         }
     }
 
@@ -409,6 +412,7 @@ impl Engine {
     }
 
     fn finish(&mut self) {
+        self.report_touched_lanes();
         if !self.finished {
             self.finished = true;
             self.recorder

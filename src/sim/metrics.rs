@@ -384,7 +384,12 @@ impl Recorder {
             failed: per_second(self.all.failed_total() - self.all_at_sample.failed_total()),
             breaker,
         };
-        let parts = self.sample_parts(span);
+        // Without part series (one pool, or too many parts to chart) nothing reads the parts here.
+        let parts = if self.series.parts().is_empty() {
+            Vec::new()
+        } else {
+            self.sample_parts(span)
+        };
         self.series.push_with_parts(point, |i| parts[i]);
         self.window_latency.clear();
         self.last_sample = now;

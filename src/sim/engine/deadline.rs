@@ -28,6 +28,7 @@ impl Engine {
                 gone.state = JobState::Tombstone;
                 gone.holds_permit = false;
                 self.lanes[job.lane as usize].queue.mark_gone();
+                self.touch(job.lane as usize);
                 self.timed_out(&job);
                 self.admit_blocked(job.lane as usize);
             }

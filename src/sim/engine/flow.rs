@@ -229,11 +229,14 @@ impl Engine {
         let job = self.jobs.get_mut(key);
         job.state = JobState::Queued;
         let level = self.classes[job.class as usize].level;
-        self.lanes[job.lane as usize].queue.push(level, key);
+        let lane = job.lane as usize;
+        self.lanes[lane].queue.push(level, key);
+        self.touch(lane);
     }
 
     pub(super) fn evict_oldest(&mut self, lane: usize) {
         if let Some(key) = self.lanes[lane].queue.pop_oldest(&mut self.jobs) {
+            self.touch(lane);
             let job = self.jobs.remove(key);
             self.release_permit(&job, true);
             if !self.twin_carries_on(&job) && !self.maybe_retry(&job) {
@@ -416,6 +419,7 @@ impl Engine {
         if self.lane_too_big(lane) {
             self.retire(worker);
         } else if let Some(key) = self.lanes[lane].queue.pop_next(&mut self.jobs) {
+            self.touch(lane);
             self.start_service(worker, key);
         } else {
             self.make_idle(worker);

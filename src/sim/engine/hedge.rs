@@ -98,6 +98,7 @@ impl Engine {
                     gone.holds_permit = false;
                     gone.twin = None;
                     self.lanes[loser.lane as usize].queue.mark_gone();
+                    self.touch(loser.lane as usize);
                 }
                 JobState::InService { worker } => {
                     self.recorder

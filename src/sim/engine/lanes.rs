@@ -28,6 +28,8 @@ pub(super) struct Lane {
     /// Its workers alive, and how many it should have.
     pub(super) workers: usize,
     pub(super) target: usize,
+    /// Its levels changed during the current event (it is in the engine's `touched_lanes`).
+    pub(super) touched: bool,
 }
 
 impl Lane {
@@ -48,6 +50,7 @@ impl Lane {
             held: 0,
             workers: 0,
             target: 0,
+            touched: false,
         }
     }
 
@@ -100,27 +103,38 @@ impl Engine {
         self.busy += 1;
         let lane = self.lane_of_worker(worker);
         self.lanes[lane].busy += 1;
+        self.touch(lane);
     }
 
     pub(super) fn worker_stopped(&mut self, worker: u32) {
         self.busy -= 1;
         let lane = self.lane_of_worker(worker);
         self.lanes[lane].busy -= 1;
+        self.touch(lane);
     }
 
-    /// Reports each shard's levels to the recorder (before an event changes them).
-    pub(super) fn advance_lanes(&mut self, at: SimTime) {
-        if self.lanes.len() < 2 {
-            return;
+    /// Lane `lane`'s levels (queue, busy, held or workers) change in this event: its meter hears
+    /// of it at the event's end. Events cost O(lanes they touch), not O(lanes).
+    pub(super) fn touch(&mut self, lane: usize) {
+        let state = &mut self.lanes[lane];
+        if !state.touched && self.recorder_has_lanes {
+            state.touched = true;
+            self.touched_lanes.push(lane as u32);
         }
-        for (i, lane) in self.lanes.iter().enumerate() {
+    }
+
+    /// Reports the lanes this event changed, with their new levels, to the recorder.
+    pub(super) fn report_touched_lanes(&mut self) {
+        for lane in std::mem::take(&mut self.touched_lanes) {
+            let state = &mut self.lanes[lane as usize];
+            state.touched = false;
             let levels = crate::sim::metrics::StageLevels {
-                queued: lane.queue.len() as u64,
-                working: (lane.busy - lane.held) as u64,
-                held: lane.held as u64,
-                workers: lane.workers as u64,
+                queued: state.queue.len() as u64,
+                working: (state.busy - state.held) as u64,
+                held: state.held as u64,
+                workers: state.workers as u64,
             };
-            self.recorder.advance_shard(i, at, levels);
+            self.recorder.shard_changed(lane as usize, self.now, levels);
         }
     }
 }

@@ -128,6 +128,7 @@ impl Engine {
                     self.pool_held += 1;
                     let lane = self.lane_of_worker(worker);
                     self.lanes[lane].held += 1;
+                    self.touch(lane);
                 }
                 Sender::Stage(stage, _) => {
                     let stage = &mut self.stages[stage as usize];
@@ -237,6 +238,7 @@ impl Engine {
                     self.pool_held -= 1;
                     let lane = self.lane_of_worker(worker);
                     self.lanes[lane].held -= 1;
+                    self.touch(lane);
                     self.workers[worker as usize].job
                 }
                 Sender::Stage(from, worker) => {

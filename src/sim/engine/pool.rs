@@ -28,6 +28,7 @@ impl Engine {
             self.workers[worker as usize].lane = lane as u16;
             self.alive += 1;
             self.lanes[lane].workers += 1;
+            self.touch(lane);
             if self.lifecycle.start_up.is_zero() {
                 match self.lanes[lane].queue.pop_next(&mut self.jobs) {
                     Some(key) => self.start_service(worker, key),
@@ -86,7 +87,9 @@ impl Engine {
             job.state = JobState::Queued;
             job.call = crate::sim::jobs::Call::None;
             let level = self.classes[job.class as usize].level;
-            self.lanes[job.lane as usize].queue.push_next(level, key);
+            let lane = job.lane as usize;
+            self.lanes[lane].queue.push_next(level, key);
+            self.touch(lane);
         }
         self.retire(worker);
     }
@@ -107,6 +110,7 @@ impl Engine {
         self.alive -= 1;
         let lane = self.lane_of_worker(worker);
         self.lanes[lane].workers -= 1;
+        self.touch(lane);
         self.retired.push(worker);
     }
 

@@ -111,6 +111,8 @@ impl Engine {
             budget: config.autoscale_budget,
             reclaim: config.autoscale_reclaim,
             lane_marks: vec![(0, 0); layout.workers.len()],
+            touched_lanes: Vec::new(),
+            recorder_has_lanes: layout.workers.len() > 1,
             lane_priority,
             tick_marks: TickMarks::default(),
             recorder,
@@ -173,7 +175,9 @@ impl Engine {
             self.lanes[lane].idle.push(worker);
             self.lanes[lane].workers += 1;
             self.lanes[lane].target += 1;
+            self.touch(lane);
         }
+        self.report_touched_lanes();
         if config.lifecycle.idle_timeout.is_some() {
             for lane in 0..self.lanes.len() {
                 let idle = std::mem::take(&mut self.lanes[lane].idle);

@@ -36,6 +36,9 @@ pub(super) struct StageMeter {
     finished: u64,
     at_sample: [u128; 4],
     finished_at_sample: u64,
+    /// The levels since `last_advance`: a lane reported only when it changes is integrated up to
+    /// any instant from these (`catch_up`).
+    current: StageLevels,
 }
 
 impl StageMeter {
@@ -52,6 +55,7 @@ impl StageMeter {
             finished: 0,
             at_sample: [0; 4],
             finished_at_sample: 0,
+            current: StageLevels::default(),
         }
     }
 
@@ -128,6 +132,7 @@ impl Recorder {
 
     /// Each part's point for the interval of `span_nanos` ending now.
     pub(super) fn sample_parts(&mut self, span_nanos: f64) -> Vec<PartPoint> {
+        self.catch_up_parts();
         self.stages
             .iter_mut()
             .chain(&mut self.shards)
@@ -147,9 +152,29 @@ impl Recorder {
         self.shards[shard].advance(now, levels, warmup, open);
     }
 
+    /// Shard `shard`'s levels change to `levels` at `now`: the ones it had since its previous
+    /// report are integrated up to here. A caller that reports a lane only when it changes (the
+    /// engine, with hundreds of shards) pays nothing for the lanes an event leaves alone.
+    pub fn shard_changed(&mut self, shard: usize, now: SimTime, levels: StageLevels) {
+        let (warmup, open) = (self.warmup, self.window_end.is_none());
+        let meter = &mut self.shards[shard];
+        meter.advance(now, meter.current, warmup, open);
+        meter.current = levels;
+    }
+
+    /// Brings every part's meter up to the recorder's own time with the levels it has now
+    /// (before anything reads their integrals).
+    pub fn catch_up_parts(&mut self) {
+        let (now, warmup, open) = (self.last_advance, self.warmup, self.window_end.is_none());
+        for meter in self.stages.iter_mut().chain(&mut self.shards) {
+            meter.advance(now, meter.current, warmup, open);
+        }
+    }
+
     /// A split pool's lane `lane`: busy worker-time over worker-time since `mark` (which moves
     /// to now), for its autoscaler.
-    pub fn lane_utilization_since(&self, lane: usize, mark: &mut (u128, u128)) -> f64 {
+    pub fn lane_utilization_since(&mut self, lane: usize, mark: &mut (u128, u128)) -> f64 {
+        self.catch_up_parts();
         let integrals = self.shards[lane].integrals;
         let now = (integrals[1] + integrals[2], integrals[3]);
         let (busy_before, workers_before) = std::mem::replace(mark, now);
@@ -180,19 +205,21 @@ impl Recorder {
     }
 
     pub(super) fn stages_warmup_ended(&mut self) {
+        self.catch_up_parts();
         for meter in self.stages.iter_mut().chain(&mut self.shards) {
             meter.at_warmup = meter.integrals;
         }
     }
 
     pub(super) fn stages_window_closed(&mut self) {
+        self.catch_up_parts();
         for meter in self.stages.iter_mut().chain(&mut self.shards) {
             meter.window_end.get_or_insert(meter.integrals);
         }
     }
 
     pub(super) fn stage_summaries(&self, window_nanos: f64) -> BTreeMap<String, StageSummary> {
-        meter_summaries(&self.stages, window_nanos)
+        meter_summaries(&self.stages, window_nanos, self.last_advance, self.warmup)
     }
 
     /// The split pool's parts: (shards, pools); one of them is empty.
@@ -203,7 +230,7 @@ impl Recorder {
         BTreeMap<String, StageSummary>,
         BTreeMap<String, StageSummary>,
     ) {
-        let lanes = meter_summaries(&self.shards, window_nanos);
+        let lanes = meter_summaries(&self.shards, window_nanos, self.last_advance, self.warmup);
         if self.lanes_are_shards {
             (lanes, BTreeMap::new())
         } else {
@@ -225,6 +252,23 @@ impl StageMeter {
             *integral += level as u128 * elapsed;
         }
         self.last_advance = now;
+        self.current = levels;
+    }
+
+    /// The integrals up to `now`, counting the levels since the last report (which still hold),
+    /// and the largest queue seen, that interval included.
+    fn integrals_until(&self, now: SimTime, warmup: SimTime) -> ([u128; 4], u64) {
+        let elapsed = now.saturating_since(self.last_advance).as_nanos() as u128;
+        let mut integrals = self.integrals;
+        for (integral, level) in integrals.iter_mut().zip(self.current.as_array()) {
+            *integral += level as u128 * elapsed;
+        }
+        let pending = if elapsed > 0 && self.last_advance >= warmup {
+            self.current.queued
+        } else {
+            0
+        };
+        (integrals, self.max_queue_len.max(pending))
     }
 
     fn done(&mut self, residence: SimDuration) {
@@ -233,12 +277,21 @@ impl StageMeter {
     }
 }
 
-fn meter_summaries(meters: &[StageMeter], window_nanos: f64) -> BTreeMap<String, StageSummary> {
+/// Each meter's summary; `now` is the recorder's time, up to which an open window counts.
+fn meter_summaries(
+    meters: &[StageMeter],
+    window_nanos: f64,
+    now: SimTime,
+    warmup: SimTime,
+) -> BTreeMap<String, StageSummary> {
     meters
         .iter()
         .enumerate()
         .map(|(position, meter)| {
-            let end = meter.window_end.unwrap_or(meter.integrals);
+            let (end, max_queue_len) = match meter.window_end {
+                Some(end) => (end, meter.max_queue_len),
+                None => meter.integrals_until(now, warmup),
+            };
             let average = |i: usize| {
                 if window_nanos > 0.0 {
                     (end[i] - meter.at_warmup[i]) as f64 / window_nanos
@@ -261,7 +314,7 @@ fn meter_summaries(meters: &[StageMeter], window_nanos: f64) -> BTreeMap<String,
                 utilization: per_worker(1),
                 blocked_ratio: per_worker(2),
                 mean_queue_len: average(0),
-                max_queue_len: meter.max_queue_len,
+                max_queue_len,
                 latency: Percentiles::from_histogram(&meter.residence),
             };
             (meter.name.clone(), summary)
