@@ -125,7 +125,12 @@ impl Engine {
 
     /// Reports the lanes this event changed, with their new levels, to the recorder.
     pub(super) fn report_touched_lanes(&mut self) {
-        for lane in std::mem::take(&mut self.touched_lanes) {
+        if self.touched_lanes.is_empty() {
+            return;
+        }
+        // Taken and given back, so the list keeps its allocation from event to event.
+        let mut touched = std::mem::take(&mut self.touched_lanes);
+        for &lane in &touched {
             let state = &mut self.lanes[lane as usize];
             state.touched = false;
             let levels = crate::sim::metrics::StageLevels {
@@ -136,6 +141,8 @@ impl Engine {
             };
             self.recorder.shard_changed(lane as usize, self.now, levels);
         }
+        touched.clear();
+        self.touched_lanes = touched;
     }
 }
 
