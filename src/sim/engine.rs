@@ -217,6 +217,8 @@ pub struct Engine {
     /// Lanes whose levels the current event changed, and whether the recorder measures lanes.
     touched_lanes: Vec<u32>,
     recorder_has_lanes: bool,
+    /// With several lanes: jobs queued and senders blocked in all of them, as of the last event.
+    lane_totals: (usize, usize),
     /// Each lane's priority for the budget: the highest of its classes'.
     lane_priority: Vec<u8>,
     tick_marks: TickMarks,

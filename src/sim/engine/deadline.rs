@@ -13,6 +13,7 @@ impl Engine {
         match job.state {
             JobState::AtProducer => {
                 self.lanes[job.lane as usize].blocked_count -= 1;
+                self.touch(job.lane as usize);
                 self.jobs.remove(key);
                 self.release_permit(&job, true);
                 self.timed_out(&job);
@@ -79,8 +80,9 @@ impl Engine {
             return;
         }
         let job = self.jobs.get(key);
-        let producer = job.producer as usize;
-        self.lanes[job.lane as usize].blocked_count -= 1;
+        let (producer, lane) = (job.producer as usize, job.lane as usize);
+        self.lanes[lane].blocked_count -= 1;
+        self.touch(lane);
         if !self.reject(key, RejectReason::BlockTimeout) {
             self.client_answered(producer);
         }

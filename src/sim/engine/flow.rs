@@ -152,6 +152,7 @@ impl Engine {
                 let lane = &mut self.lanes[lane_index];
                 lane.blocked.push_back((key, generation));
                 lane.blocked_count += 1;
+                self.touch(lane_index);
                 if let Some(at) = give_up_at {
                     self.schedule(
                         at,
@@ -439,6 +440,7 @@ impl Engine {
             {
                 continue;
             }
+            self.touch(lane);
             let state = &mut self.lanes[lane];
             state.blocked_count -= 1;
             match state.idle.pop() {

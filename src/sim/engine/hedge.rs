@@ -114,6 +114,7 @@ impl Engine {
                     self.jobs.remove(twin);
                     self.return_permit(&loser);
                     self.lanes[loser.lane as usize].blocked_count -= 1;
+                    self.touch(loser.lane as usize);
                 }
                 JobState::Delayed | JobState::Retrying => {
                     self.jobs.remove(twin);

@@ -30,6 +30,8 @@ pub(super) struct Lane {
     pub(super) target: usize,
     /// Its levels changed during the current event (it is in the engine's `touched_lanes`).
     pub(super) touched: bool,
+    /// Its queue length and blocked senders as last counted in the engine's totals.
+    pub(super) counted: (usize, usize),
 }
 
 impl Lane {
@@ -51,6 +53,7 @@ impl Lane {
             workers: 0,
             target: 0,
             touched: false,
+            counted: (0, 0),
         }
     }
 
@@ -73,13 +76,20 @@ pub(super) fn shard_of(key: u64, shards: usize) -> usize {
 
 impl Engine {
     /// Jobs waiting in every lane's queue.
+    /// (Between events: with several lanes it is the total kept up to date as lanes change.)
     pub(super) fn queued(&self) -> usize {
-        self.lanes.iter().map(|lane| lane.queue.len()).sum()
+        match self.lanes.as_slice() {
+            [lane] => lane.queue.len(),
+            _ => self.lane_totals.0,
+        }
     }
 
-    /// Senders blocked at a full queue, in every lane.
+    /// Senders blocked at a full queue, in every lane (between events, like [`Engine::queued`]).
     pub(super) fn blocked_senders(&self) -> usize {
-        self.lanes.iter().map(|lane| lane.blocked_count).sum()
+        match self.lanes.as_slice() {
+            [lane] => lane.blocked_count,
+            _ => self.lane_totals.1,
+        }
     }
 
     /// The lane a new request of `class` goes to: the shard of its key, or its class's pool.
@@ -133,8 +143,13 @@ impl Engine {
         for &lane in &touched {
             let state = &mut self.lanes[lane as usize];
             state.touched = false;
+            let (queued, blocked) = (state.queue.len(), state.blocked_count);
+            let (was_queued, was_blocked) =
+                std::mem::replace(&mut state.counted, (queued, blocked));
+            self.lane_totals.0 = self.lane_totals.0 + queued - was_queued;
+            self.lane_totals.1 = self.lane_totals.1 + blocked - was_blocked;
             let levels = crate::sim::metrics::StageLevels {
-                queued: state.queue.len() as u64,
+                queued: queued as u64,
                 working: (state.busy - state.held) as u64,
                 held: state.held as u64,
                 workers: state.workers as u64,

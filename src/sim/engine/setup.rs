@@ -112,6 +112,7 @@ impl Engine {
             reclaim: config.autoscale_reclaim,
             lane_marks: vec![(0, 0); layout.workers.len()],
             touched_lanes: Vec::new(),
+            lane_totals: (0, 0),
             recorder_has_lanes: layout.workers.len() > 1,
             lane_priority,
             tick_marks: TickMarks::default(),
