@@ -5,7 +5,8 @@
 //!   (scheduled sends,        │ refuse / delay (delay line thread) / block
 //!    closed-loop clients)    ▼
 //!                    crossbeam bounded channel ──► K worker threads (sleep or spin; downstream
-//!                                                   call; chaos panics caught; resizable)
+//!                    (one per lane of a split       call; chaos panics caught; resizable)
+//!                     pool, with its workers)
 //!        every thread ── records (instant, what) ──► collector (this thread): the simulator's
 //!                                                    Recorder, periodic samples, autoscaler
 //! ```
