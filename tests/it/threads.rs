@@ -691,19 +691,19 @@ fn evenly_loaded_shards_on_real_threads_agree_with_the_simulation() {
     );
 }
 
+/// Premium: 2 workers at ρ = 0.5. Free: 1 worker offered twice what it can do.
+const CLASS_POOLS: &str = "[run]\nseed = 4\nduration = \"40s\"\nwarmup = \"2s\"\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n\
+         [queue]\ncapacity = 20\non_full = \"reject\"\n\
+         [[classes]]\nname = \"premium\"\nworkers = 2\narrivals = { process = \"poisson\", rate = 50 }\n\
+         [[classes]]\nname = \"free\"\nworkers = 1\narrivals = { process = \"poisson\", rate = 100 }\n";
+
 /// Tiered pools on real threads: premium's own workers serve it as the simulation says while
 /// free's own worker is swamped and its queue refuses.
 #[test]
 fn class_pools_on_real_threads_isolate_premium_from_an_overloaded_free_tier() {
     let _one = ONE_AT_A_TIME.lock();
-    // Premium: 2 workers at ρ = 0.5. Free: 1 worker offered twice what it can do.
-    let config = config(
-        "[run]\nseed = 4\nduration = \"40s\"\nwarmup = \"2s\"\n\
-         [service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n\
-         [queue]\ncapacity = 20\non_full = \"reject\"\n\
-         [[classes]]\nname = \"premium\"\nworkers = 2\narrivals = { process = \"poisson\", rate = 50 }\n\
-         [[classes]]\nname = \"free\"\nworkers = 1\narrivals = { process = \"poisson\", rate = 100 }\n",
-    );
+    let config = config(CLASS_POOLS);
     let sim = Engine::new(&config).run();
     let measured = real(&config, 0.1);
     assert_accounted(&measured);
@@ -746,5 +746,39 @@ fn class_pools_on_real_threads_isolate_premium_from_an_overloaded_free_tier() {
         premium.rejected,
         free.rejected,
         sim.classes["free"].rejected
+    );
+    // Free's senders block at its full queue, in free's own line: premium's never wait.
+    let blocking = queuelab::scenario::parse_with_overrides(
+        &CLASS_POOLS.replace("reject", "block"),
+        "class-pools.toml",
+        &["run.duration=\"20s\"".parse().expect("override")],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let sim = Engine::new(&blocking).run();
+    let measured = real(&blocking, 0.1);
+    assert_accounted(&measured);
+    let premium = &measured.classes["premium"];
+    assert_eq!(premium.rejected, 0);
+    assert!(
+        measured.in_flight_at_end > 100 && sim.in_flight_at_end > 100,
+        "free's blocked senders pile up: {} real, {} simulated",
+        measured.in_flight_at_end,
+        sim.in_flight_at_end
+    );
+    if sent_too_late(&measured, "premium's latency beside blocked senders") {
+        return;
+    }
+    let expected = &sim.classes["premium"];
+    let off = percent_off(expected.latency.mean, premium.latency.mean);
+    assert!(
+        off < 15.0,
+        "beside blocked senders, premium mean latency {} real against {} simulated ({off:.1}%)",
+        premium.latency.mean,
+        expected.latency.mean
+    );
+    eprintln!(
+        "class pools, free blocking: premium mean {:.2} ms real, {:.2} ms simulated ({off:.1}%)",
+        premium.latency.mean * 1e3,
+        expected.latency.mean * 1e3
     );
 }
