@@ -49,6 +49,8 @@ mod pipeline;
 mod pool;
 mod setup;
 
+#[cfg(feature = "native")]
+pub(crate) use lanes::shard_of;
 use observe::LimitStats;
 pub use observe::Snapshot;
 #[cfg(feature = "native")]

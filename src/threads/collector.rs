@@ -59,6 +59,18 @@ pub struct Collector {
     pool_held: i64,
     /// Per later stage: items that entered it, were started, were worked, and left.
     stage_counts: Vec<StageCounts>,
+    /// Per lane of a split pool (`pool.shards`, classes' own pools); empty with one lane.
+    lane_counts: Vec<LaneCounts>,
+}
+
+/// One lane's levels, as the simulator's `advance_lanes` reports them.
+#[derive(Debug, Clone, Copy, Default)]
+struct LaneCounts {
+    queued: i64,
+    /// Its workers holding a job: working on it, or holding a finished item (`held` of them).
+    busy: i64,
+    held: i64,
+    workers: i64,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -129,6 +141,10 @@ impl Collector {
                     ..StageCounts::default()
                 })
                 .collect(),
+            lane_counts: match config.lanes().workers.len() {
+                1 => Vec::new(),
+                lanes => vec![LaneCounts::default(); lanes],
+            },
         }
     }
 
@@ -169,13 +185,22 @@ impl Collector {
         }
     }
 
-    /// Integrates the levels (the run's, and each pipeline stage's) up to `t`.
+    /// Integrates the levels (the run's, each lane's and each pipeline stage's) up to `t`.
     fn advance_recorder(&mut self, t: SimTime) {
         self.recorder.advance(t, self.levels());
+        let level = |value: i64| value.max(0) as u64;
+        for (i, lane) in self.lane_counts.iter().enumerate() {
+            let levels = StageLevels {
+                queued: level(lane.queued),
+                working: level(lane.busy - lane.held),
+                held: level(lane.held),
+                workers: level(lane.workers),
+            };
+            self.recorder.advance_shard(i, t, levels);
+        }
         if self.stage_counts.is_empty() {
             return;
         }
-        let level = |value: i64| value.max(0) as u64;
         let pool = StageLevels {
             queued: level(self.queued),
             working: level(self.busy - self.pool_held),
@@ -359,10 +384,18 @@ impl Collector {
         }
     }
 
+    /// Changes lane `lane`'s counts (nothing with one lane).
+    fn lane(&mut self, lane: u16, change: impl FnOnce(&mut LaneCounts)) {
+        if let Some(counts) = self.lane_counts.get_mut(lane as usize) {
+            change(counts);
+        }
+    }
+
     fn apply_what(&mut self, t: SimTime, what: What) {
         self.advance(t);
         self.records += 1;
-        let span = |d: std::time::Duration| self.clock.scenario_duration(d);
+        let clock = self.clock;
+        let span = move |d: std::time::Duration| clock.scenario_duration(d);
         match what {
             What::Arrival {
                 class,
@@ -375,19 +408,52 @@ impl Collector {
                 self.recorder.arrival(class, measured);
                 self.outstanding += 1;
             }
-            What::Enqueued => self.queued += 1,
-            What::LeftQueue => self.queued -= 1,
-            What::Started => {
+            What::Enqueued { lane } => {
+                self.queued += 1;
+                self.lane(lane, |counts| counts.queued += 1);
+            }
+            What::LeftQueue { lane } => {
+                self.queued -= 1;
+                self.lane(lane, |counts| counts.queued -= 1);
+            }
+            What::Started { lane } => {
                 self.queued -= 1;
                 self.busy += 1;
+                self.lane(lane, |counts| {
+                    counts.queued -= 1;
+                    counts.busy += 1;
+                });
             }
-            What::Finished => self.busy -= 1,
+            What::Finished {
+                lane,
+                measured,
+                residence,
+            } => {
+                self.busy -= 1;
+                if !self.lane_counts.is_empty() {
+                    self.lane(lane, |counts| counts.busy -= 1);
+                    self.recorder
+                        .shard_done(lane as usize, measured, span(residence));
+                }
+            }
             What::Blocked => self.blocked += 1,
             What::Unblocked => self.blocked -= 1,
-            What::WorkerUp => self.workers += 1,
-            What::WorkerDown => self.workers -= 1,
-            What::Held => self.pool_held += 1,
-            What::Released => self.pool_held -= 1,
+            What::WorkerUp { lane } => {
+                self.workers += 1;
+                self.lane(lane, |counts| counts.workers += 1);
+            }
+            What::WorkerDown { lane } => {
+                self.workers -= 1;
+                self.lane(lane, |counts| counts.workers -= 1);
+            }
+            What::Held { lane } => {
+                self.pool_held += 1;
+                self.lane(lane, |counts| counts.held += 1);
+            }
+            What::Released { lane } => {
+                self.pool_held -= 1;
+                self.lane(lane, |counts| counts.held -= 1);
+            }
             What::StageEntered { stage } => self.stage_counts[stage as usize].entered += 1,
             What::StageStarted { stage } => self.stage_counts[stage as usize].started += 1,
             What::StageWorked { stage } => self.stage_counts[stage as usize].worked += 1,

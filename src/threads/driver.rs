@@ -74,18 +74,20 @@ impl<'scope> Running<'scope, '_> {
         }
     }
 
-    pub fn grow(&mut self, count: usize, start_up: Duration) {
+    /// Starts `count` more workers in lane `lane` (0 unless the pool is split).
+    pub fn grow(&mut self, lane: usize, count: usize, start_up: Duration) {
         for _ in 0..count {
             let shared = self.shared;
             // Counted before it starts: a worker leaving at once must find itself counted.
             shared.alive.fetch_add(1, Ordering::Relaxed);
-            let Some(handle) =
-                self.spawn("queuelab-worker", move || worker::worker(shared, start_up))
-            else {
+            let Some(handle) = self.spawn("queuelab-worker", move || {
+                worker::worker(shared, lane, start_up)
+            }) else {
                 shared.alive.fetch_sub(1, Ordering::Relaxed);
                 break;
             };
-            shared.emit(Instant::now().max(shared.clock.start()), What::WorkerUp);
+            let up = What::WorkerUp { lane: lane as u16 };
+            shared.emit(Instant::now().max(shared.clock.start()), up);
             self.workers.push(handle);
         }
         // This thread outlives the run: nothing of it may stay behind in its outbox.
@@ -94,6 +96,7 @@ impl<'scope> Running<'scope, '_> {
 
     /// Grows at once, shrinks per `pool.scale_down`: lazily (a worker retires when it finishes
     /// a job while the pool is too big) or by draining (idle workers are told at once, too).
+    /// Only an unsplit pool is resized (`check_supported` refuses an autoscaler with lanes).
     fn resize(&mut self, to: usize) {
         let shared = self.shared;
         shared.target.store(to, Ordering::Relaxed);
@@ -102,7 +105,7 @@ impl<'scope> Running<'scope, '_> {
             // Notices still pending would only be ignored now; clear them.
             while shared.retire_rx.try_recv().is_ok() {}
             let start_up = shared.clock.real(shared.config.lifecycle.start_up);
-            self.grow(to - alive, start_up);
+            self.grow(0, to - alive, start_up);
         } else if shared.config.scale_down != ScaleDown::Lazy {
             for _ in to..alive {
                 let _ = shared.retire_tx.send(());
@@ -229,8 +232,8 @@ impl<'scope> Running<'scope, '_> {
                 }
                 // Never hang: nothing queued, nothing running, nothing heard from anyone for a
                 // while, yet jobs unaccounted for — give up on them (they count as abandoned).
-                let quiet = shared.queue.is_empty()
-                    && shared.idle.load(Ordering::Relaxed) >= shared.alive.load(Ordering::Relaxed)
+                let quiet = shared.queues_empty()
+                    && shared.idle() >= shared.alive.load(Ordering::Relaxed)
                     && collector.is_idle()
                     && !collector.anyone_waiting_outside();
                 if intake_over && quiet && collector.outstanding > 0 {

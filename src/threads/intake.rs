@@ -28,7 +28,8 @@ thread_local! {
 
 /// The policies' shared state.
 pub struct Gate {
-    pub overflow: Overflow,
+    /// Each lane's overflow policy state (one lane unless the pool is split).
+    pub overflow: Vec<Overflow>,
     /// One token bucket, or one per class; empty without `[rate_limit]`.
     pub buckets: Vec<TokenBucket>,
     pub limiter: Option<Box<dyn Limit>>,
@@ -179,18 +180,20 @@ impl Shared {
         self.offer(job);
     }
 
-    /// The queue: a free slot (or a waiting worker) takes the job; otherwise the overflow policy
-    /// decides, realised with the channel's own operations.
+    /// The job's lane's queue: a free slot (or a waiting worker) takes the job; otherwise the
+    /// lane's overflow policy decides, realised with the channel's own operations.
     fn offer(&self, job: Job) {
         let watermark = matches!(self.config.queue.overflow, OverflowPolicy::Watermark { .. });
         let mut job = job;
+        let index = job.lane;
+        let lane = &self.lanes[index as usize];
         // The simulator hands a job to an idle worker before consulting the policy; a watermark
         // also sees every offer while anything waits.
-        job.waited = self.idle.load(Ordering::Relaxed) == 0;
-        if !watermark || self.queue.is_empty() {
+        job.waited = lane.idle.load(Ordering::Relaxed) == 0;
+        if !watermark || lane.queue.is_empty() {
             let at = Instant::now();
-            match self.queue.try_send(job) {
-                Ok(()) => return self.emit(at, What::Enqueued),
+            match lane.queue.try_send(job) {
+                Ok(()) => return self.emit(at, What::Enqueued { lane: index }),
                 Err(TrySendError::Full(back)) => job = back,
                 Err(TrySendError::Disconnected(_)) => return,
             }
@@ -198,18 +201,18 @@ impl Shared {
         let now = Instant::now();
         let decision = {
             let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-            gate.overflow.on_offer(
+            gate.overflow[index as usize].on_offer(
                 self.clock.scenario_time(now),
-                self.queue.len(),
+                lane.queue.len(),
                 self.config.queue.capacity,
             )
         };
         match decision {
             Admission::Enqueue => self.try_enqueue(job),
             Admission::EvictOldestThenEnqueue => {
-                if let Some(oldest) = self.queue.try_recv_oldest() {
+                if let Some(oldest) = lane.queue.try_recv_oldest() {
                     let at = Instant::now();
-                    self.emit(at, What::LeftQueue);
+                    self.emit(at, What::LeftQueue { lane: index });
                     self.release_permit(&oldest, true);
                     if let Some(oldest) = self.retry(oldest) {
                         self.outcome(at, &oldest, Outcome::Dropped);
@@ -227,15 +230,16 @@ impl Shared {
 
     fn try_enqueue(&self, job: Job) {
         let at = Instant::now();
-        match self.queue.try_send(job) {
-            Ok(()) => self.emit(at, What::Enqueued),
+        let lane = job.lane;
+        match self.lanes[lane as usize].queue.try_send(job) {
+            Ok(()) => self.emit(at, What::Enqueued { lane }),
             Err(TrySendError::Full(job)) => self.refuse(job, RejectReason::QueueFull),
             Err(TrySendError::Disconnected(_)) => {}
         }
     }
 
-    /// A sender waits for a slot (`block`, `timeout`) in the line of blocked senders, as each
-    /// request would in its own goroutine: the producer moves on to its next arrival.
+    /// A sender waits for a slot (`block`, `timeout`) in its lane's line of blocked senders, as
+    /// each request would in its own goroutine: the producer moves on to its next arrival.
     fn block(&self, mut job: Job, give_up: Option<Instant>) {
         job.waited = true;
         self.emit(Instant::now(), What::Blocked);
@@ -243,7 +247,8 @@ impl Shared {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let _ = self.blocked_tx.send(BlockedSender { job, patience });
+        let line = &self.lanes[job.lane as usize].blocked_tx;
+        let _ = line.send(BlockedSender { job, patience });
     }
 
     /// A blocked sender's patience ran out: its client's deadline, or the `timeout` policy's.
@@ -382,10 +387,13 @@ impl Shared {
     }
 }
 
-/// The line of blocked senders: the oldest gets the next free slot, each gives up when its
-/// patience runs out. Runs on a thread of its own, so neither a producer nor the delay line ever
-/// waits for the queue. Senders still waiting at shutdown are abandoned.
-pub fn blocked_line(shared: &Shared, incoming: Receiver<BlockedSender>) {
+/// Lane `lane`'s line of blocked senders: the oldest gets the next free slot in the lane's queue,
+/// each gives up when its patience runs out. Runs on a thread of its own (one per lane), so
+/// neither a producer, the delay line nor another lane's senders ever wait for this queue.
+/// Senders still waiting at shutdown are abandoned.
+pub fn blocked_line(shared: &Shared, lane: usize, incoming: Receiver<BlockedSender>) {
+    let queue = &shared.lanes[lane].queue;
+    let label = lane as u16;
     let mut line: VecDeque<BlockedSender> = VecDeque::new();
     // The soonest instant any sender in the line gives up: the line is scanned only then.
     let mut next_give_up: Option<Instant> = None;
@@ -427,11 +435,11 @@ pub fn blocked_line(shared: &Shared, incoming: Receiver<BlockedSender>) {
         let until = soonest(Some(slice), next_give_up).unwrap_or(slice);
         let patience = oldest.patience;
         shared.flush();
-        match shared.queue.send_deadline(oldest.job, until) {
+        match queue.send_deadline(oldest.job, until) {
             Ok(()) => {
                 let at = Instant::now();
                 shared.emit(at, What::Unblocked);
-                shared.emit(at, What::Enqueued);
+                shared.emit(at, What::Enqueued { lane: label });
             }
             Err(SendTimeoutError::Timeout(job)) => line.push_front(BlockedSender { job, patience }),
             Err(SendTimeoutError::Disconnected(_)) => break,

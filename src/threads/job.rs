@@ -31,6 +31,9 @@ pub struct Job {
     pub serial: u64,
     /// When this attempt reached the pool (its time in the first stage counts from here).
     pub entered: Instant,
+    /// The lane that serves it (`pool.shards`, classes' own pools; 0 with one lane), chosen
+    /// when the request arrives and kept across retries, as in the simulator.
+    pub lane: u16,
 }
 
 /// A pipeline's item between stages: the job, when the pool started it, and when it entered
@@ -90,14 +93,25 @@ pub enum What {
         measured: bool,
         last: bool,
     },
-    /// A job entered the queue.
-    Enqueued,
-    /// A job left the queue without being served (evicted, or found expired).
-    LeftQueue,
-    /// A worker took a job from the queue and started on it.
-    Started,
-    /// A worker is done with its job (whatever the outcome).
-    Finished,
+    /// A job entered lane `lane`'s queue.
+    Enqueued {
+        lane: u16,
+    },
+    /// A job left lane `lane`'s queue without being served (evicted, or found expired).
+    LeftQueue {
+        lane: u16,
+    },
+    /// A worker of lane `lane` took a job from its queue and started on it.
+    Started {
+        lane: u16,
+    },
+    /// A worker of lane `lane` is done with its job (whatever the outcome), `residence` after
+    /// the attempt reached the pool.
+    Finished {
+        lane: u16,
+        measured: bool,
+        residence: Duration,
+    },
     /// A job is waiting outside the queue: a blocked sender, a rate-limit delay, a retry backoff.
     Blocked,
     Unblocked,
@@ -116,12 +130,21 @@ pub enum What {
         measured: bool,
         work: Duration,
     },
-    WorkerUp,
-    WorkerDown,
-    /// A pool worker finished its item but the next stage has no room: it holds the item.
-    Held,
+    WorkerUp {
+        lane: u16,
+    },
+    WorkerDown {
+        lane: u16,
+    },
+    /// A pool worker (of lane `lane`) finished its item but the next stage has no room: it
+    /// holds the item.
+    Held {
+        lane: u16,
+    },
     /// The held item was handed on.
-    Released,
+    Released {
+        lane: u16,
+    },
     /// An item entered later stage `stage` (0: the stage after the pool), its buffer or a worker.
     StageEntered {
         stage: u16,

@@ -5,7 +5,8 @@
 //!   (scheduled sends,        │ refuse / delay (delay line thread) / block
 //!    closed-loop clients)    ▼
 //!                    crossbeam bounded channel ──► K worker threads (sleep or spin; downstream
-//!                                                   call; chaos panics caught; resizable)
+//!                    (one per lane of a split       call; chaos panics caught; resizable)
+//!                     pool, with its workers)
 //!        every thread ── records (instant, what) ──► collector (this thread): the simulator's
 //!                                                    Recorder, periodic samples, autoscaler
 //! ```
@@ -118,10 +119,18 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
         );
     }
     if config.lanes().names.len() > 1 {
-        problems.push(
-            "pool.shards / classes[].workers: a pool split into shards or per-class pools runs in the simulator only so far; run this scenario with --mode sim"
-                .to_string(),
-        );
+        if config.autoscaler.is_some() {
+            problems.push(
+                "[autoscaler] with pool.shards / classes[].workers: per-lane autoscalers (and autoscaler.budget) run in the simulator only so far; drop the autoscaler or run this scenario with --mode sim"
+                    .to_string(),
+            );
+        }
+        if config.lifecycle.idle_timeout.is_some() {
+            problems.push(
+                "pool.idle_timeout with pool.shards / classes[].workers: idle expiry of a split pool's workers runs in the simulator only so far; drop idle_timeout or run this scenario with --mode sim"
+                    .to_string(),
+            );
+        }
     }
     if problems.is_empty() {
         Ok(())
@@ -144,9 +153,14 @@ pub(crate) struct Shared {
     config: Config,
     services: Vec<Distribution>,
     clock: Clock,
-    queue: RealQueue,
+    /// The first pool's lanes: one queue with its workers, or one per shard or class pool.
+    lanes: Vec<Lane>,
+    /// The lane each class goes to (`Config::lanes`); unused when sharded.
+    lane_of_class: Vec<usize>,
+    /// `pool.shards` with `[keys]`: each request draws a key, and the key's shard serves it.
+    keys: Option<crate::scenario::KeyConfig>,
+    key_rng: Mutex<crate::rng::Rng>,
     timer_tx: Sender<Delayed>,
-    blocked_tx: Sender<BlockedSender>,
     records: Sender<Vec<Record>>,
     gate: Mutex<Gate>,
     /// Intake is closed: producers stop, failed attempts are no longer retried.
@@ -154,10 +168,8 @@ pub(crate) struct Shared {
     /// Everything stops now; what is unfinished is abandoned.
     abort: AtomicBool,
     generated: AtomicU64,
-    /// Workers in the pool (starting ones included).
+    /// Workers in the pool, all lanes (starting ones included).
     alive: AtomicUsize,
-    /// Workers waiting for a job right now.
-    idle: AtomicUsize,
     /// Downstream calls under way (bounded by `downstream.max_in_flight`).
     calls_in_flight: AtomicUsize,
     /// The pool size the autoscaler last chose: workers above it retire (see `worker.rs`).
@@ -171,16 +183,17 @@ pub(crate) struct Shared {
     stages: Vec<pipeline::StageLink>,
 }
 
-/// Runs the scenario on real threads and measures it.
-pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, String> {
-    check_supported(config)?;
-    let scale = options.time_scale;
-    if !(scale.is_finite() && scale > 0.0) {
-        return Err(format!(
-            "the time scale must be a positive number, got {scale}"
-        ));
-    }
-    let queue = match config.queue.discipline {
+/// One lane of the first pool: its own queue, overflow state (in the [`Gate`]), idle count and
+/// line of blocked senders, so a full or blocked lane never holds up another.
+pub(crate) struct Lane {
+    queue: RealQueue,
+    /// Its workers waiting for a job right now.
+    idle: AtomicUsize,
+    blocked_tx: Sender<BlockedSender>,
+}
+
+fn lane_queue(config: &Config) -> RealQueue {
+    match config.queue.discipline {
         Discipline::Priority => RealQueue::levels(
             crate::sim::engine::priority_levels(config),
             config.queue.capacity,
@@ -190,9 +203,66 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             config.queue.capacity,
         ),
         _ => RealQueue::fifo(config.queue.capacity),
-    };
+    }
+}
+
+impl Shared {
+    /// The lane a new request of `class` goes to: the shard of a key it draws, or its class's
+    /// pool (the simulator's `route`).
+    fn route(&self, class: u16) -> u16 {
+        let Some(keys) = self.keys else {
+            return self.lane_of_class[class as usize] as u16;
+        };
+        let key = {
+            let mut rng = self.key_rng.lock().unwrap_or_else(|e| e.into_inner());
+            if rng.next_f64() < keys.hot_share {
+                0
+            } else {
+                rng.below(keys.count)
+            }
+        };
+        crate::sim::engine::shard_of(key, self.lanes.len()) as u16
+    }
+
+    /// Workers waiting for a job, in every lane.
+    fn idle(&self) -> usize {
+        self.lanes
+            .iter()
+            .map(|lane| lane.idle.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    /// Nothing queued in any lane.
+    fn queues_empty(&self) -> bool {
+        self.lanes.iter().all(|lane| lane.queue.is_empty())
+    }
+}
+
+/// Runs the scenario on real threads and measures it.
+pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, String> {
+    check_supported(config)?;
+    let scale = options.time_scale;
+    if !(scale.is_finite() && scale > 0.0) {
+        return Err(format!(
+            "the time scale must be a positive number, got {scale}"
+        ));
+    }
+    let layout = config.lanes();
+    let mut blocked_lines = Vec::new();
+    let lanes = layout
+        .workers
+        .iter()
+        .map(|_| {
+            let (blocked_tx, blocked_rx) = crossbeam_channel::unbounded();
+            blocked_lines.push(blocked_rx);
+            Lane {
+                queue: lane_queue(config),
+                idle: AtomicUsize::new(0),
+                blocked_tx,
+            }
+        })
+        .collect();
     let (timer_tx, timer_rx) = crossbeam_channel::unbounded();
-    let (blocked_tx, blocked_rx) = crossbeam_channel::unbounded();
     let (records_tx, records_rx) = crossbeam_channel::unbounded();
     let (retire_tx, retire_rx) = crossbeam_channel::unbounded();
     let (shutdown_tx, shutdown_rx) = crossbeam_channel::bounded::<()>(0);
@@ -205,16 +275,20 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     let shared = Shared {
         services: config.classes.iter().map(|c| c.service.clone()).collect(),
         clock,
-        queue,
+        lanes,
+        lane_of_class: layout.lane_of_class.clone(),
+        keys: config.keys.filter(|_| layout.sharded),
+        key_rng: Mutex::new(crate::rng::Rng::stream(
+            config.seed,
+            crate::sim::workload::KEY_STREAM,
+        )),
         timer_tx,
-        blocked_tx,
         records: records_tx,
         gate: Mutex::new(gate(config)),
         stopping: AtomicBool::new(false),
         abort: AtomicBool::new(false),
         generated: AtomicU64::new(0),
         alive: AtomicUsize::new(0),
-        idle: AtomicUsize::new(0),
         calls_in_flight: AtomicUsize::new(0),
         target: AtomicUsize::new(config.workers),
         retire_tx,
@@ -256,11 +330,16 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             producers::delay_line(&shared, timer_rx)
         });
         run.helpers.extend(helper);
-        let helper = run.spawn("queuelab-blocked", || {
-            intake::blocked_line(&shared, blocked_rx)
-        });
-        run.helpers.extend(helper);
-        run.grow(config.workers, Duration::ZERO);
+        for (lane, blocked_rx) in blocked_lines.into_iter().enumerate() {
+            let shared = &shared;
+            let helper = run.spawn("queuelab-blocked", move || {
+                intake::blocked_line(shared, lane, blocked_rx)
+            });
+            run.helpers.extend(helper);
+        }
+        for (lane, &workers) in layout.workers.iter().enumerate() {
+            run.grow(lane, workers, Duration::ZERO);
+        }
         for (stage, stage_config) in config.stages.iter().enumerate() {
             for _ in 0..stage_config.workers {
                 let shared = &shared;
@@ -295,7 +374,9 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     let wall = start.elapsed();
     let mut collector = collector;
     // Jobs still queued were abandoned (they count in flight); every client has left.
-    shared.queue.clear();
+    for lane in &shared.lanes {
+        lane.queue.clear();
+    }
     let gauges = || gauges(&shared);
     collector.recorder_flush(&records_rx, &gauges);
     let end = collector.end().unwrap_or(collector.applied);
@@ -314,7 +395,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             drain_seconds: collector.drain_seconds(end),
             alerts: crate::sim::metrics::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),
-            shedding_spells: gate.overflow.shedding_spells(),
+            shedding_spells: gate.overflow.iter().map(|o| o.shedding_spells()).sum(),
             limit: crate::report::LimitSummary {
                 min: gate.limit_range.0 as u64,
                 max: gate.limit_range.1 as u64,
@@ -347,7 +428,12 @@ fn gate(config: &Config) -> Gate {
         .map(|limiter| limiter.build(config.seed));
     let limit = limiter.as_ref().map_or(0, |l| l.limit());
     Gate {
-        overflow: crate::policy::Overflow::new(config.queue.overflow),
+        overflow: config
+            .lanes()
+            .workers
+            .iter()
+            .map(|_| crate::policy::Overflow::new(config.queue.overflow))
+            .collect(),
         buckets: match config.rate_limit {
             Some(rate) => {
                 let buckets = if rate.per_class {

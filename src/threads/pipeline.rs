@@ -47,6 +47,7 @@ impl Shared {
     /// is a pool worker, whose holding the collector counts from `Held` to `Released`.
     fn hand_on(&self, mut item: StageItem, next: usize, pool: bool) -> Option<Instant> {
         let link = &self.stages[next];
+        let lane = item.job.lane;
         item.entered = Instant::now();
         let at = item.entered;
         let mut item = match link.tx.try_send(item) {
@@ -55,7 +56,7 @@ impl Shared {
             Err(TrySendError::Disconnected(_)) => return None,
         };
         if pool {
-            self.emit(at, What::Held);
+            self.emit(at, What::Held { lane });
         }
         self.flush();
         loop {
@@ -69,7 +70,7 @@ impl Shared {
                     // in a buffer that had no room for it yet.
                     let at = Instant::now();
                     if pool {
-                        self.emit(at, What::Released);
+                        self.emit(at, What::Released { lane });
                     }
                     return Some(self.entered_stage(at, next));
                 }
@@ -92,9 +93,16 @@ impl Shared {
     /// A pool worker finished `item` successfully at `finished`: it holds the item until the
     /// first later stage takes it, and only then is free (its job `Finished`).
     pub(super) fn leave_pool(&self, item: StageItem, finished: Instant) {
-        let (measured, entered) = (item.job.measured, item.job.entered);
+        let (measured, entered, lane) = (item.job.measured, item.job.entered, item.job.lane);
         let left = self.hand_on(item, 0, true).unwrap_or(finished);
-        self.emit(left, What::Finished);
+        self.emit(
+            left,
+            What::Finished {
+                lane,
+                measured,
+                residence: left.saturating_duration_since(entered),
+            },
+        );
         self.emit(
             left,
             What::StageLeft {

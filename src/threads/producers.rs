@@ -56,6 +56,7 @@ impl Shared {
                 last,
             },
         );
+        let lane = self.route(draw.class);
         Job {
             class: draw.class,
             intended: intended_at,
@@ -70,6 +71,7 @@ impl Shared {
             reply: None,
             serial,
             entered: intended_at,
+            lane,
         }
     }
 

@@ -51,13 +51,15 @@ enum Call {
     },
 }
 
-pub fn worker(shared: &Shared, start_up: Duration) {
+/// A worker of lane `lane` (0 unless the pool is split): it serves that lane's queue only.
+pub fn worker(shared: &Shared, lane: usize, start_up: Duration) {
     silence_chaos_panics();
     let abort = Stop::on_abort(&shared.abort);
     shared.flush();
     if !start_up.is_zero() && wait_until(Instant::now() + start_up, abort).is_err() {
-        return leave(shared, false);
+        return leave(shared, lane, false);
     }
+    let own = &shared.lanes[lane];
     let idle_timeout = shared
         .config
         .lifecycle
@@ -69,15 +71,15 @@ pub fn worker(shared: &Shared, start_up: Duration) {
     loop {
         // Take queued work without waiting; only an empty queue makes the worker wait (and
         // send its records first).
-        let next = match shared.queue.try_recv() {
+        let next = match own.queue.try_recv() {
             Some(job) => Next::Job(Some(job)),
             None => {
                 shared.flush();
-                shared.idle.fetch_add(1, Ordering::Relaxed);
-                let woken = shared
+                own.idle.fetch_add(1, Ordering::Relaxed);
+                let woken = own
                     .queue
                     .wait(&shared.retire_rx, &shared.shutdown_rx, idle_timeout);
-                shared.idle.fetch_sub(1, Ordering::Relaxed);
+                own.idle.fetch_sub(1, Ordering::Relaxed);
                 match woken {
                     Woken::Job(job) => Next::Job(Some(job)),
                     Woken::Notice => Next::RetireIfTooMany,
@@ -107,15 +109,16 @@ pub fn worker(shared: &Shared, start_up: Duration) {
             break;
         }
     }
-    leave(shared, counted);
+    leave(shared, lane, counted);
 }
 
 /// A worker leaves the pool (`counted`: it already took itself off the head count).
-fn leave(shared: &Shared, counted: bool) {
+fn leave(shared: &Shared, lane: usize, counted: bool) {
     if !counted {
         shared.alive.fetch_sub(1, Ordering::Relaxed);
     }
-    shared.emit(Instant::now(), What::WorkerDown);
+    let lane = lane as u16;
+    shared.emit(Instant::now(), What::WorkerDown { lane });
     shared.flush();
 }
 
@@ -146,13 +149,14 @@ impl Shared {
 
 fn serve(shared: &Shared, job: Job) {
     let started = Instant::now();
+    let lane = job.lane;
     if job.deadline.is_some_and(|deadline| started >= deadline) {
         // Its client gave up while it waited: nobody wants the answer any more.
-        shared.emit(started, What::LeftQueue);
+        shared.emit(started, What::LeftQueue { lane });
         shared.release_permit(&job, true);
         return shared.timed_out(started, job);
     }
-    shared.emit(started, What::Started);
+    shared.emit(started, What::Started { lane });
     let config = &shared.config;
     let sim_now = shared.clock.scenario_time(started);
     let call = match &config.downstream {
@@ -240,7 +244,14 @@ fn serve(shared: &Shared, job: Job) {
         && job.deadline.is_none_or(|deadline| finished <= deadline);
     if !onward {
         // A pipeline's worker stays busy until the next stage takes its item (`leave_pool`).
-        shared.emit(finished, What::Finished);
+        shared.emit(
+            finished,
+            What::Finished {
+                lane,
+                measured: job.measured,
+                residence: finished.saturating_duration_since(job.entered),
+            },
+        );
     }
     let worked = finished.saturating_duration_since(started);
     // Every call made tells the breaker how it went — also when the job then panicked (as in

@@ -246,15 +246,34 @@ fn scenarios_a_fifo_channel_cannot_run_are_refused_with_the_reason() {
     };
     let fine = config_fifo();
     assert!(threads::run(&fine, &options).is_err());
+    // Split pools run on threads, but not resized by an autoscaler, nor shrunk by idle expiry.
     let sharded = super::support::config(
         "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
          [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n[pool]\nworkers = 2\nshards = 2\n\
          [keys]\ncount = 10\n",
     );
-    let error = threads::run(&sharded, &ThreadOptions::default())
-        .err()
-        .expect("refused");
-    assert!(error.contains("pool.shards"), "{error}");
+    assert_eq!(threads::check_supported(&sharded), Ok(()));
+    // The scenario checker refuses idle expiry with a split pool already; a configuration built
+    // in code is refused here too.
+    let mut expiring = sharded;
+    expiring.lifecycle.idle_timeout = Some(queuelab::time::SimDuration::from_secs_f64(1.0));
+    let error = threads::check_supported(&expiring).expect_err("refused");
+    assert!(
+        error.contains("pool.idle_timeout") && error.contains("--mode sim"),
+        "{error}"
+    );
+    let class_pools = super::support::config(
+        "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+         [service]\ndistribution = \"constant\"\nvalue = \"1ms\"\n\
+         [autoscaler]\nkind = \"queue-depth\"\nmin_workers = 1\nmax_workers = 4\nscale_up_queue_len = 5\n\
+         [[classes]]\nname = \"a\"\nworkers = 2\n[[classes]]\nname = \"b\"\nworkers = 2\n",
+    );
+    let error = threads::check_supported(&class_pools).expect_err("refused");
+    assert!(
+        error.contains("[autoscaler]") && error.contains("per-lane autoscalers"),
+        "{error}"
+    );
+    assert!(threads::run(&class_pools, &ThreadOptions::default()).is_err());
 }
 
 fn config_fifo() -> Config {
@@ -292,6 +311,23 @@ fn thread_count_probe() {
         .as_ref()
         .is_some_and(|t| t.threads_started >= 8));
     assert_eq!(process_threads(), Some(before), "threads left behind");
+    // A split pool: each lane has its workers and its own line of blocked senders.
+    let sharded = super::support::config(
+        "[run]\ncustomers = 200\nseed = 2\n[arrivals]\nprocess = \"poisson\"\nrate = 2000\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"2ms\"\n[pool]\nworkers = 4\nshards = 4\n\
+         [queue]\ncapacity = 5\non_full = \"block\"\n[keys]\ncount = 1000\nhot_share = 0.3\n",
+    );
+    let summary = real(&sharded, 1.0);
+    assert_eq!(summary.shards.len(), 4);
+    assert!(summary
+        .threads
+        .as_ref()
+        .is_some_and(|t| t.threads_started >= 9));
+    assert_eq!(
+        process_threads(),
+        Some(before),
+        "a split pool's threads left behind"
+    );
     println!("PROBE-OK {before}");
 }
 
@@ -604,5 +640,145 @@ fn a_pipeline_on_real_threads_agrees_with_the_simulation() {
     assert!(
         real_run.rejected_ratio > 0.3,
         "the pool's queue fills and refuses"
+    );
+}
+
+/// Four shards of one worker each, evenly loaded: four M/M/1 queues side by side, each its own
+/// channel with its own worker. The same keys land on the same shards as in the simulation.
+#[test]
+fn evenly_loaded_shards_on_real_threads_agree_with_the_simulation() {
+    let _one = ONE_AT_A_TIME.lock();
+    // ρ = 0.6 in each shard: 4 × 30 a second, 20 ms mean service.
+    let config = config(
+        "[run]\nseed = 9\nduration = \"40s\"\nwarmup = \"2s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 120\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n[pool]\nworkers = 4\nshards = 4\n\
+         [keys]\ncount = 100000\n",
+    );
+    let sim = Engine::new(&config).run();
+    let measured = real(&config, 0.1);
+    assert_accounted(&measured);
+    assert_eq!(measured.shards.len(), 4);
+    for (name, shard) in &measured.shards {
+        let expected = &sim.shards[name];
+        let off = percent_off(expected.completed as f64, shard.completed as f64);
+        assert!(off < 3.0, "shard {name}: {shard:?} against {expected:?}");
+    }
+    if sent_too_late(&measured, "sharded latency") {
+        return;
+    }
+    let off = percent_off(sim.latency.mean, measured.latency.mean);
+    assert!(
+        off < 15.0,
+        "mean latency {} real against {} simulated ({off:.1}%)",
+        measured.latency.mean,
+        sim.latency.mean
+    );
+    for (name, shard) in &measured.shards {
+        let expected = &sim.shards[name];
+        assert!(
+            (shard.utilization - expected.utilization).abs() < 0.06,
+            "shard {name}: utilization {} real against {} simulated",
+            shard.utilization,
+            expected.utilization
+        );
+    }
+    eprintln!(
+        "shards: mean latency {:.2} ms real, {:.2} ms simulated ({off:.1}%); utilizations {:?} real, {:?} simulated",
+        measured.latency.mean * 1e3,
+        sim.latency.mean * 1e3,
+        measured.shards.values().map(|s| s.utilization).collect::<Vec<_>>(),
+        sim.shards.values().map(|s| s.utilization).collect::<Vec<_>>(),
+    );
+}
+
+/// Premium: 2 workers at ρ = 0.5. Free: 1 worker offered twice what it can do.
+const CLASS_POOLS: &str = "[run]\nseed = 4\nduration = \"40s\"\nwarmup = \"2s\"\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"20ms\"\n\
+         [queue]\ncapacity = 20\non_full = \"reject\"\n\
+         [[classes]]\nname = \"premium\"\nworkers = 2\narrivals = { process = \"poisson\", rate = 50 }\n\
+         [[classes]]\nname = \"free\"\nworkers = 1\narrivals = { process = \"poisson\", rate = 100 }\n";
+
+/// Tiered pools on real threads: premium's own workers serve it as the simulation says while
+/// free's own worker is swamped and its queue refuses.
+#[test]
+fn class_pools_on_real_threads_isolate_premium_from_an_overloaded_free_tier() {
+    let _one = ONE_AT_A_TIME.lock();
+    let config = config(CLASS_POOLS);
+    let sim = Engine::new(&config).run();
+    let measured = real(&config, 0.1);
+    assert_accounted(&measured);
+    assert_eq!(measured.pools.len(), 2, "{:?}", measured.pools.keys());
+    let (premium, free) = (&measured.classes["premium"], &measured.classes["free"]);
+    assert!(
+        free.rejected as f64 > 0.3 * free.arrivals as f64,
+        "free is refused: {free:?}"
+    );
+    assert!(
+        premium.rejected * 50 < free.rejected,
+        "premium {premium:?}, free {free:?}"
+    );
+    if sent_too_late(&measured, "premium's latency") {
+        return;
+    }
+    // On a machine that keeps time, premium's queue (20 slots at ρ = 0.5) never fills.
+    assert!(
+        premium.rejected as f64 <= 0.005 * premium.arrivals as f64,
+        "premium's own pool keeps up: {premium:?} against {:?}",
+        sim.classes["premium"]
+    );
+    let expected = &sim.classes["premium"];
+    let off = percent_off(expected.latency.mean, premium.latency.mean);
+    assert!(
+        off < 15.0,
+        "premium mean latency {} real against {} simulated ({off:.1}%)",
+        premium.latency.mean,
+        expected.latency.mean
+    );
+    let (real_free, sim_free) = (&measured.pools["free"], &sim.pools["free"]);
+    assert!(
+        real_free.utilization > 0.95 && sim_free.utilization > 0.95,
+        "{real_free:?} against {sim_free:?}"
+    );
+    eprintln!(
+        "class pools: premium mean {:.2} ms real, {:.2} ms simulated ({off:.1}%), refused {}; free refused {} real, {} simulated",
+        premium.latency.mean * 1e3,
+        expected.latency.mean * 1e3,
+        premium.rejected,
+        free.rejected,
+        sim.classes["free"].rejected
+    );
+    // Free's senders block at its full queue, in free's own line: premium's never wait.
+    let blocking = queuelab::scenario::parse_with_overrides(
+        &CLASS_POOLS.replace("reject", "block"),
+        "class-pools.toml",
+        &["run.duration=\"20s\"".parse().expect("override")],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let sim = Engine::new(&blocking).run();
+    let measured = real(&blocking, 0.1);
+    assert_accounted(&measured);
+    let premium = &measured.classes["premium"];
+    assert_eq!(premium.rejected, 0);
+    assert!(
+        measured.in_flight_at_end > 100 && sim.in_flight_at_end > 100,
+        "free's blocked senders pile up: {} real, {} simulated",
+        measured.in_flight_at_end,
+        sim.in_flight_at_end
+    );
+    if sent_too_late(&measured, "premium's latency beside blocked senders") {
+        return;
+    }
+    let expected = &sim.classes["premium"];
+    let off = percent_off(expected.latency.mean, premium.latency.mean);
+    assert!(
+        off < 15.0,
+        "beside blocked senders, premium mean latency {} real against {} simulated ({off:.1}%)",
+        premium.latency.mean,
+        expected.latency.mean
+    );
+    eprintln!(
+        "class pools, free blocking: premium mean {:.2} ms real, {:.2} ms simulated ({off:.1}%)",
+        premium.latency.mean * 1e3,
+        expected.latency.mean * 1e3
     );
 }

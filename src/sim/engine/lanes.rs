@@ -67,7 +67,7 @@ impl Lane {
 
 /// Which shard serves a key: a fixed mix of the key, so one key always lands on one shard and
 /// keys spread evenly over shards.
-pub(super) fn shard_of(key: u64, shards: usize) -> usize {
+pub(crate) fn shard_of(key: u64, shards: usize) -> usize {
     let mut z = key.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
