@@ -50,7 +50,7 @@ mod pool;
 mod setup;
 
 #[cfg(feature = "native")]
-pub(crate) use lanes::shard_of;
+pub(crate) use lanes::{draw_key, shard_of};
 use observe::LimitStats;
 pub use observe::Snapshot;
 #[cfg(feature = "native")]

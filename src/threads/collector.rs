@@ -12,7 +12,10 @@ use super::job::{Outcome, Record, What};
 use crate::policy::alert::Alert;
 use crate::policy::autoscale::{with_floor, Autoscaler, PoolSignals};
 use crate::scenario::{AlertConfig, AlertSignal};
-use crate::sim::metrics::{Levels, Recorder, StageLevels, TickMarks};
+use crate::sim::metrics::{Levels, Recorder, TickMarks};
+use parts::Parts;
+
+mod parts;
 use crate::time::SimTime;
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -55,43 +58,8 @@ pub struct Collector {
     /// (instant, alert, token).
     pub alerts: Vec<(AlertConfig, Alert)>,
     alert_timers: Vec<(SimTime, usize, u32)>,
-    /// A pipeline's pool workers holding a finished item for the next stage.
-    pool_held: i64,
-    /// Per later stage: items that entered it, were started, were worked, and left.
-    stage_counts: Vec<StageCounts>,
-    /// Per lane of a split pool (`pool.shards`, classes' own pools); empty with one lane.
-    lane_counts: Vec<LaneCounts>,
-}
-
-/// One lane's levels, as the simulator's `advance_lanes` reports them.
-#[derive(Debug, Clone, Copy, Default)]
-struct LaneCounts {
-    queued: i64,
-    /// Its workers holding a job: working on it, or holding a finished item (`held` of them).
-    busy: i64,
-    held: i64,
-    workers: i64,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct StageCounts {
-    entered: i64,
-    started: i64,
-    worked: i64,
-    left: i64,
-    workers: u64,
-}
-
-impl StageCounts {
-    fn levels(&self) -> StageLevels {
-        let level = |value: i64| value.max(0) as u64;
-        StageLevels {
-            queued: level(self.entered - self.started),
-            working: level(self.started - self.worked),
-            held: level(self.worked - self.left),
-            workers: self.workers,
-        }
-    }
+    /// A pipeline's later stages and a split pool's lanes, counted from their records.
+    parts: Parts,
 }
 
 impl Collector {
@@ -132,19 +100,7 @@ impl Collector {
                 .map(|alert| (alert.clone(), Alert::new(alert.above, alert.hold)))
                 .collect(),
             alert_timers: Vec::new(),
-            pool_held: 0,
-            stage_counts: config
-                .stages
-                .iter()
-                .map(|stage| StageCounts {
-                    workers: stage.workers as u64,
-                    ..StageCounts::default()
-                })
-                .collect(),
-            lane_counts: match config.lanes().workers.len() {
-                1 => Vec::new(),
-                lanes => vec![LaneCounts::default(); lanes],
-            },
+            parts: Parts::new(config),
         }
     }
 
@@ -177,40 +133,15 @@ impl Collector {
             busy: level(self.busy),
             blocked: level(self.blocked),
             workers: level(self.workers),
-            staged: self
-                .stage_counts
-                .iter()
-                .map(|c| level(c.entered - c.left))
-                .sum(),
+            staged: self.parts.staged(),
         }
     }
 
     /// Integrates the levels (the run's, each lane's and each pipeline stage's) up to `t`.
     fn advance_recorder(&mut self, t: SimTime) {
         self.recorder.advance(t, self.levels());
-        let level = |value: i64| value.max(0) as u64;
-        for (i, lane) in self.lane_counts.iter().enumerate() {
-            let levels = StageLevels {
-                queued: level(lane.queued),
-                working: level(lane.busy - lane.held),
-                held: level(lane.held),
-                workers: level(lane.workers),
-            };
-            self.recorder.advance_shard(i, t, levels);
-        }
-        if self.stage_counts.is_empty() {
-            return;
-        }
-        let pool = StageLevels {
-            queued: level(self.queued),
-            working: level(self.busy - self.pool_held),
-            held: level(self.pool_held),
-            workers: level(self.workers),
-        };
-        self.recorder.advance_stage(0, t, pool);
-        for (i, counts) in self.stage_counts.iter().enumerate() {
-            self.recorder.advance_stage(i + 1, t, counts.levels());
-        }
+        let pool = (self.queued, self.busy, self.workers);
+        self.parts.advance(&mut self.recorder, t, pool);
     }
 
     /// Ends measurement at `end` (a `duration` run): the window closes there, later records
@@ -384,13 +315,6 @@ impl Collector {
         }
     }
 
-    /// Changes lane `lane`'s counts (nothing with one lane).
-    fn lane(&mut self, lane: u16, change: impl FnOnce(&mut LaneCounts)) {
-        if let Some(counts) = self.lane_counts.get_mut(lane as usize) {
-            change(counts);
-        }
-    }
-
     fn apply_what(&mut self, t: SimTime, what: What) {
         self.advance(t);
         self.records += 1;
@@ -410,16 +334,16 @@ impl Collector {
             }
             What::Enqueued { lane } => {
                 self.queued += 1;
-                self.lane(lane, |counts| counts.queued += 1);
+                self.parts.lane(lane, |counts| counts.queued += 1);
             }
             What::LeftQueue { lane } => {
                 self.queued -= 1;
-                self.lane(lane, |counts| counts.queued -= 1);
+                self.parts.lane(lane, |counts| counts.queued -= 1);
             }
             What::Started { lane } => {
                 self.queued -= 1;
                 self.busy += 1;
-                self.lane(lane, |counts| {
+                self.parts.lane(lane, |counts| {
                     counts.queued -= 1;
                     counts.busy += 1;
                 });
@@ -430,8 +354,7 @@ impl Collector {
                 residence,
             } => {
                 self.busy -= 1;
-                if !self.lane_counts.is_empty() {
-                    self.lane(lane, |counts| counts.busy -= 1);
+                if self.parts.lane(lane, |counts| counts.busy -= 1) {
                     self.recorder
                         .shard_done(lane as usize, measured, span(residence));
                 }
@@ -440,34 +363,23 @@ impl Collector {
             What::Unblocked => self.blocked -= 1,
             What::WorkerUp { lane } => {
                 self.workers += 1;
-                self.lane(lane, |counts| counts.workers += 1);
+                self.parts.lane(lane, |counts| counts.workers += 1);
             }
             What::WorkerDown { lane } => {
                 self.workers -= 1;
-                self.lane(lane, |counts| counts.workers -= 1);
+                self.parts.lane(lane, |counts| counts.workers -= 1);
             }
-            What::Held { lane } => {
-                self.pool_held += 1;
-                self.lane(lane, |counts| counts.held += 1);
-            }
-            What::Released { lane } => {
-                self.pool_held -= 1;
-                self.lane(lane, |counts| counts.held -= 1);
-            }
-            What::StageEntered { stage } => self.stage_counts[stage as usize].entered += 1,
-            What::StageStarted { stage } => self.stage_counts[stage as usize].started += 1,
-            What::StageWorked { stage } => self.stage_counts[stage as usize].worked += 1,
+            What::Held { lane } => self.parts.held(lane, 1),
+            What::Released { lane } => self.parts.held(lane, -1),
+            What::StageEntered { stage } => self.parts.stage(stage).entered += 1,
+            What::StageStarted { stage } => self.parts.stage(stage).started += 1,
+            What::StageWorked { stage } => self.parts.stage(stage).worked += 1,
             What::StageLeft {
                 position,
                 measured,
                 residence,
             } => {
-                if let Some(counts) = (position as usize)
-                    .checked_sub(1)
-                    .and_then(|stage| self.stage_counts.get_mut(stage))
-                {
-                    counts.left += 1;
-                }
+                self.parts.left_stage(position);
                 self.recorder
                     .stage_done(position as usize, measured, span(residence));
             }

@@ -27,6 +27,8 @@ mod collector;
 mod driver;
 mod intake;
 mod job;
+mod lanes;
+use lanes::{lane_queue, Lane};
 mod pipeline;
 mod producers;
 mod queue;
@@ -43,9 +45,8 @@ use clock::Clock;
 use collector::{Collector, Gauges};
 use crossbeam_channel::{Receiver, Sender};
 use driver::Running;
-use intake::{BlockedSender, Delayed, Gate};
+use intake::{Delayed, Gate};
 use job::Record;
-use queue::RealQueue;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -181,61 +182,6 @@ pub(crate) struct Shared {
     shutdown_rx: Receiver<()>,
     /// A pipeline's later stages (`[[stages]]`), in order.
     stages: Vec<pipeline::StageLink>,
-}
-
-/// One lane of the first pool: its own queue, overflow state (in the [`Gate`]), idle count and
-/// line of blocked senders, so a full or blocked lane never holds up another.
-pub(crate) struct Lane {
-    queue: RealQueue,
-    /// Its workers waiting for a job right now.
-    idle: AtomicUsize,
-    blocked_tx: Sender<BlockedSender>,
-}
-
-fn lane_queue(config: &Config) -> RealQueue {
-    match config.queue.discipline {
-        Discipline::Priority => RealQueue::levels(
-            crate::sim::engine::priority_levels(config),
-            config.queue.capacity,
-        ),
-        Discipline::Fair => RealQueue::fair(
-            config.classes.iter().map(|class| class.weight).collect(),
-            config.queue.capacity,
-        ),
-        _ => RealQueue::fifo(config.queue.capacity),
-    }
-}
-
-impl Shared {
-    /// The lane a new request of `class` goes to: the shard of a key it draws, or its class's
-    /// pool (the simulator's `route`).
-    fn route(&self, class: u16) -> u16 {
-        let Some(keys) = self.keys else {
-            return self.lane_of_class[class as usize] as u16;
-        };
-        let key = {
-            let mut rng = self.key_rng.lock().unwrap_or_else(|e| e.into_inner());
-            if rng.next_f64() < keys.hot_share {
-                0
-            } else {
-                rng.below(keys.count)
-            }
-        };
-        crate::sim::engine::shard_of(key, self.lanes.len()) as u16
-    }
-
-    /// Workers waiting for a job, in every lane.
-    fn idle(&self) -> usize {
-        self.lanes
-            .iter()
-            .map(|lane| lane.idle.load(Ordering::Relaxed))
-            .sum()
-    }
-
-    /// Nothing queued in any lane.
-    fn queues_empty(&self) -> bool {
-        self.lanes.iter().all(|lane| lane.queue.is_empty())
-    }
 }
 
 /// Runs the scenario on real threads and measures it.

@@ -627,11 +627,13 @@ fn a_pipeline_on_real_threads_agrees_with_the_simulation() {
     let tight = config(&text(2, 100.0, 40).replace("[pool]\n", "[queue]\ncapacity = 20\n[pool]\n"));
     let real_run = real(&tight, 0.1);
     assert_accounted(&real_run);
-    assert!(
-        real_run.throughput < 56.0 && real_run.throughput > 44.0,
-        "the last stage sets the pace: {}",
-        real_run.throughput
-    );
+    if !sent_too_late(&real_run, "the pipeline's pace") {
+        assert!(
+            real_run.throughput < 56.0 && real_run.throughput > 44.0,
+            "the last stage sets the pace: {}",
+            real_run.throughput
+        );
+    }
     assert!(
         real_run.stages["pool"].blocked_ratio > 0.3,
         "{:?}",

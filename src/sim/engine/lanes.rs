@@ -65,6 +65,15 @@ impl Lane {
     }
 }
 
+/// A request's key: the hot key (0) with probability `hot_share`, else one of `count` evenly.
+pub(crate) fn draw_key(keys: &crate::scenario::KeyConfig, rng: &mut Rng) -> u64 {
+    if rng.next_f64() < keys.hot_share {
+        0
+    } else {
+        rng.below(keys.count)
+    }
+}
+
 /// Which shard serves a key: a fixed mix of the key, so one key always lands on one shard and
 /// keys spread evenly over shards.
 pub(crate) fn shard_of(key: u64, shards: usize) -> usize {
@@ -97,11 +106,7 @@ impl Engine {
         let Some(keys) = self.keys else {
             return self.lane_of_class[class as usize] as u16;
         };
-        let key = if self.key_rng.next_f64() < keys.hot_share {
-            0
-        } else {
-            self.key_rng.below(keys.count)
-        };
+        let key = draw_key(&keys, &mut self.key_rng);
         shard_of(key, self.lanes.len()) as u16
     }
 
