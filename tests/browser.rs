@@ -271,3 +271,42 @@ async fn answering_during_a_passing_run_solves_the_exercise() {
         "every goal met and the question right, yet progress is {progress}"
     );
 }
+
+/// Every Markdown surface of the hostile exercise, put into the page the way the playground puts
+/// it (as HTML): the browser's own parse of every link and image left in it is http, https,
+/// mailto or this page, and each unsafe link is shown as removed. (The end-to-end test clicks
+/// them in the shipped page, under its Content-Security-Policy.)
+#[wasm_bindgen_test]
+fn no_link_in_a_hostile_exercise_leaves_the_web() {
+    let exercise =
+        queuelab::exercise::Exercise::parse(include_str!("hostile/links.toml"), "links.toml")
+            .expect("the hostile exercise parses; only its links are hostile");
+    let document = web_sys::window().unwrap().document().unwrap();
+    let page_origin = web_sys::window().unwrap().location().origin().unwrap();
+    let mut removed_total = 0;
+    for (field, text) in exercise.markdown_fields() {
+        let container = document.create_element("div").unwrap();
+        container.set_inner_html(&queuelab::playground::markdown::to_safe_html(text));
+        let anchors = container.query_selector_all("a").unwrap();
+        for i in 0..anchors.length() {
+            let anchor: web_sys::HtmlAnchorElement = anchors.get(i).unwrap().dyn_into().unwrap();
+            let protocol = anchor.protocol();
+            assert!(
+                ["http:", "https:", "mailto:"].contains(&protocol.as_str())
+                    || anchor.origin() == page_origin,
+                "{field}: a link to {:?} ({protocol}) was kept",
+                anchor.href()
+            );
+        }
+        let images = container.query_selector_all("img").unwrap();
+        assert_eq!(images.length(), 0, "{field}: the only image is hostile");
+        let removed = container
+            .query_selector_all(".link-removed")
+            .unwrap()
+            .length();
+        let expected = queuelab::playground::markdown::unsafe_destinations(text).len();
+        assert_eq!(removed as usize, expected, "{field}");
+        removed_total += expected;
+    }
+    assert!(removed_total >= 15, "{removed_total} hostile links found");
+}

@@ -38,7 +38,15 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
         let text =
             std::fs::read_to_string(file).map_err(|e| format!("cannot read {origin}: {e}"))?;
         let result = if is_exercise(&text) {
-            Exercise::parse(&text, &origin).map(|exercise| exercises.push(exercise))
+            Exercise::parse(&text, &origin).and_then(|exercise| {
+                let unsafe_links = exercise.unsafe_links();
+                exercises.push(exercise);
+                if unsafe_links.is_empty() {
+                    Ok(())
+                } else {
+                    Err(crate::scenario::ScenarioErrors(unsafe_links))
+                }
+            })
         } else {
             crate::scenario::parse(&text, &origin).map(|_| ())
         };

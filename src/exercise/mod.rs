@@ -140,6 +140,44 @@ impl Exercise {
         Some(value <= par.value.as_f64()?)
     }
 
+    /// Every Markdown text of the exercise with the field path it came from: instructions, hints,
+    /// questions and their explanations, the solution's explanation.
+    pub fn markdown_fields(&self) -> Vec<(String, &str)> {
+        let mut fields = vec![("instructions".to_string(), self.instructions.as_str())];
+        for (i, hint) in self.hints.iter().enumerate() {
+            fields.push((format!("hints[{i}]"), hint));
+        }
+        for (i, question) in self.questions.iter().enumerate() {
+            fields.push((format!("questions[{i}].ask"), &question.ask));
+            fields.push((format!("questions[{i}].explanation"), &question.explanation));
+        }
+        fields.push(("solution.explanation".to_string(), &self.explanation));
+        fields
+    }
+
+    /// Links the playground would remove when showing this exercise (`javascript:` and any
+    /// scheme besides http, https and mailto), each at its field's `file:line:col`. The playground
+    /// still opens such a file, links removed; `queuelab check` refuses it so authors hear first.
+    pub fn unsafe_links(&self) -> Vec<scenario::ScenarioError> {
+        let errors = self
+            .markdown_fields()
+            .into_iter()
+            .flat_map(|(path, text)| {
+                crate::playground::markdown::unsafe_destinations(text)
+                    .into_iter()
+                    .map(move |destination| {
+                        scenario::ScenarioError::at_path(
+                            path.clone(),
+                            format!(
+                                "links to {destination:?}, which the playground removes: only http, https, mailto and relative links are allowed"
+                            ),
+                        )
+                    })
+            })
+            .collect();
+        scenario::position_errors(errors, &self.source, &self.origin, "", &[])
+    }
+
     /// Evaluates every goal on a summary.
     pub fn evaluate(&self, summary: &crate::report::Summary) -> Vec<GoalResult> {
         let json = serde_json::to_value(summary).unwrap_or_default();

@@ -121,6 +121,48 @@ try {
   await page.goto(base);
   await page.waitForSelector('[data-exercise=k-zero] .badge.solved');
 
+  // 10. A hostile exercise file: every Markdown surface shows, no link in it can run script, and
+  // the page's Content-Security-Policy refuses inline script even if markup got in.
+  const dialogs = [];
+  page.on('dialog', async (dialog) => { dialogs.push(dialog.message()); await dialog.dismiss(); });
+  await page.goto(base);
+  await page.waitForSelector('[data-test=open-file]');
+  await page.setInputFiles('[data-test=open-file]', 'tests/hostile/links.toml');
+  await page.waitForSelector('[data-test=hint]');
+  while (await page.locator('[data-test=hint]').count() > 0) await page.click('[data-test=hint]');
+  await page.click('[data-test=reveal]');
+  await page.check('[data-question="0"] [data-choice="1"]');
+  await page.waitForSelector('[data-question="0"][data-status=right] .explanation');
+  // Safe links that would leave the page are stopped here (the browser decides what is safe,
+  // from its own parse of each href); anything else is clicked for real.
+  await page.evaluate(() => document.addEventListener('click', (event) => {
+    const link = event.target.closest('a');
+    if (link && link.origin !== location.origin) event.preventDefault();
+  }, true));
+  const links = await page.locator('.markdown a').evaluateAll((anchors) => anchors.map((a) => ({ protocol: a.protocol, href: a.getAttribute('href') })));
+  assert.ok(links.length >= 4, `the safe links are kept: ${JSON.stringify(links)}`);
+  for (const link of links) assert.ok(['http:', 'https:', 'mailto:'].includes(link.protocol) || link.href.startsWith('#'), `unsafe link kept: ${JSON.stringify(link)}`);
+  const removed = await page.locator('.markdown .link-removed').count();
+  assert.ok(removed >= 15, `every hostile link is shown as removed (${removed})`);
+  for (const target of ['.markdown a', '.markdown .link-removed']) {
+    const count = await page.locator(target).count();
+    for (let i = 0; i < count; i++) await page.locator(target).nth(i).click();
+  }
+  await page.waitForTimeout(200);
+  assert.deepEqual(dialogs, [], 'no link ran script');
+  await page.screenshot({ path: path.join(artifacts, 'hostile-links.png'), fullPage: true });
+  const injected = await page.evaluate(async () => {
+    document.body.insertAdjacentHTML('beforeend', '<img src="data:," onerror="window.injected = 1"><a id="injected" href="javascript:window.injected = 2">x</a>');
+    document.getElementById('injected').click();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    return window.injected ?? null;
+  });
+  assert.equal(injected, null, 'the Content-Security-Policy refuses inline script');
+  // Chromium reports each refusal as a console error: these two are the test's own.
+  const refused = consoleErrors.filter((e) => /Content Security Policy/.test(e));
+  assert.ok(refused.length >= 1, `the policy refused the injected script: ${consoleErrors}`);
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/Content Security Policy/.test(e)));
+
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {

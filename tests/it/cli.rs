@@ -291,6 +291,44 @@ fn check_reports_file_line_col_and_fails() {
     );
 }
 
+/// An exercise with script links in every Markdown surface opens in the playground with those
+/// links removed; the authoring check refuses it, naming each field at its line.
+#[test]
+fn check_refuses_script_links_in_every_markdown_surface() {
+    let output = queuelab(&["check", "--no-run", "tests/hostile/links.toml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    for (field, payload) in [
+        ("instructions", "JavaScript:alert('instructions-mixed')"),
+        ("instructions", "JaVaScRiPt:alert('instructions-reference')"),
+        ("instructions", "JAVASCRIPT:alert('instructions-autolink')"),
+        ("instructions", "Javascript:alert('instructions-colon')"),
+        ("instructions", "vbscript:"),
+        ("instructions", "data:text/html"),
+        ("hints[0]", "javascript:alert('hint-lower')"),
+        ("hints[1]", "Javascript:alert('hint-entity')"),
+        ("questions[0].ask", "jAvAsCrIpT:"),
+        (
+            "questions[0].explanation",
+            "javascript:alert('question-explanation')",
+        ),
+        (
+            "solution.explanation",
+            "JAVASCRIPT:alert('solution-explanation')",
+        ),
+    ] {
+        assert!(
+            message
+                .lines()
+                .any(|line| line.starts_with("tests/hostile/links.toml:")
+                    && line.contains(&format!(": {field}: links to \"{payload}"))),
+            "{field} {payload}: {message}"
+        );
+    }
+    assert!(!message.contains("https://example.com"), "{message}");
+    assert!(!message.contains("mailto:"), "{message}");
+}
+
 #[test]
 fn bad_flags_fail_with_a_message_not_a_panic() {
     let cases: [(&[&str], i32, &str); 10] = [
