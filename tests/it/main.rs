@@ -9,6 +9,7 @@ mod determinism;
 mod downstream;
 mod exercises;
 mod fuzz;
+mod golden;
 mod hedging;
 mod lifecycle;
 mod mixed;
