@@ -24,7 +24,9 @@
 //! * [`policy`] — overflow policies, cooldowns, autoscalers.
 //! * [`scenario`] — the scenario file format, parsed and validated.
 //! * [`sim`] — the discrete-event engine with a stepping API.
-//! * [`report`] — histograms, time series, the [`report::Summary`], replications.
+//! * [`workload`] — what arrives, how big, which class and key, and where it goes: the plans both
+//!   runtimes (the simulator and the real threads) draw from.
+//! * [`report`] — histograms, the recorder, time series, the [`report::Summary`], replications.
 
 pub mod dist;
 pub mod exercise;
@@ -38,6 +40,7 @@ pub mod theory;
 #[cfg(feature = "native")]
 pub mod threads;
 pub mod time;
+pub mod workload;
 
 pub mod chart;
 #[cfg(feature = "native")]

@@ -85,6 +85,22 @@ impl Rng {
     }
 }
 
+/// Random streams derived from the seed, one family per purpose: adding a producer or a policy
+/// never shifts another's draws.
+pub mod streams {
+    pub const ARRIVAL_STREAM: u64 = 1 << 20;
+    pub const SERVICE_STREAM: u64 = 2 << 20;
+    pub const CLASS_STREAM: u64 = 3 << 20;
+    pub const THINK_STREAM: u64 = 4 << 20;
+    pub const LIMITER_STREAM: u64 = 5 << 20;
+    pub const RETRY_STREAM: u64 = 6 << 20;
+    pub const HEDGE_STREAM: u64 = 7 << 20;
+    /// Pipeline stages: one stream per (stage, request), `+ (stage << 36) + serial`.
+    pub const STAGE_STREAM: u64 = 8 << 20;
+    /// Request keys (`[keys]`), drawn as requests are generated.
+    pub const KEY_STREAM: u64 = 9 << 20;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

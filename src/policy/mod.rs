@@ -14,6 +14,7 @@ pub mod autoscale;
 pub mod breaker;
 pub mod cooldown;
 pub mod ewma;
+pub mod fair;
 pub mod limiter;
 pub mod overflow;
 pub mod token_bucket;

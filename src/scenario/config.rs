@@ -244,6 +244,34 @@ pub struct LaneLayout {
 }
 
 impl Config {
+    /// How long a run is expected to last in scenario seconds: its duration, or the time its
+    /// customers take to arrive.
+    pub fn expected_horizon_secs(&self) -> f64 {
+        match (self.duration, self.customers) {
+            (Some(duration), _) => duration.as_secs_f64(),
+            (None, Some(customers)) => {
+                let rate = match &self.arrivals {
+                    Arrivals::Open(shared) => shared
+                        .iter()
+                        .chain(self.classes.iter().filter_map(|c| c.arrivals.as_ref()))
+                        .map(|p| {
+                            p.schedule
+                                .long_run_rate()
+                                .max(p.schedule.peak_rate() / 10.0)
+                        })
+                        .sum::<f64>(),
+                    Arrivals::Closed { clients, think } => {
+                        let service = self.classes.iter().map(|c| c.service.mean()).sum::<f64>()
+                            / self.classes.len() as f64;
+                        *clients as f64 / (think.mean() + service).max(1e-9)
+                    }
+                };
+                customers as f64 / rate.max(1e-12)
+            }
+            (None, None) => 1000.0,
+        }
+    }
+
     /// The lanes of the first pool: one, one per shard, or the shared pool and one per class
     /// with `workers` of its own.
     pub fn lanes(&self) -> LaneLayout {

@@ -61,7 +61,7 @@ impl LimiterConfig {
                 initial,
                 max,
                 smoothing,
-                crate::rng::Rng::stream(seed, crate::sim::workload::LIMITER_STREAM),
+                crate::rng::Rng::stream(seed, crate::rng::streams::LIMITER_STREAM),
             )),
             LimiterConfig::Gradient2 {
                 initial,

@@ -22,20 +22,20 @@
 //! ```
 
 use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
-use super::metrics::{Levels, Recorder, RunFacts, TickMarks};
-use super::workload::{
-    producer_plans, JobMaker, ProducerSource, HEDGE_STREAM, KEY_STREAM, RETRY_STREAM,
-};
 use crate::dist::Distribution;
 use crate::policy::autoscale::{Autoscaler, PoolSignals};
 use crate::policy::limiter::Limit;
 use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, RejectReason};
+use crate::report::recorder::{Levels, Recorder, RunFacts, TickMarks};
 use crate::report::{Series, Summary};
+use crate::rng::streams::{HEDGE_STREAM, KEY_STREAM, RETRY_STREAM};
 use crate::rng::Rng;
-use crate::scenario::{Arrivals, Config, Discipline, ScaleDown, StartedWork};
+use crate::scenario::{Config, Discipline, ScaleDown, StartedWork};
 use crate::sim::event_queue::EventQueue;
 use crate::time::{SimDuration, SimTime};
+use crate::workload::routing::{draw_key, priority_levels, shard_of, stage_work};
+use crate::workload::{producer_plans, JobMaker, ProducerSource};
 use std::collections::VecDeque;
 
 mod admission;
@@ -49,15 +49,8 @@ mod pipeline;
 mod pool;
 mod setup;
 
-#[cfg(feature = "native")]
-pub(crate) use lanes::{draw_key, shard_of};
 use observe::LimitStats;
 pub use observe::Snapshot;
-#[cfg(feature = "native")]
-pub(crate) use pipeline::stage_work;
-#[cfg(feature = "native")]
-pub(crate) use setup::priority_levels;
-pub use setup::{expected_horizon_secs, sample_interval};
 
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
 pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;

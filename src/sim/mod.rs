@@ -1,9 +1,9 @@
-//! The discrete-event simulation: virtual time, the event list, workloads and the engine.
+//! The discrete-event simulation: virtual time, the event list, the jobs and the engine. What it
+//! shares with the real-thread runtime (the workload, routing, the recorder, the policies) lives
+//! outside, in `workload`, `report` and `policy`.
 
 pub mod engine;
 pub mod event_queue;
 pub mod jobs;
-pub mod metrics;
-pub mod workload;
 
-pub use engine::{expected_horizon_secs, sample_interval, Engine, Snapshot};
+pub use engine::{Engine, Snapshot};

@@ -11,8 +11,8 @@ use super::clock::Clock;
 use super::job::{Outcome, Record, What};
 use crate::policy::alert::Alert;
 use crate::policy::autoscale::{with_floor, Autoscaler, PoolSignals};
+use crate::report::recorder::{Levels, Recorder, TickMarks};
 use crate::scenario::{AlertConfig, AlertSignal};
-use crate::sim::metrics::{Levels, Recorder, TickMarks};
 use parts::Parts;
 
 mod parts;

@@ -278,7 +278,7 @@ impl Shared {
     }
 
     /// A served attempt did not succeed: it retries, or the request fails.
-    pub fn failed(&self, at: Instant, job: Job, reason: crate::sim::metrics::FailReason) {
+    pub fn failed(&self, at: Instant, job: Job, reason: crate::report::recorder::FailReason) {
         if let Some(job) = self.retry(job) {
             self.outcome(at, &job, Outcome::Failed(reason));
         }

@@ -2,8 +2,8 @@
 //! what happened (with the instant it happened) to the collector that measures them.
 
 use crate::policy::RejectReason;
-use crate::sim::metrics::FailReason;
-use crate::sim::workload::JobDraw;
+use crate::report::recorder::FailReason;
+use crate::workload::JobDraw;
 use crossbeam_channel::Sender;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

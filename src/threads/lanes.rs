@@ -21,7 +21,7 @@ pub(crate) struct Lane {
 pub(super) fn lane_queue(config: &Config) -> RealQueue {
     match config.queue.discipline {
         Discipline::Priority => RealQueue::levels(
-            crate::sim::engine::priority_levels(config),
+            crate::workload::routing::priority_levels(config),
             config.queue.capacity,
         ),
         Discipline::Fair => RealQueue::fair(
@@ -41,9 +41,9 @@ impl Shared {
         };
         let key = {
             let mut rng = self.key_rng.lock().unwrap_or_else(|e| e.into_inner());
-            crate::sim::engine::draw_key(&keys, &mut rng)
+            crate::workload::routing::draw_key(&keys, &mut rng)
         };
-        crate::sim::engine::shard_of(key, self.lanes.len()) as u16
+        crate::workload::routing::shard_of(key, self.lanes.len()) as u16
     }
 
     /// Workers waiting for a job, in every lane.

@@ -12,7 +12,7 @@
 //! ```
 //!
 //! The producers draw their jobs from the same seeded streams as the simulator
-//! ([`crate::sim::workload::producer_plans`]) and send each at its scheduled instant; latency
+//! ([`crate::workload::producer_plans`]) and send each at its scheduled instant; latency
 //! counts from that instant, so a late or blocked producer cannot hide queueing (no coordinated
 //! omission). The policies are the simulator's sans-IO objects, fed with the real clock. Every
 //! thread is scoped to [`run`]: none outlives it. Times are scaled by `time_scale` (real =
@@ -37,10 +37,10 @@ mod worker;
 pub use clock::nanos_per_chunk;
 
 use crate::dist::Distribution;
+use crate::report::recorder::{Recorder, RunFacts};
 use crate::report::{Histogram, Percentiles, Series, Summary, ThreadFacts};
 use crate::scenario::{Config, Discipline, ScaleDown, Work};
-use crate::sim::metrics::{Recorder, RunFacts};
-use crate::sim::workload::{producer_plans, ProducerSource};
+use crate::workload::{producer_plans, ProducerSource};
 use clock::Clock;
 use collector::{Collector, Gauges};
 use crossbeam_channel::{Receiver, Sender};
@@ -146,7 +146,7 @@ pub const MAX_THREADS: usize = 4096;
 
 /// Real seconds a run is expected to take.
 pub fn expected_wall_seconds(config: &Config, time_scale: f64) -> f64 {
-    crate::sim::expected_horizon_secs(config) * time_scale
+    config.expected_horizon_secs() * time_scale
 }
 
 /// What every thread of a run shares.
@@ -226,7 +226,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         keys: config.keys.filter(|_| layout.sharded),
         key_rng: Mutex::new(crate::rng::Rng::stream(
             config.seed,
-            crate::sim::workload::KEY_STREAM,
+            crate::rng::streams::KEY_STREAM,
         )),
         timer_tx,
         records: records_tx,
@@ -243,7 +243,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         stages: pipeline::links(config),
         config: config.clone(),
     };
-    let recorder = Recorder::for_config(config, crate::sim::sample_interval(config));
+    let recorder = Recorder::for_config(config, crate::report::recorder::sample_interval(config));
     let autoscaler = config
         .autoscaler
         .as_ref()
@@ -339,7 +339,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             truncated: false,
             stalled_at: None,
             drain_seconds: collector.drain_seconds(end),
-            alerts: crate::sim::metrics::alert_summaries(&collector.alerts, end),
+            alerts: crate::report::recorder::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),
             shedding_spells: gate.overflow.iter().map(|o| o.shedding_spells()).sum(),
             limit: crate::report::LimitSummary {
@@ -398,7 +398,7 @@ fn gate(config: &Config) -> Gate {
         breaker: config
             .breaker
             .map(crate::policy::breaker::CircuitBreaker::new),
-        retry_rng: crate::rng::Rng::stream(config.seed, crate::sim::workload::RETRY_STREAM),
+        retry_rng: crate::rng::Rng::stream(config.seed, crate::rng::streams::RETRY_STREAM),
         retry_tokens: 0.0,
     }
 }

@@ -146,7 +146,7 @@ pub(super) fn stage_worker(shared: &Shared, stage: usize) {
         }
         let started = Instant::now();
         shared.emit(started, What::StageStarted { stage: label });
-        let work = crate::sim::engine::stage_work(
+        let work = crate::workload::routing::stage_work(
             shared.config.seed,
             stage,
             item.job.serial,

@@ -7,7 +7,7 @@
 //! sender waiting for room then polls (briefly), where a bounded channel would park it.
 
 use super::job::Job;
-use crate::sim::jobs::Fair;
+use crate::policy::fair::Fair;
 use crossbeam_channel::{Receiver, Select, SendTimeoutError, Sender, TryRecvError, TrySendError};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;

@@ -2,8 +2,8 @@
 //! served, and answered (or refused, evicted, timed out) — the engine's event handlers.
 
 use super::*;
+use crate::report::recorder::FailReason;
 use crate::sim::jobs::Call;
-use crate::sim::metrics::FailReason;
 
 impl Engine {
     pub(super) fn set_done(&mut self, p: usize) {

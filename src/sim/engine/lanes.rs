@@ -65,24 +65,6 @@ impl Lane {
     }
 }
 
-/// A request's key: the hot key (0) with probability `hot_share`, else one of `count` evenly.
-pub(crate) fn draw_key(keys: &crate::scenario::KeyConfig, rng: &mut Rng) -> u64 {
-    if rng.next_f64() < keys.hot_share {
-        0
-    } else {
-        rng.below(keys.count)
-    }
-}
-
-/// Which shard serves a key: a fixed mix of the key, so one key always lands on one shard and
-/// keys spread evenly over shards.
-pub(crate) fn shard_of(key: u64, shards: usize) -> usize {
-    let mut z = key.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    ((z ^ (z >> 31)) % shards as u64) as usize
-}
-
 impl Engine {
     /// Jobs waiting in every lane's queue.
     /// (Between events: with several lanes it is the total kept up to date as lanes change.)
@@ -153,7 +135,7 @@ impl Engine {
                 std::mem::replace(&mut state.counted, (queued, blocked));
             self.lane_totals.0 = self.lane_totals.0 + queued - was_queued;
             self.lane_totals.1 = self.lane_totals.1 + blocked - was_blocked;
-            let levels = crate::sim::metrics::StageLevels {
+            let levels = crate::report::recorder::StageLevels {
                 queued: queued as u64,
                 working: (state.busy - state.held) as u64,
                 held: state.held as u64,

@@ -17,8 +17,7 @@
 //! gives up while its item is in a later stage times out at once, and the item finishes unanswered.
 
 use super::*;
-use crate::sim::metrics::StageLevels;
-use crate::sim::workload::STAGE_STREAM;
+use crate::report::recorder::StageLevels;
 
 /// A worker holding a finished item for the next stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,19 +61,6 @@ impl Stage {
     fn in_system(&self) -> usize {
         self.buffer.len() + self.working + self.held
     }
-}
-
-/// Request `serial`'s work at later stage `stage` (0 = the stage after the pool): drawn from its
-/// own stream, so changing one stage's K never changes another stage's work, and a real run
-/// (`--mode threads`) draws the very same work.
-pub(crate) fn stage_work(
-    seed: u64,
-    stage: usize,
-    serial: u64,
-    service: &Distribution,
-) -> SimDuration {
-    let mut rng = Rng::stream(seed, STAGE_STREAM + ((stage as u64) << 36) + serial);
-    service.sample(&mut rng)
 }
 
 impl Engine {

@@ -1,7 +1,7 @@
-//! Helpers for building an engine from a configuration: queue levels, class mixes, and the
-//! default time-series resolution.
+//! Building an engine from a configuration: its classes, lanes, stages and policies.
 
 use super::*;
+use crate::report::recorder::sample_interval;
 
 impl Engine {
     pub fn new(config: &Config) -> Self {
@@ -203,66 +203,5 @@ impl Engine {
         if let Some(autoscaler) = self.autoscalers.first() {
             self.schedule(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
         }
-    }
-}
-
-/// Distinct priorities, highest first, become queue levels 0, 1, ...; non-priority disciplines
-/// use one level.
-pub(crate) fn priority_levels(config: &Config) -> Vec<usize> {
-    match config.queue.discipline {
-        Discipline::Fair => return (0..config.classes.len()).collect(),
-        Discipline::Priority => {}
-        _ => return vec![0; config.classes.len()],
-    }
-    let mut priorities: Vec<u8> = config.classes.iter().map(|class| class.priority).collect();
-    priorities.sort_unstable_by(|a, b| b.cmp(a));
-    priorities.dedup();
-    config
-        .classes
-        .iter()
-        .map(|class| {
-            priorities
-                .iter()
-                .position(|&p| p == class.priority)
-                .unwrap_or(0)
-        })
-        .collect()
-}
-
-/// The time series' resolution: the scenario's own, or about a thousand samples over the
-/// expected run length.
-pub fn sample_interval(config: &Config) -> SimDuration {
-    if let Some(interval) = config.sample_interval {
-        return interval;
-    }
-    let interval = SimDuration::from_secs_f64(expected_horizon_secs(config) / 1000.0);
-    interval.max(SimDuration::from_micros(1))
-}
-
-/// How long a run is expected to last in scenario seconds: its duration, or the time its
-/// customers take to arrive.
-pub fn expected_horizon_secs(config: &Config) -> f64 {
-    match (config.duration, config.customers) {
-        (Some(duration), _) => duration.as_secs_f64(),
-        (None, Some(customers)) => {
-            let rate = match &config.arrivals {
-                Arrivals::Open(shared) => shared
-                    .iter()
-                    .chain(config.classes.iter().filter_map(|c| c.arrivals.as_ref()))
-                    .map(|p| {
-                        p.schedule
-                            .long_run_rate()
-                            .max(p.schedule.peak_rate() / 10.0)
-                    })
-                    .sum::<f64>(),
-                Arrivals::Closed { clients, think } => {
-                    let service = config.classes.iter().map(|c| c.service.mean()).sum::<f64>()
-                        / config.classes.len() as f64;
-                    *clients as f64 / (think.mean() + service).max(1e-9)
-                }
-            };
-            customers as f64 / rate.max(1e-12)
-        }
-        (None, None) => 1000.0,
     }
 }

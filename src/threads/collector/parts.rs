@@ -2,7 +2,7 @@
 //! (items in, started, worked, out) and a split pool's lanes (queued, busy, held, workers). The
 //! collector reports their levels to the recorder as the simulator reports its own.
 
-use crate::sim::metrics::{Recorder, StageLevels};
+use crate::report::recorder::{Recorder, StageLevels};
 use crate::time::SimTime;
 
 /// One lane's counts, as the simulator's lanes report them.

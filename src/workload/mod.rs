@@ -1,3 +1,7 @@
+//! The workload both runtimes share: what arrives when, how big each job is, its class and key,
+//! and where it goes. The simulator and `--mode threads` draw from these very same plans, so a
+//! real run replays the simulated one request for request.
+//!
 //! Arrival streams: when the next open-loop job arrives, for any piecewise-linear rate.
 //!
 //! A non-homogeneous Poisson process is a unit-rate one seen through the cumulative rate
@@ -7,12 +11,14 @@
 //!
 //! ```
 //! use queuelab::scenario::{OpenProcess, RateSchedule, Spacing};
-//! use queuelab::sim::workload::ArrivalStream;
+//! use queuelab::workload::ArrivalStream;
 //! let process = OpenProcess { schedule: RateSchedule::constant(4.0), spacing: Spacing::Even };
 //! let mut stream = ArrivalStream::new(&process, 1);
 //! assert_eq!(stream.next_secs(), Some(0.25));
 //! assert_eq!(stream.next_secs(), Some(0.5));
 //! ```
+
+pub mod routing;
 
 use crate::dist::Distribution;
 use crate::rng::Rng;
@@ -22,19 +28,7 @@ use crate::scenario::{
 };
 use crate::time::SimDuration;
 
-// Random streams derived from the seed, one family per purpose (see `crate::rng`): adding a
-// producer or a policy never shifts another's draws.
-pub(crate) const ARRIVAL_STREAM: u64 = 1 << 20;
-pub(crate) const SERVICE_STREAM: u64 = 2 << 20;
-pub(crate) const CLASS_STREAM: u64 = 3 << 20;
-pub(crate) const THINK_STREAM: u64 = 4 << 20;
-pub(crate) const LIMITER_STREAM: u64 = 5 << 20;
-pub(crate) const RETRY_STREAM: u64 = 6 << 20;
-pub(crate) const HEDGE_STREAM: u64 = 7 << 20;
-/// Pipeline stages: one stream per (stage, request), `+ (stage << 36) + serial`.
-pub(crate) const STAGE_STREAM: u64 = 8 << 20;
-/// Request keys (`[keys]`), drawn as requests are generated.
-pub(crate) const KEY_STREAM: u64 = 9 << 20;
+use crate::rng::streams::*;
 
 /// Where a producer's jobs come from.
 #[derive(Debug, Clone)]

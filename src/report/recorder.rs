@@ -1,4 +1,4 @@
-//! The engine's measuring instruments: histograms, counters, time integrals and the time series.
+//! A run's measuring instruments (the simulator's and the real threads' alike): histograms, counters, time integrals and the time series.
 //!
 //! Time-averaged quantities (queue length, busy workers, pool size) are exact integrals: the
 //! engine reports its levels before each event and the recorder adds level × elapsed time in
@@ -6,6 +6,7 @@
 
 use crate::policy::RejectReason;
 use crate::report::{Histogram, Series, SeriesPoint};
+use crate::scenario::Config;
 use crate::time::{SimDuration, SimTime};
 
 mod stages;
@@ -433,4 +434,13 @@ impl Recorder {
         };
         (utilization, error_rate)
     }
+}
+/// The time series' resolution: the scenario's own, or about a thousand samples over the
+/// expected run length.
+pub fn sample_interval(config: &Config) -> SimDuration {
+    if let Some(interval) = config.sample_interval {
+        return interval;
+    }
+    let interval = SimDuration::from_secs_f64(config.expected_horizon_secs() / 1000.0);
+    interval.max(SimDuration::from_micros(1))
 }
