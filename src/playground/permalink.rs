@@ -62,6 +62,13 @@ fn encode(text: &str) -> String {
 }
 
 impl Permalink {
+    /// Whether a location fragment is one of the playground's routes (`#/…`, or empty for the
+    /// catalog) rather than an in-page anchor such as `#goals` from a link in an exercise.
+    pub fn is_route(hash: &str) -> bool {
+        let hash = hash.trim_start_matches('#');
+        hash.is_empty() || hash.starts_with('/')
+    }
+
     /// Parses a location fragment (with or without the leading `#`).
     pub fn parse(hash: &str) -> Permalink {
         let hash = hash.trim_start_matches('#');
@@ -188,6 +195,9 @@ mod tests {
             ],
         };
         assert_eq!(Permalink::parse(&link.to_hash()), link);
+        assert!(Permalink::is_route(&link.to_hash()));
+        assert!(Permalink::is_route("") && Permalink::is_route("#"));
+        assert!(!Permalink::is_route("#goals"));
     }
 
     #[test]

@@ -35,8 +35,13 @@ pub fn app() -> Html {
     {
         let route = route.clone();
         use_effect_with((), move |_| {
-            let listener =
-                Closure::<dyn Fn()>::new(move || route.set(Permalink::parse(&browser::hash())));
+            let listener = Closure::<dyn Fn()>::new(move || {
+                let hash = browser::hash();
+                // `#goals` from a link in an exercise's text scrolls within the page.
+                if Permalink::is_route(&hash) {
+                    route.set(Permalink::parse(&hash));
+                }
+            });
             let window = browser::window();
             if let Some(window) = &window {
                 let _ = window.add_event_listener_with_callback(
