@@ -7,6 +7,7 @@ mod check;
 mod format;
 mod interrupt;
 mod native;
+mod output;
 mod run;
 mod sweep;
 

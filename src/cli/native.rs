@@ -72,14 +72,14 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
             super::emit(&format::summary_table(&real_json))?;
         }
         if let Some(dir) = args.csv {
-            super::run::write_csv(dir, &real.series, &real_json)?;
+            super::output::write_csv(dir, &real.series, &real_json)?;
         }
         if let Some(path) = args.chart {
-            super::run::write_chart(path, &real.series, None, config)?;
+            super::output::write_chart(path, &real.series, None, config)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let (sim, sim_series) = super::run::run_with_progress(config, args.quiet);
+    let (sim, sim_series) = super::output::run_with_progress(config, args.quiet);
     let sim_json = serde_json::to_value(&sim).map_err(|e| e.to_string())?;
     if args.json {
         let both = serde_json::json!({
@@ -92,12 +92,12 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
         super::emit(&format::compare_table(&sim_json, &real_json))?;
     }
     if let Some(dir) = args.csv {
-        super::run::write_csv(&dir.join("sim"), &sim_series, &sim_json)?;
-        super::run::write_csv(&dir.join("threads"), &real.series, &real_json)?;
+        super::output::write_csv(&dir.join("sim"), &sim_series, &sim_json)?;
+        super::output::write_csv(&dir.join("threads"), &real.series, &real_json)?;
     }
     if let Some(path) = args.chart {
         // The real run in colour over the simulation's ghost.
-        super::run::write_chart(path, &real.series, Some(&sim_series), config)?;
+        super::output::write_chart(path, &real.series, Some(&sim_series), config)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! `queuelab sweep`: one scenario across a range of one parameter — the load test that finds the knee.
 
-use super::run::draw_to_file;
+use super::output::draw_to_file;
 use super::{format, progress_bar, replication_seed, Format, ScenarioArgs};
 use crate::report::stats;
 use crate::report::summary::lookup_number;
@@ -121,7 +121,7 @@ fn higher_is_better(metric: &str) -> bool {
 pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let (path, values) = parse_param(&args.param)?;
     if let Some(chart) = &args.chart {
-        super::run::chart_kind(chart)?;
+        super::output::chart_kind(chart)?;
     }
     let origin = args.scenario.scenario.display().to_string();
     let text = std::fs::read_to_string(&args.scenario.scenario)

@@ -278,7 +278,7 @@ pub fn metric_probe(scenario: Option<&crate::scenario::Config>) -> serde_json::V
             }
         }
         if !scenario.stages.is_empty() {
-            let names = std::iter::once(crate::scenario::validate::FRONT_STAGE)
+            let names = std::iter::once(crate::scenario::config::FRONT_STAGE)
                 .chain(scenario.stages.iter().map(|stage| stage.name.as_str()));
             for name in names {
                 probe

@@ -19,6 +19,9 @@ pub use crate::scenario::operations_config::{
 };
 use crate::time::SimDuration;
 
+/// The front pool's name in the summary's `stages` map.
+pub const FRONT_STAGE: &str = "pool";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub name: String,
@@ -293,7 +296,7 @@ impl Config {
             let dedicated: usize = self.classes.iter().filter_map(|class| class.workers).sum();
             layout
                 .names
-                .push(crate::scenario::validate::FRONT_STAGE.to_string());
+                .push(FRONT_STAGE.to_string());
             layout.workers.push(self.workers - dedicated);
         }
         for class in &self.classes {

@@ -31,7 +31,7 @@ use policies::{breaker, hedge, limiter, rate_limit, retry};
 use queue::queue;
 use shards::split;
 use stages::stages;
-pub use stages::FRONT_STAGE;
+pub use crate::scenario::config::FRONT_STAGE;
 
 /// Refuse runs expected to need more events than this: they would take minutes and the numbers
 /// would not get better.

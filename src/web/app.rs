@@ -4,6 +4,7 @@ use super::browser;
 use super::catalog::Catalog;
 use super::exercise_page::ExercisePage;
 use super::sandbox::Sandbox;
+use super::shared::Shared;
 use crate::exercise::{self, Exercise};
 use crate::playground::{permalink::Permalink, Progress, Status};
 use std::rc::Rc;
@@ -12,15 +13,6 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 const PROGRESS_KEY: &str = "queuelab.progress.v1";
-
-/// What every page can read: the catalog (built in plus opened files) and the learner's progress.
-#[derive(Clone, PartialEq)]
-pub struct Shared {
-    pub exercises: Rc<Vec<Exercise>>,
-    pub progress: Rc<Progress>,
-    pub on_result: Callback<(String, Status)>,
-    pub on_open: Callback<Exercise>,
-}
 
 #[function_component(App)]
 pub fn app() -> Html {

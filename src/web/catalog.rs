@@ -1,8 +1,8 @@
 //! The catalog: exercises by chapter with difficulty and progress, the sandbox, and opening an
 //! exercise file from disk (the instructor's preview) with its validation errors shown inline.
 
-use super::app::Shared;
 use super::browser;
+use super::shared::Shared;
 use crate::exercise::{Exercise, CHAPTERS};
 use crate::playground::Status;
 use yew::prelude::*;

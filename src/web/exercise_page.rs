@@ -1,12 +1,12 @@
 //! An exercise: the story, the knobs, the run panel with self-checking goals, progressive hints,
 //! par and the solution. Knob values and the seed live in the URL, so any run can be shared.
 
-use super::app::Shared;
 use super::browser;
 use super::lab::Lab;
+use super::markdown::markdown;
 use super::questions::Questions;
+use super::shared::Shared;
 use crate::exercise::{Exercise, Knob, KnobKind, KnobValue};
-use crate::playground::markdown::to_safe_html;
 use crate::playground::permalink::{resolve, Permalink};
 use crate::playground::Status;
 use crate::report::Summary;
@@ -19,13 +19,6 @@ pub struct ExerciseProps {
     pub seed: Option<u64>,
     pub params: Rc<Vec<(String, String)>>,
     pub shared: Shared,
-}
-
-pub(super) fn markdown(text: &str) -> Html {
-    Html::from_html_unchecked(AttrValue::from(format!(
-        "<div class=\"markdown\">{}</div>",
-        to_safe_html(text)
-    )))
 }
 
 #[function_component(ExercisePage)]

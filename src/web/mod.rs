@@ -9,8 +9,10 @@ mod charts;
 mod diagram;
 mod exercise_page;
 mod lab;
+mod markdown;
 mod questions;
 mod sandbox;
+mod shared;
 
 pub use app::App;
 

@@ -1,7 +1,7 @@
 //! An exercise's questions: choices as radio buttons; a right answer reveals its explanation, a
 //! wrong one says so and lets the learner choose again.
 
-use super::exercise_page::markdown;
+use super::markdown::markdown;
 use crate::exercise::Question;
 use std::rc::Rc;
 use yew::prelude::*;

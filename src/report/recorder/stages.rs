@@ -89,7 +89,7 @@ impl Recorder {
         let recorder = if config.stages.is_empty() {
             recorder
         } else {
-            let pool = crate::scenario::validate::FRONT_STAGE.to_string();
+            let pool = crate::scenario::config::FRONT_STAGE.to_string();
             let later = config.stages.iter().map(|stage| stage.name.clone());
             recorder.with_stages(std::iter::once(pool).chain(later).collect())
         };

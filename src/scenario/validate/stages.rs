@@ -2,11 +2,8 @@
 
 use super::distribution::distribution;
 use super::Checker;
-use crate::scenario::config::StageConfig;
+use crate::scenario::config::{StageConfig, FRONT_STAGE};
 use crate::scenario::raw::RawScenario;
-
-/// The front pool's name in the summary's `stages` map.
-pub const FRONT_STAGE: &str = "pool";
 
 pub(super) fn stages(c: &mut Checker, raw: &RawScenario) -> Vec<StageConfig> {
     let mut stages: Vec<StageConfig> = Vec::new();
