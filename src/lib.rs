@@ -28,6 +28,7 @@
 //!   runtimes (the simulator and the real threads) draw from.
 //! * [`report`] — histograms, the recorder, time series, the [`report::Summary`], replications.
 
+pub mod admission;
 pub mod dist;
 pub mod exercise;
 pub mod playground;

@@ -294,9 +294,7 @@ impl Config {
         };
         if self.shared_pool {
             let dedicated: usize = self.classes.iter().filter_map(|class| class.workers).sum();
-            layout
-                .names
-                .push(FRONT_STAGE.to_string());
+            layout.names.push(FRONT_STAGE.to_string());
             layout.workers.push(self.workers - dedicated);
         }
         for class in &self.classes {

@@ -20,6 +20,7 @@ mod queue;
 mod shards;
 mod stages;
 
+pub use crate::scenario::config::FRONT_STAGE;
 use arrivals::{closed_arrivals, open_process};
 use autoscaler::{autoscaler, prewarm};
 use checker::Checker;
@@ -31,7 +32,6 @@ use policies::{breaker, hedge, limiter, rate_limit, retry};
 use queue::queue;
 use shards::split;
 use stages::stages;
-pub use crate::scenario::config::FRONT_STAGE;
 
 /// Refuse runs expected to need more events than this: they would take minutes and the numbers
 /// would not get better.

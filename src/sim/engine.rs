@@ -22,14 +22,13 @@
 //! ```
 
 use super::jobs::{Job, JobKey, JobQueue, JobSlab, JobState};
+use crate::admission::AdmissionCore;
 use crate::dist::Distribution;
 use crate::policy::autoscale::{Autoscaler, PoolSignals};
-use crate::policy::limiter::Limit;
-use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, RejectReason};
 use crate::report::recorder::{Levels, Recorder, RunFacts, TickMarks};
 use crate::report::{Series, Summary};
-use crate::rng::streams::{HEDGE_STREAM, KEY_STREAM, RETRY_STREAM};
+use crate::rng::streams::{HEDGE_STREAM, KEY_STREAM};
 use crate::rng::Rng;
 use crate::scenario::{Config, Discipline, ScaleDown, StartedWork};
 use crate::sim::event_queue::EventQueue;
@@ -49,7 +48,6 @@ mod pipeline;
 mod pool;
 mod setup;
 
-use observe::LimitStats;
 pub use observe::Snapshot;
 
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
@@ -218,27 +216,16 @@ pub struct Engine {
     lane_priority: Vec<u8>,
     tick_marks: TickMarks,
     recorder: Recorder,
-    /// One token bucket, or one per class (`per_class`); empty without `[rate_limit]`.
-    rate_buckets: Vec<TokenBucket>,
-    rate_delay: bool,
-    rate_per_class: bool,
-    limiter: Option<Box<dyn Limit>>,
-    limit_stats: LimitStats,
-    /// Jobs holding a permit (admitted, not yet gone), in all and per class.
-    admitted_in_flight: usize,
-    class_in_flight: Vec<usize>,
-    class_caps: Vec<Option<usize>>,
+    /// The rate limit, bulkheads, limiter permits and retry decisions (shared with the threads).
+    admission: AdmissionCore,
     downstream: Option<crate::scenario::DownstreamConfig>,
     /// Downstream calls under way (`Call::Made` jobs still on their workers).
     calls_in_flight: usize,
     breaker: Option<crate::policy::breaker::CircuitBreaker>,
-    retry: Option<crate::scenario::RetryConfig>,
     lifecycle: crate::scenario::Lifecycle,
     scale_down: ScaleDown,
     prewarm: crate::scenario::Prewarm,
     chaos: Option<crate::scenario::ChaosConfig>,
-    retry_rng: Rng,
-    retry_tokens: f64,
     hedge: Option<crate::scenario::HedgeConfig>,
     hedge_rng: Rng,
     shutdown: Option<crate::scenario::ShutdownConfig>,

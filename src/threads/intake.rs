@@ -6,13 +6,11 @@
 //! `Clock::now()` instead of simulated time. They live together in one [`Gate`] behind a mutex:
 //! a job takes it at most twice (admission and release), which costs far less than the queue.
 
-use super::job::{Job, Outcome, Permit, Record, What};
+use super::job::{Job, Outcome, Record, What};
 use super::Shared;
+use crate::admission::{AdmissionCore, RateDecision};
 use crate::policy::breaker::CircuitBreaker;
-use crate::policy::limiter::Limit;
-use crate::policy::token_bucket::TokenBucket;
 use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
-use crate::rng::Rng;
 use crate::time::SimDuration;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
 use std::collections::VecDeque;
@@ -30,21 +28,9 @@ thread_local! {
 pub struct Gate {
     /// Each lane's overflow policy state (one lane unless the pool is split).
     pub overflow: Vec<Overflow>,
-    /// One token bucket, or one per class; empty without `[rate_limit]`.
-    pub buckets: Vec<TokenBucket>,
-    pub limiter: Option<Box<dyn Limit>>,
-    pub limit_range: (usize, usize, usize),
-    pub in_flight: usize,
-    pub class_in_flight: Vec<usize>,
+    /// The rate limit, bulkheads, limiter permits and retry decisions: the simulator's own.
+    pub admission: AdmissionCore,
     pub breaker: Option<CircuitBreaker>,
-    pub retry_rng: Rng,
-    pub retry_tokens: f64,
-}
-
-impl Gate {
-    pub fn limit(&self) -> Option<usize> {
-        self.limiter.as_ref().map(|limiter| limiter.limit())
-    }
 }
 
 /// Why a job waits in the delay line, and so where it goes when its time comes.
@@ -102,51 +88,31 @@ impl Shared {
 
     /// Admission, step one: the token bucket refuses, delays or passes the job on.
     pub fn submit(&self, job: Job) {
-        let Some(rate) = self.config.rate_limit else {
+        if self.config.rate_limit.is_none() {
             return self.through_limits(job);
-        };
+        }
         let now = Instant::now();
-        let sim_now = self.clock.scenario_time(now);
-        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-        let bucket = if rate.per_class {
-            job.class as usize
-        } else {
-            0
-        };
-        let bucket = &mut gate.buckets[bucket];
-        if rate.delay {
-            // Wait for a token, but never past the client's deadline (then refuse at once and
-            // take nothing, as x/time/rate's Wait does with a context deadline).
-            let patience = job.deadline.map_or(SimDuration::MAX, |deadline| {
-                self.clock
-                    .scenario_duration(deadline.saturating_duration_since(now))
-            });
-            match bucket.reserve_within(sim_now, patience) {
-                None => {
-                    drop(gate);
-                    self.refuse(job, RejectReason::RateLimited)
-                }
-                Some(wait) if wait.is_zero() => {
-                    drop(gate);
-                    self.through_limits(job)
-                }
-                Some(wait) => {
-                    drop(gate);
-                    self.emit(now, What::Blocked);
-                    let due = now + self.clock.real(wait);
-                    self.delay(Delayed {
-                        due,
-                        resume: Resume::Token,
-                        job,
-                    });
-                }
+        // A delayed job never waits for its token past its client's deadline.
+        let patience = job.deadline.map_or(SimDuration::MAX, |deadline| {
+            self.clock
+                .scenario_duration(deadline.saturating_duration_since(now))
+        });
+        let decision = self.gate().admission.through_rate_limit(
+            self.clock.scenario_time(now),
+            job.class as usize,
+            patience,
+        );
+        match decision {
+            RateDecision::Pass => self.through_limits(job),
+            RateDecision::Refuse => self.refuse(job, RejectReason::RateLimited),
+            RateDecision::Wait(wait) => {
+                self.emit(now, What::Blocked);
+                self.delay(Delayed {
+                    due: now + self.clock.real(wait),
+                    resume: Resume::Token,
+                    job,
+                });
             }
-        } else if bucket.allow(sim_now) {
-            drop(gate);
-            self.through_limits(job)
-        } else {
-            drop(gate);
-            self.refuse(job, RejectReason::RateLimited)
         }
     }
 
@@ -154,30 +120,28 @@ impl Shared {
     /// holds a permit until it leaves.
     fn through_limits(&self, mut job: Job) {
         let class = job.class as usize;
-        let cap = self.config.classes[class].max_in_flight;
-        if cap.is_none() && self.config.limiter.is_none() {
+        let mut gate = self.gate();
+        if !gate.admission.limits(class) {
+            drop(gate);
             return self.offer(job);
         }
-        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-        let refusal = if cap.is_some_and(|cap| gate.class_in_flight[class] >= cap) {
-            Some(RejectReason::Bulkhead)
-        } else if gate.limit().is_some_and(|limit| gate.in_flight >= limit) {
-            Some(RejectReason::Limit)
-        } else {
-            None
-        };
-        if let Some(reason) = refusal {
-            drop(gate);
-            return self.refuse(job, reason);
+        let now = self.clock.scenario_time(Instant::now());
+        match gate.admission.admit(now, class) {
+            Err(reason) => {
+                drop(gate);
+                self.refuse(job, reason)
+            }
+            Ok(permit) => {
+                drop(gate);
+                job.permit = Some(permit);
+                self.offer(job);
+            }
         }
-        gate.in_flight += 1;
-        gate.class_in_flight[class] += 1;
-        job.permit = Some(Permit {
-            admitted: Instant::now(),
-            in_flight: gate.in_flight,
-        });
-        drop(gate);
-        self.offer(job);
+    }
+
+    /// The policies' state, for one decision.
+    pub(super) fn gate(&self) -> std::sync::MutexGuard<'_, Gate> {
+        self.gate.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The job's lane's queue: a free slot (or a waiting worker) takes the job; otherwise the
@@ -200,7 +164,7 @@ impl Shared {
         }
         let now = Instant::now();
         let decision = {
-            let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
+            let mut gate = self.gate();
             gate.overflow[index as usize].on_offer(
                 self.clock.scenario_time(now),
                 lane.queue.len(),
@@ -300,45 +264,27 @@ impl Shared {
     /// Gives back a job's permits and tells the limiter how the job went.
     pub fn release_permit(&self, job: &Job, dropped: bool) {
         let Some(permit) = job.permit else { return };
-        let now = Instant::now();
-        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-        gate.in_flight -= 1;
-        gate.class_in_flight[job.class as usize] -= 1;
-        let rtt = self
-            .clock
-            .scenario_duration(now.saturating_duration_since(permit.admitted));
-        let sim_now = self.clock.scenario_time(now);
-        if let Some(limiter) = gate.limiter.as_mut() {
-            limiter.on_sample(sim_now, rtt, permit.in_flight, dropped);
-            let limit = limiter.limit();
-            let (min, max, _) = gate.limit_range;
-            gate.limit_range = (min.min(limit), max.max(limit), limit);
-        }
+        let now = self.clock.scenario_time(Instant::now());
+        self.gate()
+            .admission
+            .release(now, job.class as usize, permit, dropped);
     }
 
     /// Schedules another attempt after a backoff if the retry policy allows one; gives the job
     /// back (`Some`) otherwise.
     fn retry(&self, mut job: Job) -> Option<Job> {
-        let Some(retry) = self.config.retry else {
+        if self.config.retry.is_none() {
+            return Some(job);
+        }
+        let stopping = self.stopping.load(Ordering::Relaxed);
+        let plan = self.gate().admission.retry(job.attempt, stopping);
+        let Some(plan) = plan else {
             return Some(job);
         };
-        if job.attempt + 1 >= retry.max_attempts || self.stopping.load(Ordering::Relaxed) {
-            return Some(job);
+        if let Some((call_latency, call_draw)) = plan.call {
+            job.draw.call_latency = call_latency;
+            job.draw.call_draw = call_draw;
         }
-        let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-        if retry.budget.is_some() {
-            if gate.retry_tokens < 1.0 {
-                return Some(job);
-            }
-            gate.retry_tokens -= 1.0;
-        }
-        let delay = retry.delay(job.attempt + 1, &mut gate.retry_rng);
-        // The same work, but a new downstream call: its latency and outcome are drawn afresh.
-        if let Some(downstream) = &self.config.downstream {
-            job.draw.call_latency = downstream.latency.sample(&mut gate.retry_rng);
-            job.draw.call_draw = gate.retry_rng.next_f64();
-        }
-        drop(gate);
         job.attempt += 1;
         job.permit = None;
         if let Some(reply) = &job.reply {
@@ -353,7 +299,7 @@ impl Shared {
         );
         self.emit(now, What::Blocked);
         self.delay(Delayed {
-            due: now + self.clock.real(delay),
+            due: now + self.clock.real(plan.delay),
             resume: Resume::Retry,
             job,
         });

@@ -22,7 +22,8 @@ pub struct Job {
     pub deadline: Option<Instant>,
     /// 0 for the first attempt.
     pub attempt: u32,
-    pub permit: Option<Permit>,
+    /// Its place under the concurrency limit and its class's bulkhead, once admitted.
+    pub permit: Option<crate::admission::Permit>,
     /// No worker was free when it entered the queue.
     pub waited: bool,
     /// A closed-loop client waiting for this request; it hears when the job is dropped.
@@ -43,14 +44,6 @@ pub struct StageItem {
     pub job: Job,
     pub started: Instant,
     pub entered: Instant,
-}
-
-/// A job's place under the concurrency limit and its class's bulkhead.
-#[derive(Debug, Clone, Copy)]
-pub struct Permit {
-    pub admitted: Instant,
-    /// Jobs in flight when this one was admitted, itself included (what limiters learn from).
-    pub in_flight: usize,
 }
 
 /// Answers a closed-loop client when the request's fate is sealed — completed, failed, refused,

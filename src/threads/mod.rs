@@ -326,7 +326,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     let gauges = || gauges(&shared);
     collector.recorder_flush(&records_rx, &gauges);
     let end = collector.end().unwrap_or(collector.applied);
-    let gate = shared.gate.lock().unwrap_or_else(|e| e.into_inner());
+    let gate = shared.gate();
     let abandoned = collector.outstanding.max(0) as u64;
     let mut summary = collector.recorder.summary(
         end,
@@ -342,11 +342,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             alerts: crate::report::recorder::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),
             shedding_spells: gate.overflow.iter().map(|o| o.shedding_spells()).sum(),
-            limit: crate::report::LimitSummary {
-                min: gate.limit_range.0 as u64,
-                max: gate.limit_range.1 as u64,
-                last: gate.limit_range.2 as u64,
-            },
+            limit: gate.admission.limit_seen(),
         },
     );
     summary.threads = Some(ThreadFacts {
@@ -368,11 +364,6 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
 }
 
 fn gate(config: &Config) -> Gate {
-    let limiter = config
-        .limiter
-        .as_ref()
-        .map(|limiter| limiter.build(config.seed));
-    let limit = limiter.as_ref().map_or(0, |l| l.limit());
     Gate {
         overflow: config
             .lanes()
@@ -380,33 +371,17 @@ fn gate(config: &Config) -> Gate {
             .iter()
             .map(|_| crate::policy::Overflow::new(config.queue.overflow))
             .collect(),
-        buckets: match config.rate_limit {
-            Some(rate) => {
-                let buckets = if rate.per_class {
-                    config.classes.len()
-                } else {
-                    1
-                };
-                vec![crate::policy::token_bucket::TokenBucket::new(rate.rate, rate.burst); buckets]
-            }
-            None => Vec::new(),
-        },
-        limiter,
-        limit_range: (limit, limit, limit),
-        in_flight: 0,
-        class_in_flight: vec![0; config.classes.len()],
+        admission: crate::admission::AdmissionCore::new(config),
         breaker: config
             .breaker
             .map(crate::policy::breaker::CircuitBreaker::new),
-        retry_rng: crate::rng::Rng::stream(config.seed, crate::rng::streams::RETRY_STREAM),
-        retry_tokens: 0.0,
     }
 }
 
 fn gauges(shared: &Shared) -> Gauges {
-    let gate = shared.gate.lock().unwrap_or_else(|e| e.into_inner());
+    let gate = shared.gate();
     Gauges {
-        limit: gate.limit().map_or(0.0, |limit| limit as f64),
+        limit: gate.admission.limit().map_or(0.0, |limit| limit as f64),
         breaker: gate.breaker.as_ref().map_or(0.0, |b| b.state().level()),
     }
 }

@@ -43,10 +43,12 @@ impl Shared {
         let class = &self.config.classes[draw.class as usize];
         let intended_at = self.clock.instant(intended);
         let measured = intended >= SimTime::ZERO + self.config.warmup;
-        if let Some(budget) = self.config.retry.and_then(|retry| retry.budget) {
-            // Each request earns `budget` retry tokens (at most 10 banked).
-            let mut gate = self.gate.lock().unwrap_or_else(|e| e.into_inner());
-            gate.retry_tokens = (gate.retry_tokens + budget).min(10.0);
+        if self
+            .config
+            .retry
+            .is_some_and(|retry| retry.budget.is_some())
+        {
+            self.gate().admission.on_request();
         }
         self.emit(
             intended_at.max(Instant::now()),

@@ -337,7 +337,7 @@ fn report_call(shared: &Shared, at: Instant, duration: Duration, failed: bool) {
     }
     let duration = shared.clock.scenario_duration(duration);
     let now = shared.clock.scenario_time(at);
-    let mut gate = shared.gate.lock().unwrap_or_else(|e| e.into_inner());
+    let mut gate = shared.gate();
     if let Some(breaker) = gate.breaker.as_mut() {
         breaker.on_result(now, duration, failed);
     }

@@ -2,52 +2,41 @@
 //! queue, the permits it holds until it leaves, and client retries of unsuccessful attempts.
 
 use super::*;
+use crate::admission::{Permit, RateDecision};
 use crate::sim::jobs::Call;
 
 impl Engine {
     /// Admission, step one: the token bucket. Refuses, delays (the job comes back as a
     /// `Release` event) or passes the job on.
     pub(super) fn through_rate_limit(&mut self, p: usize, key: JobKey, waiting: bool) {
-        let class = self.jobs.get(key).class as usize;
-        let bucket = if self.rate_per_class {
-            self.rate_buckets.get_mut(class)
-        } else {
-            self.rate_buckets.first_mut()
-        };
-        if let Some(bucket) = bucket {
-            if self.rate_delay {
-                // Wait for a token, but never past the client's deadline (then refuse at once
-                // and take nothing, as x/time/rate's Wait does with a context deadline).
-                let patience = self.jobs.get(key).deadline_at.saturating_since(self.now);
-                let Some(wait) = bucket.reserve_within(self.now, patience) else {
-                    let retrying = self.reject(key, RejectReason::RateLimited);
-                    self.handed_over(p, retrying, waiting);
-                    return;
-                };
-                if !wait.is_zero() {
-                    self.waiting_outside += 1;
-                    let job = self.jobs.get_mut(key);
-                    job.state = JobState::Delayed;
-                    let generation = job.generation;
-                    self.schedule(
-                        self.now + wait,
-                        Event::Release {
-                            job: key,
-                            generation,
-                        },
-                    );
-                    if waiting {
-                        self.after_handoff(p, true);
-                    }
-                    return;
-                }
-            } else if !bucket.allow(self.now) {
+        let job = self.jobs.get(key);
+        let patience = job.deadline_at.saturating_since(self.now);
+        match self
+            .admission
+            .through_rate_limit(self.now, job.class as usize, patience)
+        {
+            RateDecision::Pass => self.through_limits(p, key, waiting),
+            RateDecision::Refuse => {
                 let retrying = self.reject(key, RejectReason::RateLimited);
                 self.handed_over(p, retrying, waiting);
-                return;
+            }
+            RateDecision::Wait(wait) => {
+                self.waiting_outside += 1;
+                let job = self.jobs.get_mut(key);
+                job.state = JobState::Delayed;
+                let generation = job.generation;
+                self.schedule(
+                    self.now + wait,
+                    Event::Release {
+                        job: key,
+                        generation,
+                    },
+                );
+                if waiting {
+                    self.after_handoff(p, true);
+                }
             }
         }
-        self.through_limits(p, key, waiting);
     }
 
     /// A job delayed by the rate limiter gets its token.
@@ -65,84 +54,50 @@ impl Engine {
     /// holds a permit until it leaves the system.
     pub(super) fn through_limits(&mut self, p: usize, key: JobKey, waiting: bool) {
         let class = self.jobs.get(key).class as usize;
-        let refusal =
-            if self.class_caps[class].is_some_and(|cap| self.class_in_flight[class] >= cap) {
-                Some(RejectReason::Bulkhead)
-            } else if self
-                .limiter
-                .as_ref()
-                .is_some_and(|limiter| self.admitted_in_flight >= limiter.limit())
-            {
-                Some(RejectReason::Limit)
-            } else {
-                None
-            };
-        if let Some(reason) = refusal {
-            let retrying = self.reject(key, reason);
-            self.handed_over(p, retrying, waiting);
-            return;
+        match self.admission.admit(self.now, class) {
+            Err(reason) => {
+                let retrying = self.reject(key, reason);
+                self.handed_over(p, retrying, waiting);
+            }
+            Ok(permit) => {
+                let job = self.jobs.get_mut(key);
+                job.holds_permit = true;
+                job.admitted = permit.admitted;
+                job.inflight_at_admit = permit.in_flight as u32;
+                self.offer(p, key, waiting);
+            }
         }
-        self.admitted_in_flight += 1;
-        self.class_in_flight[class] += 1;
-        let job = self.jobs.get_mut(key);
-        job.holds_permit = true;
-        job.admitted = self.now;
-        job.inflight_at_admit = self.admitted_in_flight as u32;
-        self.offer(p, key, waiting);
     }
 
     /// Gives back a job's permits without telling the limiter anything (a cancelled hedge
-    /// loser says nothing about the system's health; Netflix's limiters call this `onIgnore`).
+    /// loser says nothing about the system's health).
     pub(super) fn return_permit(&mut self, job: &Job) {
         if job.holds_permit {
-            self.admitted_in_flight -= 1;
-            self.class_in_flight[job.class as usize] -= 1;
+            self.admission.ignore(job.class as usize);
         }
     }
 
     /// Gives back a job's permits and tells the limiter how the job went.
     pub(super) fn release_permit(&mut self, job: &Job, dropped: bool) {
-        if !job.holds_permit {
-            return;
-        }
-        self.admitted_in_flight -= 1;
-        self.class_in_flight[job.class as usize] -= 1;
-        if let Some(limiter) = self.limiter.as_mut() {
-            limiter.on_sample(
-                self.now,
-                self.now - job.admitted,
-                job.inflight_at_admit as usize,
-                dropped,
-            );
-            self.limit_stats.observe(limiter.limit());
+        if job.holds_permit {
+            let permit = Permit {
+                admitted: job.admitted,
+                in_flight: job.inflight_at_admit as usize,
+            };
+            self.admission
+                .release(self.now, job.class as usize, permit, dropped);
         }
     }
 
     /// After an unsuccessful attempt: if the retry policy allows another, schedules it (after a
     /// backoff with jitter, as a new attempt of the same request) and returns true.
     pub(super) fn maybe_retry(&mut self, job: &Job) -> bool {
-        let Some(retry) = self.retry.as_ref() else {
+        let stopping = self.limit_reached_for_retries();
+        let Some(plan) = self.admission.retry(u32::from(job.attempt), stopping) else {
             return false;
         };
-        if u32::from(job.attempt) + 1 >= retry.max_attempts || self.limit_reached_for_retries() {
-            return false;
-        }
-        if let Some(budget) = retry.budget {
-            if self.retry_tokens < 1.0 {
-                return false;
-            }
-            self.retry_tokens -= 1.0;
-            let _ = budget;
-        }
-        let delay = retry.delay(job.attempt as u32 + 1, &mut self.retry_rng);
-        // The same work, but a new downstream call: its latency and outcome are drawn afresh.
-        let (call_latency, call_draw) = match &self.downstream {
-            Some(downstream) => (
-                downstream.latency.sample(&mut self.retry_rng),
-                self.retry_rng.next_f64(),
-            ),
-            None => (SimDuration::ZERO, 0.0),
-        };
+        let delay = plan.delay;
+        let (call_latency, call_draw) = plan.call.unwrap_or((SimDuration::ZERO, 0.0));
         let key = self.jobs.insert(Job {
             state: JobState::Retrying,
             attempt: job.attempt + 1,

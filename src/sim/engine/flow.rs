@@ -90,11 +90,7 @@ impl Engine {
             lane: 0,
         });
         self.jobs.get_mut(key).lane = self.route(class);
-        if let Some(budget) = self.retry.as_ref().and_then(|retry| retry.budget) {
-            // Each request earns `budget` retry tokens (at most 10 banked): retries stay a
-            // bounded fraction of the traffic.
-            self.retry_tokens = (self.retry_tokens + budget).min(10.0);
-        }
+        self.admission.on_request();
         if let Some(hedge) = self.hedge {
             let generation = self.jobs.get(key).generation;
             self.schedule(

@@ -24,30 +24,6 @@ pub struct Snapshot {
     pub calls_in_flight: usize,
 }
 
-/// The concurrency limit's range over the run.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct LimitStats {
-    pub(super) min: usize,
-    pub(super) max: usize,
-    pub(super) last: usize,
-}
-
-impl LimitStats {
-    pub(super) fn new(limit: usize) -> Self {
-        LimitStats {
-            min: limit,
-            max: limit,
-            last: limit,
-        }
-    }
-
-    pub(super) fn observe(&mut self, limit: usize) {
-        self.min = self.min.min(limit);
-        self.max = self.max.max(limit);
-        self.last = limit;
-    }
-}
-
 impl Engine {
     /// The summary so far (final once the run is over).
     pub fn summary(&self) -> Summary {
@@ -71,11 +47,7 @@ impl Engine {
                     .iter()
                     .map(|lane| lane.overflow.shedding_spells())
                     .sum(),
-                limit: crate::report::LimitSummary {
-                    min: self.limit_stats.min as u64,
-                    max: self.limit_stats.max as u64,
-                    last: self.limit_stats.last as u64,
-                },
+                limit: self.admission.limit_seen(),
             },
         )
     }
@@ -113,9 +85,7 @@ impl Engine {
     }
 
     pub(super) fn current_limit(&self) -> f64 {
-        self.limiter
-            .as_ref()
-            .map_or(0.0, |limiter| limiter.limit() as f64)
+        self.admission.limit().map_or(0.0, |limit| limit as f64)
     }
 
     pub(super) fn levels(&self) -> Levels {

@@ -47,18 +47,6 @@ impl Engine {
             })
             .collect();
 
-        let rate_buckets = match config.rate_limit {
-            Some(rate) => {
-                let buckets = if rate.per_class {
-                    config.classes.len()
-                } else {
-                    1
-                };
-                vec![TokenBucket::new(rate.rate, rate.burst); buckets]
-            }
-            None => Vec::new(),
-        };
-        let limiter = config.limiter.as_ref().map(|limiter| limiter.build(seed));
         let mut engine = Engine {
             scenario: config.name.clone(),
             seed,
@@ -117,30 +105,16 @@ impl Engine {
             lane_priority,
             tick_marks: TickMarks::default(),
             recorder,
-            rate_buckets,
-            rate_delay: config.rate_limit.is_some_and(|r| r.delay),
-            rate_per_class: config.rate_limit.is_some_and(|r| r.per_class),
-            limit_stats: LimitStats::new(limiter.as_ref().map_or(0, |l| l.limit())),
-            limiter,
-            admitted_in_flight: 0,
-            class_in_flight: vec![0; config.classes.len()],
-            class_caps: config
-                .classes
-                .iter()
-                .map(|class| class.max_in_flight)
-                .collect(),
+            admission: AdmissionCore::new(config),
             downstream: config.downstream.clone(),
             calls_in_flight: 0,
             breaker: config
                 .breaker
                 .map(crate::policy::breaker::CircuitBreaker::new),
-            retry: config.retry,
             lifecycle: config.lifecycle,
             scale_down: config.scale_down,
             prewarm: config.prewarm.clone(),
             chaos: config.chaos,
-            retry_rng: Rng::stream(seed, RETRY_STREAM),
-            retry_tokens: 0.0,
             hedge: config.hedge,
             hedge_rng: Rng::stream(seed, HEDGE_STREAM),
             shutdown: config.shutdown,
