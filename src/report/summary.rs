@@ -69,6 +69,11 @@ pub struct Summary {
     /// run is then `truncated` too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stalled_at_seconds: Option<f64>,
+    /// Set when the run stopped because more jobs than the engine's limit (1 000 000) were in
+    /// the system at once, at this instant (seconds): an overload whose backlog would otherwise
+    /// grow until memory runs out. The run is then `truncated` too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overloaded_at_seconds: Option<f64>,
     /// The concurrency limit (`[limiter]`) over the run; zeros without a limiter.
     pub limit: LimitSummary,
     /// Jobs that were served but did not succeed (a downstream error, or failed fast by an open
@@ -208,6 +213,15 @@ pub struct ClassSummary {
 impl Summary {
     /// Why the run stopped early, for the learner or the command line; `None` if it did not.
     pub fn cut_short(&self) -> Option<String> {
+        if let Some(at) = self.overloaded_at_seconds {
+            let finished =
+                self.completed + self.rejected + self.timed_out + self.dropped + self.failed;
+            let factor = self.arrivals as f64 / finished.max(1) as f64;
+            return Some(format!(
+                "at t = {at:.1} s more than a million jobs were in the system at once: work arrived about {} times as fast as it was finished, and the backlog would grow until memory runs out, so the run stops here. Add workers, bound the queue (queue.capacity), or lower the arrival rate",
+                crate::report::format::number(factor.round())
+            ));
+        }
         match self.stalled_at_seconds {
             Some(at) => Some(format!(
                 "the simulation got stuck at t = {at:.3} s: millions of events happened without simulated time moving on. Closed-loop clients with no think time whose requests are refused at once resend at once, forever. Give the clients a think time (arrivals.think), or room to wait (a bigger queue, or on_full = \"block\")"

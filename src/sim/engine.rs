@@ -58,6 +58,12 @@ pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
 /// there, `truncated`, with `stalled_at_seconds` saying when, instead of burning the event limit.
 pub const STALL_EVENTS: u64 = 2_000_000;
 
+/// The most jobs a run may hold at once (queued, in service, blocked or waiting to retry). Past
+/// it the system is overloaded beyond any lesson or measurement, and its backlog would grow until
+/// memory runs out (a browser tab dies first): the run stops, `truncated`, with
+/// `overloaded_at_seconds` saying when. About 150 MB of jobs.
+pub const MAX_JOBS_IN_SYSTEM: usize = 1_000_000;
+
 #[derive(Debug, Clone, Copy)]
 enum Event {
     Arrival {
@@ -168,6 +174,8 @@ pub struct Engine {
     /// [`STALL_EVENTS`]).
     events_this_instant: u64,
     stalled_at: Option<SimTime>,
+    /// When more than [`MAX_JOBS_IN_SYSTEM`] jobs were in the system at once.
+    overloaded_at: Option<SimTime>,
     finished: bool,
     truncated: bool,
     customers_limit: Option<u64>,
@@ -315,6 +323,12 @@ impl Engine {
         self.recorder.advance(at, self.levels());
         self.advance_stages(at);
         self.processed += 1;
+        if self.jobs.len() > MAX_JOBS_IN_SYSTEM {
+            self.overloaded_at = Some(at);
+            self.truncated = true;
+            self.finish();
+            return false;
+        }
         if self.processed > self.event_limit {
             self.truncated = true;
             self.finish();

@@ -132,6 +132,15 @@ impl JobSlab {
         job
     }
 
+    /// Jobs in the slab (in the system, or waiting outside it for a token or a retry).
+    pub fn len(&self) -> usize {
+        self.jobs.len() - self.free.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Every job in the slab.
     pub fn live(&self) -> impl Iterator<Item = &Job> {
         self.jobs.iter().filter(|job| job.state != JobState::Free)

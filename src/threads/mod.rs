@@ -338,6 +338,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             workers_at_end: collector.target as u64,
             truncated: false,
             stalled_at: None,
+            overloaded_at: None,
             drain_seconds: collector.drain_seconds(end),
             alerts: crate::report::recorder::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),

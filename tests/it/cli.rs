@@ -291,6 +291,33 @@ fn check_reports_file_line_col_and_fails() {
     );
 }
 
+/// A learner's plausible mistake (ρ = 2250, an unbounded queue, an hour): the backlog would
+/// grow to tens of millions of jobs and gigabytes; the run stops at the engine's job limit with a
+/// message that says why, and fails.
+#[test]
+fn an_overloaded_run_stops_with_a_message_before_memory_runs_out() {
+    let dir = scratch("overload");
+    let file = dir.join("overload.toml");
+    std::fs::write(
+        &file,
+        "[run]\nduration = \"1h\"\n[arrivals]\nprocess = \"poisson\"\nrate = 9000\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"250ms\"\n[pool]\nworkers = 1\n",
+    )
+    .unwrap();
+    let output = queuelab(&["run", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("more than a million jobs were in the system at once")
+            && message.contains("queue.capacity"),
+        "{message}"
+    );
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let at = summary["overloaded_at_seconds"].as_f64().unwrap();
+    assert!((100.0..130.0).contains(&at), "stopped at {at} s");
+    assert_eq!(summary["truncated"], true);
+}
+
 /// An exercise with script links in every Markdown surface opens in the playground with those
 /// links removed; the authoring check refuses it, naming each field at its line.
 #[test]

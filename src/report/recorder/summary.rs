@@ -124,6 +124,7 @@ impl Recorder {
             classes,
             truncated: run.truncated,
             stalled_at_seconds: run.stalled_at,
+            overloaded_at_seconds: run.overloaded_at,
             limit: run.limit,
             failed: self.measured.failed_total(),
             failed_ratio: ratio(self.measured.failed_total()),
@@ -179,6 +180,8 @@ pub struct RunFacts {
     pub workers_at_end: u64,
     pub truncated: bool,
     pub stalled_at: Option<f64>,
+    /// When the run stopped because too many jobs were in the system at once.
+    pub overloaded_at: Option<f64>,
     pub drain_seconds: f64,
     pub alerts: BTreeMap<String, crate::report::AlertSummary>,
     pub breaker_transitions: u64,

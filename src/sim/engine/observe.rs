@@ -37,6 +37,7 @@ impl Engine {
                 workers_at_end: self.alive as u64,
                 truncated: self.truncated,
                 stalled_at: self.stalled_at.map(|t| t.as_secs_f64()),
+                overloaded_at: self.overloaded_at.map(|t| t.as_secs_f64()),
                 alerts: crate::report::recorder::alert_summaries(&self.alerts, self.now),
                 drain_seconds: self
                     .shutdown_started

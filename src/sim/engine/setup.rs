@@ -56,6 +56,7 @@ impl Engine {
             event_limit: DEFAULT_EVENT_LIMIT,
             events_this_instant: 0,
             stalled_at: None,
+            overloaded_at: None,
             finished: false,
             truncated: false,
             customers_limit: config.customers,
