@@ -96,6 +96,9 @@ pub fn app() -> Html {
                 },
             }
         }
+        Permalink::Unknown(text) if text.trim_matches('/') == "debug/panic" => {
+            panic!("a deliberate panic (#/debug/panic), to show the error panel")
+        }
         Permalink::Unknown(text) => html! {
             <main class="page"><p class="error" role="alert">{format!("Unknown address #{text}. ")}<a href="#/">{"Back to the catalog"}</a></p></main>
         },

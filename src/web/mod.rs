@@ -10,6 +10,7 @@ mod diagram;
 mod exercise_page;
 mod lab;
 mod markdown;
+mod panic_panel;
 mod questions;
 mod sandbox;
 mod shared;
@@ -18,5 +19,6 @@ pub use app::App;
 
 /// Mounts the playground on the page's body.
 pub fn start() {
+    panic_panel::install();
     yew::Renderer::<App>::new().render();
 }

@@ -166,6 +166,31 @@ try {
   assert.ok(refused.length >= 1, `the policy refused the injected script: ${consoleErrors}`);
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/Content Security Policy/.test(e)));
 
+  // 11. A learner's plausible overload (ρ = 2250, an unbounded queue, an hour) stops with a
+  // message long before memory runs out, and the page keeps working.
+  await page.goto(`${base}#/sandbox`);
+  await page.waitForSelector('textarea.editor');
+  await page.fill('textarea.editor', fs.readFileSync('tests/hostile/overload.toml', 'utf8'));
+  await page.click('[data-test=apply]');
+  await page.selectOption('[data-test=speed]', 'max');
+  await page.click('[data-test=run]');
+  await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  assert.match(await page.locator('[data-test=cut-short]').textContent(), /more than a million jobs were in the system at once/);
+  await page.screenshot({ path: path.join(artifacts, 'overloaded.png') });
+  await page.goto(base);
+  await page.waitForSelector('.card');
+
+  // 12. A panic, whatever its cause, leaves a panel with a way back, not a dead page.
+  await page.goto(`${base}#/debug/panic`);
+  await page.reload();
+  await page.waitForSelector('#panic-panel', { timeout: 10000 });
+  assert.match(await page.locator('#panic-panel pre').textContent(), /a deliberate panic/);
+  await page.screenshot({ path: path.join(artifacts, 'panic-panel.png') });
+  await page.click('#panic-panel >> text=Back to the catalog');
+  await page.waitForSelector('.card');
+  assert.equal(await page.locator('#panic-panel').count(), 0, 'a fresh page after the reload');
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/deliberate panic|unreachable/.test(e)));
+
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {
