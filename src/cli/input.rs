@@ -93,7 +93,9 @@ fn walk_error(root: &Path, error: &walkdir::Error) -> String {
         return format!(
             "cannot list {}: {} is a symbolic link back to {}, a loop",
             root.display(),
-            error.path().map_or_else(String::new, |p| p.display().to_string()),
+            error
+                .path()
+                .map_or_else(String::new, |p| p.display().to_string()),
             ancestor.display()
         );
     }

@@ -428,7 +428,10 @@ mod tests {
         let error = parse_param("a=0..1e300:1").unwrap_err();
         assert!(error.contains("about 1.0e300 values"), "{error}");
         let error = parse_param("a=0..5000").unwrap_err();
-        assert!(error.contains("5001 values, more than the limit of 1000"), "{error}");
+        assert!(
+            error.contains("5001 values, more than the limit of 1000"),
+            "{error}"
+        );
         let error = parse_param("pool.workers=1,,3").unwrap_err();
         assert!(error.contains("item 2 of the list is empty"), "{error}");
         assert_eq!(parse_param("a=0..999").unwrap().1.len(), 1000);

@@ -107,7 +107,11 @@ pub(super) fn range_kind(
         }
     }
     let field = |error: String| {
-        let field = if error.contains("step") { "step" } else { "min" };
+        let field = if error.contains("step") {
+            "step"
+        } else {
+            "min"
+        };
         (field, error)
     };
     range_kind_of(min, max, step).map_err(field)
