@@ -19,7 +19,8 @@ pub struct CheckArgs {
 pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     let files = super::input::toml_files(&args.paths)?;
     if files.is_empty() {
-        return Err("no .toml files found under the given paths".into());
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!("no .toml files found under {}", paths.join(", ")));
     }
     let mut failed = 0;
     let mut exercises: Vec<Exercise> = Vec::new();

@@ -46,7 +46,7 @@ struct ScenarioArgs {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     overrides: Vec<String>,
     /// Independent runs with derived seeds; metrics become means with 95% confidence half-widths.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
     replications: u32,
     /// Hide the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long, short)]

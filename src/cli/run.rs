@@ -26,12 +26,12 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = Mode::Sim)]
     mode: Mode,
     /// Real time per scenario time with --mode threads|compare (0.1 = ten times faster).
-    #[arg(long, default_value_t = 1.0, value_parser = time_scale)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, value_parser = time_scale)]
     time_scale: f64,
     /// With --mode threads|compare: how long in-flight work may finish after intake stops
     /// (real time, e.g. 2s). Default: a `duration` run stops at its end as the simulator does,
     /// a `customers` run drains completely, Ctrl-C allows 5s.
-    #[arg(long, value_name = "DURATION", value_parser = drain_timeout)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = drain_timeout)]
     drain_timeout: Option<std::time::Duration>,
 }
 

@@ -171,7 +171,9 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let mut configs = Vec::new();
     for value in &values {
         base_overrides.push(Override::new(path.clone(), value.clone()));
-        let mut config = super::parse_scenario(&text, &origin, &base_overrides)?;
+        // An error in a swept value names the --param it came from.
+        let mut config = super::parse_scenario(&text, &origin, &base_overrides)
+            .map_err(|e| e.replace(&format!("--set {path}="), &format!("--param {path}=")))?;
         base_overrides.pop();
         if let Some(seed) = args.scenario.seed {
             config.seed = seed;

@@ -134,3 +134,12 @@ pub fn input_too_large(len: usize) -> Option<String> {
         )
     })
 }
+
+/// A number as a person reads it: `3`, `0.25`, or `1e300` where plain digits would run on.
+pub fn readable(x: f64) -> String {
+    if x == 0.0 || (1e-3..1e6).contains(&x.abs()) || !x.is_finite() {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::Checker;
 use crate::scenario::config::*;
-use crate::scenario::limits::{CLOCK_SECONDS, MAX_EXPECTED_EVENTS, MAX_TOTAL_WORKERS};
+use crate::scenario::limits::{readable, CLOCK_SECONDS, MAX_EXPECTED_EVENTS, MAX_TOTAL_WORKERS};
 use crate::time::SimDuration;
 
 /// Estimates the events a run will need and refuses runs that would take unreasonably long, or
@@ -156,14 +156,5 @@ pub(super) fn check_total_workers(
             );
             return;
         }
-    }
-}
-
-/// `3`, `0.25`, or `1e-300` when plain digits would be unreadable.
-fn readable(x: f64) -> String {
-    if (1e-3..1e6).contains(&x.abs()) {
-        format!("{x}")
-    } else {
-        format!("{x:e}")
     }
 }

@@ -90,7 +90,7 @@ impl Checker {
     }
 
     pub(super) fn rate(&mut self, path: &str, value: Option<f64>) -> Option<f64> {
-        use crate::scenario::limits::{MAX_RATE, MIN_POSITIVE_RATE};
+        use crate::scenario::limits::{readable, MAX_RATE, MIN_POSITIVE_RATE};
         let value = value?;
         if !value.is_finite() || value < 0.0 {
             self.error(
@@ -102,14 +102,14 @@ impl Checker {
         if value > MAX_RATE {
             self.error(
                 path,
-                format!("must be at most {MAX_RATE:.0e} per second (a gap of 100 ns: the clock counts whole nanoseconds, so faster arrivals would pile up at the same instants), got {value}"),
+                format!("must be at most {MAX_RATE:.0e} per second (a gap of 100 ns: the clock counts whole nanoseconds, so faster arrivals would pile up at the same instants), got {}", readable(value)),
             );
             return None;
         }
         if value > 0.0 && value < MIN_POSITIVE_RATE {
             self.error(
                 path,
-                format!("must be 0 or at least {MIN_POSITIVE_RATE:.0e} per second (one in 31.7 years; slower, the next arrival would fall past the end of the simulated clock), got {value}"),
+                format!("must be 0 or at least {MIN_POSITIVE_RATE:.0e} per second (one in 31.7 years; slower, the next arrival would fall past the end of the simulated clock), got {}", readable(value)),
             );
             return None;
         }

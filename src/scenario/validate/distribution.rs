@@ -2,7 +2,7 @@
 
 use super::Checker;
 use crate::dist::{Distribution, MixtureComponent};
-use crate::scenario::limits::MAX_SCV;
+use crate::scenario::limits::{readable, MAX_SCV};
 use crate::scenario::raw::{RawDistribution, RawDuration};
 
 const DISTRIBUTIONS: [&str; 7] = [
@@ -90,7 +90,7 @@ pub(super) fn distribution(
             if scv > MAX_SCV {
                 c.error(
                     &format!("{path}.scv"),
-                    format!("must be at most {MAX_SCV:.0e}, got {scv}: past it almost every draw is near 0 and the mean rests on draws too rare to occur, so no run would have the mean asked for"),
+                    format!("must be at most {MAX_SCV:.0e}, got {}: past it almost every draw is near 0 and the mean rests on draws too rare to occur, so no run would have the mean asked for", readable(scv)),
                 );
                 return None;
             }

@@ -4,11 +4,11 @@ use super::distribution::distribution;
 use super::Checker;
 use crate::dist::Distribution;
 use crate::scenario::config::*;
-use crate::scenario::limits::MAX_SLOWDOWN;
+use crate::scenario::limits::{readable, MAX_SLOWDOWN};
 use crate::scenario::raw::{RawChaos, RawDownstream};
 
 fn too_slow(factor: f64) -> String {
-    format!("must be at most {MAX_SLOWDOWN:.0e} (a job that much slower is already a hang; past it the simulated clock would overflow and latencies read 0), got {factor}")
+    format!("must be at most {MAX_SLOWDOWN:.0e} (a job that much slower is already a hang; past it the simulated clock would overflow and latencies read 0), got {}", readable(factor))
 }
 
 /// Validates `[chaos]`: panics, slow tasks and a slow leak.
