@@ -183,6 +183,11 @@ impl FromStr for SimDuration {
         if !total_nanos.is_finite() || total_nanos >= u64::MAX as f64 {
             return Err(err("it is too long"));
         }
+        if total_nanos > 0.0 && total_nanos < 0.5 {
+            return Err(ParseDurationError(format!(
+                "invalid duration {text:?}: it is shorter than 1ns, the clock's resolution, and would become 0 (write \"0\" for none, or at least \"1ns\")"
+            )));
+        }
         Ok(SimDuration::from_secs_f64(total_nanos / 1e9))
     }
 }
@@ -278,6 +283,16 @@ mod tests {
                 "{bad}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn durations_below_the_clock_resolution_are_refused_not_rounded_to_zero() {
+        for tiny in ["0.0000001ns", "0.4ns", "0.0000000001s"] {
+            let err = tiny.parse::<SimDuration>().unwrap_err().to_string();
+            assert!(err.contains("shorter than 1ns"), "{tiny}: {err}");
+        }
+        assert_eq!("0.5ns".parse::<SimDuration>().unwrap().as_nanos(), 1);
+        assert_eq!("0.0s".parse::<SimDuration>().unwrap(), SimDuration::ZERO);
     }
 
     #[test]

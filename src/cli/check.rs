@@ -3,7 +3,7 @@
 
 use crate::exercise::{self, Exercise};
 use rayon::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -16,28 +16,18 @@ pub struct CheckArgs {
     no_run: bool,
 }
 
-/// Exercise files have a [scenario] table; scenario files do not.
-fn is_exercise(text: &str) -> bool {
-    text.parse::<toml::Table>()
-        .is_ok_and(|table| table.contains_key("scenario"))
-}
-
 pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
-    let mut files = Vec::new();
-    for path in &args.paths {
-        collect_toml(path, &mut files)?;
-    }
-    files.sort();
+    let files = super::input::toml_files(&args.paths)?;
     if files.is_empty() {
-        return Err("no .toml files found under the given paths".into());
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!("no .toml files found under {}", paths.join(", ")));
     }
     let mut failed = 0;
     let mut exercises: Vec<Exercise> = Vec::new();
     for file in &files {
         let origin = file.display().to_string();
-        let text =
-            std::fs::read_to_string(file).map_err(|e| format!("cannot read {origin}: {e}"))?;
-        let result = if is_exercise(&text) {
+        let text = super::input::read_input(file)?;
+        let result = if exercise::is_exercise(&text) {
             Exercise::parse(&text, &origin).and_then(|exercise| {
                 let unsafe_links = exercise.unsafe_links();
                 exercises.push(exercise);
@@ -96,24 +86,4 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
-}
-
-fn collect_toml(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let metadata =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if metadata.is_file() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let entries =
-        std::fs::read_dir(path).map_err(|e| format!("cannot list {}: {e}", path.display()))?;
-    for entry in entries {
-        let child = entry.map_err(|e| e.to_string())?.path();
-        if child.is_dir() {
-            collect_toml(&child, files)?;
-        } else if child.extension().is_some_and(|e| e == "toml") {
-            files.push(child);
-        }
-    }
-    Ok(())
 }

@@ -5,12 +5,14 @@
 
 mod check;
 mod format;
+mod input;
 mod interrupt;
 mod native;
 mod output;
 mod run;
 mod sweep;
 
+use crate::scenario::limits::MAX_REPLICATIONS;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -38,13 +40,13 @@ struct ScenarioArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
     /// Override the scenario's seed.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = seed)]
     seed: Option<u64>,
     /// Override a field, e.g. --set pool.workers=8 --set queue.on_full=block (repeatable).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     overrides: Vec<String>,
     /// Independent runs with derived seeds; metrics become means with 95% confidence half-widths.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=MAX_REPLICATIONS as i64))]
     replications: u32,
     /// Hide the progress bar (it is hidden anyway when stderr is not a terminal).
     #[arg(long, short)]
@@ -89,17 +91,39 @@ fn emit(text: &str) -> Result<(), String> {
     }
 }
 
-/// Reads and validates a scenario with overrides; errors are ready to print.
-fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String> {
-    let origin = args.scenario.display().to_string();
-    let text = std::fs::read_to_string(&args.scenario)
-        .map_err(|e| format!("cannot read {origin}: {e}"))?;
-    let overrides = args
-        .overrides
+/// `--seed`: a whole number from 0 to 2⁶⁴ − 1, negative numbers included so that `-1` is
+/// explained rather than taken for a flag.
+fn seed(text: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "`{text}` is not a seed: give a whole number from 0 to {}",
+            u64::MAX
+        )
+    })
+}
+
+/// The `--set` flags, each checked (form, path), and at most
+/// [`MAX_OVERRIDES`](crate::scenario::limits::MAX_OVERRIDES) of them.
+fn overrides(texts: &[String]) -> Result<Vec<crate::scenario::Override>, String> {
+    use crate::scenario::limits::{too_many, MAX_OVERRIDES};
+    if texts.len() > MAX_OVERRIDES {
+        return Err(format!(
+            "--set: {}",
+            too_many(texts.len(), MAX_OVERRIDES, "overrides")
+        ));
+    }
+    texts
         .iter()
         .map(|text| text.parse::<crate::scenario::Override>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| e.to_string())
+}
+
+/// Reads and validates a scenario with overrides; errors are ready to print.
+fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String> {
+    let origin = args.scenario.display().to_string();
+    let text = input::read_input(&args.scenario)?;
+    let overrides = overrides(&args.overrides)?;
     let mut config = parse_scenario(&text, &origin, &overrides)?;
     if let Some(seed) = args.seed {
         config.seed = seed;

@@ -3,6 +3,7 @@
 use super::output::{chart_kind, run_with_progress, write_chart, write_csv};
 use super::{format, load_scenario, progress_bar, replication_seed, Format, ScenarioArgs};
 use crate::report::{stats, Series, Summary};
+use crate::scenario::limits::{MAX_TIME_SCALE, MIN_TIME_SCALE};
 use crate::sim::Engine;
 use rayon::prelude::*;
 use std::path::PathBuf;
@@ -25,12 +26,12 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = Mode::Sim)]
     mode: Mode,
     /// Real time per scenario time with --mode threads|compare (0.1 = ten times faster).
-    #[arg(long, default_value_t = 1.0, value_parser = time_scale)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true, value_parser = time_scale)]
     time_scale: f64,
     /// With --mode threads|compare: how long in-flight work may finish after intake stops
     /// (real time, e.g. 2s). Default: a `duration` run stops at its end as the simulator does,
     /// a `customers` run drains completely, Ctrl-C allows 5s.
-    #[arg(long, value_name = "DURATION", value_parser = drain_timeout)]
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = drain_timeout)]
     drain_timeout: Option<std::time::Duration>,
 }
 
@@ -44,11 +45,14 @@ enum Mode {
     Compare,
 }
 
+/// `--time-scale`: within what the real-thread runtime can honour. Real time is mapped onto the
+/// scenario's nanosecond clock as real ÷ scale; below [`MIN_TIME_SCALE`] a few hours of real time
+/// would overflow it (at 1e-13 within 2 ms: the run would spin forever).
 fn time_scale(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(scale) if scale.is_finite() && scale > 0.0 && scale <= 1000.0 => Ok(scale),
+    match text.trim().parse::<f64>() {
+        Ok(scale) if (MIN_TIME_SCALE..=MAX_TIME_SCALE).contains(&scale) => Ok(scale),
         _ => Err(format!(
-            "`{text}` is not a time scale: give a number above 0 and at most 1000 (0.1 = ten times faster)"
+            "`{text}` is not a time scale: give a number from {MIN_TIME_SCALE:e} to {MAX_TIME_SCALE} (0.1 = ten times faster); below {MIN_TIME_SCALE:e} a real nanosecond is more than a simulated millisecond and a few hours of real time would overflow the scenario clock"
         )),
     }
 }

@@ -4,6 +4,7 @@ use super::output::draw_to_file;
 use super::{format, progress_bar, replication_seed, Format, ScenarioArgs};
 use crate::report::stats;
 use crate::report::summary::lookup_number;
+use crate::scenario::limits::{MAX_SWEEP_RUNS, MAX_SWEEP_VALUES};
 use crate::scenario::Override;
 use crate::sim::Engine;
 use rayon::prelude::*;
@@ -30,6 +31,8 @@ pub struct SweepArgs {
 }
 
 /// Parses `path=1..32`, `path=0.5..2.0:0.25` or `path=a,b,c` into the path and its values.
+/// The count is known before anything is collected: a range of more than
+/// [`MAX_SWEEP_VALUES`] values is refused without building it.
 pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String> {
     let (path, values) = text
         .split_once('=')
@@ -41,6 +44,19 @@ pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String
         ));
     }
     let bad = |why: &str| format!("--param {text:?}: {why}");
+    crate::scenario::error::parse_path(path).map_err(|why| bad(&why))?;
+    let too_many = |count: f64| {
+        bad(&format!(
+            "the range has {} values, more than the limit of {MAX_SWEEP_VALUES}; use a larger step",
+            if count < 1e15 {
+                format!("{count:.0}")
+            } else if count.is_finite() {
+                format!("about {count:.1e}")
+            } else {
+                "more than 1e308".to_string()
+            }
+        ))
+    };
     let list: Vec<toml_edit::Value> = if let Some((from, rest)) = values.split_once("..") {
         let (to, step) = match rest.split_once(':') {
             Some((to, step)) => (to, Some(step)),
@@ -61,6 +77,10 @@ pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String
             if step <= 0 || to < from {
                 return Err(bad("the range must run upwards with a positive step"));
             }
+            let count = (i128::from(to) - i128::from(from)) / i128::from(step) + 1;
+            if count > MAX_SWEEP_VALUES as i128 {
+                return Err(too_many(count as f64));
+            }
             (from..=to)
                 .step_by(step as usize)
                 .map(toml_edit::Value::from)
@@ -76,19 +96,36 @@ pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String
                 Some(step) => number(step)?,
                 None => (to - from) / 10.0,
             };
-            if !(step > 0.0 && to >= from && from.is_finite() && to.is_finite()) {
+            if !(from.is_finite() && to.is_finite()) {
+                return Err(bad("the range's ends must be finite numbers"));
+            }
+            if !(step > 0.0 && to >= from) {
                 return Err(bad("the range must run upwards with a positive step"));
             }
-            let count = ((to - from) / step + 1e-9).floor() as usize + 1;
-            (0..count)
+            let count = ((to - from) / step + 1e-9).floor() + 1.0;
+            if count > MAX_SWEEP_VALUES as f64 {
+                return Err(too_many(count));
+            }
+            (0..count as usize)
                 .map(|i| toml_edit::Value::from(from + step * i as f64))
                 .collect()
         }
     } else {
-        values
-            .split(',')
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
+        let items: Vec<&str> = values.split(',').map(str::trim).collect();
+        if let Some(empty) = items.iter().position(|item| item.is_empty()) {
+            return Err(bad(&format!(
+                "item {} of the list is empty (two commas, or a comma at an end); write each value",
+                empty + 1
+            )));
+        }
+        if items.len() > MAX_SWEEP_VALUES {
+            return Err(bad(&format!(
+                "{} values, more than the limit of {MAX_SWEEP_VALUES}",
+                items.len()
+            )));
+        }
+        items
+            .into_iter()
             .map(|v| {
                 v.parse::<toml_edit::Value>()
                     .unwrap_or_else(|_| toml_edit::Value::from(v))
@@ -97,9 +134,6 @@ pub fn parse_param(text: &str) -> Result<(String, Vec<toml_edit::Value>), String
     };
     if list.is_empty() {
         return Err(bad("no values"));
-    }
-    if list.len() > 10_000 {
-        return Err(bad("more than 10000 values; use a larger step"));
     }
     Ok((path.to_string(), list))
 }
@@ -123,20 +157,23 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     if let Some(chart) = &args.chart {
         super::output::chart_kind(chart)?;
     }
+    let runs = values.len() * args.scenario.replications as usize;
+    if runs > MAX_SWEEP_RUNS {
+        return Err(format!(
+            "--param with --replications: {} values × {} replications = {runs} runs, more than the limit of {MAX_SWEEP_RUNS}",
+            values.len(),
+            args.scenario.replications
+        ));
+    }
     let origin = args.scenario.scenario.display().to_string();
-    let text = std::fs::read_to_string(&args.scenario.scenario)
-        .map_err(|e| format!("cannot read {origin}: {e}"))?;
-    let mut base_overrides: Vec<Override> = args
-        .scenario
-        .overrides
-        .iter()
-        .map(|o| o.parse::<Override>())
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
+    let text = super::input::read_input(&args.scenario.scenario)?;
+    let mut base_overrides: Vec<Override> = super::overrides(&args.scenario.overrides)?;
     let mut configs = Vec::new();
     for value in &values {
         base_overrides.push(Override::new(path.clone(), value.clone()));
-        let mut config = super::parse_scenario(&text, &origin, &base_overrides)?;
+        // An error in a swept value names the --param it came from.
+        let mut config = super::parse_scenario(&text, &origin, &base_overrides)
+            .map_err(|e| e.replace(&format!("--set {path}="), &format!("--param {path}=")))?;
         base_overrides.pop();
         if let Some(seed) = args.scenario.seed {
             config.seed = seed;
@@ -374,9 +411,32 @@ mod tests {
             "pool.workers=5..1",
             "pool.workers=1..x",
             "a=1..5:0",
+            "pool.workers=1,,3",
+            "pool.workers=1,3,",
+            "pool..workers=1,2",
+            "a=1e-300..1e300:1e-300",
+            "a=0..9223372036854775807",
+            "a=-9223372036854775808..9223372036854775807",
+            "a=0..inf",
         ] {
             assert!(parse_param(bad).unwrap_err().contains("--param"), "{bad}");
         }
+    }
+
+    #[test]
+    fn too_many_values_and_empty_items_say_why() {
+        let error = parse_param("a=1e-300..1e300:1e-300").unwrap_err();
+        assert!(error.contains("more than 1e308 values"), "{error}");
+        let error = parse_param("a=0..1e300:1").unwrap_err();
+        assert!(error.contains("about 1.0e300 values"), "{error}");
+        let error = parse_param("a=0..5000").unwrap_err();
+        assert!(
+            error.contains("5001 values, more than the limit of 1000"),
+            "{error}"
+        );
+        let error = parse_param("pool.workers=1,,3").unwrap_err();
+        assert!(error.contains("item 2 of the list is empty"), "{error}");
+        assert_eq!(parse_param("a=0..999").unwrap().1.len(), 1000);
     }
 
     #[test]

@@ -199,9 +199,32 @@ pub fn scenario_of(
         .map_err(|errors| validate::blame_overrides(errors, "--set"))
 }
 
-/// True when the text is an exercise (a `[scenario]` table) rather than a scenario.
+/// Top-level keys only an exercise file has: a file with one of them but no `[scenario]` is an
+/// exercise missing its scenario, and is told so (not "unknown field `chapter`").
+const EXERCISE_KEYS: [&str; 16] = [
+    "scenario",
+    "id",
+    "title",
+    "chapter",
+    "difficulty",
+    "sources",
+    "summary",
+    "instructions",
+    "knobs",
+    "goals",
+    "par",
+    "hints",
+    "solution",
+    "seeds",
+    "watch",
+    "questions",
+];
+
+/// True when the text is an exercise (a `[scenario]` table, or any key only exercises have)
+/// rather than a scenario.
 pub fn is_exercise(text: &str) -> bool {
-    toml::from_str::<toml::Table>(text).is_ok_and(|table| table.contains_key("scenario"))
+    toml::from_str::<toml::Table>(text)
+        .is_ok_and(|table| EXERCISE_KEYS.iter().any(|key| table.contains_key(*key)))
 }
 
 /// The built-in curriculum: every file in `exercises/`, compiled in, in catalog order: by

@@ -8,10 +8,14 @@ use crate::scenario::{self, Config, Override, ScenarioError, ScenarioErrors};
 mod goals;
 mod knobs;
 mod questions;
+mod sizes;
 
 use crate::chart::ChartKind;
 use goals::goal;
 use knobs::{knob, knob_value};
+
+const MISSING_SCENARIO: &str =
+    "is required: an exercise file has a [scenario] table in the format of `queuelab run` files";
 
 struct Problems(Vec<ScenarioError>);
 
@@ -64,6 +68,7 @@ pub(super) fn scenario_with(
     origin: &str,
     overrides: &[Override],
 ) -> Result<Config, ScenarioErrors> {
+    scenario::check_input_size(source, origin)?;
     let edited = scenario::apply_overrides(source, "scenario", overrides)
         .map_err(|e| ScenarioErrors(vec![e]))?;
     let raw = raw_exercise(&edited, origin).map_err(|errors| {
@@ -73,10 +78,9 @@ pub(super) fn scenario_with(
         }
     })?;
     let Some(raw_scenario) = raw.scenario else {
-        return Err(ScenarioErrors(vec![ScenarioError::at_path(
-            "scenario",
-            "is required",
-        )]));
+        let mut error = ScenarioError::at_path("scenario", MISSING_SCENARIO);
+        error.origin = origin.to_string();
+        return Err(ScenarioErrors(vec![error]));
     };
     scenario::validate::validate(&raw_scenario).map_err(|errors| {
         let prefixed_overrides: Vec<Override> = overrides
@@ -105,8 +109,18 @@ pub(super) fn blame_overrides(mut errors: ScenarioErrors, blame: &str) -> Scenar
 }
 
 pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors> {
+    scenario::check_input_size(text, origin)?;
     let raw = raw_exercise(text, origin)?;
     let mut p = Problems(Vec::new());
+    if !sizes::within_limits(&mut p, &raw) {
+        return Err(ScenarioErrors(scenario::position_errors(
+            p.0,
+            text,
+            origin,
+            "",
+            &[],
+        )));
+    }
     if raw.format_version.is_some_and(|v| v != 1) {
         p.add(
             "format_version",
@@ -156,10 +170,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
 
     let scenario = match &raw.scenario {
         None => {
-            p.add(
-                "scenario",
-                "is required: a [scenario] table in the format of `queuelab run` files",
-            );
+            p.add("scenario", MISSING_SCENARIO);
             None
         }
         Some(raw_scenario) => match scenario::validate::validate(raw_scenario) {

@@ -11,6 +11,7 @@
 //! ```
 
 use crate::exercise::{Exercise, KnobValue};
+use crate::scenario::limits::MAX_URL_FRAGMENT_BYTES;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Permalink {
@@ -69,9 +70,17 @@ impl Permalink {
         hash.is_empty() || hash.starts_with('/')
     }
 
-    /// Parses a location fragment (with or without the leading `#`).
+    /// Parses a location fragment (with or without the leading `#`). A fragment longer than
+    /// [`MAX_URL_FRAGMENT_BYTES`] is not read: it is an unknown address that says its length.
     pub fn parse(hash: &str) -> Permalink {
         let hash = hash.trim_start_matches('#');
+        if hash.len() > MAX_URL_FRAGMENT_BYTES {
+            let start: String = hash.chars().take(40).collect();
+            return Permalink::Unknown(format!(
+                "{start}… ({} characters, more than the {MAX_URL_FRAGMENT_BYTES} a playground address may have)",
+                hash.len()
+            ));
+        }
         let (path, query) = hash.split_once('?').unwrap_or((hash, ""));
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
@@ -210,6 +219,27 @@ mod tests {
         ] {
             let _ = Permalink::parse(hash);
         }
+    }
+
+    #[test]
+    fn an_overlong_fragment_is_an_unknown_address_that_says_why() {
+        let params = vec!["a=1"; 50_000].join("&");
+        let started = std::time::Instant::now();
+        let link = Permalink::parse(&format!("#/exercise/x?{params}"));
+        assert!(started.elapsed() < std::time::Duration::from_millis(50));
+        let Permalink::Unknown(text) = link else {
+            panic!("{link:?}")
+        };
+        assert!(text.starts_with("/exercise/x?a=1&"), "{text}");
+        assert!(
+            text.contains("200011 characters, more than the 8192"),
+            "{text}"
+        );
+        let fits = format!("/exercise/x?{}", vec!["a=1"; 2000].join("&"));
+        assert!(matches!(
+            Permalink::parse(&fits),
+            Permalink::Exercise { .. }
+        ));
     }
 
     #[test]

@@ -105,6 +105,62 @@ pub fn path_steps(path: &str) -> Vec<PathStep<'_>> {
     steps
 }
 
+/// Splits a field path a person wrote (`--set`, `--param`, a knob) into steps, refusing what
+/// [`path_steps`] would quietly skip: empty segments (`pool..workers`), brackets without a whole
+/// number (`classes[x]`), and paths longer than [`MAX_PATH_STEPS`](super::limits::MAX_PATH_STEPS)
+/// steps or [`MAX_PATH_CHARS`](super::limits::MAX_PATH_CHARS) characters. Iterative: a path of any
+/// length costs one pass and no stack.
+pub fn parse_path(path: &str) -> Result<Vec<PathStep<'_>>, String> {
+    use super::limits::{MAX_PATH_CHARS, MAX_PATH_STEPS};
+    let chars = path.chars().count();
+    if chars > MAX_PATH_CHARS {
+        return Err(format!(
+            "the field path has {chars} characters, more than the limit of {MAX_PATH_CHARS}"
+        ));
+    }
+    if path.trim().is_empty() {
+        return Err("the field path is empty".into());
+    }
+    let mut steps = Vec::new();
+    for (i, part) in path.split('.').enumerate() {
+        let (name, mut rest) = match part.find('[') {
+            Some(at) => (&part[..at], &part[at..]),
+            None => (part, ""),
+        };
+        if name.is_empty() && (i > 0 || rest.is_empty()) {
+            return Err(format!(
+                "{path:?} has an empty field name at segment {} (two dots, or a dot at an end)",
+                i + 1
+            ));
+        }
+        if name.contains(']') || name.trim() != name {
+            return Err(format!("{path:?}: {name:?} is not a field name"));
+        }
+        if !name.is_empty() {
+            steps.push(PathStep::Key(name));
+        }
+        while !rest.is_empty() {
+            let index = rest
+                .strip_prefix('[')
+                .and_then(|inner| inner.split_once(']'))
+                .and_then(|(number, after)| Some((number.parse::<usize>().ok()?, after)));
+            let Some((index, after)) = index else {
+                return Err(format!(
+                    "{path:?}: expected an index such as [0] after {name:?}, found {rest:?}"
+                ));
+            };
+            steps.push(PathStep::Index(index));
+            rest = after;
+        }
+        if steps.len() > MAX_PATH_STEPS {
+            return Err(format!(
+                "the field path has more than {MAX_PATH_STEPS} steps, the limit (a scenario's deepest field has 6)"
+            ));
+        }
+    }
+    Ok(steps)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathStep<'a> {
     Key(&'a str),
@@ -114,7 +170,14 @@ pub enum PathStep<'a> {
 /// Finds the byte span of the deepest existing item along `path` in a TOML document: the value if
 /// the field exists, else the table it should be in (so a missing field points at its table).
 pub fn locate(text: &str, path: &str) -> Option<std::ops::Range<usize>> {
-    let document = toml_edit::Document::parse(text).ok()?;
+    locate_in(&toml_edit::Document::parse(text).ok()?, path)
+}
+
+/// [`locate`] in a document parsed once, for many paths.
+pub fn locate_in<S>(
+    document: &toml_edit::Document<S>,
+    path: &str,
+) -> Option<std::ops::Range<usize>> {
     let mut best = None;
     let mut current = Node::Item(document.as_item());
     for step in path_steps(path) {
@@ -283,6 +346,42 @@ mod tests {
         for weird in ["]", "a]]", "a[1]]", "[[", "a[x]", "]["] {
             let _ = path_steps(weird);
         }
+    }
+
+    #[test]
+    fn parse_path_refuses_what_path_steps_would_skip() {
+        assert_eq!(
+            parse_path("classes[1].service.mean").unwrap(),
+            [
+                PathStep::Key("classes"),
+                PathStep::Index(1),
+                PathStep::Key("service"),
+                PathStep::Key("mean")
+            ]
+        );
+        assert_eq!(
+            parse_path("a[0][1]").unwrap(),
+            [PathStep::Key("a"), PathStep::Index(0), PathStep::Index(1)]
+        );
+        for (bad, why) in [
+            ("pool..workers", "empty field name at segment 2"),
+            (".pool", "empty field name at segment 1"),
+            ("pool.", "empty field name at segment 2"),
+            ("", "empty"),
+            ("a[x]", "expected an index"),
+            ("a[1", "expected an index"),
+            ("a[1]b", "expected an index"),
+            ("a]", "not a field name"),
+        ] {
+            let error = parse_path(bad).unwrap_err();
+            assert!(error.contains(why), "{bad}: {error}");
+        }
+        let deep = vec!["a"; 10_000].join(".");
+        assert!(parse_path(&deep).unwrap_err().contains("characters"));
+        let deep = vec!["a"; 33].join(".");
+        assert!(parse_path(&deep)
+            .unwrap_err()
+            .contains("more than 32 steps"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod arrivals_config;
 pub mod config;
 pub mod error;
 mod limiter_config;
+pub mod limits;
 mod operations_config;
 pub mod raw;
 pub mod validate;
@@ -62,13 +63,22 @@ impl FromStr for Override {
             });
         };
         let (path, value) = (path.trim(), value.trim());
-        if path.is_empty() || error::path_steps(path).is_empty() {
+        if path.is_empty() {
             return Err(ScenarioError {
                 origin: "--set".into(),
                 line: 0,
                 column: 0,
                 path: String::new(),
                 message: format!("{text:?} has no field path before '='"),
+            });
+        }
+        if let Err(why) = error::parse_path(path) {
+            return Err(ScenarioError {
+                origin: "--set".into(),
+                line: 0,
+                column: 0,
+                path: String::new(),
+                message: why,
             });
         }
         let value = value
@@ -89,6 +99,7 @@ pub fn parse_with_overrides(
     origin: &str,
     overrides: &[Override],
 ) -> Result<Config, ScenarioErrors> {
+    check_input_size(text, origin)?;
     let edited = apply_overrides(text, "", overrides).map_err(|e| ScenarioErrors(vec![e]))?;
     let raw: raw::RawScenario = toml::from_str(&edited).map_err(|e| {
         let error = culprit_override::<raw::RawScenario>(text, "", overrides)
@@ -99,6 +110,20 @@ pub fn parse_with_overrides(
         .map_err(|errors| ScenarioErrors(position_errors(errors, &edited, origin, "", overrides)))
 }
 
+/// Refuses a text past [`limits::MAX_INPUT_BYTES`] before it is parsed.
+pub fn check_input_size(text: &str, origin: &str) -> Result<(), ScenarioErrors> {
+    match limits::input_too_large(text.len()) {
+        None => Ok(()),
+        Some(message) => Err(ScenarioErrors(vec![ScenarioError {
+            origin: origin.to_string(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: format!("the text {message}"),
+        }])),
+    }
+}
+
 /// Applies overrides to the table at `prefix` (empty for the document root) of a TOML text.
 pub fn apply_overrides(
     text: &str,
@@ -107,6 +132,15 @@ pub fn apply_overrides(
 ) -> Result<String, ScenarioError> {
     if overrides.is_empty() {
         return Ok(text.to_string());
+    }
+    if overrides.len() > limits::MAX_OVERRIDES {
+        return Err(ScenarioError {
+            origin: "--set".into(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: limits::too_many(overrides.len(), limits::MAX_OVERRIDES, "overrides"),
+        });
     }
     let mut document: toml_edit::DocumentMut =
         text.parse().map_err(|e: toml_edit::TomlError| {
@@ -141,7 +175,8 @@ pub fn apply_overrides(
 }
 
 fn set_path(root: &mut toml_edit::Item, path: &str, value: toml_edit::Value) -> Result<(), String> {
-    set_in_item(root, &error::path_steps(path), value)
+    // parse_path caps the depth, which bounds the recursion below.
+    set_in_item(root, &error::parse_path(path)?, value)
 }
 
 fn set_in_item(
@@ -274,8 +309,12 @@ pub fn position_errors(
     prefix: &str,
     overrides: &[Override],
 ) -> Vec<ScenarioError> {
-    errors
+    let total = errors.len();
+    // Parsed once for every error, not once per error.
+    let document = toml_edit::Document::parse(text).ok();
+    let mut positioned: Vec<ScenarioError> = errors
         .into_iter()
+        .take(limits::MAX_REPORTED_ERRORS)
         .map(|mut error| {
             if let Some(edit) = overrides.iter().find(|edit| {
                 error.path == edit.path || error.path.starts_with(&format!("{}.", edit.path))
@@ -288,11 +327,28 @@ pub fn position_errors(
             } else {
                 format!("{prefix}.{}", error.path)
             };
-            if let Some(span) = error::locate(text, &full_path) {
+            if let Some(span) = document
+                .as_ref()
+                .and_then(|document| error::locate_in(document, &full_path))
+            {
                 (error.line, error.column) = error::line_col(text, span.start);
             }
             error.origin = origin.to_string();
             error
         })
-        .collect()
+        .collect();
+    if total > positioned.len() {
+        positioned.push(ScenarioError {
+            origin: origin.to_string(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message: format!(
+                "and {} more problems (only the first {} are listed)",
+                total - positioned.len(),
+                limits::MAX_REPORTED_ERRORS
+            ),
+        });
+    }
+    positioned
 }

@@ -10,6 +10,7 @@ use crate::time::SimDuration;
 
 mod arrivals;
 mod autoscaler;
+mod budget;
 mod checker;
 mod classes;
 mod distribution;
@@ -18,11 +19,13 @@ mod operations;
 mod policies;
 mod queue;
 mod shards;
+mod sizes;
 mod stages;
 
 pub use crate::scenario::config::FRONT_STAGE;
 use arrivals::{closed_arrivals, open_process};
 use autoscaler::{autoscaler, prewarm};
+use budget::{check_event_budget, check_total_workers};
 use checker::Checker;
 use classes::classes;
 use distribution::distribution;
@@ -33,12 +36,17 @@ use queue::queue;
 use shards::split;
 use stages::stages;
 
-/// Refuse runs expected to need more events than this: they would take minutes and the numbers
-/// would not get better.
-pub const MAX_EXPECTED_EVENTS: f64 = 1e8;
+pub use crate::scenario::limits::MAX_EXPECTED_EVENTS;
+use crate::scenario::limits::MAX_WORKERS_PER_POOL;
 
 pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let mut c = Checker::default();
+    if !sizes::within_limits(&mut c, raw) {
+        return Err(c.into_errors());
+    }
+    if let Some(problem) = raw.name.as_deref().and_then(sizes::control_character) {
+        c.error("name", problem);
+    }
     if let Some(version) = raw.format_version {
         if version != 1 {
             c.error(
@@ -120,7 +128,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
                 "is required: the number of workers K (at least 1)",
             );
         }
-        c.count("pool.workers", pool.workers, 1, 100_000)
+        c.count("pool.workers", pool.workers, 1, MAX_WORKERS_PER_POOL)
     } else {
         if pool.workers.is_some() {
             c.error(
@@ -207,7 +215,14 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     }
 
     if let (Some(arrivals), Some(classes)) = (&arrivals, &classes) {
-        check_event_budget(&mut c, customers, duration, arrivals, classes);
+        check_event_budget(
+            &mut c,
+            customers,
+            duration,
+            arrivals,
+            classes,
+            raw.stages.len(),
+        );
     }
     let rate_limit = raw.rate_limit.as_ref().and_then(|r| rate_limit(&mut c, r));
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
@@ -217,6 +232,16 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let alerts = alerts(&mut c, &raw.alerts);
     let stages = stages(&mut c, raw);
     let split = split(&mut c, raw, workers);
+    if let (Some(shared), Some(classes)) = (shared_workers, &classes) {
+        check_total_workers(
+            &mut c,
+            shared,
+            classes,
+            &stages,
+            autoscaler.as_ref(),
+            split.budget,
+        );
+    }
     let shutdown = raw
         .shutdown
         .as_ref()
@@ -231,7 +256,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
                 "pool.min_workers",
                 Some(pool.min_workers.unwrap_or(1)),
                 1,
-                100_000,
+                MAX_WORKERS_PER_POOL,
             )
             .unwrap_or(1),
     };
@@ -294,64 +319,5 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             prewarm,
         }),
         _ => Err(c.into_errors()),
-    }
-}
-
-/// Estimates the events a run will need and refuses runs that would take unreasonably long.
-fn check_event_budget(
-    c: &mut Checker,
-    customers: Option<u64>,
-    duration: Option<SimDuration>,
-    arrivals: &Arrivals,
-    classes: &[ClassConfig],
-) {
-    let mut processes: Vec<&OpenProcess> = classes
-        .iter()
-        .filter_map(|class| class.arrivals.as_ref())
-        .collect();
-    if let Arrivals::Open(Some(process)) = arrivals {
-        processes.push(process);
-    }
-    let expected_arrivals = match (customers, duration) {
-        (Some(customers), _) => {
-            let total_rate: f64 = processes.iter().map(|p| p.schedule.peak_rate()).sum();
-            if matches!(arrivals, Arrivals::Open(_)) && total_rate == 0.0 {
-                c.error("arrivals.rate", format!("every arrival rate is 0, so the {customers} customers of run.customers would never arrive"));
-                return;
-            }
-            customers as f64
-        }
-        (None, Some(duration)) => match arrivals {
-            Arrivals::Closed { clients, think } => {
-                let cycle = think.mean()
-                    + classes
-                        .iter()
-                        .map(|class| class.service.mean())
-                        .fold(f64::INFINITY, f64::min);
-                if cycle <= 0.0 {
-                    c.error("arrivals.think", "closed-loop clients with zero think time and zero service time would loop forever; give them think time");
-                    return;
-                }
-                *clients as f64 * duration.as_secs_f64() / cycle
-            }
-            Arrivals::Open(_) => processes
-                .iter()
-                .map(|p| p.schedule.mass_until(duration.as_secs_f64()))
-                .sum(),
-        },
-        (None, None) => return,
-    };
-    // Arrival, departure and an occasional deadline or block-timeout event per customer.
-    let expected_events = expected_arrivals * 3.0;
-    if expected_events > MAX_EXPECTED_EVENTS {
-        let field = if customers.is_some() {
-            "run.customers"
-        } else {
-            "run.duration"
-        };
-        c.error(field, format!(
-            "this run needs about {:.1e} events, more than the limit of {MAX_EXPECTED_EVENTS:.0e}; shorten run.duration, lower run.customers or the arrival rate",
-            expected_events
-        ));
     }
 }

@@ -23,7 +23,6 @@ fn show(message: &str) -> Option<()> {
         return Some(());
     }
     let location = window.location();
-    let path = location.pathname().ok()?;
     let hash = location.hash().unwrap_or_default();
     let element = |tag: &str, text: &str| -> Option<web_sys::Element> {
         let element = document.create_element(tag).ok()?;
@@ -43,9 +42,10 @@ fn show(message: &str) -> Option<()> {
         panel.append_child(&part).ok()?;
     }
     // A new query string makes the browser load the page afresh (a new fragment alone would not).
+    // Relative to the page: a path taken from the address (`//evil.example/`) could lead away.
     for (text, href) in [
-        ("Reload this page", format!("{path}?reload{hash}")),
-        ("Back to the catalog", format!("{path}?reload#/")),
+        ("Reload this page", format!("?reload{hash}")),
+        ("Back to the catalog", "?reload#/".to_string()),
     ] {
         let link = element("a", text)?;
         link.set_attribute("href", &href).ok()?;

@@ -30,6 +30,10 @@ pub(super) fn knob(
     if path.is_empty() {
         return None;
     }
+    if let Err(why) = crate::scenario::error::parse_path(&path) {
+        p.add(here("path"), why);
+        return None;
+    }
     let kind = match (&raw.choices, &raw.min, &raw.max) {
         (Some(choices), None, None) => {
             let values: Option<Vec<KnobValue>> = choices.iter().map(KnobValue::from_toml).collect();
@@ -46,8 +50,8 @@ pub(super) fn knob(
         }
         (None, Some(min), Some(max)) => match range_kind(min, max, raw.step.as_ref()) {
             Ok(kind) => kind,
-            Err(message) => {
-                p.add(here("min"), message);
+            Err((field, message)) => {
+                p.add(here(field), message);
                 return None;
             }
         },
@@ -88,7 +92,32 @@ pub(super) fn knob(
     }
 }
 
+/// A range knob's kind, or the field at fault (`min`, `max`, `step`) and why.
 pub(super) fn range_kind(
+    min: &toml::Value,
+    max: &toml::Value,
+    step: Option<&toml::Value>,
+) -> Result<KnobKind, (&'static str, String)> {
+    use toml::Value::Float;
+    for (field, value) in [("min", min), ("max", max), ("step", step.unwrap_or(min))] {
+        if let Float(number) = value {
+            if !number.is_finite() {
+                return Err((field, format!("must be a finite number, got {number}")));
+            }
+        }
+    }
+    let field = |error: String| {
+        let field = if error.contains("step") {
+            "step"
+        } else {
+            "min"
+        };
+        (field, error)
+    };
+    range_kind_of(min, max, step).map_err(field)
+}
+
+fn range_kind_of(
     min: &toml::Value,
     max: &toml::Value,
     step: Option<&toml::Value>,
@@ -141,9 +170,13 @@ pub(super) fn range_kind(
             }
             let step = match step {
                 None => SimDuration::from_nanos(((max.as_nanos() - min.as_nanos()) / 100).max(1)),
-                Some(Text(step)) => step
-                    .parse()
-                    .map_err(|e: crate::time::ParseDurationError| e.to_string())?,
+                Some(Text(step)) => match step.parse::<SimDuration>() {
+                    Ok(step) if step.is_zero() => {
+                        return Err("step must be longer than zero".into())
+                    }
+                    Ok(step) => step,
+                    Err(e) => return Err(format!("step: {e}")),
+                },
                 Some(_) => return Err("step must be a duration like \"10ms\"".into()),
             };
             Ok(KnobKind::Duration { min, max, step })

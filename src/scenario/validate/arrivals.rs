@@ -4,6 +4,7 @@ use super::distribution::distribution;
 use super::Checker;
 use crate::dist::Distribution;
 use crate::scenario::config::*;
+use crate::scenario::limits::MAX_CLIENTS;
 use crate::scenario::raw::RawArrivals;
 
 const PROCESSES: [&str; 5] = ["poisson", "constant", "schedule", "bursts", "closed"];
@@ -17,7 +18,7 @@ pub(super) fn closed_arrivals(c: &mut Checker, raw: &RawArrivals) -> Option<Arri
             "is required for process = \"closed\": the number of clients",
         );
     }
-    let clients = c.count("arrivals.clients", raw.clients, 1, 100_000);
+    let clients = c.count("arrivals.clients", raw.clients, 1, MAX_CLIENTS);
     let think = match &raw.think {
         Some(think) => distribution(c, "arrivals.think", think),
         None => Some(Distribution::constant(0.0)),

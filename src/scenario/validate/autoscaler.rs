@@ -6,6 +6,7 @@ use crate::policy::autoscale::{
     HpaConfig, PidConfig, QueueDepthConfig, StepPolicy, WaitTimeConfig,
 };
 use crate::scenario::config::{AutoscalerConfig, Prewarm, QueueConfig};
+use crate::scenario::limits::MAX_WORKERS_PER_POOL;
 use crate::scenario::raw::{RawAutoscaler, RawDuration};
 use crate::time::SimDuration;
 
@@ -146,13 +147,13 @@ pub(super) fn autoscaler(
         "autoscaler.min_workers",
         Some(raw.min_workers.unwrap_or(default_min)),
         1,
-        100_000,
+        MAX_WORKERS_PER_POOL,
     )?;
     let max_workers = c.count(
         "autoscaler.max_workers",
         Some(raw.max_workers.unwrap_or(default_max)),
         1,
-        100_000,
+        MAX_WORKERS_PER_POOL,
     )?;
     if min_workers > max_workers {
         c.error(
@@ -178,13 +179,13 @@ pub(super) fn autoscaler(
                     "autoscaler.scale_up_step",
                     Some(raw.scale_up_step.unwrap_or(up_default)),
                     1,
-                    100_000,
+                    MAX_WORKERS_PER_POOL,
                 )?,
                 down: c.count(
                     "autoscaler.scale_down_step",
                     Some(raw.scale_down_step.unwrap_or(down_default)),
                     1,
-                    100_000,
+                    MAX_WORKERS_PER_POOL,
                 )?,
             }),
         }
@@ -393,7 +394,7 @@ pub(super) fn autoscaler(
                     "autoscaler.scale_up_pods",
                     Some(raw.scale_up_pods.unwrap_or(4)),
                     0,
-                    100_000,
+                    MAX_WORKERS_PER_POOL,
                 )?,
                 scale_up_percent: percent,
             })
@@ -411,7 +412,7 @@ pub(super) fn prewarm(c: &mut Checker, raw: &RawAutoscaler) -> Prewarm {
             &format!("{path}.min_workers"),
             step.min_workers.or(Some(-1)),
             1,
-            100_000,
+            MAX_WORKERS_PER_POOL,
         );
         if let (Some(at), Some(workers)) = (at, workers) {
             if steps.last().is_some_and(|&(last, _)| at <= last) {

@@ -13,6 +13,10 @@ impl Checker {
         self.errors.is_empty()
     }
 
+    pub(super) fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
     pub(super) fn into_errors(self) -> Vec<ScenarioError> {
         self.errors
     }
@@ -86,11 +90,26 @@ impl Checker {
     }
 
     pub(super) fn rate(&mut self, path: &str, value: Option<f64>) -> Option<f64> {
+        use crate::scenario::limits::{readable, MAX_RATE, MIN_POSITIVE_RATE};
         let value = value?;
         if !value.is_finite() || value < 0.0 {
             self.error(
                 path,
                 format!("must be a finite rate ≥ 0 (jobs per second), got {value}"),
+            );
+            return None;
+        }
+        if value > MAX_RATE {
+            self.error(
+                path,
+                format!("must be at most {MAX_RATE:.0e} per second (a gap of 100 ns: the clock counts whole nanoseconds, so faster arrivals would pile up at the same instants), got {}", readable(value)),
+            );
+            return None;
+        }
+        if value > 0.0 && value < MIN_POSITIVE_RATE {
+            self.error(
+                path,
+                format!("must be 0 or at least {MIN_POSITIVE_RATE:.0e} per second (one in 31.7 years; slower, the next arrival would fall past the end of the simulated clock), got {}", readable(value)),
             );
             return None;
         }

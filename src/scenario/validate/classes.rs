@@ -3,10 +3,14 @@
 
 use super::arrivals::open_process;
 use super::distribution::distribution;
+use super::sizes::name_problem;
 use super::Checker;
 use crate::dist::Distribution;
 use crate::scenario::config::ClassConfig;
+use crate::scenario::limits::MAX_WORKERS_PER_POOL;
 use crate::scenario::raw::RawScenario;
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 pub(super) fn classes(
     c: &mut Checker,
@@ -33,23 +37,25 @@ pub(super) fn classes(
         raw.arrivals.as_ref().and_then(|a| a.process.as_deref()),
         Some("closed")
     );
-    let mut classes = Vec::new();
+    let mut classes = Vec::with_capacity(raw.classes.len());
     let mut shared_weight = 0.0;
+    // Names seen so far: one look-up per class, borrowed unless the name is a default.
+    let mut seen: HashSet<Cow<'_, str>> = HashSet::with_capacity(raw.classes.len());
     for (i, class) in raw.classes.iter().enumerate() {
         let path = format!("classes[{i}]");
-        let name_of = |i: usize| {
-            raw.classes[i]
-                .name
-                .clone()
-                .unwrap_or_else(|| format!("class{i}"))
+        let name: Cow<'_, str> = match &class.name {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(format!("class{i}")),
         };
-        let name = name_of(i);
-        if (0..i).any(|other| name_of(other) == name) {
+        if let Some(problem) = class.name.as_deref().and_then(name_problem) {
+            c.error(&format!("{path}.name"), problem);
+        } else if !seen.insert(name.clone()) {
             c.error(
                 &format!("{path}.name"),
                 format!("duplicate class name {name:?}"),
             );
         }
+        let name = name.into_owned();
         let weight = class.weight.unwrap_or(1.0);
         if !(weight.is_finite() && weight >= 0.0) {
             c.error(
@@ -99,7 +105,12 @@ pub(super) fn classes(
         };
         let workers = match class.workers {
             Some(_) => c
-                .count(&format!("{path}.workers"), class.workers, 1, 100_000)
+                .count(
+                    &format!("{path}.workers"),
+                    class.workers,
+                    1,
+                    MAX_WORKERS_PER_POOL,
+                )
                 .map(Some),
             None => Some(None),
         };

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use crate::dist::{Distribution, MixtureComponent};
+use crate::scenario::limits::{readable, MAX_SCV};
 use crate::scenario::raw::{RawDistribution, RawDuration};
 
 const DISTRIBUTIONS: [&str; 7] = [
@@ -83,6 +84,13 @@ pub(super) fn distribution(
                 c.error(
                     &format!("{path}.scv"),
                     format!("must be > 0 (the squared coefficient of variation), got {scv}"),
+                );
+                return None;
+            }
+            if scv > MAX_SCV {
+                c.error(
+                    &format!("{path}.scv"),
+                    format!("must be at most {MAX_SCV:.0e}, got {}: past it almost every draw is near 0 and the mean rests on draws too rare to occur, so no run would have the mean asked for", readable(scv)),
                 );
                 return None;
             }

@@ -4,7 +4,12 @@ use super::distribution::distribution;
 use super::Checker;
 use crate::dist::Distribution;
 use crate::scenario::config::*;
+use crate::scenario::limits::{readable, MAX_SLOWDOWN};
 use crate::scenario::raw::{RawChaos, RawDownstream};
+
+fn too_slow(factor: f64) -> String {
+    format!("must be at most {MAX_SLOWDOWN:.0e} (a job that much slower is already a hang; past it the simulated clock would overflow and latencies read 0), got {}", readable(factor))
+}
 
 /// Validates `[chaos]`: panics, slow tasks and a slow leak.
 pub(super) fn chaos(c: &mut Checker, raw: &RawChaos) -> Option<ChaosConfig> {
@@ -28,6 +33,8 @@ pub(super) fn chaos(c: &mut Checker, raw: &RawChaos) -> Option<ChaosConfig> {
             "chaos.slow_factor",
             format!("must be ≥ 1, got {slow_factor}"),
         );
+    } else if slow_factor > MAX_SLOWDOWN {
+        c.error("chaos.slow_factor", too_slow(slow_factor));
     }
     let drift_per_hour = raw.drift_per_hour.unwrap_or(0.0);
     if !(drift_per_hour.is_finite() && drift_per_hour >= 0.0) {
@@ -77,6 +84,8 @@ pub(super) fn downstream(c: &mut Checker, raw: &RawDownstream) -> Option<Downstr
                 &format!("{path}.slowdown"),
                 format!("must be a factor > 0, got {slowdown}"),
             );
+        } else if slowdown > MAX_SLOWDOWN {
+            c.error(&format!("{path}.slowdown"), too_slow(slowdown));
         }
         let error_rate = match incident.error_rate {
             Some(_) => probability(c, &format!("{path}.error_rate"), incident.error_rate),

@@ -17,6 +17,10 @@ pub(super) fn alerts(c: &mut Checker, raw: &[RawAlert]) -> Vec<AlertConfig> {
             );
             continue;
         }
+        if let Some(problem) = super::sizes::name_problem(&name) {
+            c.error(&here("name"), problem);
+            continue;
+        }
         if alerts.iter().any(|other| other.name == name) {
             c.error(
                 &here("name"),

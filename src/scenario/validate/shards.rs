@@ -3,6 +3,7 @@
 
 use super::{Checker, FRONT_STAGE};
 use crate::scenario::config::KeyConfig;
+use crate::scenario::limits::{MAX_KEYS, MAX_SHARDS};
 use crate::scenario::raw::{RawAutoscaler, RawPool, RawScenario};
 
 /// How the pool is split.
@@ -20,7 +21,7 @@ pub(super) struct Split {
 pub(super) fn split(c: &mut Checker, raw: &RawScenario, workers: Option<usize>) -> Split {
     let pool = raw.pool.clone().unwrap_or_default();
     let shards = c
-        .count("pool.shards", Some(pool.shards.unwrap_or(1)), 1, 10_000)
+        .count("pool.shards", Some(pool.shards.unwrap_or(1)), 1, MAX_SHARDS)
         .unwrap_or(1);
     let keys = raw.keys.as_ref().and_then(|keys| {
         if keys.count.is_none() {
@@ -29,7 +30,7 @@ pub(super) fn split(c: &mut Checker, raw: &RawScenario, workers: Option<usize>) 
                 "is required: how many distinct keys requests carry (e.g. 1000)",
             );
         }
-        c.count("keys.count", keys.count, 1, 1 << 40)?;
+        c.count("keys.count", keys.count, 1, MAX_KEYS)?;
         // Taken from the raw value: a count past 2³² would be cut to 32 bits by the browser's
         // `usize`, routing requests there to other shards than natively.
         let count = keys.count? as u64;

@@ -1,8 +1,10 @@
 //! Validation of a pipeline's later stages (`[[stages]]`) and of what a pipeline cannot combine.
 
 use super::distribution::distribution;
+use super::sizes::name_problem;
 use super::Checker;
 use crate::scenario::config::{StageConfig, FRONT_STAGE};
+use crate::scenario::limits::{MAX_STAGE_BUFFER, MAX_WORKERS_PER_POOL};
 use crate::scenario::raw::RawScenario;
 
 pub(super) fn stages(c: &mut Checker, raw: &RawScenario) -> Vec<StageConfig> {
@@ -15,6 +17,10 @@ pub(super) fn stages(c: &mut Checker, raw: &RawScenario) -> Vec<StageConfig> {
                 &here("name"),
                 "is required: the stage's name, used in the summary (stages.NAME.utilization)",
             );
+            continue;
+        }
+        if let Some(problem) = name_problem(&name) {
+            c.error(&here("name"), problem);
             continue;
         }
         if name == FRONT_STAGE {
@@ -37,12 +43,12 @@ pub(super) fn stages(c: &mut Checker, raw: &RawScenario) -> Vec<StageConfig> {
                 "is required: the stage's number of workers (at least 1)",
             );
         }
-        let workers = c.count(&here("workers"), stage.workers, 1, 100_000);
+        let workers = c.count(&here("workers"), stage.workers, 1, MAX_WORKERS_PER_POOL);
         let buffer = c.count(
             &here("buffer"),
             Some(stage.buffer.unwrap_or(0)),
             0,
-            10_000_000,
+            MAX_STAGE_BUFFER,
         );
         let service = match &stage.service {
             Some(service) => distribution(c, &here("service"), service),
