@@ -29,6 +29,7 @@
 //! * [`report`] — histograms, the recorder, time series, the [`report::Summary`], replications.
 
 pub mod admission;
+pub mod dependency;
 pub mod dist;
 pub mod exercise;
 pub mod playground;

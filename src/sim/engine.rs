@@ -226,10 +226,8 @@ pub struct Engine {
     recorder: Recorder,
     /// The rate limit, bulkheads, limiter permits and retry decisions (shared with the threads).
     admission: AdmissionCore,
-    downstream: Option<crate::scenario::DownstreamConfig>,
-    /// Downstream calls under way (`Call::Made` jobs still on their workers).
-    calls_in_flight: usize,
-    breaker: Option<crate::policy::breaker::CircuitBreaker>,
+    /// The downstream every job calls, its breaker and its limit (shared with the threads).
+    dependency: crate::dependency::Dependency,
     lifecycle: crate::scenario::Lifecycle,
     scale_down: ScaleDown,
     prewarm: crate::scenario::Prewarm,

@@ -78,20 +78,7 @@ pub struct Job {
     pub lane: u16,
 }
 
-/// What happened to a job's downstream call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Call {
-    /// No `[downstream]` in the scenario (or not started yet).
-    None,
-    Made {
-        failed: bool,
-        duration: SimDuration,
-    },
-    /// The circuit breaker was open: the job fails fast without calling.
-    FailedFast,
-    /// The dependency had `max_in_flight` calls already and refused this one at once (429).
-    Refused,
-}
+pub use crate::dependency::Call;
 
 #[derive(Debug, Default)]
 pub struct JobSlab {

@@ -4,12 +4,12 @@
 //!
 //! Every decision is made by the same sans-IO policy objects the simulator uses, fed with
 //! `Clock::now()` instead of simulated time. They live together in one [`Gate`] behind a mutex:
-//! a job takes it at most twice (admission and release), which costs far less than the queue.
+//! a job takes it at admission and release (and around its downstream call, if the scenario has
+//! one), which costs far less than the queue.
 
 use super::job::{Job, Outcome, Record, What};
 use super::Shared;
 use crate::admission::{AdmissionCore, RateDecision};
-use crate::policy::breaker::CircuitBreaker;
 use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
 use crate::time::SimDuration;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
@@ -30,7 +30,8 @@ pub struct Gate {
     pub overflow: Vec<Overflow>,
     /// The rate limit, bulkheads, limiter permits and retry decisions: the simulator's own.
     pub admission: AdmissionCore,
-    pub breaker: Option<CircuitBreaker>,
+    /// The downstream, its breaker and its limit: the simulator's own.
+    pub dependency: crate::dependency::Dependency,
 }
 
 /// Why a job waits in the delay line, and so where it goes when its time comes.

@@ -171,8 +171,6 @@ pub(crate) struct Shared {
     generated: AtomicU64,
     /// Workers in the pool, all lanes (starting ones included).
     alive: AtomicUsize,
-    /// Downstream calls under way (bounded by `downstream.max_in_flight`).
-    calls_in_flight: AtomicUsize,
     /// The pool size the autoscaler last chose: workers above it retire (see `worker.rs`).
     target: AtomicUsize,
     /// Drain scale-down: one message per worker to retire (idle ones take it at once).
@@ -235,7 +233,6 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         abort: AtomicBool::new(false),
         generated: AtomicU64::new(0),
         alive: AtomicUsize::new(0),
-        calls_in_flight: AtomicUsize::new(0),
         target: AtomicUsize::new(config.workers),
         retire_tx,
         retire_rx,
@@ -341,7 +338,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             overloaded_at: None,
             drain_seconds: collector.drain_seconds(end),
             alerts: crate::report::recorder::alert_summaries(&collector.alerts, end),
-            breaker_transitions: gate.breaker.as_ref().map_or(0, |b| b.transitions()),
+            breaker_transitions: gate.dependency.breaker_transitions(),
             shedding_spells: gate.overflow.iter().map(|o| o.shedding_spells()).sum(),
             limit: gate.admission.limit_seen(),
         },
@@ -373,9 +370,7 @@ fn gate(config: &Config) -> Gate {
             .map(|_| crate::policy::Overflow::new(config.queue.overflow))
             .collect(),
         admission: crate::admission::AdmissionCore::new(config),
-        breaker: config
-            .breaker
-            .map(crate::policy::breaker::CircuitBreaker::new),
+        dependency: crate::dependency::Dependency::new(config),
     }
 }
 
@@ -383,6 +378,6 @@ fn gauges(shared: &Shared) -> Gauges {
     let gate = shared.gate();
     Gauges {
         limit: gate.admission.limit().map_or(0.0, |limit| limit as f64),
-        breaker: gate.breaker.as_ref().map_or(0.0, |b| b.state().level()),
+        breaker: gate.dependency.breaker_level(),
     }
 }

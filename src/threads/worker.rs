@@ -6,6 +6,7 @@ use super::clock::{spin, wait_until, Interrupted, Stop};
 use super::job::{Job, StageItem, What};
 use super::queue::Woken;
 use super::Shared;
+use crate::dependency::Call;
 use crate::report::recorder::FailReason;
 use crate::scenario::{StartedWork, Work};
 use crate::time::SimTime;
@@ -36,19 +37,6 @@ enum Next {
     /// The pool shrank (drain): retire if it is still too big.
     RetireIfTooMany,
     Retire,
-}
-
-/// The downstream call's fate, decided when the worker starts the job.
-enum Call {
-    None,
-    /// The breaker was open: fail fast without calling.
-    FailedFast,
-    /// The dependency had `max_in_flight` calls already: refused at once (429).
-    Refused,
-    Made {
-        failed: bool,
-        duration: Duration,
-    },
 }
 
 /// A worker of lane `lane` (0 unless the pool is split): it serves that lane's queue only.
@@ -161,36 +149,16 @@ fn serve(shared: &Shared, job: Job) {
     let sim_now = shared.clock.scenario_time(started);
     let call = match &config.downstream {
         None => Call::None,
-        Some(downstream) => {
-            let allowed = match config.breaker {
-                Some(_) => shared
-                    .gate
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .breaker
-                    .as_mut()
-                    .is_none_or(|breaker| breaker.try_acquire(sim_now)),
-                None => true,
-            };
-            if !allowed {
-                Call::FailedFast
-            } else if !shared.take_call_slot(downstream.max_in_flight) {
-                Call::Refused
-            } else {
-                let (slowdown, error_rate) = downstream.conditions(sim_now - SimTime::ZERO);
-                Call::Made {
-                    failed: job.draw.call_draw < error_rate,
-                    duration: shared
-                        .clock
-                        .real(job.draw.call_latency)
-                        .mul_f64(slowdown.max(0.0)),
-                }
-            }
+        Some(_) => {
+            shared
+                .gate()
+                .dependency
+                .call(sim_now, job.draw.call_latency, job.draw.call_draw)
         }
     };
     let mut service = shared.clock.real(job.draw.service);
     let mut call_time = match call {
-        Call::Made { duration, .. } => duration,
+        Call::Made { duration, .. } => shared.clock.real(duration),
         _ => Duration::ZERO,
     };
     if let Some(chaos) = &config.chaos {
@@ -235,9 +203,6 @@ fn serve(shared: &Shared, job: Job) {
         Ok::<(), Interrupted>(())
     }));
     let finished = Instant::now();
-    if let Call::Made { .. } = call {
-        shared.calls_in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
     let onward = !shared.stages.is_empty()
         && matches!(result, Ok(Ok(())))
         && matches!(call, Call::None | Call::Made { failed: false, .. })
@@ -254,21 +219,7 @@ fn serve(shared: &Shared, job: Job) {
         );
     }
     let worked = finished.saturating_duration_since(started);
-    // Every call made tells the breaker how it went — also when the job then panicked (as in
-    // the simulator) or was cut off at its deadline (a failure: no answer came back in time).
-    match (&call, &result) {
-        (Call::Made { failed, duration }, Ok(Ok(())) | Err(_)) => {
-            report_call(shared, finished, *duration, *failed);
-        }
-        (Call::Made { .. }, Ok(Err(Interrupted::CutOff))) => {
-            report_call(shared, finished, worked, true);
-        }
-        // A 429 is an error answer, and an instant one.
-        (Call::Refused, Ok(Ok(()) | Err(Interrupted::CutOff)) | Err(_)) => {
-            report_call(shared, finished, Duration::ZERO, true);
-        }
-        _ => {}
-    }
+    end_call(shared, call, &result, finished, worked);
     match result {
         Err(_) => {
             shared.release_permit(&job, true);
@@ -318,28 +269,27 @@ fn serve(shared: &Shared, job: Job) {
     }
 }
 
-impl Shared {
-    /// A place for one more downstream call, unless `limit` calls are under way already.
-    fn take_call_slot(&self, limit: Option<usize>) -> bool {
-        self.calls_in_flight
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |calls| match limit {
-                Some(limit) if calls >= limit => None,
-                _ => Some(calls + 1),
-            })
-            .is_ok()
-    }
-}
-
-/// Tells the circuit breaker (if any) how a downstream call went.
-fn report_call(shared: &Shared, at: Instant, duration: Duration, failed: bool) {
-    if shared.config.breaker.is_none() {
+/// The job's call is over: answered (also when the job then panicked, as in the simulator),
+/// cut off at its deadline, or abandoned when the run is aborted.
+fn end_call(
+    shared: &Shared,
+    call: Call,
+    result: &std::thread::Result<Result<(), Interrupted>>,
+    finished: Instant,
+    worked: Duration,
+) {
+    if !matches!(call, Call::Made { .. } | Call::Refused) {
         return;
     }
-    let duration = shared.clock.scenario_duration(duration);
-    let now = shared.clock.scenario_time(at);
+    let now = shared.clock.scenario_time(finished);
     let mut gate = shared.gate();
-    if let Some(breaker) = gate.breaker.as_mut() {
-        breaker.on_result(now, duration, failed);
+    match result {
+        Ok(Err(Interrupted::CutOff)) => {
+            let elapsed = shared.clock.scenario_duration(worked);
+            gate.dependency.cut_off(now, call, elapsed);
+        }
+        Ok(Err(Interrupted::Abort)) => gate.dependency.abandon(call),
+        Ok(Ok(())) | Err(_) => gate.dependency.answered(now, call),
     }
 }
 

@@ -2,7 +2,6 @@
 //! waiting for a token, queued, or in service (finished anyway or cancelled).
 
 use super::*;
-use crate::sim::jobs::Call;
 
 impl Engine {
     pub(super) fn on_deadline(&mut self, key: JobKey, generation: u32) {
@@ -40,13 +39,8 @@ impl Engine {
                         self.jobs.get_mut(key).state = JobState::Abandoned { worker }
                     }
                     StartedWork::Cancel => {
-                        self.call_ended(job.call);
-                        if let (Call::Made { .. } | Call::Refused, Some(breaker)) =
-                            (job.call, self.breaker.as_mut())
-                        {
-                            // Cut off at its deadline: no answer came back in time.
-                            breaker.on_result(self.now, self.now - job.started, true);
-                        }
+                        self.dependency
+                            .cut_off(self.now, job.call, self.now - job.started);
                         self.recorder
                             .wasted_work(job.measured, self.now - job.started);
                         self.jobs.remove(key);

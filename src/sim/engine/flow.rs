@@ -57,7 +57,7 @@ impl Engine {
         let draw = producer.jobs.draw(
             &self.services,
             self.chaos.as_ref(),
-            self.downstream.as_ref(),
+            self.dependency.config(),
         );
         let class = draw.class;
         let runtime_deadline = self.classes[class as usize].deadline;
@@ -245,35 +245,10 @@ impl Engine {
 
     pub(super) fn start_service(&mut self, worker: u32, key: JobKey) {
         let now = self.now;
-        let call = match &self.downstream {
-            None => Call::None,
-            Some(_)
-                if self
-                    .breaker
-                    .as_mut()
-                    .is_some_and(|breaker| !breaker.try_acquire(now)) =>
-            {
-                Call::FailedFast
-            }
-            Some(downstream)
-                if downstream
-                    .max_in_flight
-                    .is_some_and(|limit| self.calls_in_flight >= limit) =>
-            {
-                Call::Refused
-            }
-            Some(downstream) => {
-                let job = self.jobs.get(key);
-                let (slowdown, error_rate) = downstream.conditions(now - SimTime::ZERO);
-                let duration =
-                    SimDuration::from_secs_f64(job.call_latency.as_secs_f64() * slowdown);
-                self.calls_in_flight += 1;
-                Call::Made {
-                    failed: job.call_draw < error_rate,
-                    duration,
-                }
-            }
-        };
+        let planned = self.jobs.get(key);
+        let call = self
+            .dependency
+            .call(now, planned.call_latency, planned.call_draw);
         let job = self.jobs.get_mut(key);
         job.state = JobState::InService { worker };
         job.started = now;
@@ -312,15 +287,7 @@ impl Engine {
         let job = *self.jobs.get(key);
         self.recorder
             .shard_done(slot.lane as usize, job.measured, self.now - job.arrived);
-        self.call_ended(job.call);
-        if let Some(breaker) = self.breaker.as_mut() {
-            match job.call {
-                Call::Made { failed, duration } => breaker.on_result(self.now, duration, failed),
-                // A 429 is an error answer, and an instant one.
-                Call::Refused => breaker.on_result(self.now, SimDuration::ZERO, true),
-                Call::None | Call::FailedFast => {}
-            }
-        }
+        self.dependency.answered(self.now, job.call);
         let failure = match job.call {
             _ if job.panic_at >= 0.0 => Some(FailReason::Panic),
             Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),

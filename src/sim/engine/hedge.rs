@@ -36,7 +36,7 @@ impl Engine {
                 panic_at = point as f32;
             }
         }
-        let (call_latency, call_draw) = match &self.downstream {
+        let (call_latency, call_draw) = match self.dependency.config() {
             Some(downstream) => (
                 downstream.latency.sample(&mut self.hedge_rng),
                 self.hedge_rng.next_f64(),
@@ -130,19 +130,7 @@ impl Engine {
     /// A job whose downstream call is abandoned unfinished gives its breaker permit and its
     /// place at the dependency back.
     pub(super) fn abandon_call(&mut self, job: &Job) {
-        self.call_ended(job.call);
-        if let (Call::Made { .. } | Call::Refused, Some(breaker)) =
-            (job.call, self.breaker.as_mut())
-        {
-            breaker.release();
-        }
-    }
-
-    /// A job's time on its worker is over (or cut short): its call, if one was made, too.
-    pub(super) fn call_ended(&mut self, call: Call) {
-        if let Call::Made { .. } = call {
-            self.calls_in_flight -= 1;
-        }
+        self.dependency.abandon(job.call);
     }
 
     /// Copies of the same request both still out: counted once in what is left at the end.

@@ -42,7 +42,7 @@ impl Engine {
                 drain_seconds: self
                     .shutdown_started
                     .map_or(0.0, |started| (self.now - started).as_secs_f64()),
-                breaker_transitions: self.breaker.as_ref().map_or(0, |b| b.transitions()),
+                breaker_transitions: self.dependency.breaker_transitions(),
                 shedding_spells: self
                     .lanes
                     .iter()
@@ -75,14 +75,12 @@ impl Engine {
             arrivals: self.generated,
             shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
             finished: self.finished,
-            calls_in_flight: self.calls_in_flight,
+            calls_in_flight: self.dependency.calls_in_flight(),
         }
     }
 
     pub(super) fn breaker_level(&self) -> f64 {
-        self.breaker
-            .as_ref()
-            .map_or(0.0, |breaker| breaker.state().level())
+        self.dependency.breaker_level()
     }
 
     pub(super) fn current_limit(&self) -> f64 {

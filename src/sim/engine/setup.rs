@@ -107,11 +107,7 @@ impl Engine {
             tick_marks: TickMarks::default(),
             recorder,
             admission: AdmissionCore::new(config),
-            downstream: config.downstream.clone(),
-            calls_in_flight: 0,
-            breaker: config
-                .breaker
-                .map(crate::policy::breaker::CircuitBreaker::new),
+            dependency: crate::dependency::Dependency::new(config),
             lifecycle: config.lifecycle,
             scale_down: config.scale_down,
             prewarm: config.prewarm.clone(),
