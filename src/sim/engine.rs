@@ -44,6 +44,7 @@ mod hedge;
 mod lanes;
 mod observe;
 mod operations;
+mod parts;
 mod pipeline;
 mod pool;
 mod setup;
@@ -164,98 +165,38 @@ struct ClassRuntime {
 }
 
 pub struct Engine {
-    scenario: String,
-    seed: u64,
     now: SimTime,
     events: EventQueue<Event>,
-    processed: u64,
-    event_limit: u64,
-    /// Events processed at the current instant, and the instant the run got stuck at (see
-    /// [`STALL_EVENTS`]).
-    events_this_instant: u64,
-    stalled_at: Option<SimTime>,
-    /// When more than [`MAX_JOBS_IN_SYSTEM`] jobs were in the system at once.
-    overloaded_at: Option<SimTime>,
-    finished: bool,
-    truncated: bool,
-    customers_limit: Option<u64>,
-    generated: u64,
-    stop_at: Option<SimTime>,
-    producers: Vec<Producer>,
-    producers_done: usize,
-    /// Jobs waiting outside the queue for a rate-limit token or a retry's backoff: in the
-    /// system from the client's point of view (their latency is running).
-    waiting_outside: usize,
-    /// Pending events other than samples and autoscaler ticks: when none is left, nothing can
-    /// happen any more and the run ends (a guard against ever spinning on periodic events).
-    pending_real_events: u64,
+    control: parts::RunControl,
     jobs: JobSlab,
+    producers: parts::Producers,
     /// The queue(s) and idle workers: one lane, one per shard (`pool.shards`), or the shared
     /// pool and one per class with workers of its own.
     lanes: Vec<lanes::Lane>,
-    /// `[keys]`: how requests' keys are drawn, for routing them to shards.
-    keys: Option<crate::scenario::KeyConfig>,
-    /// The lane each class's requests go to (classes with pools of their own).
-    lane_of_class: Vec<usize>,
-    key_rng: Rng,
-    classes: Vec<ClassRuntime>,
-    /// Each class's service-time distribution, indexed by class.
-    services: Vec<Distribution>,
-    workers: Vec<Worker>,
-    retired: Vec<u32>,
-    busy: usize,
-    alive: usize,
-    target: usize,
-    started_work: StartedWork,
-    /// One autoscaler per lane (each class's own pool sizes itself); empty without one.
-    autoscalers: Vec<Box<dyn Autoscaler>>,
-    /// `autoscaler.budget`: the most workers all pools may have together.
-    budget: Option<usize>,
-    /// `autoscaler.reclaim`: higher-priority pools take budget back from lower-priority ones.
-    reclaim: bool,
-    /// Each lane's (busy, workers) integrals at the previous autoscaler tick.
-    lane_marks: Vec<(u128, u128)>,
-    /// Lanes whose levels the current event changed, and whether the recorder measures lanes.
-    touched_lanes: Vec<u32>,
-    recorder_has_lanes: bool,
-    /// With several lanes: jobs queued and senders blocked in all of them, as of the last event.
-    lane_totals: (usize, usize),
-    /// Each lane's priority for the budget: the highest of its classes'.
-    lane_priority: Vec<u8>,
-    tick_marks: TickMarks,
+    lane_tracking: parts::LaneTracking,
+    pool: parts::Pool,
+    /// A pipeline's later stages (`[[stages]]`); empty for a single pool.
+    stages: Vec<pipeline::Stage>,
+    ops: parts::Operations,
+    faults: parts::Faults,
     recorder: Recorder,
     /// The rate limit, bulkheads, limiter permits and retry decisions (shared with the threads).
     admission: AdmissionCore,
     /// The downstream every job calls, its breaker and its limit (shared with the threads).
     dependency: crate::dependency::Dependency,
-    lifecycle: crate::scenario::Lifecycle,
-    scale_down: ScaleDown,
-    prewarm: crate::scenario::Prewarm,
-    chaos: Option<crate::scenario::ChaosConfig>,
-    hedge: Option<crate::scenario::HedgeConfig>,
-    hedge_rng: Rng,
-    shutdown: Option<crate::scenario::ShutdownConfig>,
-    /// `[[alerts]]`: what each watches, and its state.
-    alerts: Vec<(crate::scenario::AlertConfig, crate::policy::alert::Alert)>,
-    /// When the graceful shutdown began (intake closed).
-    shutdown_started: Option<SimTime>,
-    /// A pipeline's later stages (`[[stages]]`); empty for a single pool.
-    stages: Vec<pipeline::Stage>,
-    /// Pool workers holding a finished item the second stage has no room for (counted busy).
-    pool_held: usize,
 }
 
 impl Engine {
     fn schedule(&mut self, at: SimTime, event: Event) {
         if !event.is_periodic() {
-            self.pending_real_events += 1;
+            self.control.pending_real_events += 1;
         }
         self.events.push(at, event);
     }
 
     /// Replaces the hard event limit (the default is [`DEFAULT_EVENT_LIMIT`]).
     pub fn with_event_limit(mut self, limit: u64) -> Self {
-        self.event_limit = limit;
+        self.control.event_limit = limit;
         self
     }
 
@@ -264,12 +205,12 @@ impl Engine {
     }
 
     pub fn is_finished(&self) -> bool {
-        self.finished
+        self.control.finished
     }
 
     /// When the next event happens, if any (lets a UI stop exactly at a frame's target time).
     pub fn next_event_time(&self) -> Option<SimTime> {
-        if self.finished {
+        if self.control.finished {
             None
         } else {
             self.events.peek_time()
@@ -279,13 +220,15 @@ impl Engine {
     /// Rough completion in [0, 1] for progress bars: arrivals against `run.customers`, or
     /// simulated time against `run.duration`.
     pub fn progress(&self) -> f64 {
-        if self.finished {
+        if self.control.finished {
             return 1.0;
         }
         let by_customers = self
+            .control
             .customers_limit
-            .map(|limit| self.generated as f64 / limit as f64);
+            .map(|limit| self.control.generated as f64 / limit as f64);
         let by_time = self
+            .control
             .stop_at
             .map(|stop| self.now.as_secs_f64() / stop.as_secs_f64().max(1e-12));
         by_customers
@@ -297,7 +240,7 @@ impl Engine {
 
     /// Processes one event. Returns false once the run is over.
     pub fn step(&mut self) -> bool {
-        if self.finished {
+        if self.control.finished {
             return false;
         }
         let Some((at, event)) = self.events.pop() else {
@@ -305,30 +248,30 @@ impl Engine {
             return false;
         };
         if !event.is_periodic() {
-            self.pending_real_events -= 1;
+            self.control.pending_real_events -= 1;
         }
         if at > self.now {
-            self.events_this_instant = 0;
+            self.control.events_this_instant = 0;
         }
-        self.events_this_instant += 1;
-        if self.events_this_instant > STALL_EVENTS {
-            self.stalled_at = Some(at);
-            self.truncated = true;
+        self.control.events_this_instant += 1;
+        if self.control.events_this_instant > STALL_EVENTS {
+            self.control.stalled_at = Some(at);
+            self.control.truncated = true;
             self.finish();
             return false;
         }
         self.now = at;
         self.recorder.advance(at, self.levels());
         self.advance_stages(at);
-        self.processed += 1;
+        self.control.processed += 1;
         if self.jobs.len() > MAX_JOBS_IN_SYSTEM {
-            self.overloaded_at = Some(at);
-            self.truncated = true;
+            self.control.overloaded_at = Some(at);
+            self.control.truncated = true;
             self.finish();
             return false;
         }
-        if self.processed > self.event_limit {
-            self.truncated = true;
+        if self.control.processed > self.control.event_limit {
+            self.control.truncated = true;
             self.finish();
             return false;
         }
@@ -341,7 +284,7 @@ impl Engine {
             Event::Retry { job, generation } => self.on_retry(job, generation),
             Event::Hedge { job, generation } => self.on_hedge(job, generation),
             Event::WorkerReady { worker, generation } => {
-                if self.workers[worker as usize].generation == generation {
+                if self.pool.workers[worker as usize].generation == generation {
                     self.worker_released(worker);
                 }
             }
@@ -356,7 +299,7 @@ impl Engine {
             Event::WarmupEnd => self.recorder.warmup_ended(),
             Event::Shutdown => self.on_shutdown(),
             Event::AlertTimer { alert, token } => {
-                self.alerts[alert as usize].1.on_timer(at, token);
+                self.ops.alerts[alert as usize].1.on_timer(at, token);
             }
             Event::Stop => {
                 self.finish();
@@ -364,13 +307,13 @@ impl Engine {
             }
         }
         self.report_touched_lanes();
-        if !self.alerts.is_empty() {
+        if !self.ops.alerts.is_empty() {
             self.observe_alerts();
         }
-        let drained = (self.stop_at.is_none() || self.shutdown_started.is_some())
-            && self.producers_done == self.producers.len()
+        let drained = (self.control.stop_at.is_none() || self.ops.shutdown_started.is_some())
+            && self.producers.done == self.producers.list.len()
             && self.in_system() == 0;
-        if drained || self.pending_real_events == 0 {
+        if drained || self.control.pending_real_events == 0 {
             self.finish();
             return false;
         }
@@ -379,10 +322,10 @@ impl Engine {
 
     /// Processes every event up to and including time `t`, then moves the clock to `t`.
     pub fn run_until(&mut self, t: SimTime) {
-        while !self.finished && self.events.peek_time().is_some_and(|at| at <= t) {
+        while !self.control.finished && self.events.peek_time().is_some_and(|at| at <= t) {
             self.step();
         }
-        if !self.finished && self.now < t {
+        if !self.control.finished && self.now < t {
             self.now = t;
             self.recorder.advance(t, self.levels());
             self.advance_stages(t);
@@ -409,8 +352,8 @@ impl Engine {
 
     fn finish(&mut self) {
         self.report_touched_lanes();
-        if !self.finished {
-            self.finished = true;
+        if !self.control.finished {
+            self.control.finished = true;
             self.recorder
                 .sample(self.now, self.current_limit(), self.breaker_level());
         }

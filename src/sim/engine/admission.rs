@@ -21,7 +21,7 @@ impl Engine {
                 self.handed_over(p, retrying, waiting);
             }
             RateDecision::Wait(wait) => {
-                self.waiting_outside += 1;
+                self.producers.waiting_outside += 1;
                 let job = self.jobs.get_mut(key);
                 job.state = JobState::Delayed;
                 let generation = job.generation;
@@ -44,7 +44,7 @@ impl Engine {
         if !self.jobs.is_current(key, generation) || self.jobs.get(key).state != JobState::Delayed {
             return;
         }
-        self.waiting_outside -= 1;
+        self.producers.waiting_outside -= 1;
         self.jobs.get_mut(key).state = JobState::AtProducer;
         let producer = self.jobs.get(key).producer as usize;
         self.through_limits(producer, key, false);
@@ -120,7 +120,7 @@ impl Engine {
                 generation,
             },
         );
-        self.waiting_outside += 1;
+        self.producers.waiting_outside += 1;
         self.recorder.retry(job.measured);
         true
     }
@@ -128,7 +128,8 @@ impl Engine {
     pub(super) fn limit_reached_for_retries(&self) -> bool {
         // Retries of a finished run would keep it going: once a `duration` run is past its end
         // there is nothing to retry into.
-        self.shutdown_started.is_some() || self.stop_at.is_some_and(|stop| self.now >= stop)
+        self.ops.shutdown_started.is_some()
+            || self.control.stop_at.is_some_and(|stop| self.now >= stop)
     }
 
     /// A retry's backoff is over: the new attempt goes through admission like a new job.
@@ -137,15 +138,15 @@ impl Engine {
         {
             return;
         }
-        self.waiting_outside -= 1;
+        self.producers.waiting_outside -= 1;
         let now = self.now;
         let job = self.jobs.get_mut(key);
         job.state = JobState::AtProducer;
         let (producer, class) = (job.producer as usize, job.class as usize);
-        job.deadline_at = self.classes[class]
+        job.deadline_at = self.producers.classes[class]
             .deadline
             .map_or(SimTime::MAX, |d| now + d);
-        if let Some(deadline) = self.classes[class].deadline {
+        if let Some(deadline) = self.producers.classes[class].deadline {
             self.schedule(
                 self.now + deadline,
                 Event::Deadline {

@@ -18,7 +18,7 @@ impl Engine {
                 self.timed_out(&job);
             }
             JobState::Delayed => {
-                self.waiting_outside -= 1;
+                self.producers.waiting_outside -= 1;
                 self.jobs.remove(key);
                 self.timed_out(&job);
             }
@@ -34,7 +34,7 @@ impl Engine {
             }
             JobState::InService { worker } => {
                 self.timed_out(&job);
-                match self.started_work {
+                match self.pool.started_work {
                     StartedWork::Finish => {
                         self.jobs.get_mut(key).state = JobState::Abandoned { worker }
                     }
@@ -45,7 +45,7 @@ impl Engine {
                             .wasted_work(job.measured, self.now - job.started);
                         self.jobs.remove(key);
                         self.release_permit(&job, true);
-                        self.workers[worker as usize].job = None;
+                        self.pool.workers[worker as usize].job = None;
                         self.worker_stopped(worker);
                         self.worker_released(worker);
                     }

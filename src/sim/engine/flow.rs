@@ -7,23 +7,24 @@ use crate::sim::jobs::Call;
 
 impl Engine {
     pub(super) fn set_done(&mut self, p: usize) {
-        if self.producers[p].state != ProducerState::Done {
-            self.producers[p].state = ProducerState::Done;
-            self.producers_done += 1;
+        if self.producers.list[p].state != ProducerState::Done {
+            self.producers.list[p].state = ProducerState::Done;
+            self.producers.done += 1;
         }
     }
 
     /// No more requests come in: the run's customers are all generated, or it is shutting down.
     fn limit_reached(&self) -> bool {
-        self.shutdown_started.is_some()
+        self.ops.shutdown_started.is_some()
             || self
+                .control
                 .customers_limit
-                .is_some_and(|limit| self.generated >= limit)
+                .is_some_and(|limit| self.control.generated >= limit)
     }
 
     pub(super) fn schedule_next_open(&mut self, p: usize) {
         let limit_reached = self.limit_reached();
-        let producer = &mut self.producers[p];
+        let producer = &mut self.producers.list[p];
         let ProducerSource::Open(stream) = &mut producer.source else {
             return;
         };
@@ -34,7 +35,7 @@ impl Engine {
         };
         let next = next.map(|secs| SimTime::ZERO + SimDuration::from_secs_f64(secs));
         match next {
-            Some(at) if self.stop_at.is_none_or(|stop| at <= stop) => {
+            Some(at) if self.control.stop_at.is_none_or(|stop| at <= stop) => {
                 producer.next_at = at;
                 producer.state = ProducerState::Scheduled;
                 self.schedule(at.max(self.now), Event::Arrival { producer: p as u32 });
@@ -49,18 +50,18 @@ impl Engine {
             self.set_done(p);
             return;
         }
-        self.generated += 1;
+        self.control.generated += 1;
         if self.limit_reached() {
             self.recorder.close_window(self.now);
         }
-        let producer = &mut self.producers[p];
+        let producer = &mut self.producers.list[p];
         let draw = producer.jobs.draw(
-            &self.services,
-            self.chaos.as_ref(),
+            &self.producers.services,
+            self.faults.chaos.as_ref(),
             self.dependency.config(),
         );
         let class = draw.class;
-        let runtime_deadline = self.classes[class as usize].deadline;
+        let runtime_deadline = self.producers.classes[class as usize].deadline;
         let arrived = producer.next_at.min(self.now);
         let measured = self.recorder.is_measured(arrived);
         self.recorder.arrival(class, measured);
@@ -84,14 +85,14 @@ impl Engine {
             deadline_at: runtime_deadline.map_or(SimTime::MAX, |d| (arrived + d).max(self.now)),
             twin: None,
             hedge: false,
-            serial: self.generated,
+            serial: self.control.generated,
             entered: arrived,
             given_up: false,
             lane: 0,
         });
         self.jobs.get_mut(key).lane = self.route(class);
         self.admission.on_request();
-        if let Some(hedge) = self.hedge {
+        if let Some(hedge) = self.faults.hedge {
             let generation = self.jobs.get(key).generation;
             self.schedule(
                 (arrived + hedge.delay).max(self.now),
@@ -176,11 +177,11 @@ impl Engine {
     /// The producer has handed its job over (or had it refused); an open producer moves on to
     /// its next job, a closed-loop client waits for the answer (`awaiting`) or thinks again.
     pub(super) fn after_handoff(&mut self, p: usize, awaiting: bool) {
-        match self.producers[p].source {
+        match self.producers.list[p].source {
             ProducerSource::Open(_) => self.schedule_next_open(p),
             ProducerSource::Closed { .. } => {
                 if awaiting {
-                    self.producers[p].state = ProducerState::AwaitingResponse;
+                    self.producers.list[p].state = ProducerState::AwaitingResponse;
                 } else {
                     self.client_answered(p);
                 }
@@ -190,7 +191,7 @@ impl Engine {
 
     /// A closed-loop client got its answer (result, refusal or its own timeout): think, then ask again.
     pub(super) fn client_answered(&mut self, p: usize) {
-        if !matches!(self.producers[p].source, ProducerSource::Closed { .. }) {
+        if !matches!(self.producers.list[p].source, ProducerSource::Closed { .. }) {
             return;
         }
         if self.limit_reached() {
@@ -198,10 +199,10 @@ impl Engine {
             return;
         }
         let now = self.now;
-        let producer = &mut self.producers[p];
+        let producer = &mut self.producers.list[p];
         if let ProducerSource::Closed { think, rng } = &mut producer.source {
             let at = now + think.sample(rng);
-            if self.stop_at.is_some_and(|stop| at > stop) {
+            if self.control.stop_at.is_some_and(|stop| at > stop) {
                 self.set_done(p);
                 return;
             }
@@ -225,7 +226,7 @@ impl Engine {
     pub(super) fn enqueue(&mut self, key: JobKey) {
         let job = self.jobs.get_mut(key);
         job.state = JobState::Queued;
-        let level = self.classes[job.class as usize].level;
+        let level = self.producers.classes[job.class as usize].level;
         let lane = job.lane as usize;
         self.lanes[lane].queue.push(level, key);
         self.touch(lane);
@@ -257,7 +258,7 @@ impl Engine {
             Call::Made { duration, .. } => job.service + duration,
             _ => job.service,
         };
-        if let Some(chaos) = &self.chaos {
+        if let Some(chaos) = &self.faults.chaos {
             // A slow leak: the same work takes longer the longer the process has run.
             let hours = (now - SimTime::ZERO).as_secs_f64() / 3600.0;
             on_worker = SimDuration::from_secs_f64(
@@ -269,7 +270,7 @@ impl Engine {
             }
         }
         let done_at = now + on_worker;
-        let slot = &mut self.workers[worker as usize];
+        let slot = &mut self.pool.workers[worker as usize];
         slot.job = Some(key);
         // A new generation: timers of the worker's idle spell (idle expiry) no longer apply.
         slot.generation = slot.generation.wrapping_add(1);
@@ -279,7 +280,7 @@ impl Engine {
     }
 
     pub(super) fn on_departure(&mut self, worker: u32, generation: u32) {
-        let slot = &self.workers[worker as usize];
+        let slot = &self.pool.workers[worker as usize];
         if slot.generation != generation {
             return;
         }
@@ -303,10 +304,10 @@ impl Engine {
             self.leave_pool(worker, key);
             return;
         }
-        self.workers[worker as usize].job = None;
+        self.pool.workers[worker as usize].job = None;
         self.jobs.remove(key);
         self.worker_stopped(worker);
-        let restart = match (&self.chaos, failure) {
+        let restart = match (&self.faults.chaos, failure) {
             (Some(chaos), Some(FailReason::Panic)) if !chaos.restart.is_zero() => {
                 Some(chaos.restart)
             }
@@ -332,7 +333,7 @@ impl Engine {
                 if job.hedge {
                     self.recorder.hedge_won(job.measured);
                 }
-                if let Some(autoscaler) = self.autoscalers.get_mut(job.lane as usize) {
+                if let Some(autoscaler) = self.ops.autoscalers.get_mut(job.lane as usize) {
                     autoscaler.on_job_done(self.now, job.started - job.arrived);
                 }
                 self.completed(&job);
@@ -363,7 +364,7 @@ impl Engine {
     pub(super) fn free_worker(&mut self, worker: u32, restart: Option<SimDuration>) {
         match restart {
             Some(restart) => {
-                let slot = &mut self.workers[worker as usize];
+                let slot = &mut self.pool.workers[worker as usize];
                 slot.generation = slot.generation.wrapping_add(1);
                 let generation = slot.generation;
                 self.schedule(
@@ -377,7 +378,7 @@ impl Engine {
 
     /// A worker finished (or dropped) its job: retire it, give it the next job, or let it idle.
     pub(super) fn worker_released(&mut self, worker: u32) {
-        let slot = &mut self.workers[worker as usize];
+        let slot = &mut self.pool.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
         let lane = slot.lane as usize;
         if self.lane_too_big(lane) {

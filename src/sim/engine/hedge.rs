@@ -24,22 +24,25 @@ impl Engine {
             return;
         }
         let class = original.class as usize;
-        let mut service = self.services[class].sample(&mut self.hedge_rng);
+        let mut service = self.producers.services[class].sample(&mut self.faults.hedge_rng);
         let mut panic_at = -1.0_f32;
-        if let Some(chaos) = &self.chaos {
+        if let Some(chaos) = &self.faults.chaos {
             // The copy meets the same faults, drawn afresh.
-            if self.hedge_rng.next_f64() < chaos.slow_rate {
+            if self.faults.hedge_rng.next_f64() < chaos.slow_rate {
                 service = SimDuration::from_secs_f64(service.as_secs_f64() * chaos.slow_factor);
             }
-            let (panics, point) = (self.hedge_rng.next_f64(), self.hedge_rng.next_f64());
+            let (panics, point) = (
+                self.faults.hedge_rng.next_f64(),
+                self.faults.hedge_rng.next_f64(),
+            );
             if panics < chaos.panic_rate {
                 panic_at = point as f32;
             }
         }
         let (call_latency, call_draw) = match self.dependency.config() {
             Some(downstream) => (
-                downstream.latency.sample(&mut self.hedge_rng),
-                self.hedge_rng.next_f64(),
+                downstream.latency.sample(&mut self.faults.hedge_rng),
+                self.faults.hedge_rng.next_f64(),
             ),
             None => (SimDuration::ZERO, 0.0),
         };
@@ -106,7 +109,7 @@ impl Engine {
                     self.jobs.remove(twin);
                     self.return_permit(&loser);
                     self.abandon_call(&loser);
-                    self.workers[worker as usize].job = None;
+                    self.pool.workers[worker as usize].job = None;
                     self.worker_stopped(worker);
                     self.worker_released(worker);
                 }
@@ -118,7 +121,7 @@ impl Engine {
                 }
                 JobState::Delayed | JobState::Retrying => {
                     self.jobs.remove(twin);
-                    self.waiting_outside -= 1;
+                    self.producers.waiting_outside -= 1;
                 }
                 JobState::Abandoned { .. } => self.jobs.get_mut(twin).twin = None,
                 // Hedging and pipelines are not combined (refused by validation).

@@ -71,7 +71,7 @@ impl Engine {
     pub(super) fn queued(&self) -> usize {
         match self.lanes.as_slice() {
             [lane] => lane.queue.len(),
-            _ => self.lane_totals.0,
+            _ => self.lane_tracking.totals.0,
         }
     }
 
@@ -79,32 +79,32 @@ impl Engine {
     pub(super) fn blocked_senders(&self) -> usize {
         match self.lanes.as_slice() {
             [lane] => lane.blocked_count,
-            _ => self.lane_totals.1,
+            _ => self.lane_tracking.totals.1,
         }
     }
 
     /// The lane a new request of `class` goes to: the shard of its key, or its class's pool.
     pub(super) fn route(&mut self, class: u16) -> u16 {
-        let Some(keys) = self.keys else {
-            return self.lane_of_class[class as usize] as u16;
+        let Some(keys) = self.producers.keys else {
+            return self.producers.lane_of_class[class as usize] as u16;
         };
-        let key = draw_key(&keys, &mut self.key_rng);
+        let key = draw_key(&keys, &mut self.producers.key_rng);
         shard_of(key, self.lanes.len()) as u16
     }
 
     pub(super) fn lane_of_worker(&self, worker: u32) -> usize {
-        self.workers[worker as usize].lane as usize
+        self.pool.workers[worker as usize].lane as usize
     }
 
     pub(super) fn worker_started(&mut self, worker: u32) {
-        self.busy += 1;
+        self.pool.busy += 1;
         let lane = self.lane_of_worker(worker);
         self.lanes[lane].busy += 1;
         self.touch(lane);
     }
 
     pub(super) fn worker_stopped(&mut self, worker: u32) {
-        self.busy -= 1;
+        self.pool.busy -= 1;
         let lane = self.lane_of_worker(worker);
         self.lanes[lane].busy -= 1;
         self.touch(lane);
@@ -114,27 +114,27 @@ impl Engine {
     /// of it at the event's end. Events cost O(lanes they touch), not O(lanes).
     pub(super) fn touch(&mut self, lane: usize) {
         let state = &mut self.lanes[lane];
-        if !state.touched && self.recorder_has_lanes {
+        if !state.touched && self.lane_tracking.per_lane {
             state.touched = true;
-            self.touched_lanes.push(lane as u32);
+            self.lane_tracking.touched.push(lane as u32);
         }
     }
 
     /// Reports the lanes this event changed, with their new levels, to the recorder.
     pub(super) fn report_touched_lanes(&mut self) {
-        if self.touched_lanes.is_empty() {
+        if self.lane_tracking.touched.is_empty() {
             return;
         }
         // Taken and given back, so the list keeps its allocation from event to event.
-        let mut touched = std::mem::take(&mut self.touched_lanes);
+        let mut touched = std::mem::take(&mut self.lane_tracking.touched);
         for &lane in &touched {
             let state = &mut self.lanes[lane as usize];
             state.touched = false;
             let (queued, blocked) = (state.queue.len(), state.blocked_count);
             let (was_queued, was_blocked) =
                 std::mem::replace(&mut state.counted, (queued, blocked));
-            self.lane_totals.0 = self.lane_totals.0 + queued - was_queued;
-            self.lane_totals.1 = self.lane_totals.1 + blocked - was_blocked;
+            self.lane_tracking.totals.0 = self.lane_tracking.totals.0 + queued - was_queued;
+            self.lane_tracking.totals.1 = self.lane_tracking.totals.1 + blocked - was_blocked;
             let levels = crate::report::recorder::StageLevels {
                 queued: queued as u64,
                 working: (state.busy - state.held) as u64,
@@ -144,7 +144,7 @@ impl Engine {
             self.recorder.shard_changed(lane as usize, self.now, levels);
         }
         touched.clear();
-        self.touched_lanes = touched;
+        self.lane_tracking.touched = touched;
     }
 }
 

@@ -30,16 +30,17 @@ impl Engine {
         self.recorder.summary(
             self.now,
             RunFacts {
-                scenario: self.scenario.clone(),
-                seed: self.seed,
-                events: self.processed,
+                scenario: self.control.scenario.clone(),
+                seed: self.control.seed,
+                events: self.control.processed,
                 in_flight_at_end: self.unanswered_in_system() as u64,
-                workers_at_end: self.alive as u64,
-                truncated: self.truncated,
-                stalled_at: self.stalled_at.map(|t| t.as_secs_f64()),
-                overloaded_at: self.overloaded_at.map(|t| t.as_secs_f64()),
-                alerts: crate::report::recorder::alert_summaries(&self.alerts, self.now),
+                workers_at_end: self.pool.alive as u64,
+                truncated: self.control.truncated,
+                stalled_at: self.control.stalled_at.map(|t| t.as_secs_f64()),
+                overloaded_at: self.control.overloaded_at.map(|t| t.as_secs_f64()),
+                alerts: crate::report::recorder::alert_summaries(&self.ops.alerts, self.now),
                 drain_seconds: self
+                    .ops
                     .shutdown_started
                     .map_or(0.0, |started| (self.now - started).as_secs_f64()),
                 breaker_transitions: self.dependency.breaker_transitions(),
@@ -67,14 +68,14 @@ impl Engine {
                 .iter()
                 .map(|lane| lane.capacity)
                 .sum::<Option<usize>>(),
-            busy: self.busy,
+            busy: self.pool.busy,
             idle: self.lanes.iter().map(|lane| lane.idle.len()).sum(),
-            pool_size: self.alive,
-            target_size: self.target,
-            blocked: self.blocked_senders() + self.waiting_outside,
-            arrivals: self.generated,
+            pool_size: self.pool.alive,
+            target_size: self.pool.target,
+            blocked: self.blocked_senders() + self.producers.waiting_outside,
+            arrivals: self.control.generated,
             shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
-            finished: self.finished,
+            finished: self.control.finished,
             calls_in_flight: self.dependency.calls_in_flight(),
         }
     }
@@ -90,21 +91,26 @@ impl Engine {
     pub(super) fn levels(&self) -> Levels {
         Levels {
             queued: self.queued() as u64,
-            busy: self.busy as u64,
-            blocked: (self.blocked_senders() + self.waiting_outside) as u64,
-            workers: self.alive as u64,
+            busy: self.pool.busy as u64,
+            blocked: (self.blocked_senders() + self.producers.waiting_outside) as u64,
+            workers: self.pool.alive as u64,
             staged: self.staged() as u64,
         }
     }
 
     pub(super) fn in_system(&self) -> usize {
-        self.queued() + self.busy + self.blocked_senders() + self.waiting_outside + self.staged()
+        self.queued()
+            + self.pool.busy
+            + self.blocked_senders()
+            + self.producers.waiting_outside
+            + self.staged()
     }
 
     /// Jobs in the system whose request has no outcome yet: a worker still finishing a job
     /// whose client gave up holds one already counted as timed out.
     pub(super) fn unanswered_in_system(&self) -> usize {
         let abandoned = self
+            .pool
             .workers
             .iter()
             .filter_map(|worker| worker.job)

@@ -7,33 +7,33 @@ impl Engine {
     /// A graceful shutdown begins: producers stop, the measured window closes, and whatever is
     /// still inside at the drain deadline is abandoned (counted in `in_flight_at_end`).
     pub(super) fn on_shutdown(&mut self) {
-        let Some(shutdown) = self.shutdown else {
+        let Some(shutdown) = self.ops.shutdown else {
             return;
         };
         self.recorder.close_window(self.now);
-        self.shutdown_started = Some(self.now);
-        for p in 0..self.producers.len() {
-            if self.producers[p].state == ProducerState::Scheduled {
+        self.ops.shutdown_started = Some(self.now);
+        for p in 0..self.producers.list.len() {
+            if self.producers.list[p].state == ProducerState::Scheduled {
                 self.set_done(p);
             }
         }
         let deadline = self.now + shutdown.drain_timeout;
-        if self.stop_at.is_none_or(|stop| deadline < stop) {
-            self.stop_at = Some(deadline);
+        if self.control.stop_at.is_none_or(|stop| deadline < stop) {
+            self.control.stop_at = Some(deadline);
             self.schedule(deadline, Event::Stop);
         }
     }
 
     /// Shows each alert its signal's current value (after every event, when there are alerts).
     pub(super) fn observe_alerts(&mut self) {
-        let utilization = if self.alive > 0 {
-            self.busy as f64 / self.alive as f64
+        let utilization = if self.pool.alive > 0 {
+            self.pool.busy as f64 / self.pool.alive as f64
         } else {
             0.0
         };
         let (queued, in_system) = (self.queued() as f64, self.in_system() as f64);
-        for index in 0..self.alerts.len() {
-            let (config, alert) = &mut self.alerts[index];
+        for index in 0..self.ops.alerts.len() {
+            let (config, alert) = &mut self.ops.alerts[index];
             let value = match config.signal {
                 AlertSignal::QueueLen => queued,
                 AlertSignal::InSystem => in_system,

@@ -76,9 +76,9 @@ impl Engine {
         }
         let pool = StageLevels {
             queued: self.queued() as u64,
-            working: (self.busy - self.pool_held) as u64,
-            held: self.pool_held as u64,
-            workers: self.alive as u64,
+            working: (self.pool.busy - self.pool.held) as u64,
+            held: self.pool.held as u64,
+            workers: self.pool.alive as u64,
         };
         self.recorder.advance_stage(0, at, pool);
         for (i, stage) in self.stages.iter().enumerate() {
@@ -95,7 +95,7 @@ impl Engine {
     /// A pool worker finished `key` successfully: the item moves on to the second stage.
     pub(super) fn leave_pool(&mut self, worker: u32, key: JobKey) {
         let job = self.jobs.get(key);
-        if let Some(autoscaler) = self.autoscalers.get_mut(job.lane as usize) {
+        if let Some(autoscaler) = self.ops.autoscalers.get_mut(job.lane as usize) {
             autoscaler.on_job_done(self.now, job.started - job.arrived);
         }
         self.jobs.get_mut(key).state = JobState::Onward;
@@ -111,7 +111,7 @@ impl Engine {
         } else {
             match sender {
                 Sender::Pool(worker) => {
-                    self.pool_held += 1;
+                    self.pool.held += 1;
                     let lane = self.lane_of_worker(worker);
                     self.lanes[lane].held += 1;
                     self.touch(lane);
@@ -150,7 +150,7 @@ impl Engine {
     fn start_stage_work(&mut self, stage: usize, worker: u32, key: JobKey) {
         let serial = self.jobs.get(key).serial;
         let state = &mut self.stages[stage];
-        let work = stage_work(self.seed, stage, serial, &state.service);
+        let work = stage_work(self.control.seed, stage, serial, &state.service);
         state.workers[worker as usize] = Some(key);
         state.working += 1;
         self.schedule(
@@ -166,7 +166,7 @@ impl Engine {
     fn sender_freed(&mut self, sender: Sender) {
         match sender {
             Sender::Pool(worker) => {
-                self.workers[worker as usize].job = None;
+                self.pool.workers[worker as usize].job = None;
                 self.worker_stopped(worker);
                 self.worker_released(worker);
             }
@@ -221,11 +221,11 @@ impl Engine {
             };
             let key = match sender {
                 Sender::Pool(worker) => {
-                    self.pool_held -= 1;
+                    self.pool.held -= 1;
                     let lane = self.lane_of_worker(worker);
                     self.lanes[lane].held -= 1;
                     self.touch(lane);
-                    self.workers[worker as usize].job
+                    self.pool.workers[worker as usize].job
                 }
                 Sender::Stage(from, worker) => {
                     let from = &mut self.stages[from as usize];

@@ -18,32 +18,32 @@ impl Engine {
             return;
         }
         self.lanes[lane].target = size;
-        self.target = self.target + size - current;
-        self.recorder.pool_resized(self.target);
+        self.pool.target = self.pool.target + size - current;
+        self.recorder.pool_resized(self.pool.target);
         while self.lanes[lane].workers < size {
-            let worker = self.retired.pop().unwrap_or_else(|| {
-                self.workers.push(Worker::default());
-                (self.workers.len() - 1) as u32
+            let worker = self.pool.retired.pop().unwrap_or_else(|| {
+                self.pool.workers.push(Worker::default());
+                (self.pool.workers.len() - 1) as u32
             });
-            self.workers[worker as usize].lane = lane as u16;
-            self.alive += 1;
+            self.pool.workers[worker as usize].lane = lane as u16;
+            self.pool.alive += 1;
             self.lanes[lane].workers += 1;
             self.touch(lane);
-            if self.lifecycle.start_up.is_zero() {
+            if self.pool.lifecycle.start_up.is_zero() {
                 match self.lanes[lane].queue.pop_next(&mut self.jobs) {
                     Some(key) => self.start_service(worker, key),
                     None => self.make_idle(worker),
                 }
             } else {
                 // Cold start: counted in the pool (and its cost) but not ready for work yet.
-                let generation = self.workers[worker as usize].generation;
+                let generation = self.pool.workers[worker as usize].generation;
                 self.schedule(
-                    self.now + self.lifecycle.start_up,
+                    self.now + self.pool.lifecycle.start_up,
                     Event::WorkerReady { worker, generation },
                 );
             }
         }
-        if self.scale_down != ScaleDown::Lazy {
+        if self.pool.scale_down != ScaleDown::Lazy {
             while self.lanes[lane].workers > size {
                 let Some(worker) = self.lanes[lane].idle.pop() else {
                     break;
@@ -51,10 +51,10 @@ impl Engine {
                 self.retire(worker);
             }
         }
-        if self.scale_down == ScaleDown::Preempt {
+        if self.pool.scale_down == ScaleDown::Preempt {
             // Validation keeps preemption to unsplit pools: every worker is in this lane.
-            while self.alive > self.target {
-                let Some(worker) = self.workers.iter().rposition(|w| w.job.is_some()) else {
+            while self.pool.alive > self.pool.target {
+                let Some(worker) = self.pool.workers.iter().rposition(|w| w.job.is_some()) else {
                     break;
                 };
                 self.preempt(worker as u32);
@@ -70,7 +70,7 @@ impl Engine {
 
     /// Interrupts a busy worker: its job goes back to the front of the queue, the worker retires.
     fn preempt(&mut self, worker: u32) {
-        let Some(key) = self.workers[worker as usize].job.take() else {
+        let Some(key) = self.pool.workers[worker as usize].job.take() else {
             return;
         };
         let interrupted = *self.jobs.get(key);
@@ -86,7 +86,7 @@ impl Engine {
             let job = self.jobs.get_mut(key);
             job.state = JobState::Queued;
             job.call = crate::sim::jobs::Call::None;
-            let level = self.classes[job.class as usize].level;
+            let level = self.producers.classes[job.class as usize].level;
             let lane = job.lane as usize;
             self.lanes[lane].queue.push_next(level, key);
             self.touch(lane);
@@ -98,27 +98,27 @@ impl Engine {
     pub(super) fn make_idle(&mut self, worker: u32) {
         let lane = self.lane_of_worker(worker);
         self.lanes[lane].idle.push(worker);
-        if let Some(timeout) = self.lifecycle.idle_timeout {
-            let generation = self.workers[worker as usize].generation;
+        if let Some(timeout) = self.pool.lifecycle.idle_timeout {
+            let generation = self.pool.workers[worker as usize].generation;
             self.schedule(self.now + timeout, Event::IdleExpire { worker, generation });
         }
     }
 
     pub(super) fn retire(&mut self, worker: u32) {
-        let slot = &mut self.workers[worker as usize];
+        let slot = &mut self.pool.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
-        self.alive -= 1;
+        self.pool.alive -= 1;
         let lane = self.lane_of_worker(worker);
         self.lanes[lane].workers -= 1;
         self.touch(lane);
-        self.retired.push(worker);
+        self.pool.retired.push(worker);
     }
 
     /// Seed book 003, task 14: an idle worker above the floor exits on its own.
     pub(super) fn on_idle_expire(&mut self, worker: u32, generation: u32) {
         let lane = self.lane_of_worker(worker);
-        if self.workers[worker as usize].generation != generation
-            || self.lanes[lane].workers <= self.lifecycle.min_workers
+        if self.pool.workers[worker as usize].generation != generation
+            || self.lanes[lane].workers <= self.pool.lifecycle.min_workers
         {
             return;
         }
@@ -130,20 +130,20 @@ impl Engine {
         self.retire(worker);
         let state = &mut self.lanes[lane];
         if state.target > state.workers {
-            self.target -= state.target - state.workers;
+            self.pool.target -= state.target - state.workers;
             state.target = state.workers;
-            self.recorder.pool_resized(self.target);
+            self.recorder.pool_resized(self.pool.target);
         }
     }
 
     /// Each pool's autoscaler decides its size; a shared budget then grants growth to the
     /// highest-priority pools first (seed book 003, task 17).
     pub(super) fn on_autoscale_tick(&mut self) {
-        if self.autoscalers.is_empty() {
+        if self.ops.autoscalers.is_empty() {
             return;
         }
-        let (utilization, error_rate) = self.recorder.since_last_tick(&mut self.tick_marks);
-        let floor = self.prewarm.floor_at(self.now - SimTime::ZERO);
+        let (utilization, error_rate) = self.recorder.since_last_tick(&mut self.ops.tick_marks);
+        let floor = self.pool.prewarm.floor_at(self.now - SimTime::ZERO);
         let split = self.lanes.len() > 1;
         let mut desired = Vec::with_capacity(self.lanes.len());
         // Lanes whose autoscaler itself (not the prewarm floor) asked to grow.
@@ -151,7 +151,7 @@ impl Engine {
         for lane in 0..self.lanes.len() {
             let utilization = if split {
                 self.recorder
-                    .lane_utilization_since(lane, &mut self.lane_marks[lane])
+                    .lane_utilization_since(lane, &mut self.ops.lane_marks[lane])
             } else {
                 utilization
             };
@@ -165,17 +165,17 @@ impl Engine {
                 utilization,
                 error_rate,
             };
-            let decision = self.autoscalers[lane].on_tick(&signals);
+            let decision = self.ops.autoscalers[lane].on_tick(&signals);
             asked_to_grow.push(decision.is_some_and(|size| size > state.target));
             let size = crate::policy::autoscale::with_floor(decision, floor, state.target);
             desired.push(size.unwrap_or(state.target));
         }
-        let next = self.now + self.autoscalers[0].interval();
+        let next = self.now + self.ops.autoscalers[0].interval();
         self.schedule(next, Event::AutoscaleTick);
         let sizes = self.within_budget(desired.clone());
         for (lane, (&size, &wanted)) in sizes.iter().zip(&desired).enumerate() {
             if asked_to_grow[lane] && size < wanted && size <= self.lanes[lane].target {
-                self.autoscalers[lane].growth_refused();
+                self.ops.autoscalers[lane].growth_refused();
             }
         }
         // Shrink first, so the pools' total never passes the budget on the way.
@@ -193,7 +193,7 @@ impl Engine {
     /// budget has workers left (a worker finishing its last job still counts, so its own pool
     /// may grow back into it for free).
     fn within_budget(&self, mut desired: Vec<usize>) -> Vec<usize> {
-        let Some(budget) = self.budget else {
+        let Some(budget) = self.ops.budget else {
             return desired;
         };
         let mut sizes: Vec<usize> = desired
@@ -201,7 +201,7 @@ impl Engine {
             .zip(&self.lanes)
             .map(|(&want, lane)| want.min(lane.target))
             .collect();
-        if self.reclaim {
+        if self.ops.reclaim {
             self.reclaim_for_priority(&mut desired, &mut sizes, budget);
         }
         // Workers still finishing a job before they retire hold their place in the budget.
@@ -212,7 +212,7 @@ impl Engine {
             .sum();
         let mut left = budget.saturating_sub(committed);
         let mut order: Vec<usize> = (0..sizes.len()).collect();
-        order.sort_by_key(|&lane| std::cmp::Reverse(self.lane_priority[lane]));
+        order.sort_by_key(|&lane| std::cmp::Reverse(self.ops.lane_priority[lane]));
         for lane in order {
             // Growing back into its own workers still waiting to retire takes no new place.
             let retiring = self.lanes[lane].workers.saturating_sub(sizes[lane]);
@@ -236,9 +236,9 @@ impl Engine {
         // them: a pool is short only of the growth they leave uncovered, and only that is taken.
         let mut free = budget.saturating_sub(held);
         let mut urgent_first: Vec<usize> = (0..sizes.len()).collect();
-        urgent_first.sort_by_key(|&lane| std::cmp::Reverse(self.lane_priority[lane]));
+        urgent_first.sort_by_key(|&lane| std::cmp::Reverse(self.ops.lane_priority[lane]));
         let mut by_priority: Vec<usize> = (0..sizes.len()).collect();
-        by_priority.sort_by_key(|&lane| self.lane_priority[lane]);
+        by_priority.sort_by_key(|&lane| self.ops.lane_priority[lane]);
         for urgent in urgent_first {
             let retiring = self.lanes[urgent].workers.saturating_sub(sizes[urgent]);
             let growth = (desired[urgent] - sizes[urgent]).saturating_sub(retiring);
@@ -246,7 +246,7 @@ impl Engine {
             free -= from_free;
             let mut unmet = growth - from_free;
             for &lower in &by_priority {
-                if unmet == 0 || self.lane_priority[lower] >= self.lane_priority[urgent] {
+                if unmet == 0 || self.ops.lane_priority[lower] >= self.ops.lane_priority[urgent] {
                     break;
                 }
                 let take = sizes[lower].saturating_sub(1).min(unmet);

@@ -1,0 +1,107 @@
+//! The engine's state, grouped by the part of the system it belongs to. Each handler works on
+//! the parts it names (`self.pool.busy`, `self.ops.alerts`), so a reader sees at a glance what an
+//! event touches, and a new part (a station kind, a topology) adds a field here instead of ten
+//! on the engine.
+
+use super::{ClassRuntime, Producer, Worker};
+use crate::dist::Distribution;
+use crate::policy::autoscale::Autoscaler;
+use crate::report::recorder::TickMarks;
+use crate::rng::Rng;
+use crate::scenario::{
+    AlertConfig, ChaosConfig, HedgeConfig, KeyConfig, Lifecycle, Prewarm, ScaleDown,
+    ShutdownConfig, StartedWork,
+};
+use crate::time::SimTime;
+
+/// How far the run has come and when it stops.
+pub(super) struct RunControl {
+    pub scenario: String,
+    pub seed: u64,
+    pub processed: u64,
+    pub event_limit: u64,
+    /// Events processed at the current instant, and the instant the run got stuck at (see
+    /// [`super::STALL_EVENTS`]).
+    pub events_this_instant: u64,
+    pub stalled_at: Option<SimTime>,
+    /// When more than [`super::MAX_JOBS_IN_SYSTEM`] jobs were in the system at once.
+    pub overloaded_at: Option<SimTime>,
+    pub finished: bool,
+    pub truncated: bool,
+    pub customers_limit: Option<u64>,
+    pub generated: u64,
+    pub stop_at: Option<SimTime>,
+    /// Pending events other than samples and autoscaler ticks: when none is left, nothing can
+    /// happen any more and the run ends (a guard against ever spinning on periodic events).
+    pub pending_real_events: u64,
+}
+
+/// Where jobs come from: arrival streams and closed-loop clients, what each class needs, and
+/// the keys that route requests to shards.
+pub(super) struct Producers {
+    pub list: Vec<Producer>,
+    pub done: usize,
+    /// Jobs waiting outside the queue for a rate-limit token or a retry's backoff: in the
+    /// system from the client's point of view (their latency is running).
+    pub waiting_outside: usize,
+    /// `[keys]`: how requests' keys are drawn, for routing them to shards.
+    pub keys: Option<KeyConfig>,
+    pub key_rng: Rng,
+    /// The lane each class's requests go to (classes with pools of their own).
+    pub lane_of_class: Vec<usize>,
+    pub classes: Vec<ClassRuntime>,
+    /// Each class's service-time distribution, indexed by class.
+    pub services: Vec<Distribution>,
+}
+
+/// The first pool's workers, across all its lanes, and how they start, idle and stop.
+pub(super) struct Pool {
+    pub workers: Vec<Worker>,
+    pub retired: Vec<u32>,
+    pub busy: usize,
+    pub alive: usize,
+    pub target: usize,
+    pub started_work: StartedWork,
+    pub lifecycle: Lifecycle,
+    pub scale_down: ScaleDown,
+    pub prewarm: Prewarm,
+    /// Workers holding a finished item the second stage has no room for (counted busy).
+    pub held: usize,
+}
+
+/// Which lanes' levels changed, so the recorder hears of each once per event.
+pub(super) struct LaneTracking {
+    /// Lanes whose levels the current event changed.
+    pub touched: Vec<u32>,
+    /// Whether the recorder measures lanes one by one (more than one lane).
+    pub per_lane: bool,
+    /// With several lanes: jobs queued and senders blocked in all of them, as of the last event.
+    pub totals: (usize, usize),
+}
+
+/// What operators do to the running system: autoscaling, graceful shutdown, alerts.
+pub(super) struct Operations {
+    /// One autoscaler per lane (each class's own pool sizes itself); empty without one.
+    pub autoscalers: Vec<Box<dyn Autoscaler>>,
+    /// `autoscaler.budget`: the most workers all pools may have together.
+    pub budget: Option<usize>,
+    /// `autoscaler.reclaim`: higher-priority pools take budget back from lower-priority ones.
+    pub reclaim: bool,
+    /// Each lane's (busy, workers) integrals at the previous autoscaler tick.
+    pub lane_marks: Vec<(u128, u128)>,
+    /// Each lane's priority for the budget: the highest of its classes'.
+    pub lane_priority: Vec<u8>,
+    pub tick_marks: TickMarks,
+    pub shutdown: Option<ShutdownConfig>,
+    /// When the graceful shutdown began (intake closed).
+    pub shutdown_started: Option<SimTime>,
+    /// `[[alerts]]`: what each watches, and its state.
+    pub alerts: Vec<(AlertConfig, crate::policy::alert::Alert)>,
+}
+
+/// What goes wrong on purpose (`[chaos]`) and the hedged copies sent against slow calls.
+pub(super) struct Faults {
+    pub chaos: Option<ChaosConfig>,
+    pub hedge: Option<HedgeConfig>,
+    pub hedge_rng: Rng,
+}
