@@ -2,6 +2,7 @@
 
 use super::output::draw_to_file;
 use super::{format, progress_bar, replication_seed, Format, ScenarioArgs};
+use crate::report::metric::Metric;
 use crate::report::stats;
 use crate::report::summary::lookup_number;
 use crate::scenario::limits::{MAX_SWEEP_RUNS, MAX_SWEEP_VALUES};
@@ -183,16 +184,11 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
 
     // A metric may exist at some sweep points only (shards.3 needs four shards): it must exist
     // at one of them, and shows as NaN where it does not.
-    let probes: Vec<Value> = configs
-        .iter()
-        .map(|config| crate::report::summary::metric_probe(Some(config)))
-        .collect();
-    for metric in &args.metrics {
-        if probes
-            .iter()
-            .all(|probe| lookup_number(probe, metric).is_none())
-        {
-            return Err(format!("--metric {metric:?} is not a field of the summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization, classes.NAME.latency.p99, stages.NAME.utilization)"));
+    for written in &args.metrics {
+        let metric = Metric::parse(written).map_err(|e| format!("--metric {e}"))?;
+        let checks: Vec<_> = configs.iter().map(|config| metric.check(config)).collect();
+        if let Some(Err(missing)) = checks.iter().find(|_| checks.iter().all(Result::is_err)) {
+            return Err(format!("--metric {missing}"));
         }
     }
     let replications = args.scenario.replications;

@@ -1,6 +1,6 @@
 //! Goals: a summary metric compared with a target — checked on every run, live and at the end.
 
-use crate::report::summary::lookup_number;
+use crate::report::metric::Metric;
 use crate::report::Summary;
 use std::fmt;
 
@@ -34,8 +34,8 @@ impl Comparator {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Goal {
-    /// Dotted path into the JSON summary, e.g. `latency.p99` or `classes.quiet.latency.p99`.
-    pub metric: String,
+    /// A field of the run summary, e.g. `latency.p99` or `classes.quiet.latency.p99`.
+    pub metric: Metric,
     pub comparator: Comparator,
     /// In the metric's unit (seconds for times).
     pub target: f64,
@@ -54,12 +54,7 @@ pub struct GoalResult {
 
 impl Goal {
     pub fn evaluate(&self, summary: &Summary) -> GoalResult {
-        let json = serde_json::to_value(summary).unwrap_or_default();
-        self.evaluate_json(&json)
-    }
-
-    pub fn evaluate_json(&self, summary: &serde_json::Value) -> GoalResult {
-        let actual = lookup_number(summary, &self.metric).unwrap_or(f64::NAN);
+        let actual = self.metric.read(summary).unwrap_or(f64::NAN);
         GoalResult {
             passed: self.comparator.holds(actual, self.target),
             actual,

@@ -180,10 +180,9 @@ impl Exercise {
 
     /// Evaluates every goal on a summary.
     pub fn evaluate(&self, summary: &crate::report::Summary) -> Vec<GoalResult> {
-        let json = serde_json::to_value(summary).unwrap_or_default();
         self.goals
             .iter()
-            .map(|goal| goal.evaluate_json(&json))
+            .map(|goal| goal.evaluate(summary))
             .collect()
     }
 }

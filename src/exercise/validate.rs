@@ -203,18 +203,17 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         );
     }
 
-    let probe = crate::report::summary::metric_probe(scenario.as_ref());
     let goals: Vec<Goal> = raw
         .goals
         .iter()
         .enumerate()
-        .filter_map(|(i, g)| goal(&mut p, &format!("goals[{i}]"), g, &probe))
+        .filter_map(|(i, g)| goal(&mut p, &format!("goals[{i}]"), g, scenario.as_ref()))
         .collect();
     let questions: Vec<_> = raw
         .questions
         .iter()
         .enumerate()
-        .filter_map(|(i, q)| questions::question(&mut p, i, q, &knobs, &probe))
+        .filter_map(|(i, q)| questions::question(&mut p, i, q, &knobs, scenario.as_ref()))
         .collect();
     if raw.goals.is_empty() && raw.questions.is_empty() {
         p.add(

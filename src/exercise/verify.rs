@@ -71,11 +71,11 @@ fn failed_goals(
 ) -> Result<Vec<usize>, String> {
     let mut config = exercise.config_with(values).map_err(|e| e.to_string())?;
     config.seed = seed;
-    let summary = serde_json::to_value(Engine::new(&config).run()).unwrap_or_default();
+    let summary = Engine::new(&config).run();
     Ok(goals
         .iter()
         .enumerate()
-        .filter(|(_, goal)| !goal.evaluate_json(&summary).passed)
+        .filter(|(_, goal)| !goal.evaluate(&summary).passed)
         .map(|(i, _)| i)
         .collect())
 }

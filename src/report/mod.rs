@@ -5,6 +5,7 @@
 
 pub mod format;
 pub mod histogram;
+pub mod metric;
 pub mod recorder;
 pub mod series;
 pub mod stats;

@@ -235,9 +235,9 @@ impl Summary {
     }
 
     /// Looks a metric up by dotted path (`latency.p99`, `classes.gold.latency.p99`).
+    /// `None` for a path that names nothing (see [`crate::report::metric::Metric`]).
     pub fn metric(&self, path: &str) -> Option<f64> {
-        let value = serde_json::to_value(self).ok()?;
-        lookup_number(&value, path)
+        crate::report::metric::Metric::parse(path).ok()?.read(self)
     }
 
     /// A stable 64-bit fingerprint of the summary's JSON (FNV-1a): equal across platforms for
@@ -261,45 +261,4 @@ pub fn lookup_number(value: &serde_json::Value, path: &str) -> Option<f64> {
         serde_json::Value::Bool(b) => Some(if *b { 1.0 } else { 0.0 }),
         _ => None,
     }
-}
-
-/// A summary with every field a run of `scenario` can have (its classes, alerts and stages), to
-/// check that a goal's or a sweep's metric exists before running anything.
-pub fn metric_probe(scenario: Option<&crate::scenario::Config>) -> serde_json::Value {
-    let mut probe = Summary::default();
-    if let Some(scenario) = scenario {
-        for class in &scenario.classes {
-            probe
-                .classes
-                .insert(class.name.clone(), ClassSummary::default());
-        }
-        for alert in &scenario.alerts {
-            let fired = AlertSummary {
-                first_fired_at: Some(0.0),
-                ..Default::default()
-            };
-            probe.alerts.insert(alert.name.clone(), fired);
-        }
-        let lanes = scenario.lanes();
-        if lanes.names.len() > 1 {
-            let parts = if lanes.sharded {
-                &mut probe.shards
-            } else {
-                &mut probe.pools
-            };
-            for name in lanes.names {
-                parts.insert(name, StageSummary::default());
-            }
-        }
-        if !scenario.stages.is_empty() {
-            let names = std::iter::once(crate::scenario::config::FRONT_STAGE)
-                .chain(scenario.stages.iter().map(|stage| stage.name.as_str()));
-            for name in names {
-                probe
-                    .stages
-                    .insert(name.to_string(), StageSummary::default());
-            }
-        }
-    }
-    serde_json::to_value(&probe).unwrap_or_default()
 }

@@ -7,7 +7,6 @@ use super::diagram::Diagram;
 use crate::chart::ChartKind;
 use crate::exercise::Goal;
 use crate::playground::{Session, Speed};
-use crate::report::summary::lookup_number;
 use crate::report::{Series, Summary};
 use crate::scenario::Config;
 use crate::theory::Prediction;
@@ -239,7 +238,7 @@ pub fn lab(props: &LabProps) -> Html {
                     <h3>{ if finished { "Goals (final)" } else { "Goals (live)" } }</h3>
                     <ul>
                         { for props.goals.iter().enumerate().map(|(i, goal)| {
-                            let result = goal.evaluate_json(&json);
+                            let result = goal.evaluate(&summary);
                             let status = if summary.completed == 0 { "pending" } else if result.passed { "pass" } else { "fail" };
                             html! {
                                 <li class={classes!("goal", status)} data-goal={i.to_string()} data-status={status}>
@@ -267,7 +266,7 @@ pub fn lab(props: &LabProps) -> Html {
             </div>
             <div class="charts">
                 { for kinds.iter().map(|kind| {
-                    let thresholds: Vec<f64> = props.goals.iter().filter(|g| kind.shows_metric(&g.metric)).map(|g| g.target).collect();
+                    let thresholds: Vec<f64> = props.goals.iter().filter(|g| kind.shows_metric(g.metric.path())).map(|g| g.target).collect();
                     html! { <Chart kind={*kind} series={series.clone()} ghost={ghost.clone()} thresholds={thresholds} version={version_now} /> }
                 }) }
             </div>
@@ -294,9 +293,7 @@ fn theory_box(props: &TheoryProps) -> Html {
     let warning = (rho >= 1.0).then(|| {
         html! { <p class="warn" role="alert">{format!("Offered load ρ = {rho:.2} ≥ 1: more work arrives than the workers can do. An unbounded queue grows without bound; a bounded one must shed.")}</p> }
     });
-    let json = serde_json::to_value(&props.summary).unwrap_or_default();
-    let row = |label: &str, predicted: f64, metric: &str, time: bool| {
-        let measured = lookup_number(&json, metric).unwrap_or(f64::NAN);
+    let row = |label: &str, predicted: f64, measured: f64, time: bool| {
         let show = |v: f64| {
             if time {
                 crate::report::format::seconds(v)
@@ -314,11 +311,11 @@ fn theory_box(props: &TheoryProps) -> Html {
                 <table>
                     <thead><tr><th></th><th>{ if p.approximate { "predicted (approx.)" } else { "predicted" } }</th><th>{"measured"}</th></tr></thead>
                     <tbody>
-                        {row("mean wait", p.wait_mean, "wait.mean", true)}
-                        {row("mean latency", p.latency_mean, "latency.mean", true)}
-                        {row("P(wait)", p.waited_ratio, "waited_ratio", false)}
-                        {row("rejected", p.rejected_ratio, "rejected_ratio", false)}
-                        {row("utilisation", p.utilization, "utilization", false)}
+                        {row("mean wait", p.wait_mean, props.summary.wait.mean, true)}
+                        {row("mean latency", p.latency_mean, props.summary.latency.mean, true)}
+                        {row("P(wait)", p.waited_ratio, props.summary.waited_ratio, false)}
+                        {row("rejected", p.rejected_ratio, props.summary.rejected_ratio, false)}
+                        {row("utilisation", p.utilization, props.summary.utilization, false)}
                     </tbody>
                 </table>
             }

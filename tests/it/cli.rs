@@ -442,7 +442,7 @@ fn bad_flags_fail_with_a_message_not_a_panic() {
                 "latency.p77",
             ],
             1,
-            "not a field of the summary",
+            "not a field of the run summary",
         ),
     ];
     for (args, code, expected) in cases {

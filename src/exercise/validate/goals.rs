@@ -3,22 +3,35 @@
 use super::Problems;
 use crate::exercise::raw::RawGoal;
 use crate::exercise::{Comparator, Goal};
+use crate::report::metric::Metric;
 use crate::time::SimDuration;
 
-/// `probe`: a summary of this exercise's scenario shape (its classes and alerts), to check that
-/// a goal's metric exists.
+/// `scenario`: the exercise's scenario, if it is valid, to check that the classes, alerts and
+/// stages a goal's metric names exist.
 /// `at`: the goal's own path in the file (`goals[2]`, `questions[0].proof[1].goals[0]`).
 pub(super) fn goal(
     p: &mut Problems,
     at: &str,
     raw: &RawGoal,
-    probe: &serde_json::Value,
+    scenario: Option<&crate::scenario::Config>,
 ) -> Option<Goal> {
     let here = |field: &str| format!("{at}.{field}");
-    let metric = p.required(&here("metric"), &raw.metric).to_string();
-    if !metric.is_empty() && crate::report::summary::lookup_number(probe, &metric).is_none() {
-        p.add(here("metric"), format!("{metric:?} is not a field of the run summary (e.g. latency.p99, wait.mean, rejected_ratio, throughput, utilization, classes.<name>.latency.p99; see docs/reference.md)"));
-    }
+    let written = p.required(&here("metric"), &raw.metric).to_string();
+    let metric = match Metric::parse(&written) {
+        Ok(metric) => match scenario.map(|scenario| metric.check(scenario)) {
+            Some(Err(missing)) => {
+                p.add(here("metric"), missing.to_string());
+                None
+            }
+            _ => Some(metric),
+        },
+        // A missing metric is reported as such already.
+        Err(_) if written.is_empty() => None,
+        Err(unknown) => {
+            p.add(here("metric"), unknown.to_string());
+            None
+        }
+    };
     let comparisons = [
         (Comparator::Below, "below", &raw.below),
         (Comparator::Above, "above", &raw.above),
@@ -52,7 +65,7 @@ pub(super) fn goal(
         }
     };
     Some(Goal {
-        metric,
+        metric: metric?,
         comparator: *comparator,
         target,
         is_duration,

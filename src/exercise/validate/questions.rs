@@ -13,7 +13,7 @@ pub(super) fn question(
     i: usize,
     raw: &RawQuestion,
     knobs: &[Knob],
-    probe: &serde_json::Value,
+    scenario: Option<&crate::scenario::Config>,
 ) -> Option<Question> {
     let here = |field: &str| format!("questions[{i}].{field}");
     let ask = p.required(&here("ask"), &raw.ask).to_string();
@@ -60,7 +60,15 @@ pub(super) fn question(
         .proof
         .iter()
         .enumerate()
-        .filter_map(|(k, raw)| proof(p, &format!("questions[{i}].proof[{k}]"), raw, knobs, probe))
+        .filter_map(|(k, raw)| {
+            proof(
+                p,
+                &format!("questions[{i}].proof[{k}]"),
+                raw,
+                knobs,
+                scenario,
+            )
+        })
         .collect();
     Some(Question {
         ask,
@@ -76,7 +84,7 @@ fn proof(
     at: &str,
     raw: &RawProof,
     knobs: &[Knob],
-    probe: &serde_json::Value,
+    scenario: Option<&crate::scenario::Config>,
 ) -> Option<Proof> {
     let mut set = Vec::new();
     for (path, value) in &raw.set {
@@ -98,7 +106,7 @@ fn proof(
             raw.goals
                 .iter()
                 .enumerate()
-                .filter_map(|(g, raw)| goal(p, &format!("{at}.goals[{g}]"), raw, probe))
+                .filter_map(|(g, raw)| goal(p, &format!("{at}.goals[{g}]"), raw, scenario))
                 .collect(),
         ),
         _ => {
