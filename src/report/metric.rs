@@ -13,7 +13,7 @@
 //! summary.latency.p99 = 0.25;
 //! assert_eq!(p99.read(&summary), Some(0.25));
 //! let typo = "latency.p98".parse::<Metric>().unwrap_err();
-//! assert!(typo.to_string().contains("p99"), "{typo}");
+//! assert!(typo.to_string().contains(r#"did you mean "p90" or "p99"?"#), "{typo}");
 //! ```
 
 use super::summary::{
@@ -217,7 +217,7 @@ impl fmt::Display for MetricError {
             MetricError::Unknown { path, known } => {
                 write!(f, "{path:?} is not a field of the run summary")?;
                 match closest(path.rsplit('.').next().unwrap_or(path), known) {
-                    Some(near) => write!(f, " (did you mean {near:?}? see docs/reference.md)"),
+                    Some(near) => write!(f, " (did you mean {near}? see docs/reference.md)"),
                     None => write!(
                         f,
                         " (here it may be one of: {}; see docs/reference.md)",
@@ -254,14 +254,21 @@ impl fmt::Display for MetricError {
 
 impl std::error::Error for MetricError {}
 
-/// The known name nearest to a misspelt one, if one is near enough to be a typo.
-fn closest(word: &str, known: &[&'static str]) -> Option<&'static str> {
-    known
+/// The known names nearest to a misspelt one, if any is near enough to be a typo:
+/// `"p90" or "p99"` for `p98`.
+fn closest(word: &str, known: &[&'static str]) -> Option<String> {
+    let near: Vec<(usize, &str)> = known
         .iter()
         .map(|candidate| (strsim::levenshtein(word, candidate), *candidate))
         .filter(|&(distance, candidate)| distance > 0 && distance <= (candidate.len() / 3).max(1))
-        .min()
-        .map(|(_, candidate)| candidate)
+        .collect();
+    let best = near.iter().map(|&(distance, _)| distance).min()?;
+    let names: Vec<String> = near
+        .iter()
+        .filter(|&&(distance, _)| distance == best)
+        .map(|(_, name)| format!("{name:?}"))
+        .collect();
+    Some(names.join(" or "))
 }
 
 fn find<T: Copy>(table: &[(&'static str, T)], name: &str) -> Option<T> {
