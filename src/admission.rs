@@ -31,6 +31,7 @@
 use crate::dist::Distribution;
 use crate::policy::limiter::Limit;
 use crate::policy::token_bucket::TokenBucket;
+use crate::policy::PolicyFault;
 use crate::policy::RejectReason;
 use crate::report::LimitSummary;
 use crate::rng::streams::RETRY_STREAM;
@@ -83,6 +84,8 @@ pub struct AdmissionCore {
     retry_rng: Rng,
     retry_tokens: f64,
     call_latency: Option<Distribution>,
+    /// The limiter's script failed (see [`AdmissionCore::take_fault`]).
+    fault: Option<PolicyFault>,
 }
 
 impl AdmissionCore {
@@ -119,6 +122,7 @@ impl AdmissionCore {
             retry_rng: Rng::stream(config.seed, RETRY_STREAM),
             retry_tokens: 0.0,
             call_latency: config.downstream.as_ref().map(|d| d.latency.clone()),
+            fault: None,
         }
     }
 
@@ -179,6 +183,9 @@ impl AdmissionCore {
         if let Some(limiter) = self.limiter.as_mut() {
             let round_trip = now.saturating_since(permit.admitted);
             limiter.on_sample(now, round_trip, permit.in_flight, dropped);
+            if let Some(fault) = limiter.take_fault() {
+                self.fault.get_or_insert(fault);
+            }
             let limit = limiter.limit() as u64;
             let seen = &mut self.limit_seen;
             (seen.min, seen.max, seen.last) = (seen.min.min(limit), seen.max.max(limit), limit);
@@ -220,6 +227,11 @@ impl AdmissionCore {
             (latency, self.retry_rng.next_f64())
         });
         Some(RetryPlan { delay, call })
+    }
+
+    /// A policy script of the core's failed: the runtime stops the run and reports it.
+    pub fn take_fault(&mut self) -> Option<PolicyFault> {
+        self.fault.take()
     }
 
     /// The concurrency limit now, with a limiter.

@@ -37,6 +37,8 @@ pub mod policy;
 pub mod report;
 pub mod rng;
 pub mod scenario;
+#[cfg(feature = "script")]
+pub mod script;
 pub mod sim;
 pub mod theory;
 #[cfg(feature = "native")]

@@ -114,7 +114,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         write_chart(path, &series, None, &config)?;
     }
     if let Some(why) = cut_short {
-        eprintln!("warning: {why}");
+        let script_failed = summaries.iter().any(|s| s.script_error.is_some());
+        eprintln!("{}: {why}", if script_failed { "error" } else { "warning" });
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -20,3 +20,26 @@ pub mod overflow;
 pub mod token_bucket;
 
 pub use overflow::{Admission, Overflow, OverflowPolicy, RejectReason};
+
+use crate::time::SimTime;
+
+/// A policy failed while deciding: a learner's script raised an error, ran past its limits or
+/// returned something that is not a decision. Built-in policies never fail. The runtime that
+/// hears of it stops the run there and reports it (a summary's `script_error`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyFault {
+    /// Which hook failed: `autoscaler`, `limiter`, ...
+    pub hook: &'static str,
+    /// 1-based line and column in the hook's code; 0 when the fault is in what it returned.
+    pub line: usize,
+    pub column: usize,
+    /// Simulated time of the failing call.
+    pub at: SimTime,
+    pub message: String,
+}
+
+impl std::fmt::Display for PolicyFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::report::ScriptErrorSummary::from(self).fmt(f)
+    }
+}

@@ -113,6 +113,52 @@ pub struct Summary {
     /// Present only for a run on real threads (`--mode threads`): what the machine did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threads: Option<ThreadFacts>,
+    /// Set when a policy script failed: the run stopped at that call (and is `truncated`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script_error: Option<ScriptErrorSummary>,
+}
+
+/// Where and why a policy script failed (see `crate::script`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ScriptErrorSummary {
+    /// The hook whose script failed: `autoscaler`, `limiter`.
+    pub hook: String,
+    /// 1-based line and column in the script's code; 0 when the fault is in what it returned.
+    pub line: u64,
+    pub column: u64,
+    /// Simulated time of the failing call.
+    pub at_seconds: f64,
+    pub message: String,
+}
+
+impl From<&crate::policy::PolicyFault> for ScriptErrorSummary {
+    fn from(fault: &crate::policy::PolicyFault) -> Self {
+        ScriptErrorSummary {
+            hook: fault.hook.to_string(),
+            line: fault.line as u64,
+            column: fault.column as u64,
+            at_seconds: fault.at.as_secs_f64(),
+            message: fault.message.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ScriptErrorSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the {} script failed at t = {:.3} s",
+            self.hook, self.at_seconds
+        )?;
+        if self.line > 0 {
+            write!(
+                f,
+                " (line {}, column {} of its code)",
+                self.line, self.column
+            )?;
+        }
+        write!(f, ": {}", self.message)
+    }
 }
 
 /// Facts of a real-thread run that a simulation does not have.
@@ -213,6 +259,9 @@ pub struct ClassSummary {
 impl Summary {
     /// Why the run stopped early, for the learner or the command line; `None` if it did not.
     pub fn cut_short(&self) -> Option<String> {
+        if let Some(error) = &self.script_error {
+            return Some(format!("{error}; the run stops there"));
+        }
         if let Some(at) = self.overloaded_at_seconds {
             let finished =
                 self.completed + self.rejected + self.timed_out + self.dropped + self.failed;

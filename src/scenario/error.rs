@@ -17,11 +17,15 @@ pub struct ScenarioError {
     /// Dotted path of the field, e.g. `queue.capacity`; empty for syntax errors.
     pub path: String,
     pub message: String,
+    /// For a problem inside a multi-line text field (a script's `code`): its 1-based line and
+    /// column within the text, which positioning turns into the file's line and column.
+    pub within: Option<(usize, usize)>,
 }
 
 impl ScenarioError {
     pub fn at_path(path: impl Into<String>, message: impl Into<String>) -> Self {
         ScenarioError {
+            within: None,
             origin: String::new(),
             line: 0,
             column: 0,
@@ -75,6 +79,28 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// The file's (line, column) of a place given as (line, column) inside the string value that
+/// starts at byte `value_start`: a multi-line string (`"""` or `'''`) trims the newline right
+/// after its opening quotes, so its first line is the file's next one.
+pub fn line_col_within(text: &str, value_start: usize, within: (usize, usize)) -> (usize, usize) {
+    let (value_line, value_column) = line_col(text, value_start);
+    let rest = text.get(value_start..).unwrap_or("");
+    let quotes = ["\"\"\"", "\'\'\'", "\"", "\'"]
+        .into_iter()
+        .find(|quote| rest.starts_with(quote))
+        .map_or(0, str::len);
+    let after_quotes = &rest[quotes..];
+    let trimmed_newline =
+        quotes == 3 && (after_quotes.starts_with('\n') || after_quotes.starts_with("\r\n"));
+    let (line, column) = within;
+    match (line, trimmed_newline) {
+        (0, _) => (value_line, value_column),
+        (1, false) => (value_line, value_column + quotes + column.saturating_sub(1)),
+        (line, false) => (value_line + line - 1, column),
+        (line, true) => (value_line + line, column),
+    }
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -393,6 +419,7 @@ mod tests {
     #[test]
     fn display_reads_file_line_col_path_message() {
         let error = ScenarioError {
+            within: None,
             origin: "mmc.toml".into(),
             line: 3,
             column: 12,

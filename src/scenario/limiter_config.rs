@@ -39,12 +39,25 @@ pub enum LimiterConfig {
         backoff: f64,
         headroom: f64,
     },
+    /// `kind = "script"`: the learner's `fn new_limit(sample)`, its answers kept in [min, max].
+    Script {
+        initial: usize,
+        min: usize,
+        max: usize,
+        code: String,
+    },
 }
 
 impl LimiterConfig {
     /// A fresh concurrency limiter; Vegas draws its probe jitter from the scenario's seed.
     pub fn build(&self, seed: u64) -> Box<dyn Limit> {
         match *self {
+            LimiterConfig::Script {
+                initial,
+                min,
+                max,
+                ref code,
+            } => script_limit(code, initial, min, max),
             LimiterConfig::Fixed(limit) => Box::new(FixedLimit(limit)),
             LimiterConfig::Aimd {
                 initial,
@@ -99,4 +112,18 @@ impl LimiterConfig {
             )),
         }
     }
+}
+
+/// The script limit of a validated config (validation compiled its code already; should it fail
+/// here all the same, the limit reports that as a fault at its first sample).
+#[cfg(feature = "script")]
+fn script_limit(code: &str, initial: usize, min: usize, max: usize) -> Box<dyn Limit> {
+    Box::new(crate::script::ScriptLimit::checked(code, initial, min, max))
+}
+
+/// Without the script engine validation refuses `kind = "script"`; should a config reach here
+/// all the same, the limit stays where it starts.
+#[cfg(not(feature = "script"))]
+fn script_limit(_: &str, initial: usize, _: usize, _: usize) -> Box<dyn Limit> {
+    Box::new(FixedLimit(initial))
 }

@@ -36,6 +36,8 @@ pub const MAX_INCIDENTS: usize = 1_000;
 pub const MAX_PREWARM_STEPS: usize = 1_000;
 /// `components` of one mixture distribution.
 pub const MAX_MIXTURE_COMPONENTS: usize = 1_000;
+/// Characters in one policy script's `code` (a policy is a few dozen lines).
+pub const MAX_SCRIPT_CHARS: usize = 20_000;
 /// Characters of a class, stage or alert name (it becomes part of metric paths).
 pub const MAX_NAME_CHARS: usize = 64;
 

@@ -55,6 +55,7 @@ impl FromStr for Override {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let Some((path, value)) = text.split_once('=') else {
             return Err(ScenarioError {
+                within: None,
                 origin: "--set".into(),
                 line: 0,
                 column: 0,
@@ -65,6 +66,7 @@ impl FromStr for Override {
         let (path, value) = (path.trim(), value.trim());
         if path.is_empty() {
             return Err(ScenarioError {
+                within: None,
                 origin: "--set".into(),
                 line: 0,
                 column: 0,
@@ -74,6 +76,7 @@ impl FromStr for Override {
         }
         if let Err(why) = error::parse_path(path) {
             return Err(ScenarioError {
+                within: None,
                 origin: "--set".into(),
                 line: 0,
                 column: 0,
@@ -115,6 +118,7 @@ pub fn check_input_size(text: &str, origin: &str) -> Result<(), ScenarioErrors> 
     match limits::input_too_large(text.len()) {
         None => Ok(()),
         Some(message) => Err(ScenarioErrors(vec![ScenarioError {
+            within: None,
             origin: origin.to_string(),
             line: 0,
             column: 0,
@@ -135,6 +139,7 @@ pub fn apply_overrides(
     }
     if overrides.len() > limits::MAX_OVERRIDES {
         return Err(ScenarioError {
+            within: None,
             origin: "--set".into(),
             line: 0,
             column: 0,
@@ -148,6 +153,7 @@ pub fn apply_overrides(
                 .span()
                 .map_or((0, 0), |span| error::line_col(text, span.start));
             ScenarioError {
+                within: None,
                 origin: String::new(),
                 line,
                 column,
@@ -163,6 +169,7 @@ pub fn apply_overrides(
         };
         set_path(document.as_item_mut(), &full_path, edit.value.clone()).map_err(|message| {
             ScenarioError {
+                within: None,
                 origin: "--set".into(),
                 line: 0,
                 column: 0,
@@ -265,6 +272,7 @@ pub fn culprit_override<T: serde::de::DeserializeOwned>(
             format!("{prefix}.{}", edit.path)
         };
         Some(ScenarioError {
+            within: None,
             origin: format!("--set {path}={}", edit.value.to_string().trim()),
             line: 0,
             column: 0,
@@ -293,6 +301,7 @@ pub fn syntax_error(error: &toml::de::Error, text: &str, origin: &str) -> Scenar
         .unwrap_or_default();
     let message = in_toml_terms(error.message());
     ScenarioError {
+        within: None,
         origin: origin.to_string(),
         line,
         column,
@@ -331,7 +340,10 @@ pub fn position_errors(
                 .as_ref()
                 .and_then(|document| error::locate_in(document, &full_path))
             {
-                (error.line, error.column) = error::line_col(text, span.start);
+                (error.line, error.column) = match error.within {
+                    Some(within) => error::line_col_within(text, span.start, within),
+                    None => error::line_col(text, span.start),
+                };
             }
             error.origin = origin.to_string();
             error
@@ -339,6 +351,7 @@ pub fn position_errors(
         .collect();
     if total > positioned.len() {
         positioned.push(ScenarioError {
+            within: None,
             origin: origin.to_string(),
             line: 0,
             column: 0,

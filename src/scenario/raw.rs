@@ -158,6 +158,8 @@ pub struct RawLimiter {
     pub percentile: Option<f64>,
     pub window: Option<i64>,
     pub headroom: Option<f64>,
+    /// `kind = "script"`: the policy's Rhai code.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -309,6 +311,8 @@ pub struct RawAutoscaler {
     pub prewarm_period: Option<RawDuration>,
     pub budget: Option<i64>,
     pub reclaim: Option<bool>,
+    /// `kind = "script"`: the policy's Rhai code.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

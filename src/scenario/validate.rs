@@ -18,6 +18,7 @@ mod faults;
 mod operations;
 mod policies;
 mod queue;
+mod script;
 mod shards;
 mod sizes;
 mod stages;

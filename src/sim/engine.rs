@@ -306,6 +306,14 @@ impl Engine {
                 return false;
             }
         }
+        if let Some(fault) = self.admission.take_fault() {
+            self.control.fault.get_or_insert(fault);
+        }
+        if self.control.fault.is_some() {
+            self.control.truncated = true;
+            self.finish();
+            return false;
+        }
         self.report_touched_lanes();
         if !self.ops.alerts.is_empty() {
             self.observe_alerts();

@@ -65,6 +65,12 @@ pub trait Autoscaler: std::fmt::Debug + Send {
     /// room): as in the seed's `Budget.Request`, a refused request starts no cooldown, so the
     /// pool may ask again at the next tick. The default (no cooldown) ignores it.
     fn growth_refused(&mut self) {}
+
+    /// Why the last decision failed, if it did (only learner-written policies fail); the
+    /// runtime asks after every tick and stops the run on a fault.
+    fn take_fault(&mut self) -> Option<super::PolicyFault> {
+        None
+    }
 }
 
 /// Combines an autoscaler's decision with the predictive floor (seed book 003, task 18):

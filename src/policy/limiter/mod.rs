@@ -37,6 +37,11 @@ pub trait Limit: std::fmt::Debug + Send {
     /// A job admitted when `inflight` jobs (itself included) were in flight finished after `rtt`;
     /// `did_drop` when it failed or was given up on.
     fn on_sample(&mut self, now: SimTime, rtt: SimDuration, inflight: usize, did_drop: bool);
+
+    /// Why the last sample's decision failed, if it did (only learner-written limits fail).
+    fn take_fault(&mut self) -> Option<super::PolicyFault> {
+        None
+    }
 }
 
 /// A semaphore: a limit that never changes (a bulkhead).

@@ -149,6 +149,7 @@ impl Recorder {
             shards,
             pools,
             threads: None,
+            script_error: None,
         }
     }
 }

@@ -5,12 +5,19 @@ use super::Checker;
 use crate::policy::autoscale::{
     HpaConfig, PidConfig, QueueDepthConfig, StepPolicy, WaitTimeConfig,
 };
-use crate::scenario::config::{AutoscalerConfig, Prewarm, QueueConfig};
+use crate::scenario::config::{AutoscalerConfig, Prewarm, QueueConfig, ScriptAutoscalerConfig};
 use crate::scenario::limits::MAX_WORKERS_PER_POOL;
 use crate::scenario::raw::{RawAutoscaler, RawDuration};
 use crate::time::SimDuration;
 
-const AUTOSCALERS: [&str; 5] = ["queue-depth", "wait-time", "pid", "hpa", "multi-signal"];
+const AUTOSCALERS: [&str; 6] = [
+    "queue-depth",
+    "wait-time",
+    "pid",
+    "hpa",
+    "multi-signal",
+    "script",
+];
 
 pub(super) fn autoscaler(
     c: &mut Checker,
@@ -142,7 +149,18 @@ pub(super) fn autoscaler(
     if interval.is_zero() {
         c.error("autoscaler.interval", "must be longer than zero");
     }
-    let (default_min, default_max) = if kind == "hpa" { (1, 100) } else { (2, 32) };
+    let (default_min, default_max) = match kind {
+        "hpa" => (1, 100),
+        "script" => (1, 32),
+        _ => (2, 32),
+    };
+    let code = super::script::code(
+        c,
+        "autoscaler",
+        super::script::ScriptHook::Autoscaler,
+        kind == "script",
+        raw.code.as_deref(),
+    );
     let min_workers = c.count(
         "autoscaler.min_workers",
         Some(raw.min_workers.unwrap_or(default_min)),
@@ -340,6 +358,12 @@ pub(super) fn autoscaler(
                 ),
             })
         }
+        "script" => AutoscalerConfig::Script(ScriptAutoscalerConfig {
+            interval,
+            min_workers,
+            max_workers,
+            code: code?,
+        }),
         "pid" => {
             let defaults = PidConfig::default();
             let gain = |c: &mut Checker, name: &str, value: Option<f64>, default: f64| {

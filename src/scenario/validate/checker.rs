@@ -25,6 +25,11 @@ impl Checker {
         self.errors.push(ScenarioError::at_path(path, message));
     }
 
+    /// Records an error built elsewhere (with a place inside a field's text, say).
+    pub(super) fn push(&mut self, error: ScenarioError) {
+        self.errors.push(error);
+    }
+
     pub(super) fn duration(
         &mut self,
         path: &str,

@@ -39,7 +39,7 @@ pub(super) fn rate_limit(c: &mut Checker, raw: &RawRateLimit) -> Option<RateLimi
     })
 }
 
-const LIMITERS: [&str; 5] = ["fixed", "aimd", "vegas", "gradient2", "slo"];
+const LIMITERS: [&str; 6] = ["fixed", "aimd", "vegas", "gradient2", "slo", "script"];
 
 /// Reports fields given for a kind they do not apply to.
 pub(super) fn only_for(
@@ -131,8 +131,8 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
         "limiter",
         "min_limit",
         raw.min_limit.is_some(),
-        matches!(kind, "aimd" | "gradient2" | "slo"),
-        "\"aimd\", \"gradient2\" or \"slo\"",
+        matches!(kind, "aimd" | "gradient2" | "slo" | "script"),
+        "\"aimd\", \"gradient2\", \"slo\" or \"script\"",
     );
     for (field, present) in [
         ("target", raw.target.is_some()),
@@ -149,6 +149,13 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
         raw.max_limit.is_some(),
         kind != "fixed",
         "an adaptive kind",
+    );
+    let script_code = super::script::code(
+        c,
+        "limiter",
+        super::script::ScriptHook::Limiter,
+        kind == "script",
+        raw.code.as_deref(),
     );
     let config = match kind {
         "fixed" => {
@@ -184,6 +191,12 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
             smoothing: fraction_in(c, "limiter.smoothing", raw.smoothing, 1.0)?,
         },
         "slo" => slo_limiter(c, raw)?,
+        "script" => LimiterConfig::Script {
+            initial: limiter_count(c, "limit", raw.limit, 20)?,
+            min: limiter_count(c, "min_limit", raw.min_limit, 1)?,
+            max: limiter_count(c, "max_limit", raw.max_limit, 1000)?,
+            code: script_code?,
+        },
         _ => LimiterConfig::Gradient2 {
             initial: limiter_count(c, "limit", raw.limit, 20)?,
             min: limiter_count(c, "min_limit", raw.min_limit, 20)?,
@@ -195,7 +208,8 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
     let (min, max) = match &config {
         LimiterConfig::Aimd { min, max, .. }
         | LimiterConfig::Gradient2 { min, max, .. }
-        | LimiterConfig::Slo { min, max, .. } => (*min, *max),
+        | LimiterConfig::Slo { min, max, .. }
+        | LimiterConfig::Script { min, max, .. } => (*min, *max),
         _ => (1, usize::MAX),
     };
     if min > max {
@@ -204,6 +218,14 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
             format!("must be at least min_limit ({min})"),
         );
         return None;
+    }
+    if let LimiterConfig::Script { initial, .. } = config {
+        if !(min..=max).contains(&initial) {
+            c.error(
+                "limiter.limit",
+                format!("must be between min_limit ({min}) and max_limit ({max}), got {initial}"),
+            );
+        }
     }
     Some(config)
 }

@@ -27,7 +27,7 @@ pub struct Snapshot {
 impl Engine {
     /// The summary so far (final once the run is over).
     pub fn summary(&self) -> Summary {
-        self.recorder.summary(
+        let mut summary = self.recorder.summary(
             self.now,
             RunFacts {
                 scenario: self.control.scenario.clone(),
@@ -51,7 +51,9 @@ impl Engine {
                     .sum(),
                 limit: self.admission.limit_seen(),
             },
-        )
+        );
+        summary.script_error = self.control.fault.as_ref().map(Into::into);
+        summary
     }
 
     /// The time series so far.

@@ -26,6 +26,8 @@ pub(super) struct RunControl {
     pub stalled_at: Option<SimTime>,
     /// When more than [`super::MAX_JOBS_IN_SYSTEM`] jobs were in the system at once.
     pub overloaded_at: Option<SimTime>,
+    /// A policy script failed: the run stopped there.
+    pub fault: Option<crate::policy::PolicyFault>,
     pub finished: bool,
     pub truncated: bool,
     pub customers_limit: Option<u64>,

@@ -166,6 +166,9 @@ impl Engine {
                 error_rate,
             };
             let decision = self.ops.autoscalers[lane].on_tick(&signals);
+            if let Some(fault) = self.ops.autoscalers[lane].take_fault() {
+                self.control.fault.get_or_insert(fault);
+            }
             asked_to_grow.push(decision.is_some_and(|size| size > state.target));
             let size = crate::policy::autoscale::with_floor(decision, floor, state.target);
             desired.push(size.unwrap_or(state.target));

@@ -58,6 +58,7 @@ impl Engine {
                 events_this_instant: 0,
                 stalled_at: None,
                 overloaded_at: None,
+                fault: None,
                 finished: false,
                 truncated: false,
                 customers_limit: config.customers,

@@ -17,18 +17,18 @@ pub(super) fn generated_cases(dir: &Path) -> Vec<(Case, Vec<String>)> {
         ),
         (
             "100000-classes.toml",
-            base.to_string() + &repeat(&|i| format!("[[classes]]\nname = \"c{i}\"\n"), 100_000),
+            base.to_string() + &*repeat(&|i| format!("[[classes]]\nname = \"c{i}\"\n"), 100_000),
             "more than the limit of 1048576 bytes",
         ),
         (
             "30000-classes.toml",
-            base.to_string() + &repeat(&|i| format!("[[classes]]\nname = \"c{i}\"\n"), 30_000),
+            base.to_string() + &*repeat(&|i| format!("[[classes]]\nname = \"c{i}\"\n"), 30_000),
             "classes[1000]: 30000 classes, more than the limit of 1000",
         ),
         (
             "1000-class-pools-of-100000.toml",
             base.replace("[pool]\nworkers = 4\n", "")
-                + &repeat(
+                + &*repeat(
                     &|i| format!("[[classes]]\nname = \"c{i}\"\nworkers = 100000\n"),
                     1000,
                 ),
@@ -37,7 +37,7 @@ pub(super) fn generated_cases(dir: &Path) -> Vec<(Case, Vec<String>)> {
         (
             "900-bad-weights.toml",
             base.to_string()
-                + &repeat(
+                + &*repeat(
                     &|i| format!("[[classes]]\nname = \"c{i}\"\nweight = -1\n"),
                     900,
                 ),
@@ -69,7 +69,7 @@ pub(super) fn generated_cases(dir: &Path) -> Vec<(Case, Vec<String>)> {
         (
             "65-stages.toml",
             base.to_string()
-                + &repeat(
+                + &*repeat(
                     &|i| {
                         format!("[[stages]]\nname = \"s{i}\"\nworkers = 1\nservice = {{ distribution = \"constant\", mean = \"1ms\" }}\n")
                     },
@@ -80,7 +80,7 @@ pub(super) fn generated_cases(dir: &Path) -> Vec<(Case, Vec<String>)> {
         (
             "10000-alerts.toml",
             base.to_string()
-                + &repeat(
+                + &*repeat(
                     &|i| {
                         format!("[[alerts]]\nname = \"a{i}\"\nsignal = \"queue_len\"\nabove = 1\n")
                     },
@@ -92,7 +92,7 @@ pub(super) fn generated_cases(dir: &Path) -> Vec<(Case, Vec<String>)> {
             "1001-incidents.toml",
             base.to_string()
                 + "[downstream]\n"
-                + &repeat(
+                + &*repeat(
                     &|i| format!("[[downstream.incidents]]\nfrom = \"{i}s\"\nto = \"{i}.5s\"\n"),
                     1001,
                 ),
@@ -102,7 +102,7 @@ pub(super) fn generated_cases(dir: &Path) -> Vec<(Case, Vec<String>)> {
             "1001-prewarm-steps.toml",
             base.to_string()
                 + "[autoscaler]\nmax_workers = 8\nscale_up_queue_len = 4\n"
-                + &repeat(
+                + &*repeat(
                     &|i| {
                         format!(
                             "[[autoscaler.prewarm]]\nat = \"{}s\"\nmin_workers = 2\n",

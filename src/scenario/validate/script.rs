@@ -1,0 +1,89 @@
+//! The `code` of a policy written as a script (`kind = "script"`): present exactly when the kind
+//! is a script, within its size cap, and compiling, with any error placed at its line in the file.
+
+use super::Checker;
+use crate::scenario::error::ScenarioError;
+use crate::scenario::limits::MAX_SCRIPT_CHARS;
+
+/// Which policy the code is for; mirrors `crate::script::Hook`, which exists only with the
+/// `script` feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ScriptHook {
+    Autoscaler,
+    Limiter,
+}
+
+/// Checks `table.code` for a table whose kind is (`is_script`) or is not a script; returns the
+/// code when it is one and is fine.
+pub(super) fn code(
+    c: &mut Checker,
+    table: &str,
+    hook: ScriptHook,
+    is_script: bool,
+    code: Option<&str>,
+) -> Option<String> {
+    let path = format!("{table}.code");
+    let code = match (is_script, code) {
+        (false, None) => return None,
+        (false, Some(_)) => {
+            c.error(&path, "applies only to kind = \"script\"");
+            return None;
+        }
+        (true, None) => {
+            let (entry, parameter) = entry(hook);
+            c.error(
+                &path,
+                format!("is required for kind = \"script\": the policy's code, with `fn {entry}({parameter}) {{ ... }}` (see docs/reference.md)"),
+            );
+            return None;
+        }
+        (true, Some(code)) => code,
+    };
+    let chars = code.chars().count();
+    if chars > MAX_SCRIPT_CHARS {
+        c.error(
+            &path,
+            format!("has {chars} characters, more than the limit of {MAX_SCRIPT_CHARS}"),
+        );
+        return None;
+    }
+    match compile(hook, code) {
+        Ok(()) => Some(code.to_string()),
+        Err(mut error) => {
+            error.path = path;
+            c.push(error);
+            None
+        }
+    }
+}
+
+fn entry(hook: ScriptHook) -> (&'static str, &'static str) {
+    match hook {
+        ScriptHook::Autoscaler => ("desired_workers", "pool"),
+        ScriptHook::Limiter => ("new_limit", "sample"),
+    }
+}
+
+#[cfg(feature = "script")]
+fn compile(hook: ScriptHook, code: &str) -> Result<(), ScenarioError> {
+    use crate::script::Hook;
+    let hook = match hook {
+        ScriptHook::Autoscaler => Hook::Autoscaler,
+        ScriptHook::Limiter => Hook::Limiter,
+    };
+    crate::script::check(hook, code).map_err(|error| {
+        let mut positioned = ScenarioError::at_path("", error.message);
+        if error.line > 0 {
+            positioned.within = Some((error.line, error.column));
+        }
+        positioned
+    })
+}
+
+#[cfg(not(feature = "script"))]
+fn compile(_: ScriptHook, _: &str) -> Result<(), ScenarioError> {
+    Err(ScenarioError::at_path(
+        "",
+        "this build of Queue Lab has no script engine (the `script` feature is off)",
+    ))
+}

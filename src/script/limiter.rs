@@ -1,0 +1,150 @@
+//! `[limiter] kind = "script"`: the learner's `fn new_limit(sample)` sets the concurrency limit
+//! after every finished request, as Netflix's adaptive limiters do.
+
+use super::{map, whole_number, Console, Hook, Program, ScriptError};
+use crate::policy::limiter::Limit;
+use crate::policy::PolicyFault;
+use crate::time::{SimDuration, SimTime};
+use rhai::Dynamic;
+
+/// A concurrency limit whose every change is a script's decision.
+#[derive(Debug)]
+pub struct ScriptLimit {
+    /// `None` when the code did not compile (see [`ScriptLimit::checked`]).
+    program: Option<Program>,
+    limit: usize,
+    min_limit: usize,
+    max_limit: usize,
+    fault: Option<PolicyFault>,
+}
+
+impl ScriptLimit {
+    pub fn new(
+        code: &str,
+        initial: usize,
+        min_limit: usize,
+        max_limit: usize,
+    ) -> Result<Self, ScriptError> {
+        let program = Program::compile(Hook::Limiter, code)?;
+        Ok(ScriptLimit {
+            program: Some(program),
+            limit: initial,
+            min_limit,
+            max_limit,
+            fault: None,
+        })
+    }
+
+    /// For code validation has compiled already: should it fail all the same, the limit stays
+    /// at `initial` and the error is reported as a fault at the first sample.
+    pub fn checked(code: &str, initial: usize, min_limit: usize, max_limit: usize) -> Self {
+        Self::new(code, initial, min_limit, max_limit).unwrap_or_else(|error| ScriptLimit {
+            program: None,
+            limit: initial,
+            min_limit,
+            max_limit,
+            fault: Some(PolicyFault {
+                hook: Hook::Limiter.name(),
+                line: error.line,
+                column: error.column,
+                at: SimTime::ZERO,
+                message: error.message,
+            }),
+        })
+    }
+
+    /// What the script printed so far.
+    pub fn console(&self) -> Console {
+        self.program
+            .as_ref()
+            .map(Program::console)
+            .unwrap_or_default()
+    }
+}
+
+impl Limit for ScriptLimit {
+    fn limit(&self) -> usize {
+        self.limit
+    }
+
+    fn on_sample(&mut self, now: SimTime, rtt: SimDuration, inflight: usize, did_drop: bool) {
+        let (Some(program), None) = (self.program.as_mut(), &self.fault) else {
+            return;
+        };
+        let sample = map(&[
+            ("now", Dynamic::from(now.as_secs_f64())),
+            ("rtt", Dynamic::from(rtt.as_secs_f64())),
+            ("in_flight", Dynamic::from(inflight as i64)),
+            ("dropped", Dynamic::from(did_drop)),
+            ("limit", Dynamic::from(self.limit as i64)),
+            ("min_limit", Dynamic::from(self.min_limit as i64)),
+            ("max_limit", Dynamic::from(self.max_limit as i64)),
+        ]);
+        let (min_limit, max_limit) = (self.min_limit, self.max_limit);
+        let decision = program.call(now, sample).and_then(|value| {
+            let limit = whole_number(&value, "requests")
+                .map_err(|why| program.bad_return(now, format!("new_limit {why}")))?;
+            if limit < 1 {
+                return Err(program.bad_return(
+                    now,
+                    format!(
+                        "new_limit returned {limit}: a limit below 1 would admit nothing, ever"
+                    ),
+                ));
+            }
+            Ok((limit as usize).clamp(min_limit, max_limit))
+        });
+        match decision {
+            Ok(limit) => self.limit = limit,
+            Err(fault) => self.fault = Some(fault),
+        }
+    }
+
+    fn take_fault(&mut self) -> Option<PolicyFault> {
+        self.fault.take()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AIMD: &str = "fn new_limit(sample) {\n  if sample.dropped { (sample.limit * 9) / 10 } else if sample.in_flight * 2 >= sample.limit { sample.limit + 1 } else { sample.limit }\n}";
+
+    #[test]
+    fn an_aimd_script_behaves_like_the_built_in_one() {
+        let mut script = ScriptLimit::new(AIMD, 20, 20, 200).unwrap();
+        let mut builtin = crate::policy::limiter::AimdLimit::default();
+        let rtt = SimDuration::from_millis(10);
+        for (inflight, dropped) in [
+            (15, false),
+            (15, false),
+            (3, false),
+            (15, true),
+            (30, false),
+        ] {
+            script.on_sample(SimTime::ZERO, rtt, inflight, dropped);
+            builtin.on_sample(SimTime::ZERO, rtt, inflight, dropped);
+            assert_eq!(
+                script.limit(),
+                builtin.limit(),
+                "after {inflight}, {dropped}"
+            );
+        }
+        assert!(script.take_fault().is_none());
+    }
+
+    #[test]
+    fn a_limit_below_one_is_a_fault() {
+        let mut script = ScriptLimit::new("fn new_limit(sample) { 0 }", 5, 1, 10).unwrap();
+        script.on_sample(
+            SimTime::from_nanos(2_000_000_000),
+            SimDuration::ZERO,
+            1,
+            false,
+        );
+        let fault = script.take_fault().unwrap();
+        assert!(fault.message.contains("below 1"), "{fault}");
+        assert_eq!(script.limit(), 5, "the limit stays where it was");
+    }
+}

@@ -1,0 +1,363 @@
+//! Learner-written policies: every seed book asks the learner to *write* the autoscaler or the
+//! limiter, so a scenario may give the code of one in [Rhai](https://rhai.rs), and the engine runs
+//! it where a built-in policy would be. A script policy implements the same trait as the built-in
+//! ones ([`Autoscaler`](crate::policy::autoscale::Autoscaler),
+//! [`Limit`](crate::policy::limiter::Limit)), so the simulator natively, in wasm, and
+//! `--mode threads` all drive the same object.
+//!
+//! A script is a hook function and, at the top, the variables it keeps between calls:
+//!
+//! ```rhai
+//! let last_change = -1000.0;          // top-level variables keep their values between calls
+//!
+//! fn desired_workers(pool) {          // called every autoscaler.interval
+//!     if pool.now - last_change < 30.0 { return pool.workers; }
+//!     if pool.queued > 2 * pool.workers { last_change = pool.now; return pool.workers + 1; }
+//!     pool.workers
+//! }
+//! ```
+//!
+//! Scripts are deterministic: no clock, no randomness, no I/O, maths through `libm`, and
+//! operation, depth and size limits ([`sandbox`]) that stop a runaway script at the same point
+//! on every platform. A script that fails stops the run with a [`PolicyFault`] naming the hook,
+//! the line and column, and the simulated time.
+
+mod autoscaler;
+mod limiter;
+pub mod sandbox;
+
+pub use autoscaler::ScriptAutoscaler;
+pub use limiter::ScriptLimit;
+pub use sandbox::Console;
+
+use crate::policy::PolicyFault;
+use crate::time::SimTime;
+use std::sync::{Arc, Mutex};
+
+/// Where a script plugs in, and the function it must define.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    /// `fn desired_workers(pool)` → the number of workers.
+    Autoscaler,
+    /// `fn new_limit(sample)` → the concurrency limit.
+    Limiter,
+}
+
+impl Hook {
+    pub fn name(self) -> &'static str {
+        match self {
+            Hook::Autoscaler => "autoscaler",
+            Hook::Limiter => "limiter",
+        }
+    }
+
+    /// The function the script must define, with its one parameter.
+    pub fn entry(self) -> (&'static str, &'static str) {
+        match self {
+            Hook::Autoscaler => ("desired_workers", "pool"),
+            Hook::Limiter => ("new_limit", "sample"),
+        }
+    }
+}
+
+/// A script that cannot run: it does not parse, lacks its hook function, or its top-level code
+/// failed. Line and column are in the script (1-based; 0 when the problem is not at a place).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScriptError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}, column {}: ", self.line, self.column)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Checks that `code` compiles as a `hook` script and that its top level runs.
+pub fn check(hook: Hook, code: &str) -> Result<(), ScriptError> {
+    Program::compile(hook, code).map(|_| ())
+}
+
+/// A compiled script with its kept variables, ready to be called.
+pub(crate) struct Program {
+    hook: Hook,
+    engine: rhai::Engine,
+    ast: rhai::AST,
+    /// The top-level variables: set once by the top-level code, kept between calls.
+    scope: rhai::Scope<'static>,
+    console: Arc<Mutex<Console>>,
+}
+
+impl std::fmt::Debug for Program {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Program")
+            .field("hook", &self.hook)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Program {
+    pub fn compile(hook: Hook, code: &str) -> Result<Self, ScriptError> {
+        let console = Arc::new(Mutex::new(Console::default()));
+        let engine = sandbox::engine(Arc::clone(&console));
+        let ast = engine.compile(code).map_err(|error| {
+            let (line, column) = position(error.position());
+            ScriptError {
+                line,
+                column,
+                message: error.err_type().to_string(),
+            }
+        })?;
+        let (entry, parameter) = hook.entry();
+        let Some(function) = ast.iter_functions().find(|f| f.name == entry) else {
+            return Err(ScriptError {
+                line: 0,
+                column: 0,
+                message: format!(
+                    "the {} script must define `fn {entry}({parameter}) {{ ... }}`",
+                    hook.name()
+                ),
+            });
+        };
+        if function.params.len() != 1 {
+            return Err(ScriptError {
+                line: 0,
+                column: 0,
+                message: format!(
+                    "`{entry}` must take one parameter, `{parameter}` (it takes {})",
+                    function.params.len()
+                ),
+            });
+        }
+        let mut scope = rhai::Scope::new();
+        engine
+            .run_ast_with_scope(&mut scope, &ast)
+            .map_err(|error| {
+                let (line, column, message) = describe(&error, hook);
+                ScriptError {
+                    line,
+                    column,
+                    message: format!("in the code outside functions: {message}"),
+                }
+            })?;
+        Ok(Program {
+            hook,
+            engine,
+            ast,
+            scope,
+            console,
+        })
+    }
+
+    /// Calls the hook function with `input` at simulated time `now`.
+    pub fn call(&mut self, now: SimTime, input: rhai::Map) -> Result<rhai::Dynamic, PolicyFault> {
+        sandbox::lock(&self.console).now = now.as_secs_f64();
+        let options = rhai::CallFnOptions::new()
+            .eval_ast(false)
+            .rewind_scope(true);
+        self.engine
+            .call_fn_with_options(
+                options,
+                &mut self.scope,
+                &self.ast,
+                self.hook.entry().0,
+                (input,),
+            )
+            .map_err(|error| {
+                let (line, column, message) = describe(&error, self.hook);
+                PolicyFault {
+                    hook: self.hook.name(),
+                    line,
+                    column,
+                    at: now,
+                    message,
+                }
+            })
+    }
+
+    /// A fault for a value the hook returned that is not a decision.
+    pub fn bad_return(&self, now: SimTime, message: String) -> PolicyFault {
+        PolicyFault {
+            hook: self.hook.name(),
+            line: 0,
+            column: 0,
+            at: now,
+            message,
+        }
+    }
+
+    /// What the script printed so far.
+    pub fn console(&self) -> Console {
+        sandbox::lock(&self.console).clone()
+    }
+}
+
+fn position(position: rhai::Position) -> (usize, usize) {
+    (
+        position.line().unwrap_or(0),
+        position.position().unwrap_or(0),
+    )
+}
+
+/// The innermost place and a learner's wording of a runtime error.
+fn describe(error: &rhai::EvalAltResult, hook: Hook) -> (usize, usize, String) {
+    use rhai::EvalAltResult as E;
+    let mut innermost = error;
+    let mut in_helper = None;
+    while let E::ErrorInFunctionCall(name, _, inner, _) = innermost {
+        in_helper = Some(name.clone());
+        innermost = inner;
+    }
+    let (line, column) = position(innermost.position());
+    let message = match innermost {
+        E::ErrorTooManyOperations(_) => format!(
+            "one call ran more than {} operations: an endless loop?",
+            sandbox::MAX_OPERATIONS_PER_CALL
+        ),
+        E::ErrorStackOverflow(_) => format!(
+            "functions called each other more than {} deep: an endless recursion?",
+            sandbox::MAX_CALL_DEPTH
+        ),
+        E::ErrorDataTooLarge(what, _) => format!("{what} grew past its limit"),
+        E::ErrorVariableNotFound(name, _) if in_helper.is_some() => format!(
+            "variable `{name}` not found: top-level variables are visible in `{}` itself; pass them to other functions as arguments",
+            hook.entry().0
+        ),
+        other => {
+            let text = other.to_string();
+            // Rhai appends " (line L, position C)"; the place is reported separately.
+            match text.rfind(" (line ") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    };
+    (line, column, message)
+}
+
+/// The integer a hook returned, or what is wrong with it.
+pub(crate) fn whole_number(value: &rhai::Dynamic, what: &str) -> Result<i64, String> {
+    if let Ok(n) = value.as_int() {
+        return Ok(n);
+    }
+    if let Ok(x) = value.as_float() {
+        if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 {
+            return Ok(x as i64);
+        }
+        return Err(format!(
+            "returned {x}, not a whole number of {what} (round it: `x.round().to_int()`)"
+        ));
+    }
+    if value.is_unit() {
+        return Err(format!(
+            "returned nothing: end the function with the number of {what} (is a branch missing a value?)"
+        ));
+    }
+    Err(format!(
+        "returned a {}, not a whole number of {what}",
+        value.type_name()
+    ))
+}
+
+/// A map of named numbers, the input of a hook.
+pub(crate) fn map(fields: &[(&str, rhai::Dynamic)]) -> rhai::Map {
+    fields
+        .iter()
+        .map(|(name, value)| ((*name).into(), value.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_says_where() {
+        let error = check(
+            Hook::Autoscaler,
+            "fn desired_workers(pool) {\n  pool.workers +\n}",
+        )
+        .unwrap_err();
+        assert_eq!(error.line, 3, "{error}");
+    }
+
+    #[test]
+    fn the_hook_function_must_exist_with_one_parameter() {
+        let missing = check(Hook::Autoscaler, "fn desired(pool) { 1 }").unwrap_err();
+        assert!(
+            missing.message.contains("fn desired_workers(pool)"),
+            "{missing}"
+        );
+        let arity = check(Hook::Limiter, "fn new_limit() { 1 }").unwrap_err();
+        assert!(arity.message.contains("one parameter"), "{arity}");
+    }
+
+    #[test]
+    fn top_level_variables_are_kept_between_calls() {
+        let code = "let calls = 0;\nfn desired_workers(pool) { calls += 1; calls }";
+        let mut program = Program::compile(Hook::Autoscaler, code).unwrap();
+        for expected in 1..=3 {
+            let value = program.call(SimTime::ZERO, rhai::Map::new()).unwrap();
+            assert_eq!(value.as_int().unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn a_runtime_error_names_the_hook_line_and_time() {
+        let code = "fn desired_workers(pool) {\n  let x = pool.workers;\n  x / 0\n}";
+        let mut program = Program::compile(Hook::Autoscaler, code).unwrap();
+        let input = map(&[("workers", rhai::Dynamic::from(2_i64))]);
+        let fault = program
+            .call(SimTime::from_nanos(7_000_000_000), input)
+            .unwrap_err();
+        assert_eq!(
+            (fault.hook, fault.line, fault.at),
+            ("autoscaler", 3, SimTime::from_nanos(7_000_000_000))
+        );
+        assert!(fault.message.contains("Division by zero"), "{fault}");
+        assert!(fault.to_string().contains("t = 7.000 s"), "{fault}");
+    }
+
+    #[test]
+    fn a_helper_that_reads_a_kept_variable_gets_a_hint() {
+        let code = "let n = 1;\nfn helper() { n }\nfn desired_workers(pool) { helper() }";
+        let mut program = Program::compile(Hook::Autoscaler, code).unwrap();
+        let fault = program.call(SimTime::ZERO, rhai::Map::new()).unwrap_err();
+        assert_eq!(fault.line, 2, "{fault}");
+        assert!(
+            fault.message.contains("pass them to other functions"),
+            "{fault}"
+        );
+    }
+
+    #[test]
+    fn top_level_code_that_fails_is_a_compile_error() {
+        let error = check(Hook::Limiter, "let x = 1 / 0;\nfn new_limit(sample) { 1 }").unwrap_err();
+        assert_eq!(error.line, 1, "{error}");
+        assert!(error.message.contains("outside functions"), "{error}");
+    }
+
+    #[test]
+    fn return_values_are_checked() {
+        assert_eq!(whole_number(&rhai::Dynamic::from(3_i64), "workers"), Ok(3));
+        assert_eq!(
+            whole_number(&rhai::Dynamic::from(4.0_f64), "workers"),
+            Ok(4)
+        );
+        assert!(whole_number(&rhai::Dynamic::from(2.5_f64), "workers")
+            .unwrap_err()
+            .contains("round"));
+        assert!(whole_number(&rhai::Dynamic::from(f64::NAN), "workers").is_err());
+        assert!(whole_number(&rhai::Dynamic::UNIT, "workers")
+            .unwrap_err()
+            .contains("nothing"));
+        assert!(whole_number(&rhai::Dynamic::from("x"), "workers")
+            .unwrap_err()
+            .contains("string"));
+    }
+}

@@ -1,0 +1,182 @@
+//! The Rhai engine every policy script runs in: the same limits, the same maths and no way out
+//! on every platform, so a runaway script stops at the same operation natively and in wasm.
+
+use std::sync::{Arc, Mutex};
+
+/// Operations one call of a hook may take (a loop step, an operator, a call): far above what
+/// any policy needs, far below what would freeze a tab. Counting operations, not time, makes a
+/// runaway script stop at the same point everywhere.
+pub const MAX_OPERATIONS_PER_CALL: u64 = 100_000;
+/// Nested function calls (a recursion that never ends stops here).
+pub const MAX_CALL_DEPTH: usize = 32;
+/// Characters in a string the script builds.
+pub const MAX_STRING_CHARS: usize = 10_000;
+/// Items in an array or a map the script builds.
+pub const MAX_ARRAY_ITEMS: usize = 10_000;
+pub const MAX_MAP_ITEMS: usize = 1_000;
+/// `print` and `debug` lines kept per run (later ones are counted, not kept).
+pub const MAX_CONSOLE_LINES: usize = 500;
+/// Characters kept of one console line.
+const MAX_CONSOLE_LINE_CHARS: usize = 200;
+
+/// What a script printed, with the simulated time of each line; bounded.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Console {
+    /// (simulated seconds, text)
+    pub lines: Vec<(f64, String)>,
+    /// Lines printed past [`MAX_CONSOLE_LINES`].
+    pub dropped: u64,
+    /// The simulated time of the call under way.
+    pub(super) now: f64,
+}
+
+impl Console {
+    fn push(&mut self, text: &str) {
+        if self.lines.len() >= MAX_CONSOLE_LINES {
+            self.dropped += 1;
+            return;
+        }
+        let text: String = text.chars().take(MAX_CONSOLE_LINE_CHARS).collect();
+        self.lines.push((self.now, text));
+    }
+}
+
+/// A fresh engine with the limits above, the standard library, float maths through `libm`
+/// (`f64::ln` and friends differ by an ulp between native and wasm), and `print`/`debug` going
+/// to `console` instead of stdout.
+pub fn engine(console: Arc<Mutex<Console>>) -> rhai::Engine {
+    let mut engine = rhai::Engine::new();
+    engine
+        .set_max_operations(MAX_OPERATIONS_PER_CALL)
+        .set_max_call_levels(MAX_CALL_DEPTH)
+        .set_max_expr_depths(64, 32)
+        .set_max_string_size(MAX_STRING_CHARS)
+        .set_max_array_size(MAX_ARRAY_ITEMS)
+        .set_max_map_size(MAX_MAP_ITEMS)
+        .set_max_variables(1_000)
+        .set_max_functions(200)
+        // A misspelt field (`pool.queud`) is an error, not a silent `()`.
+        .set_fail_on_invalid_map_property(true)
+        // Operators look for the registered `**` below before the built-in `powf`.
+        .set_fast_operators(false);
+    let printed = Arc::clone(&console);
+    engine.on_print(move |text| lock(&printed).push(text));
+    engine.on_debug(move |text, _, _| lock(&console).push(text));
+    register_maths(&mut engine);
+    engine
+}
+
+/// The console, even if a panic elsewhere poisoned its lock (it only holds text).
+pub(super) fn lock(console: &Mutex<Console>) -> std::sync::MutexGuard<'_, Console> {
+    console
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Every transcendental function scripts can call, re-registered on `libm` so results are
+/// bit-identical on every target. `sqrt`, `floor`, `round`, `abs` and the arithmetic operators
+/// are exact in IEEE 754 and keep Rhai's own.
+fn register_maths(engine: &mut rhai::Engine) {
+    type Unary = fn(f64) -> f64;
+    let unary: [(&str, Unary); 16] = [
+        ("sin", libm::sin),
+        ("cos", libm::cos),
+        ("tan", libm::tan),
+        ("asin", libm::asin),
+        ("acos", libm::acos),
+        ("atan", libm::atan),
+        ("sinh", libm::sinh),
+        ("cosh", libm::cosh),
+        ("tanh", libm::tanh),
+        ("asinh", libm::asinh),
+        ("acosh", libm::acosh),
+        ("atanh", libm::atanh),
+        ("exp", libm::exp),
+        ("ln", libm::log),
+        ("log", libm::log10),
+        ("log2", libm::log2),
+    ];
+    for (name, function) in unary {
+        engine.register_fn(name, function);
+    }
+    engine.register_fn("atan", |y: f64, x: f64| libm::atan2(y, x));
+    engine.register_fn("hypot", |x: f64, y: f64| libm::hypot(x, y));
+    engine.register_fn("log", |x: f64, base: f64| libm::log(x) / libm::log(base));
+    engine.register_fn("**", |x: f64, y: f64| libm::pow(x, y));
+    engine.register_fn("**", |x: f64, y: i64| libm::pow(x, y as f64));
+    engine.register_fn("**", |x: i64, y: f64| libm::pow(x as f64, y));
+    engine.register_fn("pow", |x: f64, y: f64| libm::pow(x, y));
+    // Seconds and milliseconds read better than bare numbers in policy code.
+    engine.register_fn("ms", |x: i64| x as f64 / 1000.0);
+    engine.register_fn("ms", |x: f64| x / 1000.0);
+    // `min`/`max` of a float and an int, which Rhai's own only offer for one type.
+    engine.register_fn("min", |x: f64, y: i64| x.min(y as f64));
+    engine.register_fn("min", |x: i64, y: f64| (x as f64).min(y));
+    engine.register_fn("max", |x: f64, y: i64| x.max(y as f64));
+    engine.register_fn("max", |x: i64, y: f64| (x as f64).max(y));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(code: &str) -> Result<rhai::Dynamic, Box<rhai::EvalAltResult>> {
+        engine(Arc::default()).eval(code)
+    }
+
+    #[test]
+    fn maths_goes_through_libm() {
+        let value = eval("ln(10.0) + exp(1.5) + 2.0 ** 0.5 + log(100.0)").unwrap();
+        let expected = libm::log(10.0) + libm::exp(1.5) + libm::pow(2.0, 0.5) + 2.0;
+        assert_eq!(value.as_float().unwrap().to_bits(), expected.to_bits());
+        assert_eq!(
+            eval("3 ** 2").unwrap().as_int().unwrap(),
+            9,
+            "integer power stays integer"
+        );
+        assert_eq!(eval("max(2, 3.5)").unwrap().as_float().unwrap(), 3.5);
+        assert_eq!(eval("ms(250)").unwrap().as_float().unwrap(), 0.25);
+    }
+
+    #[test]
+    fn runaway_scripts_stop_at_their_limits() {
+        let endless = eval("let n = 0; loop { n += 1; }").unwrap_err();
+        assert!(matches!(
+            *endless,
+            rhai::EvalAltResult::ErrorTooManyOperations(_)
+        ));
+        let deep = eval("fn f(n) { f(n + 1) } f(0)").unwrap_err();
+        assert!(
+            deep.to_string().contains("Stack overflow") || deep.to_string().contains("call"),
+            "{deep}"
+        );
+        let huge = eval("let s = \"x\"; loop { s += s; }").unwrap_err();
+        assert!(
+            matches!(*huge, rhai::EvalAltResult::ErrorDataTooLarge(..)),
+            "{huge}"
+        );
+        let big_array = eval("let a = []; loop { a.push(1); }").unwrap_err();
+        assert!(
+            matches!(*big_array, rhai::EvalAltResult::ErrorDataTooLarge(..)),
+            "{big_array}"
+        );
+    }
+
+    #[test]
+    fn print_goes_to_a_bounded_console() {
+        let console = Arc::new(Mutex::new(Console::default()));
+        engine(Arc::clone(&console))
+            .run("for i in 0..600 { print(`line ${i}`); } debug(\"done\");")
+            .unwrap();
+        let console = lock(&console);
+        assert_eq!(console.lines.len(), MAX_CONSOLE_LINES);
+        assert_eq!(console.lines[0].1, "line 0");
+        assert_eq!(console.dropped, 101);
+    }
+
+    #[test]
+    fn a_misspelt_field_is_an_error() {
+        let error = eval("let pool = #{ queued: 3 }; pool.queud").unwrap_err();
+        assert!(error.to_string().contains("queud"), "{error}");
+    }
+}
