@@ -77,7 +77,7 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
         if let Some(path) = args.chart {
             super::output::write_chart(path, &real.series, None, config)?;
         }
-        return Ok(ExitCode::SUCCESS);
+        return Ok(script_verdict(&[&real.summary]));
     }
     let (sim, sim_series) = super::output::run_with_progress(config, args.quiet);
     let sim_json = serde_json::to_value(&sim).map_err(|e| e.to_string())?;
@@ -99,7 +99,18 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
         // The real run in colour over the simulation's ghost.
         super::output::write_chart(path, &real.series, Some(&sim_series), config)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(script_verdict(&[&real.summary, &sim]))
+}
+
+/// A run whose policy script failed is an error (exit 1), said after the report.
+fn script_verdict(summaries: &[&crate::report::Summary]) -> ExitCode {
+    match summaries.iter().find_map(|s| s.script_error.as_ref()) {
+        Some(error) => {
+            eprintln!("error: {error}; the run stops there");
+            ExitCode::FAILURE
+        }
+        None => ExitCode::SUCCESS,
+    }
 }
 
 fn pretty(json: &serde_json::Value) -> Result<String, String> {

@@ -54,6 +54,8 @@ pub struct Collector {
     end: Option<SimTime>,
     /// When a graceful shutdown (`[shutdown]`) began.
     shutdown: Option<SimTime>,
+    /// A policy script failed: the run stops (see the driver).
+    pub fault: Option<crate::policy::PolicyFault>,
     /// `[[alerts]]`, the very objects the simulator uses, and their pending timers
     /// (instant, alert, token).
     pub alerts: Vec<(AlertConfig, Alert)>,
@@ -94,6 +96,7 @@ impl Collector {
             outstanding: 0,
             end: None,
             shutdown: None,
+            fault: None,
             alerts: config
                 .alerts
                 .iter()
@@ -259,6 +262,9 @@ impl Collector {
         };
         let autoscaler = self.autoscaler.as_mut()?;
         let decision = autoscaler.on_tick(&signals);
+        if let Some(fault) = autoscaler.take_fault() {
+            self.fault.get_or_insert(fault);
+        }
         self.next_tick = now + autoscaler.interval();
         with_floor(
             decision,

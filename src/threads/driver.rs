@@ -173,6 +173,23 @@ impl<'scope> Running<'scope, '_> {
                     phase = Phase::Draining(Some(deadline));
                 }
             }
+            // A policy script failed (the autoscaler's at a tick, the limiter's at a sample):
+            // the run stops at once, like the simulator's, and reports where.
+            if collector.fault.is_none() {
+                collector.fault = shared.gate().admission.take_fault();
+            }
+            let faulted = collector.fault.is_some();
+            if phase == Phase::Running && faulted {
+                shared.stopping.store(true, Ordering::Relaxed);
+                for thread in &self.unpark {
+                    thread.unpark();
+                }
+                if collector.end().is_none() {
+                    let at = scenario_now.max(collector.applied);
+                    resizes.extend(collector.end_at(at, &gauges));
+                }
+                phase = Phase::Draining(Some(now));
+            }
             if phase == Phase::Running && (past_end || interrupted || intake_over) {
                 shared.stopping.store(true, Ordering::Relaxed);
                 for thread in &self.unpark {

@@ -333,7 +333,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             events: collector.records,
             in_flight_at_end: abandoned,
             workers_at_end: collector.target as u64,
-            truncated: false,
+            truncated: collector.fault.is_some(),
             stalled_at: None,
             overloaded_at: None,
             drain_seconds: collector.drain_seconds(end),
@@ -343,6 +343,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             limit: gate.admission.limit_seen(),
         },
     );
+    summary.script_error = collector.fault.as_ref().map(Into::into);
     summary.threads = Some(ThreadFacts {
         wall_seconds: wall.as_secs_f64(),
         time_scale: scale,

@@ -18,6 +18,7 @@ mod mixed;
 mod part_series;
 mod parts_and_limits;
 mod pipeline;
+mod script;
 mod split_pools;
 mod support;
 mod theory;

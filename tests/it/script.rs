@@ -1,0 +1,203 @@
+//! Learner-written policies: a script runs where the built-in policy would, deterministically,
+//! in the simulator and on real threads, and a failing script stops the run saying where.
+
+use crate::support::config;
+use queuelab::sim::Engine;
+
+/// Netflix's AIMD limit (`AIMDLimit`) as a learner would write it from seed book 002, task 11.
+const AIMD_SCRIPT: &str = r#"
+fn new_limit(sample) {
+    let limit = sample.limit;
+    if sample.dropped || sample.rtt > 5.0 {
+        limit = (limit.to_float() * 0.9).to_int();
+    } else if sample.in_flight * 2 >= limit {
+        limit += 1;
+    }
+    limit
+}
+"#;
+
+fn adaptive_limit() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/adaptive-limit.toml"
+    ))
+    .expect("the shipped scenario")
+}
+
+#[test]
+fn an_aimd_script_gives_the_built_in_aimd_limiters_run_bit_for_bit() {
+    let text = adaptive_limit();
+    let built_in = Engine::new(&config(&text)).run();
+    let scripted_text = text.replace(
+        "[limiter]\nkind = \"aimd\"\nlimit = 20",
+        &format!("[limiter]\nkind = \"script\"\nlimit = 20\nmin_limit = 20\nmax_limit = 200\ncode = '''{AIMD_SCRIPT}'''"),
+    );
+    assert_ne!(
+        scripted_text, text,
+        "the scenario's [limiter] table changed"
+    );
+    let scripted = Engine::new(&config(&scripted_text)).run();
+    assert!(
+        scripted.limit.max > 20,
+        "the limit moved: {:?}",
+        scripted.limit
+    );
+    assert_eq!(
+        serde_json::to_string(&scripted).unwrap(),
+        serde_json::to_string(&built_in).unwrap()
+    );
+}
+
+const SPIKE: &str = r#"
+[run]
+duration = "2m"
+seed = 3
+[arrivals]
+process = "poisson"
+rate = 60
+[service]
+distribution = "exponential"
+mean = "100ms"
+[pool]
+workers = 2
+[queue]
+capacity = 50
+[autoscaler]
+kind = "script"
+interval = "1s"
+max_workers = 20
+"#;
+
+fn with_code(code: &str) -> String {
+    format!("{SPIKE}code = '''\n{code}'''\n")
+}
+
+const STEP_UP: &str = r#"let last_change = -1000.0;
+
+fn desired_workers(pool) {
+    if pool.now - last_change < 5.0 { return pool.workers; }
+    if pool.queue_fill > 0.5 { last_change = pool.now; return pool.workers + 2; }
+    if pool.utilization < 0.5 { last_change = pool.now; return pool.workers - 1; }
+    pool.workers
+}
+"#;
+
+#[test]
+fn a_script_autoscaler_sizes_the_pool_and_is_deterministic() {
+    let config = config(&with_code(STEP_UP));
+    let first = Engine::new(&config).run();
+    let again = Engine::new(&config).run();
+    assert_eq!(first, again);
+    assert!(
+        first.pool.max > 2 && first.pool.resizes > 0,
+        "{:?}",
+        first.pool
+    );
+    assert!(first.script_error.is_none());
+    let stuck = Engine::new(&crate::support::config(&with_code(
+        "fn desired_workers(pool) { 2 }\n",
+    )))
+    .run();
+    assert!(
+        first.lost_ratio < stuck.lost_ratio,
+        "scaling up loses fewer jobs"
+    );
+}
+
+#[test]
+fn a_failing_script_stops_the_run_where_it_failed() {
+    let code = "fn desired_workers(pool) {\n    if pool.now > 10.0 { return pool.workers / 0; }\n    pool.workers\n}\n";
+    let summary = Engine::new(&config(&with_code(code))).run();
+    let error = summary.script_error.as_ref().expect("the script failed");
+    assert_eq!(
+        (error.hook.as_str(), error.line),
+        ("autoscaler", 2),
+        "{error}"
+    );
+    assert_eq!(error.at_seconds, 11.0, "the first tick after 10 s");
+    assert!(
+        summary.truncated && summary.sim_seconds == 11.0,
+        "{}",
+        summary.sim_seconds
+    );
+    let why = summary.cut_short().expect("the run says why it stopped");
+    assert!(
+        why.contains("Division by zero") && why.contains("line 2"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_runaway_script_stops_at_its_operation_limit() {
+    let code = "fn desired_workers(pool) { let n = 0; while true { n += 1; } n }\n";
+    let started = std::time::Instant::now();
+    let summary = Engine::new(&config(&with_code(code))).run();
+    let error = summary.script_error.expect("the loop was stopped");
+    assert!(error.message.contains("endless loop"), "{}", error.message);
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[test]
+fn script_errors_in_the_file_point_at_their_line_in_the_file() {
+    let text = with_code("fn desired_workers(pool) {\n    pool.workers +\n}\n");
+    let error = queuelab::scenario::parse(&text, "s.toml")
+        .unwrap_err()
+        .to_string();
+    let code_line = text.lines().position(|l| l.starts_with("code = ")).unwrap() + 1;
+    let expected = format!("s.toml:{}:", code_line + 3);
+    assert!(
+        error.starts_with(&expected),
+        "expected {expected}, got {error}"
+    );
+    assert!(error.contains("autoscaler.code"), "{error}");
+    for (text, expected) in [
+        (SPIKE.to_string(), "is required for kind = \"script\""),
+        (
+            with_code("fn desired(pool) { 1 }"),
+            "must define `fn desired_workers(pool)",
+        ),
+        (
+            SPIKE.replace("kind = \"script\"", "kind = \"queue-depth\"") + "code = \"fn x() {}\"\n",
+            "applies only to kind = \"script\"",
+        ),
+        (
+            with_code(&"// padding\n".repeat(2_000)),
+            "more than the limit of 20000",
+        ),
+    ] {
+        let error = queuelab::scenario::parse(&text, "s.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains(expected), "expected {expected}, got {error}");
+    }
+}
+
+#[test]
+fn a_script_runs_on_real_threads_and_a_failing_one_stops_them() {
+    let _one = crate::threads::ONE_AT_A_TIME.lock();
+    let options = queuelab::threads::ThreadOptions {
+        time_scale: 0.02,
+        ..Default::default()
+    };
+    let config = config(&with_code(STEP_UP).replace("duration = \"2m\"", "duration = \"40s\""));
+    let real = queuelab::threads::run(&config, &options).unwrap().summary;
+    assert!(real.script_error.is_none());
+    assert!(
+        real.pool.resizes > 0,
+        "the script resized the real pool: {:?}",
+        real.pool
+    );
+    let failing = with_code("fn desired_workers(pool) { pool.nope }\n");
+    let started = std::time::Instant::now();
+    let real = queuelab::threads::run(&crate::support::config(&failing), &options)
+        .unwrap()
+        .summary;
+    let error = real.script_error.expect("the script failed on threads too");
+    assert!(error.message.contains("nope"), "{}", error.message);
+    assert!(
+        started.elapsed().as_secs_f64() < 2.0,
+        "stopped at once: {:?}",
+        started.elapsed()
+    );
+}
