@@ -14,17 +14,17 @@ step "clippy (native)"
 cargo clippy --all-targets --locked -- -D warnings
 
 step "clippy (wasm32)"
-cargo clippy --target wasm32-unknown-unknown --no-default-features --all-targets --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --no-default-features --features script --all-targets --locked -- -D warnings
 
 step "unit, integration and doc tests (native)"
 cargo test --locked
 
 step "engine determinism in WebAssembly (node)"
-WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test --target wasm32-unknown-unknown --no-default-features --locked --test wasm
+WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test --target wasm32-unknown-unknown --no-default-features --features script --locked --test wasm
 
 step "playground components and engine in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
-  cargo test --target wasm32-unknown-unknown --no-default-features --locked --test browser
+  cargo test --target wasm32-unknown-unknown --no-default-features --features script --locked --test browser
 
 step "release build of the playground (trunk)"
 trunk build --release

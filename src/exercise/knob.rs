@@ -87,6 +87,9 @@ pub enum KnobKind {
         step: SimDuration,
     },
     Choice(Vec<KnobValue>),
+    /// The code of a policy script (`editor = "script"`): any text within the script size cap;
+    /// whether it compiles is the scenario's validation to say, at its line and column.
+    Script,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +131,16 @@ impl Knob {
             (KnobKind::Duration { min, max, .. }, _) => {
                 Err(format!("must be a duration from {min} to {max}"))
             }
+            (KnobKind::Script, KnobValue::Text(code))
+                if code.chars().count() <= crate::scenario::limits::MAX_SCRIPT_CHARS =>
+            {
+                Ok(())
+            }
+            (KnobKind::Script, KnobValue::Text(_)) => Err(format!(
+                "the code is longer than the limit of {} characters",
+                crate::scenario::limits::MAX_SCRIPT_CHARS
+            )),
+            (KnobKind::Script, _) => Err("must be the code of a script (a string)".into()),
             (KnobKind::Choice(choices), v) if choices.contains(v) => Ok(()),
             (KnobKind::Choice(choices), _) => Err(format!(
                 "must be one of: {}",
@@ -142,8 +155,11 @@ impl Knob {
 
     /// Parses text typed by a learner or found in a URL, then checks it.
     pub fn parse(&self, text: &str) -> Result<KnobValue, String> {
+        let code = text;
         let text = text.trim();
         let value = match &self.kind {
+            // Code keeps its blank lines and indentation, so line numbers stay right.
+            KnobKind::Script => KnobValue::Text(code.to_string()),
             KnobKind::Integer { .. } => text
                 .parse::<i64>()
                 .map(KnobValue::Integer)

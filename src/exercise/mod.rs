@@ -27,12 +27,13 @@ pub use verify::{verify, Verification};
 use crate::scenario::{self, Config, ScenarioErrors};
 
 /// Chapters of the curriculum, in catalog order.
-pub const CHAPTERS: [&str; 5] = [
+pub const CHAPTERS: [&str; 6] = [
     "pools",
     "backpressure",
     "limiters",
     "autoscaling",
     "steady-state",
+    "build-it",
 ];
 pub const DIFFICULTIES: [&str; 3] = ["junior", "middle", "senior"];
 

@@ -70,6 +70,8 @@ pub struct RawKnob {
     pub step: Option<toml::Value>,
     pub unit: Option<String>,
     pub help: Option<String>,
+    /// `"script"`: the knob is the code of a policy script, edited in a code editor.
+    pub editor: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

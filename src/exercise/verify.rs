@@ -134,7 +134,7 @@ fn unreachable_knob_values(exercise: &Exercise) -> Vec<String> {
     let mut problems = Vec::new();
     for knob in &exercise.knobs {
         let ends = match &knob.kind {
-            KnobKind::Choice(_) => Vec::new(),
+            KnobKind::Choice(_) | KnobKind::Script => Vec::new(),
             KnobKind::Integer { min, max, .. } => {
                 vec![
                     super::KnobValue::Integer(*min),

@@ -328,7 +328,17 @@ pub fn position_errors(
             if let Some(edit) = overrides.iter().find(|edit| {
                 error.path == edit.path || error.path.starts_with(&format!("{}.", edit.path))
             }) {
-                error.origin = format!("--set {}={}", edit.path, edit.value.to_string().trim());
+                match error.within {
+                    // A script's code is too long to quote: its place in the code says where.
+                    Some((line, column)) => {
+                        error.origin = format!("--set {}", edit.path);
+                        (error.line, error.column) = (line, column);
+                    }
+                    None => {
+                        error.origin =
+                            format!("--set {}={}", edit.path, edit.value.to_string().trim());
+                    }
+                }
                 return error;
             }
             let full_path = if prefix.is_empty() {

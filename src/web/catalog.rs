@@ -18,6 +18,7 @@ fn chapter_title(chapter: &str) -> &'static str {
         "backpressure" => "Backpressure",
         "limiters" => "Limiters",
         "autoscaling" => "Autoscaling",
+        "build-it" => "Build it: write the policy",
         _ => "Steady state",
     }
 }

@@ -191,7 +191,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                         } else {
                             <section class="solution" data-test="solution">
                                 <h3>{"Solution"}</h3>
-                                <p>{ for exercise.solution.iter().map(|(path, value)| html! { <code>{format!("{path} = {value}")}</code> }) }</p>
+                                <p>{ for exercise.solution.iter().map(|(path, value)| solution_value(&exercise, path, value)) }</p>
                                 {markdown(&exercise.explanation)}
                                 if !exercise.solution.is_empty() {
                                     <button onclick={apply_solution} data-test="apply-solution">{"Set the knobs to the solution"}</button>
@@ -223,6 +223,34 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                 </div>
             </div>
         </main>
+    }
+}
+
+/// A policy script's code: a monospaced text area; the code is applied when the area loses the
+/// focus or on Ctrl/Cmd-Enter (which is also how a learner asks for a run).
+fn script_editor(id: &str, knob: &Knob, value: &KnobValue, emit: impl Fn(String) + Clone + 'static) -> Html {
+    let on_change = {
+        let emit = emit.clone();
+        Callback::from(move |event: Event| {
+            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
+            emit(area.value());
+        })
+    };
+    let on_key = Callback::from(move |event: KeyboardEvent| {
+        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
+            event.prevent_default();
+            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
+            emit(area.value());
+        }
+    });
+    let code = value.to_string();
+    let rows = (code.lines().count() + 2).clamp(8, 40).to_string();
+    html! {
+        <span class="script-editor">
+            <textarea id={id.to_string()} class="code" spellcheck="false" autocomplete="off" rows={rows}
+                value={code} onchange={on_change} onkeydown={on_key} data-knob={knob.path.clone()} />
+            <span class="help">{"Applied when you leave the editor, or with Ctrl/⌘-Enter."}</span>
+        </span>
     }
 }
 
@@ -275,6 +303,7 @@ fn knob_input(props: &KnobProps) -> Html {
     };
     let unit = knob.unit.clone().unwrap_or_default();
     let control = match &knob.kind {
+        KnobKind::Script => script_editor(&id, &knob, &props.value, emit),
         KnobKind::Choice(choices) => html! {
             <select id={id.clone()} onchange={on_select} data-knob={knob.path.clone()}>
                 { for choices.iter().map(|choice| html! {
@@ -323,5 +352,13 @@ fn knob_input(props: &KnobProps) -> Html {
             if let Some(help) = &knob.help { <p class="help">{help}</p> }
             if let Some(error) = &props.error { <p class="error" role="alert" data-test="knob-error">{error}</p> }
         </div>
+    }
+}
+
+/// One knob of the solution: `path = value`, or a script's code as a block.
+fn solution_value(exercise: &Exercise, path: &str, value: &KnobValue) -> Html {
+    match exercise.knob(path).map(|knob| &knob.kind) {
+        Some(KnobKind::Script) => html! { <pre class="code">{value.to_string()}</pre> },
+        _ => html! { <code>{format!("{path} = {value}")}</code> },
     }
 }

@@ -121,6 +121,37 @@ try {
   await page.goto(base);
   await page.waitForSelector('[data-exercise=k-zero] .badge.solved');
 
+  // 9b. A "Build it" exercise: the learner's limiter script. The starter misses a goal; a
+  // script with an error is shown at its line; the AIMD limit typed into the editor (Ctrl-Enter
+  // applies it) meets every goal; a reload finds the draft again.
+  await page.goto(`${base}#/exercise/build-aimd-limiter`);
+  await page.waitForSelector('[data-knob="limiter.code"]');
+  await page.selectOption('[data-test=speed]', 'max');
+  await page.click('[data-test=run]');
+  await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  assert.equal(await page.locator('[data-test=verdict].fail').count(), 1, 'the starter script fails');
+  await page.fill('[data-knob="limiter.code"]', 'fn new_limit(sample) {\n    sample.limit +\n}\n');
+  await page.press('[data-knob="limiter.code"]', 'Control+Enter');
+  await page.waitForSelector('pre.error');
+  assert.match(await page.locator('pre.error').textContent(), /limiter\.code.*3:1|3:1.*limiter\.code/s);
+  const aimd = [
+    'fn new_limit(sample) {',
+    '    if sample.dropped { return (sample.limit.to_float() * 0.9).to_int(); }',
+    '    if sample.in_flight * 2 >= sample.limit { return sample.limit + 1; }',
+    '    sample.limit',
+    '}',
+  ].join('\n');
+  await page.fill('[data-knob="limiter.code"]', aimd);
+  await page.press('[data-knob="limiter.code"]', 'Control+Enter');
+  await page.waitForFunction(() => location.hash.includes('in_flight'));
+  await page.click('[data-test=run]');
+  await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  assert.equal(await page.locator('[data-test=verdict].pass').count(), 1, 'the AIMD script solves it');
+  await page.screenshot({ path: path.join(artifacts, 'build-it.png'), fullPage: true });
+  await page.reload();
+  await page.waitForSelector('[data-knob="limiter.code"]');
+  assert.equal(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'the draft survives a reload');
+
   // 10. A hostile exercise file: every Markdown surface shows, no link in it can run script, and
   // the page's Content-Security-Policy refuses inline script even if markup got in.
   const dialogs = [];

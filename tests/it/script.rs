@@ -201,3 +201,23 @@ fn a_script_runs_on_real_threads_and_a_failing_one_stops_them() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_script_knob_takes_the_learners_code_and_places_its_errors_in_the_code() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/exercises/64-build-aimd-limiter.toml"
+    ))
+    .unwrap();
+    let exercise = queuelab::exercise::Exercise::parse(&text, "64.toml").unwrap();
+    let knob = exercise.knob("limiter.code").expect("the code knob");
+    assert_eq!(knob.kind, queuelab::exercise::KnobKind::Script);
+    let broken = knob.parse("fn new_limit(sample) {\n    sample.limit +\n}\n").unwrap();
+    let error = exercise
+        .config_with(&[("limiter.code".to_string(), broken)])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("limiter.code") && error.contains("3:1"), "{error}");
+    let huge = knob.parse(&"x".repeat(20_001)).unwrap_err();
+    assert!(huge.contains("limit of 20000"), "{huge}");
+}

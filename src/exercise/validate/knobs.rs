@@ -35,6 +35,25 @@ pub(super) fn knob(
         return None;
     }
     let kind = match (&raw.choices, &raw.min, &raw.max) {
+        _ if raw.editor.is_some() => match raw.editor.as_deref() {
+            Some("script") if raw.choices.is_none() && raw.min.is_none() && raw.max.is_none() => {
+                KnobKind::Script
+            }
+            Some("script") => {
+                p.add(
+                    here("editor"),
+                    "a script knob is edited as code: it takes no choices, min or max",
+                );
+                return None;
+            }
+            other => {
+                p.add(
+                    here("editor"),
+                    format!("{other:?} is not an editor; the one there is: \"script\""),
+                );
+                return None;
+            }
+        },
         (Some(choices), None, None) => {
             let values: Option<Vec<KnobValue>> = choices.iter().map(KnobValue::from_toml).collect();
             match values {
