@@ -31,6 +31,20 @@ fn engine_in_the_browser_matches_the_native_fingerprint() {
     );
 }
 
+/// Policy scripts with transcendental maths give the native run in the browser too (their maths
+/// goes through libm, never the platform's).
+#[wasm_bindgen_test]
+fn policy_scripts_in_the_browser_match_the_native_fingerprint() {
+    let text = include_str!("golden/script.toml");
+    let config = queuelab::scenario::parse(text, "script.toml").unwrap();
+    let summary = Engine::new(&config).run();
+    assert!(summary.script_error.is_none());
+    assert_eq!(
+        format!("{:016x}", summary.fingerprint()),
+        include_str!("golden/script.fingerprint").trim()
+    );
+}
+
 #[wasm_bindgen_test]
 fn one_million_customers_of_mm4_report_their_speed() {
     let text =

@@ -22,6 +22,19 @@ fn wasm_run_matches_the_native_fingerprint() {
     );
 }
 
+/// Policy scripts with transcendental maths give the native run in wasm too.
+#[wasm_bindgen_test]
+fn policy_scripts_in_wasm_match_the_native_fingerprint() {
+    let text = include_str!("golden/script.toml");
+    let config = queuelab::scenario::parse(text, "script.toml").expect("the script golden parses");
+    let summary = Engine::new(&config).run();
+    assert!(summary.script_error.is_none());
+    assert_eq!(
+        format!("{:016x}", summary.fingerprint()),
+        include_str!("golden/script.fingerprint").trim()
+    );
+}
+
 #[wasm_bindgen_test]
 fn bad_scenarios_are_errors_in_wasm_too() {
     let error = queuelab::scenario::parse("[pool]\nworkers = 0\n", "x.toml")

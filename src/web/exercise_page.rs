@@ -228,7 +228,12 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
 
 /// A policy script's code: a monospaced text area; the code is applied when the area loses the
 /// focus or on Ctrl/Cmd-Enter (which is also how a learner asks for a run).
-fn script_editor(id: &str, knob: &Knob, value: &KnobValue, emit: impl Fn(String) + Clone + 'static) -> Html {
+fn script_editor(
+    id: &str,
+    knob: &Knob,
+    value: &KnobValue,
+    emit: impl Fn(String) + Clone + 'static,
+) -> Html {
     let on_change = {
         let emit = emit.clone();
         Callback::from(move |event: Event| {

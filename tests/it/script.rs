@@ -212,12 +212,42 @@ fn a_script_knob_takes_the_learners_code_and_places_its_errors_in_the_code() {
     let exercise = queuelab::exercise::Exercise::parse(&text, "64.toml").unwrap();
     let knob = exercise.knob("limiter.code").expect("the code knob");
     assert_eq!(knob.kind, queuelab::exercise::KnobKind::Script);
-    let broken = knob.parse("fn new_limit(sample) {\n    sample.limit +\n}\n").unwrap();
+    let broken = knob
+        .parse("fn new_limit(sample) {\n    sample.limit +\n}\n")
+        .unwrap();
     let error = exercise
         .config_with(&[("limiter.code".to_string(), broken)])
         .unwrap_err()
         .to_string();
-    assert!(error.contains("limiter.code") && error.contains("3:1"), "{error}");
+    assert!(
+        error.contains("limiter.code") && error.contains("3:1"),
+        "{error}"
+    );
     let huge = knob.parse(&"x".repeat(20_001)).unwrap_err();
     assert!(huge.contains("limit of 20000"), "{huge}");
+}
+
+/// The native side of the script determinism golden (tests/golden/script.toml); the wasm and
+/// browser tests compare with the same fingerprint. `QUEUELAB_BLESS=1` re-records it.
+#[test]
+fn the_script_golden_matches_its_fingerprint() {
+    let text = include_str!("../golden/script.toml");
+    let summary = Engine::new(&config(text)).run();
+    assert!(summary.script_error.is_none(), "{:?}", summary.script_error);
+    assert!(summary.pool.resizes > 10 && summary.limit.max > summary.limit.min);
+    let fingerprint = format!("{:016x}", summary.fingerprint());
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/script.fingerprint"
+    );
+    if std::env::var_os("QUEUELAB_BLESS").is_some() {
+        std::fs::write(path, format!("{fingerprint}\n")).unwrap();
+        return;
+    }
+    let golden = std::fs::read_to_string(path).expect("the recorded fingerprint");
+    assert_eq!(
+        fingerprint,
+        golden.trim(),
+        "a script run changed; if intended, rerun with QUEUELAB_BLESS=1"
+    );
 }
