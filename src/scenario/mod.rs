@@ -18,6 +18,7 @@
 //! ```
 
 mod arrivals_config;
+mod autoscaler_config;
 pub mod config;
 pub mod error;
 mod limiter_config;
