@@ -251,3 +251,31 @@ fn the_script_golden_matches_its_fingerprint() {
         "a script run changed; if intended, rerun with QUEUELAB_BLESS=1"
     );
 }
+
+/// The "Build it" PI controller (exercises/68-build-pid.toml) is the built-in `kind = "pid"`
+/// with Kd = 0, line for line: the two runs are identical.
+#[test]
+fn the_pi_controller_exercise_matches_the_built_in_pid_bit_for_bit() {
+    use queuelab::policy::autoscale::PidConfig;
+    use queuelab::scenario::AutoscalerConfig;
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/exercises/68-build-pid.toml"
+    ))
+    .unwrap();
+    let exercise = queuelab::exercise::Exercise::parse(&text, "68.toml").unwrap();
+    let scripted = exercise.config_with(&exercise.solution_values()).unwrap();
+    let mut built_in = scripted.clone();
+    built_in.autoscaler = Some(AutoscalerConfig::Pid(PidConfig {
+        interval: queuelab::time::SimDuration::from_millis(500),
+        min_workers: 2,
+        max_workers: 60,
+        target_utilization: 0.7,
+        kp: 10.0,
+        ki: 5.0,
+        kd: 0.0,
+    }));
+    let (scripted, built_in) = (Engine::new(&scripted).run(), Engine::new(&built_in).run());
+    assert!(scripted.pool.resizes > 100, "{:?}", scripted.pool);
+    assert_eq!(scripted, built_in);
+}
