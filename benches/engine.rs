@@ -21,6 +21,25 @@ fn mm4(customers: u64, extra: &str) -> queuelab::scenario::Config {
     queuelab::scenario::parse(&text, "bench.toml").expect("bench scenario is valid")
 }
 
+/// The built-in AIMD limit as a script (tests/it/script.rs shows the two runs are identical).
+const AIMD_SCRIPT: &str = r#"[limiter]
+kind = "script"
+limit = 20
+min_limit = 20
+max_limit = 200
+code = '''
+fn new_limit(sample) {
+    let limit = sample.limit;
+    if sample.dropped || sample.rtt > 5.0 {
+        limit = (limit.to_float() * 0.9).to_int();
+    } else if sample.in_flight * 2 >= limit {
+        limit += 1;
+    }
+    limit
+}
+'''
+"#;
+
 fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
@@ -41,6 +60,12 @@ fn engine(c: &mut Criterion) {
             "4_shards_of_1_rho0.9",
             "shards = 4\n[keys]\ncount = 100000\n",
         ),
+        // A learner's limiter script runs once per request: its cost against the built-in one.
+        (
+            "mm4_rho0.9_aimd_limiter",
+            "[limiter]\nkind = \"aimd\"\nlimit = 20\n",
+        ),
+        ("mm4_rho0.9_aimd_limiter_script", AIMD_SCRIPT),
     ];
     for (name, extra) in cases {
         let config = mm4(CUSTOMERS, extra);

@@ -229,6 +229,13 @@ impl AdmissionCore {
         Some(RetryPlan { delay, call })
     }
 
+    /// What the limiter's script printed, if it has one.
+    pub fn printed(&self) -> Vec<(f64, String)> {
+        self.limiter
+            .as_ref()
+            .map_or_else(Vec::new, |limiter| limiter.printed())
+    }
+
     /// A policy script of the core's failed: the runtime stops the run and reports it.
     pub fn take_fault(&mut self) -> Option<PolicyFault> {
         self.fault.take()

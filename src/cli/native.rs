@@ -70,6 +70,7 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
             super::emit(&(pretty(&real_json)? + "\n"))?;
         } else {
             super::emit(&format::summary_table(&real_json))?;
+            super::output::print_console(&real.summary);
         }
         if let Some(dir) = args.csv {
             super::output::write_csv(dir, &real.series, &real_json)?;

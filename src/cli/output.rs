@@ -23,6 +23,20 @@ pub fn run_with_progress(config: &Config, quiet: bool) -> (Summary, Series) {
     (engine.summary(), engine.series().clone())
 }
 
+/// What policy scripts printed, to stderr (the report stays on stdout), with simulated times.
+pub fn print_console(summary: &Summary) {
+    if summary.script_console.is_empty() {
+        return;
+    }
+    eprintln!("script console ({} lines):", summary.script_console.len());
+    for line in &summary.script_console {
+        eprintln!(
+            "  t = {:>10.3} s  {:<10} {}",
+            line.at_seconds, line.hook, line.text
+        );
+    }
+}
+
 pub fn write_csv(dir: &Path, series: &Series, json: &serde_json::Value) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let series_path = dir.join("series.csv");

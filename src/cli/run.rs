@@ -107,6 +107,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         }
         Format::Table => super::emit(&format::summary_table(&json))?,
     }
+    if args.format == Format::Table && summaries.len() == 1 {
+        super::output::print_console(&summaries[0]);
+    }
     if let Some(dir) = &args.csv {
         write_csv(dir, &series, &json)?;
     }

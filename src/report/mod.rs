@@ -14,8 +14,8 @@ pub mod summary;
 pub use histogram::Histogram;
 pub use series::{PartPoint, PartSeries, Series, SeriesPoint, MAX_PART_SERIES};
 pub use summary::{
-    AlertSummary, ClassSummary, LimitSummary, Percentiles, PoolSummary, ScriptErrorSummary,
-    StageSummary, Summary, ThreadFacts,
+    console_lines, AlertSummary, ClassSummary, ConsoleLine, LimitSummary, Percentiles, PoolSummary,
+    ScriptErrorSummary, StageSummary, Summary, ThreadFacts,
 };
 
 impl Percentiles {

@@ -116,6 +116,36 @@ pub struct Summary {
     /// Set when a policy script failed: the run stopped at that call (and is `truncated`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_error: Option<ScriptErrorSummary>,
+    /// What policy scripts printed (`print`, `debug`), in time order: each script's first 500
+    /// lines of at most 200 characters.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub script_console: Vec<ConsoleLine>,
+}
+
+/// One line a policy script printed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ConsoleLine {
+    pub hook: String,
+    pub at_seconds: f64,
+    pub text: String,
+}
+
+/// The console lines of each script (`hook`, what it printed), merged in time order.
+pub fn console_lines(printed: Vec<(&str, Vec<(f64, String)>)>) -> Vec<ConsoleLine> {
+    let mut lines: Vec<ConsoleLine> = printed
+        .into_iter()
+        .flat_map(|(hook, lines)| {
+            lines
+                .into_iter()
+                .map(move |(at_seconds, text)| ConsoleLine {
+                    hook: hook.to_string(),
+                    at_seconds,
+                    text,
+                })
+        })
+        .collect();
+    lines.sort_by(|a, b| a.at_seconds.total_cmp(&b.at_seconds));
+    lines
 }
 
 /// Where and why a policy script failed (see `crate::script`).

@@ -164,6 +164,10 @@ impl Autoscaler for ScriptAutoscaler {
     fn take_fault(&mut self) -> Option<PolicyFault> {
         self.fault.take()
     }
+
+    fn printed(&self) -> Vec<(f64, String)> {
+        self.console().lines
+    }
 }
 
 #[cfg(test)]

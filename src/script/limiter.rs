@@ -103,6 +103,10 @@ impl Limit for ScriptLimit {
     fn take_fault(&mut self) -> Option<PolicyFault> {
         self.fault.take()
     }
+
+    fn printed(&self) -> Vec<(f64, String)> {
+        self.console().lines
+    }
 }
 
 #[cfg(test)]

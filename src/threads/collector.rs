@@ -273,6 +273,13 @@ impl Collector {
         )
     }
 
+    /// What the autoscaler's script printed, if it has one.
+    pub fn printed(&self) -> Vec<(f64, String)> {
+        self.autoscaler
+            .as_ref()
+            .map_or_else(Vec::new, |autoscaler| autoscaler.printed())
+    }
+
     /// Records a resize the pool is about to make; returns the size to apply, if it changes.
     pub fn resized(&mut self, size: usize) -> Option<usize> {
         let size = size.max(1);

@@ -344,6 +344,10 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         },
     );
     summary.script_error = collector.fault.as_ref().map(Into::into);
+    summary.script_console = crate::report::console_lines(vec![
+        ("autoscaler", collector.printed()),
+        ("limiter", gate.admission.printed()),
+    ]);
     summary.threads = Some(ThreadFacts {
         wall_seconds: wall.as_secs_f64(),
         time_scale: scale,

@@ -251,6 +251,12 @@ pub fn lab(props: &LabProps) -> Html {
                     </ul>
                 </section>
             }
+            if !summary.script_console.is_empty() {
+                <details class="console" open=true data-test="script-console">
+                    <summary>{format!("What your script printed ({} lines)", summary.script_console.len())}</summary>
+                    <pre>{ for summary.script_console.iter().map(|line| format!("t = {:.3} s  {}: {}\n", line.at_seconds, line.hook, line.text)) }</pre>
+                </details>
+            }
             <TheoryBox rho={rho} prediction={prediction} summary={summary.clone()} />
             <PartsTable title="Pipeline stages" label="stage" parts={summary.stages.clone()} />
             <PartsTable title="Shards" label="shard" parts={summary.shards.clone()} />

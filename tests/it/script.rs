@@ -279,3 +279,21 @@ fn the_pi_controller_exercise_matches_the_built_in_pid_bit_for_bit() {
     assert!(scripted.pool.resizes > 100, "{:?}", scripted.pool);
     assert_eq!(scripted, built_in);
 }
+
+#[test]
+fn what_a_script_prints_is_kept_with_its_time_and_bounded() {
+    let code = "fn desired_workers(pool) {\n    if pool.now <= 3.0 { print(`at ${pool.now}: ${pool.workers} workers`); }\n    for i in 0..10 { debug(\"tick\"); }\n    pool.workers\n}\n";
+    let summary = Engine::new(&config(&with_code(code))).run();
+    let console = &summary.script_console;
+    assert_eq!(console.len(), 500, "each script keeps its first 500 lines");
+    assert_eq!(console[0].hook, "autoscaler");
+    assert_eq!(
+        (console[0].at_seconds, console[0].text.as_str()),
+        (1.0, "at 1.0: 2 workers")
+    );
+    assert!(console
+        .windows(2)
+        .all(|w| w[0].at_seconds <= w[1].at_seconds));
+    let quiet = Engine::new(&config(&with_code(STEP_UP))).run();
+    assert!(quiet.script_console.is_empty());
+}

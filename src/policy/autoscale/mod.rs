@@ -71,6 +71,11 @@ pub trait Autoscaler: std::fmt::Debug + Send {
     fn take_fault(&mut self) -> Option<super::PolicyFault> {
         None
     }
+
+    /// What a learner's script printed: (simulated seconds, text), its first lines only.
+    fn printed(&self) -> Vec<(f64, String)> {
+        Vec::new()
+    }
 }
 
 /// Combines an autoscaler's decision with the predictive floor (seed book 003, task 18):

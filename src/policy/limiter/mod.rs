@@ -42,6 +42,11 @@ pub trait Limit: std::fmt::Debug + Send {
     fn take_fault(&mut self) -> Option<super::PolicyFault> {
         None
     }
+
+    /// What a learner's script printed: (simulated seconds, text), its first lines only.
+    fn printed(&self) -> Vec<(f64, String)> {
+        Vec::new()
+    }
 }
 
 /// A semaphore: a limit that never changes (a bulkhead).

@@ -150,6 +150,7 @@ impl Recorder {
             pools,
             threads: None,
             script_error: None,
+            script_console: Vec::new(),
         }
     }
 }

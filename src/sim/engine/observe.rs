@@ -53,6 +53,14 @@ impl Engine {
             },
         );
         summary.script_error = self.control.fault.as_ref().map(Into::into);
+        let mut printed: Vec<(&str, Vec<(f64, String)>)> = self
+            .ops
+            .autoscalers
+            .iter()
+            .map(|autoscaler| ("autoscaler", autoscaler.printed()))
+            .collect();
+        printed.push(("limiter", self.admission.printed()));
+        summary.script_console = crate::report::console_lines(printed);
         summary
     }
 
