@@ -1,11 +1,49 @@
 //! `[limiter] kind = "script"`: the learner's `fn new_limit(sample)` sets the concurrency limit
 //! after every finished request, as Netflix's adaptive limiters do.
 
-use super::{map, whole_number, Console, Hook, Program, ScriptError};
+use super::{whole_number, Console, Hook, Program, ScriptError};
 use crate::policy::limiter::Limit;
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
 use rhai::Dynamic;
+
+/// What `new_limit(sample)` sees: a typed value with read-only fields rather than a map,
+/// because the limiter runs once per request and building a map costs more than the call.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Sample {
+    now: f64,
+    rtt: f64,
+    in_flight: i64,
+    dropped: bool,
+    limit: i64,
+    min_limit: i64,
+    max_limit: i64,
+}
+
+impl std::fmt::Display for Sample {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "#{{now: {}, rtt: {}, in_flight: {}, dropped: {}, limit: {}, min_limit: {}, max_limit: {}}}",
+            self.now, self.rtt, self.in_flight, self.dropped, self.limit, self.min_limit, self.max_limit
+        )
+    }
+}
+
+/// Makes [`Sample`] known to a script engine: its fields, and how it prints.
+pub(crate) fn register_sample(engine: &mut rhai::Engine) {
+    engine
+        .register_type_with_name::<Sample>("Sample")
+        .register_get("now", |s: &mut Sample| s.now)
+        .register_get("rtt", |s: &mut Sample| s.rtt)
+        .register_get("in_flight", |s: &mut Sample| s.in_flight)
+        .register_get("dropped", |s: &mut Sample| s.dropped)
+        .register_get("limit", |s: &mut Sample| s.limit)
+        .register_get("min_limit", |s: &mut Sample| s.min_limit)
+        .register_get("max_limit", |s: &mut Sample| s.max_limit)
+        .register_fn("to_string", |s: &mut Sample| s.to_string())
+        .register_fn("to_debug", |s: &mut Sample| s.to_string());
+}
 
 /// A concurrency limit whose every change is a script's decision.
 #[derive(Debug)]
@@ -71,15 +109,15 @@ impl Limit for ScriptLimit {
         let (Some(program), None) = (self.program.as_mut(), &self.fault) else {
             return;
         };
-        let sample = map(&[
-            ("now", Dynamic::from(now.as_secs_f64())),
-            ("rtt", Dynamic::from(rtt.as_secs_f64())),
-            ("in_flight", Dynamic::from(inflight as i64)),
-            ("dropped", Dynamic::from(did_drop)),
-            ("limit", Dynamic::from(self.limit as i64)),
-            ("min_limit", Dynamic::from(self.min_limit as i64)),
-            ("max_limit", Dynamic::from(self.max_limit as i64)),
-        ]);
+        let sample = Dynamic::from(Sample {
+            now: now.as_secs_f64(),
+            rtt: rtt.as_secs_f64(),
+            in_flight: inflight as i64,
+            dropped: did_drop,
+            limit: self.limit as i64,
+            min_limit: self.min_limit as i64,
+            max_limit: self.max_limit as i64,
+        });
         let (min_limit, max_limit) = (self.min_limit, self.max_limit);
         let decision = program.call(now, sample).and_then(|value| {
             let limit = whole_number(&value, "requests")
@@ -136,6 +174,27 @@ mod tests {
             );
         }
         assert!(script.take_fault().is_none());
+    }
+
+    #[test]
+    fn a_misspelt_field_of_the_sample_is_a_fault_and_a_sample_prints_its_fields() {
+        let mut script = ScriptLimit::new(
+            "fn new_limit(sample) { print(sample); sample.limt }",
+            5,
+            1,
+            10,
+        )
+        .unwrap();
+        script.on_sample(SimTime::ZERO, SimDuration::ZERO, 1, false);
+        let fault = script.take_fault().unwrap();
+        assert!(fault.message.contains("limt"), "{fault}");
+        let printed = script.printed();
+        assert!(
+            printed[0]
+                .1
+                .contains("in_flight: 1, dropped: false, limit: 5"),
+            "{printed:?}"
+        );
     }
 
     #[test]

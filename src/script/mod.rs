@@ -155,7 +155,12 @@ impl Program {
     }
 
     /// Calls the hook function with `input` at simulated time `now`.
-    pub fn call(&mut self, now: SimTime, input: rhai::Map) -> Result<rhai::Dynamic, PolicyFault> {
+    pub fn call(
+        &mut self,
+        now: SimTime,
+        input: impl Into<rhai::Dynamic>,
+    ) -> Result<rhai::Dynamic, PolicyFault> {
+        let input: rhai::Dynamic = input.into();
         sandbox::lock(&self.console).now = now.as_secs_f64();
         let options = rhai::CallFnOptions::new()
             .eval_ast(false)

@@ -63,6 +63,7 @@ pub fn engine(console: Arc<Mutex<Console>>) -> rhai::Engine {
     engine.on_print(move |text| lock(&printed).push(text));
     engine.on_debug(move |text, _, _| lock(&console).push(text));
     register_maths(&mut engine);
+    super::limiter::register_sample(&mut engine);
     engine
 }
 
