@@ -336,6 +336,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             truncated: false,
             stalled_at: None,
             overloaded_at: None,
+            clock_end_at: None,
             drain_seconds: collector.drain_seconds(end),
             alerts: crate::report::recorder::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.dependency.breaker_transitions(),

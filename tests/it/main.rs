@@ -6,6 +6,7 @@ mod bad_input;
 mod behaviour;
 mod caps;
 mod cli;
+mod clock_end;
 mod determinism;
 mod downstream;
 mod exercises;

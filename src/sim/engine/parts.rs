@@ -26,6 +26,9 @@ pub(super) struct RunControl {
     pub stalled_at: Option<SimTime>,
     /// When more than [`super::MAX_JOBS_IN_SYSTEM`] jobs were in the system at once.
     pub overloaded_at: Option<SimTime>,
+    /// The last faithful instant, when the next event fell at or past the clock's end (2⁶⁴ ns,
+    /// where additions saturate): the run stops there (see [`super::Engine::step`]).
+    pub clock_end_at: Option<SimTime>,
     pub finished: bool,
     pub truncated: bool,
     pub customers_limit: Option<u64>,

@@ -58,6 +58,7 @@ impl Engine {
                 events_this_instant: 0,
                 stalled_at: None,
                 overloaded_at: None,
+                clock_end_at: None,
                 finished: false,
                 truncated: false,
                 customers_limit: config.customers,
