@@ -23,4 +23,5 @@ mod split_pools;
 mod support;
 mod theory;
 mod theory_formulas;
+mod thread_budget;
 mod threads;
