@@ -7,6 +7,7 @@
 pub mod markdown;
 pub mod permalink;
 pub mod progress;
+pub mod route;
 pub mod session;
 
 pub use permalink::Permalink;

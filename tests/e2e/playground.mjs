@@ -180,14 +180,20 @@ try {
   await page.goto(base);
   await page.waitForSelector('.card');
 
-  // 12. A panic, whatever its cause, leaves a panel with a way back, not a dead page.
+  // 12. A panic, whatever its cause, leaves a panel with a way back, not a dead page. In a
+  // release build `#/debug/panic` is an unknown address to a link; only the page's own storage
+  // flag (set here, as only same-origin script can) lets it panic.
   await page.goto(`${base}#/debug/panic`);
+  await page.waitForSelector('text=Unknown address #/debug/panic.');
+  assert.equal(await page.locator('#panic-panel').count(), 0, 'a shared link cannot panic the page');
+  await page.evaluate(() => localStorage.setItem('queuelab.debug', 'panic-panel'));
   await page.reload();
   await page.waitForSelector('#panic-panel', { timeout: 10000 });
   assert.match(await page.locator('#panic-panel pre').textContent(), /a deliberate panic/);
   await page.screenshot({ path: path.join(artifacts, 'panic-panel.png') });
   await page.click('#panic-panel >> text=Back to the catalog');
   await page.waitForSelector('.card');
+  await page.evaluate(() => localStorage.removeItem('queuelab.debug'));
   assert.equal(await page.locator('#panic-panel').count(), 0, 'a fresh page after the reload');
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/deliberate panic|unreachable/.test(e)));
 

@@ -14,6 +14,7 @@ mod fuzz;
 mod golden;
 mod hedging;
 mod hostile;
+mod hostile_urls;
 mod lifecycle;
 mod mixed;
 mod part_series;
