@@ -5,6 +5,7 @@
 //! renders it and wires browser events to it.
 
 pub mod markdown;
+pub mod opened;
 pub mod permalink;
 pub mod progress;
 pub mod route;

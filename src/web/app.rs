@@ -6,6 +6,7 @@ use super::exercise_page::ExercisePage;
 use super::sandbox::Sandbox;
 use super::shared::Shared;
 use crate::exercise::{self, Exercise};
+use crate::playground::opened;
 use crate::playground::route::{self, Page};
 use crate::playground::{permalink::Permalink, Progress, Status};
 use std::rc::Rc;
@@ -62,18 +63,25 @@ pub fn app() -> Html {
             progress.set(Rc::new(updated));
         })
     };
+    // What the page says about an opened file's id, for as long as that exercise is shown.
+    let opened_notice = use_state(|| None::<(String, String)>);
     let on_open = {
         let exercises = exercises.clone();
+        let opened_notice = opened_notice.clone();
         Callback::from(move |opened: Exercise| {
-            let mut list: Vec<Exercise> = exercises
-                .iter()
-                .filter(|e| e.id != opened.id)
-                .cloned()
-                .collect();
-            let id = opened.id.clone();
-            list.push(opened);
-            exercises.set(Rc::new(list));
-            browser::set_hash(&format!("#/exercise/{id}"));
+            let built_in = exercise::catalog();
+            let built_in: Vec<&str> = built_in.iter().map(|e| e.id.as_str()).collect();
+            let placed = opened::place(opened, &exercises, &built_in);
+            opened_notice.set(placed.notice.map(|notice| (placed.id.clone(), notice)));
+            exercises.set(Rc::new(placed.exercises));
+            browser::set_hash(
+                &Permalink::Exercise {
+                    id: placed.id,
+                    seed: None,
+                    values: Vec::new(),
+                }
+                .to_hash(),
+            );
         })
     };
     let shared = Shared {
@@ -95,8 +103,13 @@ pub fn app() -> Html {
             seed,
             values,
         } => html! {
-            <ExercisePage key={exercise.id.clone()} exercise={Rc::new(exercise.clone())} seed={seed}
-                params={Rc::new(values.to_vec())} shared={shared.clone()} />
+            <>
+                if let Some((_, notice)) = opened_notice.as_ref().filter(|(id, _)| *id == exercise.id) {
+                    <p class="warn page" role="status" data-test="open-notice">{notice}</p>
+                }
+                <ExercisePage key={exercise.id.clone()} exercise={Rc::new(exercise.clone())} seed={seed}
+                    params={Rc::new(values.to_vec())} shared={shared.clone()} />
+            </>
         },
         Page::NoSuchExercise(message) | Page::Unknown(message) => html! {
             <main class="page"><p class="error" role="alert">{message}{" "}<a href="#/">{"Back to the catalog"}</a></p></main>

@@ -85,6 +85,17 @@ try {
   assert.match(message, /broken\.toml:\d+:\d+: scenario\.pool\.workers: must be between 1/);
   await page.screenshot({ path: path.join(artifacts, 'broken-file.png') });
 
+  // 6b. A file whose id is a built-in exercise's opens beside it, under an id of its own, and says
+  // so; the built-in exercise keeps its saved progress.
+  await page.setInputFiles('[data-test=open-file]', 'exercises/01-shed-vs-block.toml');
+  await page.waitForSelector('[data-test=open-notice]');
+  assert.match(await page.locator('[data-test=open-notice]').textContent(), /"shed-vs-block" is the id of a built-in exercise, so it opened as "file-shed-vs-block"/);
+  assert.match(page.url(), /#\/exercise\/file-shed-vs-block/);
+  await page.click('header .brand');
+  await page.waitForSelector('[data-exercise=file-shed-vs-block]');
+  await page.waitForSelector('[data-exercise=shed-vs-block] .badge.solved');
+  assert.equal(await page.locator('[data-exercise=file-shed-vs-block] .badge').count(), 0, 'the file has progress of its own');
+
   // 7. A bad URL parameter is explained on the page, not a crash.
   await page.goto(`${base}#/exercise/shed-vs-block?queue.capacity=9999`);
   await page.waitForSelector('[data-test=url-errors]');
