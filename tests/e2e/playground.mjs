@@ -153,6 +153,9 @@ try {
   const links = await page.locator('.markdown a').evaluateAll((anchors) => anchors.map((a) => ({ protocol: a.protocol, href: a.getAttribute('href') })));
   assert.ok(links.length >= 4, `the safe links are kept: ${JSON.stringify(links)}`);
   for (const link of links) assert.ok(['http:', 'https:', 'mailto:'].includes(link.protocol) || link.href.startsWith('#'), `unsafe link kept: ${JSON.stringify(link)}`);
+  // An image from another site shows as text; no image element points off the page's origin.
+  assert.match(await page.locator('.markdown .image-elsewhere').first().textContent(), /\[image: a remote chart\].*not loaded: https:\/\/tracker\.example\/pixel\.png/);
+  assert.equal(await page.locator('.markdown img[src*="tracker.example"]').count(), 0);
   const removed = await page.locator('.markdown .link-removed').count();
   assert.ok(removed >= 15, `every hostile link is shown as removed (${removed})`);
   for (const target of ['.markdown a', '.markdown .link-removed']) {
@@ -175,6 +178,9 @@ try {
   // Chromium reports each refusal as a console error: these two are the test's own.
   const refused = consoleErrors.filter((e) => /Content Security Policy/.test(e));
   assert.ok(refused.length >= 1, `the policy refused the injected script: ${consoleErrors}`);
+  // Only script was refused: nothing the page does needs inline style (style-src 'self') or an
+  // image from another site (img-src), and an image in Markdown from elsewhere is shown as text.
+  assert.deepEqual(refused.filter((e) => /Refused to (apply|load)/.test(e)), [], 'no style or image refused');
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/Content Security Policy/.test(e)));
 
   // 11. A learner's plausible overload (ρ = 2250, an unbounded queue, an hour) stops with a
