@@ -6,6 +6,15 @@ so a link or markup that slipped into the page could never run. Trunk, though, w
 small inline loader (and, under `trunk serve`, an auto-reload script). This hook computes the
 SHA-256 of each inline script Trunk wrote and adds exactly those hashes to `script-src`: the
 loader runs, nothing else inline does. Runs on every `trunk build` and `trunk serve` rebuild.
+
+A hash, not a nonce: the built page is static, so a nonce would be one public value for every
+visitor and protect nothing. One catch under `trunk serve`: its reload script holds two
+placeholders, `'{{__TRUNK_ADDRESS__}}'` and `{{__TRUNK_WS_BASE__}}`, that the server fills in per
+request (the address from the request's Host header), after this hook ran, which would change
+the script and break its hash. So this hook fills them in first, with what needs no request:
+`window.location.host` (Trunk's own fallback when a request has no Host) and the public URL's
+path (Trunk's WebSocket base unless `ws_base` is set, which Trunk.toml does not). The server then
+finds nothing to replace, and the page it sends is the page hashed here.
 """
 import base64
 import hashlib
@@ -27,6 +36,14 @@ def main() -> int:
     if MARKER not in page:
         print(f"csp.py: {page_path} has no Content-Security-Policy with {MARKER!r}", file=sys.stderr)
         return 2
+    base = os.environ.get("TRUNK_PUBLIC_URL") or "/"
+    if not base.startswith("/"):
+        base = "/"
+    if not base.endswith("/"):
+        base += "/"
+    page = (page.replace("'{{__TRUNK_ADDRESS__}}'", "window.location.host")
+                .replace("`{{__TRUNK_ADDRESS__}}`", "window.location.host")
+                .replace("{{__TRUNK_WS_BASE__}}", base))
     inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", page, flags=re.S)
     hashes = sorted({
         "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"

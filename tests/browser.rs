@@ -12,6 +12,9 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/sizes.rs"]
+mod sizes;
+
 const GOLDEN: &str = include_str!("golden/determinism.toml");
 const GOLDEN_FINGERPRINT: &str = include_str!("golden/determinism.fingerprint");
 

@@ -2,7 +2,7 @@
 
 use super::output::{chart_kind, run_with_progress, write_chart, write_csv};
 use super::{format, load_scenario, progress_bar, replication_seed, Format, ScenarioArgs};
-use crate::report::{stats, Series, Summary};
+use crate::report::{stats, Summary};
 use crate::scenario::limits::{MAX_TIME_SCALE, MIN_TIME_SCALE};
 use crate::sim::Engine;
 use rayon::prelude::*;
@@ -76,27 +76,43 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         (vec![summary], series)
     } else {
         let bar = progress_bar(replications as u64, args.scenario.quiet, "replications");
-        let mut runs: Vec<(Summary, Series)> = (0..replications)
-            .into_par_iter()
-            .map(|index| {
-                let mut config = config.clone();
-                config.seed = replication_seed(config.seed, index);
-                let result = Engine::new(&config).run_with_series();
+        // Only the first replication's series is kept (it is the one charted and written as
+        // CSV): each is up to a few hundred KB, and 10 000 of them were gigabytes.
+        let replicate = |index: u32| {
+            let mut config = config.clone();
+            config.seed = replication_seed(config.seed, index);
+            Engine::new(&config)
+        };
+        let ((first, series), rest) = rayon::join(
+            || {
+                let run = replicate(0).run_with_series();
                 bar.inc(1);
-                result
-            })
-            .collect();
+                run
+            },
+            || {
+                (1..replications)
+                    .into_par_iter()
+                    .map(|index| {
+                        let summary = replicate(index).run();
+                        bar.inc(1);
+                        summary
+                    })
+                    .collect::<Vec<Summary>>()
+            },
+        );
         bar.finish_and_clear();
-        let series = runs[0].1.clone();
-        (runs.drain(..).map(|(summary, _)| summary).collect(), series)
+        (std::iter::once(first).chain(rest).collect(), series)
     };
     let cut_short = summaries.iter().find_map(Summary::cut_short);
+    let script_failed = summaries.iter().any(|s| s.script_error.is_some());
+    let single = (summaries.len() == 1).then(|| summaries[0].clone());
 
     let json = if summaries.len() == 1 {
         serde_json::to_value(&summaries[0]).map_err(|e| e.to_string())?
     } else {
+        // Each summary is dropped as soon as it is JSON: never both at once.
         let values: Vec<_> = summaries
-            .iter()
+            .into_iter()
             .map(|s| serde_json::to_value(s).unwrap_or_default())
             .collect();
         stats::aggregate(&values)
@@ -107,8 +123,8 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         }
         Format::Table => super::emit(&format::summary_table(&json))?,
     }
-    if args.format == Format::Table && summaries.len() == 1 {
-        super::output::print_console(&summaries[0]);
+    if let (Format::Table, Some(summary)) = (args.format, &single) {
+        super::output::print_console(summary);
     }
     if let Some(dir) = &args.csv {
         write_csv(dir, &series, &json)?;
@@ -117,7 +133,6 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         write_chart(path, &series, None, &config)?;
     }
     if let Some(why) = cut_short {
-        let script_failed = summaries.iter().any(|s| s.script_error.is_some());
         eprintln!("{}: {why}", if script_failed { "error" } else { "warning" });
         return Ok(ExitCode::FAILURE);
     }

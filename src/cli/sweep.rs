@@ -5,7 +5,7 @@ use super::{format, progress_bar, replication_seed, Format, ScenarioArgs};
 use crate::report::metric::Metric;
 use crate::report::stats;
 use crate::report::summary::lookup_number;
-use crate::scenario::limits::{MAX_SWEEP_RUNS, MAX_SWEEP_VALUES};
+use crate::scenario::limits::{MAX_SWEEP_RESULTS, MAX_SWEEP_RUNS, MAX_SWEEP_VALUES};
 use crate::scenario::Override;
 use crate::sim::Engine;
 use rayon::prelude::*;
@@ -153,6 +153,18 @@ fn higher_is_better(metric: &str) -> bool {
         .any(|m| metric.contains(m))
 }
 
+/// What one run of `config` adds to a sweep's results: its summary, and an entry per class,
+/// lane (shard or class pool) and pipeline stage.
+fn sweep_results_per_run(config: &crate::scenario::Config) -> usize {
+    let lanes = config.lanes().names.len();
+    let stages = if config.stages.is_empty() {
+        0
+    } else {
+        config.stages.len() + 1
+    };
+    1 + config.classes.len() + if lanes > 1 { lanes } else { 0 } + stages
+}
+
 pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let (path, values) = parse_param(&args.param)?;
     if let Some(chart) = &args.chart {
@@ -170,6 +182,7 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let text = super::input::read_input(&args.scenario.scenario)?;
     let mut base_overrides: Vec<Override> = super::overrides(&args.scenario.overrides)?;
     let mut configs = Vec::new();
+    let mut results = 0;
     for value in &values {
         base_overrides.push(Override::new(path.clone(), value.clone()));
         // An error in a swept value names the --param it came from.
@@ -178,6 +191,18 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
         base_overrides.pop();
         if let Some(seed) = args.scenario.seed {
             config.seed = seed;
+        }
+        // Counted as the configurations are built, so a refusal comes before they pile up.
+        let per_run = sweep_results_per_run(&config);
+        results += per_run * args.scenario.replications as usize;
+        if results > MAX_SWEEP_RESULTS {
+            return Err(format!(
+                "--param {path}: {} values × {} replications of a scenario with {} classes, shards, pools and stages report about {} results, more than the limit of {MAX_SWEEP_RESULTS} a sweep holds; sweep fewer values, or a scenario with fewer classes",
+                values.len(),
+                args.scenario.replications,
+                per_run - 1,
+                values.len() * args.scenario.replications as usize * per_run,
+            ));
         }
         configs.push(config);
     }

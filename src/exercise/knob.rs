@@ -160,13 +160,15 @@ impl Knob {
         let value = match &self.kind {
             // Code keeps its blank lines and indentation, so line numbers stay right.
             KnobKind::Script => KnobValue::Text(code.to_string()),
-            KnobKind::Integer { .. } => text
+            // The range is in every refusal: "99999999999999999999" is a whole number, just
+            // not one this knob takes.
+            KnobKind::Integer { min, max, .. } => text
                 .parse::<i64>()
                 .map(KnobValue::Integer)
-                .map_err(|_| format!("{text:?} is not a whole number"))?,
-            KnobKind::Float { .. } => match text.parse::<f64>() {
+                .map_err(|_| format!("{text:?} is not a whole number from {min} to {max}"))?,
+            KnobKind::Float { min, max, .. } => match text.parse::<f64>() {
                 Ok(x) if x.is_finite() => KnobValue::Float(x),
-                _ => return Err(format!("{text:?} is not a number")),
+                _ => return Err(format!("{text:?} is not a number from {min} to {max}")),
             },
             KnobKind::Duration { .. } => {
                 KnobValue::Duration(text.parse::<SimDuration>().map_err(|e| e.to_string())?)

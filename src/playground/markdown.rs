@@ -5,6 +5,11 @@
 //!   `?query` or `#fragment`). Anything else (`javascript:`, `data:`, `vbscript:`, in any case,
 //!   written with entities, tabs or control characters) loses its link and is shown as plain
 //!   text marked "link removed".
+//! - an image from another site (an absolute `http`/`https` or `//host` address) is not loaded:
+//!   the page's Content-Security-Policy allows images from its own origin only (`img-src 'self'
+//!   data: blob:`), so that opening a shared exercise never tells a third party who opened it.
+//!   It shows as its alt text and its address, marked "image from another site, not loaded",
+//!   instead of a broken image; an image at a relative address is shown.
 //!
 //! The decision is made on the destination pulldown-cmark hands over, which has already had its
 //! entities and backslash escapes decoded, after the clean-up a browser does before it reads a
@@ -34,12 +39,29 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
 
+/// What became of an open link or image, so that its end matches its start.
+enum Opened {
+    Kept,
+    Removed,
+    /// An image from another site, shown as text.
+    Elsewhere(String),
+}
+
+/// Whether an image at `url` (already found safe) would be fetched from another site.
+fn is_elsewhere(url: &str) -> bool {
+    let url = url.trim_matches(|c: char| c <= ' ');
+    url.starts_with("//")
+        || url
+            .find([':', '/', '?', '#'])
+            .is_some_and(|end| url[end..].starts_with(':'))
+}
+
 pub fn to_safe_html(markdown: &str) -> String {
-    // One flag per open link or image: was it removed? Links cannot nest, but an image can sit
-    // inside a link, so a stack keeps each end paired with its start.
-    let mut removed: Vec<bool> = Vec::new();
-    let parser = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+    // One entry per open link or image. Links cannot nest, but an image can sit inside a link,
+    // so a stack keeps each end paired with its start.
+    let mut opened: Vec<Opened> = Vec::new();
+    let parser = Parser::new_ext(markdown, options()).flat_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => vec![Event::Text(raw)],
         Event::Start(Tag::Link {
             link_type,
             ref dest_url,
@@ -50,26 +72,36 @@ pub fn to_safe_html(markdown: &str) -> String {
             ref dest_url,
             ..
         }) => {
-            let unsafe_link = !is_safe_destination(link_type, dest_url);
-            removed.push(unsafe_link);
-            if unsafe_link {
-                Event::InlineHtml(CowStr::from(format!(
+            let image = matches!(event, Event::Start(Tag::Image { .. }));
+            if !is_safe_destination(link_type, dest_url) {
+                opened.push(Opened::Removed);
+                vec![Event::InlineHtml(CowStr::from(format!(
                     "<span class=\"link-removed\" title=\"{REMOVED_NOTE}\">"
-                )))
+                )))]
+            } else if image && is_elsewhere(dest_url) {
+                opened.push(Opened::Elsewhere(dest_url.to_string()));
+                vec![Event::InlineHtml(CowStr::Borrowed(
+                    "<span class=\"image-elsewhere\">[image: ",
+                ))]
             } else {
-                event
+                opened.push(Opened::Kept);
+                vec![event]
             }
         }
-        Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
-            if removed.pop().unwrap_or(false) {
+        Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => match opened.pop() {
+            Some(Opened::Removed) => vec![Event::InlineHtml(CowStr::Borrowed(
+                " <small class=\"link-removed-mark\">(link removed)</small></span>",
+            ))],
+            Some(Opened::Elsewhere(url)) => vec![
                 Event::InlineHtml(CowStr::Borrowed(
-                    " <small class=\"link-removed-mark\">(link removed)</small></span>",
-                ))
-            } else {
-                event
-            }
-        }
-        other => other,
+                    "] <small class=\"image-elsewhere-mark\">(image from another site, not loaded: ",
+                )),
+                Event::Text(CowStr::from(url)),
+                Event::InlineHtml(CowStr::Borrowed(")</small></span>")),
+            ],
+            _ => vec![event],
+        },
+        other => vec![other],
     });
     let mut out = String::new();
     html::push_html(&mut out, parser);
@@ -197,6 +229,53 @@ mod tests {
             html.contains("<a href=\"https://e.com\">more</a> after"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn images_from_other_sites_show_as_text_and_relative_ones_load() {
+        for (text, url) in [
+            (
+                "![queue](https://example.com/q.png)",
+                "https://example.com/q.png",
+            ),
+            (
+                "![queue](HTTP://tracker.example/p?id=1)",
+                "HTTP://tracker.example/p?id=1",
+            ),
+            (
+                "![queue](//tracker.example/p.gif)",
+                "//tracker.example/p.gif",
+            ),
+            (
+                "[![queue](https://e.com/q.png)](https://e.com)",
+                "https://e.com/q.png",
+            ),
+        ] {
+            let html = to_safe_html(text);
+            assert!(!html.contains("<img"), "{text:?} → {html}");
+            assert!(
+                html.contains("[image: queue]")
+                    && html.contains(&format!("not loaded: {}", url.replace('&', "&amp;"))),
+                "{text:?} → {html}"
+            );
+        }
+        // The address is element text (a quote in it is harmless there), never an attribute.
+        let html = to_safe_html("![x](https://e.com/\"onerror=alert(1)//)");
+        assert!(
+            !html.contains("<img") && html.contains("not loaded: https://e.com/\"onerror"),
+            "{html}"
+        );
+        for text in [
+            "![chart](img/chart.png)",
+            "![chart](/chart.png)",
+            "![c](?x=1)",
+        ] {
+            let html = to_safe_html(text);
+            assert!(
+                html.contains("<img src=") && html.contains("alt=\"c"),
+                "{text:?} → {html}"
+            );
+        }
     }
 
     #[test]

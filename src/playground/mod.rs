@@ -5,8 +5,10 @@
 //! renders it and wires browser events to it.
 
 pub mod markdown;
+pub mod opened;
 pub mod permalink;
 pub mod progress;
+pub mod route;
 pub mod session;
 
 pub use permalink::Permalink;

@@ -158,7 +158,8 @@ pub fn resolve(
     for (key, text) in params {
         match exercise.knob(key) {
             None if key == "seed" => problems.push(format!(
-                "URL parameter seed={text}: must be a whole number ≥ 0"
+                "URL parameter seed={text}: must be a whole number from 0 to {} (ignored)",
+                u64::MAX
             )),
             None => problems.push(format!(
                 "URL parameter {key}: this exercise has no such knob (ignored)"
@@ -173,6 +174,15 @@ pub fn resolve(
                     problems.push(format!("URL parameter {key}={text}: {message} (ignored)"))
                 }
             },
+        }
+    }
+    // A knob set more than once: the last good value counts, and the page says so.
+    for (path, _) in exercise.start_values() {
+        let given = params.iter().filter(|(key, _)| *key == path).count();
+        if given > 1 {
+            problems.push(format!(
+                "URL parameter {path}: given {given} times; the last valid value is used"
+            ));
         }
     }
     (values, problems)

@@ -56,6 +56,7 @@ static TOP: &[(&str, Read<Summary>)] = &[
     ("truncated", |s| Some(f64::from(u8::from(s.truncated)))),
     ("stalled_at_seconds", |s| s.stalled_at_seconds),
     ("overloaded_at_seconds", |s| s.overloaded_at_seconds),
+    ("clock_end_at_seconds", |s| s.clock_end_at_seconds),
     ("failed", |s| count(s.failed)),
     ("failed_ratio", |s| Some(s.failed_ratio)),
     ("breaker_transitions", |s| count(s.breaker_transitions)),

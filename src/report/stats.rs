@@ -53,7 +53,8 @@ pub fn aggregate(runs: &[Value]) -> Value {
     let Some(first) = runs.first() else {
         return Value::Null;
     };
-    let (means, half_widths) = aggregate_node(first, runs);
+    let all: Vec<&Value> = runs.iter().collect();
+    let (means, half_widths) = aggregate_node(first, &all);
     let mut object = match means {
         Value::Object(map) => map,
         other => return other,
@@ -76,15 +77,17 @@ pub fn aggregate(runs: &[Value]) -> Value {
     Value::Object(object)
 }
 
-fn aggregate_node(template: &Value, runs: &[Value]) -> (Value, Option<Value>) {
+/// Works on references: the runs' JSON is never copied, so 10 000 replications hold their
+/// summaries once.
+fn aggregate_node(template: &Value, runs: &[&Value]) -> (Value, Option<Value>) {
     match template {
         Value::Object(map) => {
             let mut means = Map::new();
             let mut halves = Map::new();
             for key in map.keys() {
-                let children: Vec<Value> = runs
+                let children: Vec<&Value> = runs
                     .iter()
-                    .map(|run| run.get(key).cloned().unwrap_or(Value::Null))
+                    .map(|run| run.get(key).unwrap_or(&Value::Null))
                     .collect();
                 let (mean, half) = aggregate_node(&map[key], &children);
                 means.insert(key.clone(), mean);
@@ -96,7 +99,7 @@ fn aggregate_node(template: &Value, runs: &[Value]) -> (Value, Option<Value>) {
             (Value::Object(means), halves)
         }
         Value::Number(_) => {
-            let samples: Vec<f64> = runs.iter().filter_map(Value::as_f64).collect();
+            let samples: Vec<f64> = runs.iter().filter_map(|run| run.as_f64()).collect();
             let (mean, half) = mean_and_half_width(&samples);
             (Value::from(mean), Some(Value::from(half)))
         }

@@ -74,6 +74,12 @@ pub struct Summary {
     /// grow until memory runs out. The run is then `truncated` too.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overloaded_at_seconds: Option<f64>,
+    /// Set when the run stopped because its next event would happen at or past the end of the
+    /// simulated clock (2⁶⁴ ns, about 584 years), where times can no longer be added faithfully:
+    /// the last instant simulated (seconds). Everything measured is up to that instant; the run
+    /// is `truncated`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_end_at_seconds: Option<f64>,
     /// The concurrency limit (`[limiter]`) over the run; zeros without a limiter.
     pub limit: LimitSummary,
     /// Jobs that were served but did not succeed (a downstream error, or failed fast by an open
@@ -299,6 +305,11 @@ impl Summary {
             return Some(format!(
                 "at t = {at:.1} s more than a million jobs were in the system at once: work arrived about {} times as fast as it was finished, and the backlog would grow until memory runs out, so the run stops here. Add workers, bound the queue (queue.capacity), or lower the arrival rate",
                 crate::report::format::number(factor.round())
+            ));
+        }
+        if let Some(at) = self.clock_end_at_seconds {
+            return Some(format!(
+                "at t = {at:.1} s the next event would happen past the end of the simulated clock (2^64 ns, about 584 years), where times can no longer be added exactly, so the run stops here and its numbers cover only the time before. Something in the scenario takes centuries: a service or think time, a slowdown (chaos.slow_factor, incidents[].slowdown) or a heavy-tailed distribution's rare draws; shorten it"
             ));
         }
         match self.stalled_at_seconds {

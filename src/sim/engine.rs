@@ -250,6 +250,15 @@ impl Engine {
         if !event.is_periodic() {
             self.control.pending_real_events -= 1;
         }
+        if at == SimTime::MAX {
+            // A time added past the clock's end saturates here: simulating it would report
+            // latencies measured against a stuck clock (0 service, 0 latency), so the run stops
+            // at the last faithful instant and says so.
+            self.control.clock_end_at = Some(self.now);
+            self.control.truncated = true;
+            self.finish();
+            return false;
+        }
         if at > self.now {
             self.control.events_this_instant = 0;
         }

@@ -22,6 +22,7 @@
 //! Where a real channel cannot do what the simulator does, the runtime refuses the scenario
 //! rather than measure something else ([`check_supported`]).
 
+mod budget;
 mod clock;
 mod collector;
 mod driver;
@@ -97,21 +98,8 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
                 .to_string(),
         );
     }
-    let workers = config
-        .autoscaler
-        .as_ref()
-        .map_or(config.workers, |autoscaler| {
-            autoscaler.max_workers().max(config.workers)
-        });
-    let clients = match config.arrivals {
-        crate::scenario::Arrivals::Closed { clients, .. } => clients,
-        _ => 0,
-    };
-    let workers = workers + config.stages.iter().map(|s| s.workers).sum::<usize>();
-    if workers + clients > MAX_THREADS {
-        problems.push(format!(
-            "{workers} workers and {clients} clients need a thread each, and a real run starts at most {MAX_THREADS}; the simulator has no such limit (--mode sim)"
-        ));
+    if let Some(refusal) = budget::Threads::of(config).refusal() {
+        problems.push(refusal);
     }
     if config.hedge.is_some() {
         problems.push(
@@ -140,9 +128,7 @@ pub fn check_supported(config: &Config) -> Result<(), String> {
     }
 }
 
-/// Most threads a real run starts for workers and clients: beyond a few thousand the kernel's
-/// memory maps run out and a thread dies before Rust can report it.
-pub const MAX_THREADS: usize = 4096;
+pub use budget::{Threads, MAX_THREADS};
 
 /// Real seconds a run is expected to take.
 pub fn expected_wall_seconds(config: &Config, time_scale: f64) -> f64 {
@@ -336,6 +322,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             truncated: collector.fault.is_some(),
             stalled_at: None,
             overloaded_at: None,
+            clock_end_at: None,
             drain_seconds: collector.drain_seconds(end),
             alerts: crate::report::recorder::alert_summaries(&collector.alerts, end),
             breaker_transitions: gate.dependency.breaker_transitions(),

@@ -6,6 +6,8 @@ use super::exercise_page::ExercisePage;
 use super::sandbox::Sandbox;
 use super::shared::Shared;
 use crate::exercise::{self, Exercise};
+use crate::playground::opened;
+use crate::playground::route::{self, Page};
 use crate::playground::{permalink::Permalink, Progress, Status};
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -16,7 +18,7 @@ const PROGRESS_KEY: &str = "queuelab.progress.v1";
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let route = use_state(|| Permalink::parse(&browser::hash()));
+    let address = use_state(|| Permalink::parse(&browser::hash()));
     let exercises = use_state(|| Rc::new(exercise::catalog()));
     let progress = use_state(|| {
         Rc::new(Progress::from_json(
@@ -25,13 +27,13 @@ pub fn app() -> Html {
     });
 
     {
-        let route = route.clone();
+        let address = address.clone();
         use_effect_with((), move |_| {
             let listener = Closure::<dyn Fn()>::new(move || {
                 let hash = browser::hash();
                 // `#goals` from a link in an exercise's text scrolls within the page.
                 if Permalink::is_route(&hash) {
-                    route.set(Permalink::parse(&hash));
+                    address.set(Permalink::parse(&hash));
                 }
             });
             let window = browser::window();
@@ -61,18 +63,25 @@ pub fn app() -> Html {
             progress.set(Rc::new(updated));
         })
     };
+    // What the page says about an opened file's id, for as long as that exercise is shown.
+    let opened_notice = use_state(|| None::<(String, String)>);
     let on_open = {
         let exercises = exercises.clone();
+        let opened_notice = opened_notice.clone();
         Callback::from(move |opened: Exercise| {
-            let mut list: Vec<Exercise> = exercises
-                .iter()
-                .filter(|e| e.id != opened.id)
-                .cloned()
-                .collect();
-            let id = opened.id.clone();
-            list.push(opened);
-            exercises.set(Rc::new(list));
-            browser::set_hash(&format!("#/exercise/{id}"));
+            let built_in = exercise::catalog();
+            let built_in: Vec<&str> = built_in.iter().map(|e| e.id.as_str()).collect();
+            let placed = opened::place(opened, &exercises, &built_in);
+            opened_notice.set(placed.notice.map(|notice| (placed.id.clone(), notice)));
+            exercises.set(Rc::new(placed.exercises));
+            browser::set_hash(
+                &Permalink::Exercise {
+                    id: placed.id,
+                    seed: None,
+                    values: Vec::new(),
+                }
+                .to_hash(),
+            );
         })
     };
     let shared = Shared {
@@ -82,26 +91,32 @@ pub fn app() -> Html {
         on_open,
     };
 
-    let page = match &*route {
-        Permalink::Catalog => html! { <Catalog shared={shared.clone()} /> },
-        Permalink::Sandbox => html! { <Sandbox /> },
-        Permalink::Exercise { id, seed, values } => {
-            match shared.exercises.iter().find(|e| &e.id == id) {
-                Some(exercise) => html! {
-                    <ExercisePage key={id.clone()} exercise={Rc::new(exercise.clone())} seed={*seed}
-                        params={Rc::new(values.clone())} shared={shared.clone()} />
-                },
-                None => html! {
-                    <main class="page"><p class="error" role="alert">{format!("There is no exercise called {id:?}. ")}<a href="#/">{"Back to the catalog"}</a></p></main>
-                },
-            }
-        }
-        Permalink::Unknown(text) if text.trim_matches('/') == "debug/panic" => {
+    // `#/debug/panic` panics on purpose only in a debug build or after the opt-in that only the
+    // page's own script can set (the end-to-end test does): a shared link cannot use it.
+    let debug_panic = cfg!(debug_assertions)
+        || browser::load(route::DEBUG_PANIC_KEY).as_deref() == Some(route::DEBUG_PANIC_VALUE);
+    let page = match route::page(&address, &shared.exercises, debug_panic) {
+        Page::Catalog => html! { <Catalog shared={shared.clone()} /> },
+        Page::Sandbox => html! { <Sandbox /> },
+        Page::Exercise {
+            exercise,
+            seed,
+            values,
+        } => html! {
+            <>
+                if let Some((_, notice)) = opened_notice.as_ref().filter(|(id, _)| *id == exercise.id) {
+                    <p class="warn page" role="status" data-test="open-notice">{notice}</p>
+                }
+                <ExercisePage key={exercise.id.clone()} exercise={Rc::new(exercise.clone())} seed={seed}
+                    params={Rc::new(values.to_vec())} shared={shared.clone()} />
+            </>
+        },
+        Page::NoSuchExercise(message) | Page::Unknown(message) => html! {
+            <main class="page"><p class="error" role="alert">{message}{" "}<a href="#/">{"Back to the catalog"}</a></p></main>
+        },
+        Page::DebugPanic => {
             panic!("a deliberate panic (#/debug/panic), to show the error panel")
         }
-        Permalink::Unknown(text) => html! {
-            <main class="page"><p class="error" role="alert">{format!("Unknown address #{text}. ")}<a href="#/">{"Back to the catalog"}</a></p></main>
-        },
     };
     html! {
         <>

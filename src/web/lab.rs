@@ -4,6 +4,7 @@
 use super::browser;
 use super::charts::Chart;
 use super::diagram::Diagram;
+use super::parts_table::PartsTable;
 use crate::chart::ChartKind;
 use crate::exercise::Goal;
 use crate::playground::{Session, Speed};
@@ -182,7 +183,13 @@ pub fn lab(props: &LabProps) -> Html {
     let ghost_summary: Option<Summary> = session_ref.ghost.as_ref().map(|(_, s)| s.clone());
     let progress = session_ref.progress();
     drop(session_ref);
-    let json = serde_json::to_value(&summary).unwrap_or_default();
+    // Every number, as JSON: written out only once something ran and while the run stands still.
+    // With 1000 class pools it is over half a megabyte, too much to rebuild on every frame.
+    let json = (!*running && summary.events > 0).then(|| {
+        serde_json::to_value(&summary)
+            .and_then(|json| serde_json::to_string_pretty(&json))
+            .unwrap_or_default()
+    });
     let version_now = *version.borrow();
 
     // The watched charts first, those this configuration has (a knob may have removed one).
@@ -278,7 +285,11 @@ pub fn lab(props: &LabProps) -> Html {
             </div>
             <details class="numbers">
                 <summary>{"All numbers (the JSON summary)"}</summary>
-                <pre data-test="summary-json">{serde_json::to_string_pretty(&json).unwrap_or_default()}</pre>
+                if let Some(json) = json {
+                    <pre data-test="summary-json">{json}</pre>
+                } else {
+                    <p>{"Shown once the run is paused or finished."}</p>
+                }
             </details>
         </section>
     }
@@ -325,47 +336,6 @@ fn theory_box(props: &TheoryProps) -> Html {
                     </tbody>
                 </table>
             }
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct PartsProps {
-    title: &'static str,
-    label: &'static str,
-    parts: std::collections::BTreeMap<String, crate::report::StageSummary>,
-}
-
-/// A pipeline's stages, a sharded pool's shards or the classes' pools, live: where the work
-/// waits, who is busy and who is blocked.
-#[function_component(PartsTable)]
-fn parts_table(props: &PartsProps) -> Html {
-    if props.parts.is_empty() {
-        return html! {};
-    }
-    let mut parts: Vec<_> = props.parts.iter().collect();
-    parts.sort_by_key(|(_, part)| part.position);
-    let percent = |v: f64| format!("{:.0}%", v * 100.0);
-    html! {
-        <section class="stages" data-test={props.label}>
-            <h3>{props.title}</h3>
-            <table>
-                <thead><tr><th>{props.label}</th><th>{"K"}</th><th>{"working"}</th><th>{"blocked"}</th>
-                    <th>{"mean queue"}</th><th>{"max queue"}</th><th>{"mean time"}</th></tr></thead>
-                <tbody>
-                    { for parts.iter().map(|(name, part)| html! {
-                        <tr data-part={name.to_string()}>
-                            <td>{name.to_string()}</td>
-                            <td>{format!("{:.0}", part.workers)}</td>
-                            <td>{percent(part.utilization)}</td>
-                            <td>{percent(part.blocked_ratio)}</td>
-                            <td>{format!("{:.1}", part.mean_queue_len)}</td>
-                            <td>{part.max_queue_len}</td>
-                            <td>{crate::report::format::seconds(part.latency.mean)}</td>
-                        </tr>
-                    }) }
-                </tbody>
-            </table>
         </section>
     }
 }

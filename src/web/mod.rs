@@ -11,6 +11,7 @@ mod exercise_page;
 mod lab;
 mod markdown;
 mod panic_panel;
+mod parts_table;
 mod questions;
 mod sandbox;
 mod shared;

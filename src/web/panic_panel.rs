@@ -3,7 +3,8 @@
 //! hook installed here runs first and puts a panel over the page, built with plain DOM calls (no
 //! app state, no callbacks into the stopped module): what happened, that saved progress is safe,
 //! and two plain links that reload the page, which restarts the module. `#/debug/panic` panics on
-//! purpose, so the end-to-end test can see it.
+//! purpose, so the end-to-end test can see it: in a debug build, or in a release build once the
+//! page's own script set the storage flag `playground::route::DEBUG_PANIC_KEY` (a link cannot).
 
 const PANEL_ID: &str = "panic-panel";
 

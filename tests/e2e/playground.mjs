@@ -85,6 +85,17 @@ try {
   assert.match(message, /broken\.toml:\d+:\d+: scenario\.pool\.workers: must be between 1/);
   await page.screenshot({ path: path.join(artifacts, 'broken-file.png') });
 
+  // 6b. A file whose id is a built-in exercise's opens beside it, under an id of its own, and says
+  // so; the built-in exercise keeps its saved progress.
+  await page.setInputFiles('[data-test=open-file]', 'exercises/01-shed-vs-block.toml');
+  await page.waitForSelector('[data-test=open-notice]');
+  assert.match(await page.locator('[data-test=open-notice]').textContent(), /"shed-vs-block" is the id of a built-in exercise, so it opened as "file-shed-vs-block"/);
+  assert.match(page.url(), /#\/exercise\/file-shed-vs-block/);
+  await page.click('header .brand');
+  await page.waitForSelector('[data-exercise=file-shed-vs-block]');
+  await page.waitForSelector('[data-exercise=shed-vs-block] .badge.solved');
+  assert.equal(await page.locator('[data-exercise=file-shed-vs-block] .badge').count(), 0, 'the file has progress of its own');
+
   // 7. A bad URL parameter is explained on the page, not a crash.
   await page.goto(`${base}#/exercise/shed-vs-block?queue.capacity=9999`);
   await page.waitForSelector('[data-test=url-errors]');
@@ -173,6 +184,9 @@ try {
   const links = await page.locator('.markdown a').evaluateAll((anchors) => anchors.map((a) => ({ protocol: a.protocol, href: a.getAttribute('href') })));
   assert.ok(links.length >= 4, `the safe links are kept: ${JSON.stringify(links)}`);
   for (const link of links) assert.ok(['http:', 'https:', 'mailto:'].includes(link.protocol) || link.href.startsWith('#'), `unsafe link kept: ${JSON.stringify(link)}`);
+  // An image from another site shows as text; no image element points off the page's origin.
+  assert.match(await page.locator('.markdown .image-elsewhere').first().textContent(), /\[image: a remote chart\].*not loaded: https:\/\/tracker\.example\/pixel\.png/);
+  assert.equal(await page.locator('.markdown img[src*="tracker.example"]').count(), 0);
   const removed = await page.locator('.markdown .link-removed').count();
   assert.ok(removed >= 15, `every hostile link is shown as removed (${removed})`);
   for (const target of ['.markdown a', '.markdown .link-removed']) {
@@ -195,6 +209,9 @@ try {
   // Chromium reports each refusal as a console error: these two are the test's own.
   const refused = consoleErrors.filter((e) => /Content Security Policy/.test(e));
   assert.ok(refused.length >= 1, `the policy refused the injected script: ${consoleErrors}`);
+  // No image was refused: nothing the page shows comes from another site (an image in Markdown
+  // from elsewhere is shown as text, never fetched).
+  assert.deepEqual(refused.filter((e) => /Refused to load/.test(e)), [], 'no image refused');
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/Content Security Policy/.test(e)));
 
   // 11. A learner's plausible overload (ρ = 2250, an unbounded queue, an hour) stops with a
@@ -211,14 +228,20 @@ try {
   await page.goto(base);
   await page.waitForSelector('.card');
 
-  // 12. A panic, whatever its cause, leaves a panel with a way back, not a dead page.
+  // 12. A panic, whatever its cause, leaves a panel with a way back, not a dead page. In a
+  // release build `#/debug/panic` is an unknown address to a link; only the page's own storage
+  // flag (set here, as only same-origin script can) lets it panic.
   await page.goto(`${base}#/debug/panic`);
+  await page.waitForSelector('text=Unknown address #/debug/panic.');
+  assert.equal(await page.locator('#panic-panel').count(), 0, 'a shared link cannot panic the page');
+  await page.evaluate(() => localStorage.setItem('queuelab.debug', 'panic-panel'));
   await page.reload();
   await page.waitForSelector('#panic-panel', { timeout: 10000 });
   assert.match(await page.locator('#panic-panel pre').textContent(), /a deliberate panic/);
   await page.screenshot({ path: path.join(artifacts, 'panic-panel.png') });
   await page.click('#panic-panel >> text=Back to the catalog');
   await page.waitForSelector('.card');
+  await page.evaluate(() => localStorage.removeItem('queuelab.debug'));
   assert.equal(await page.locator('#panic-panel').count(), 0, 'a fresh page after the reload');
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/deliberate panic|unreachable/.test(e)));
 

@@ -125,6 +125,7 @@ impl Recorder {
             truncated: run.truncated,
             stalled_at_seconds: run.stalled_at,
             overloaded_at_seconds: run.overloaded_at,
+            clock_end_at_seconds: run.clock_end_at,
             limit: run.limit,
             failed: self.measured.failed_total(),
             failed_ratio: ratio(self.measured.failed_total()),
@@ -184,6 +185,8 @@ pub struct RunFacts {
     pub stalled_at: Option<f64>,
     /// When the run stopped because too many jobs were in the system at once.
     pub overloaded_at: Option<f64>,
+    /// When the run stopped because its next event fell past the simulated clock's end.
+    pub clock_end_at: Option<f64>,
     pub drain_seconds: f64,
     pub alerts: BTreeMap<String, crate::report::AlertSummary>,
     pub breaker_transitions: u64,

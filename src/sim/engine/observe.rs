@@ -38,6 +38,7 @@ impl Engine {
                 truncated: self.control.truncated,
                 stalled_at: self.control.stalled_at.map(|t| t.as_secs_f64()),
                 overloaded_at: self.control.overloaded_at.map(|t| t.as_secs_f64()),
+                clock_end_at: self.control.clock_end_at.map(|t| t.as_secs_f64()),
                 alerts: crate::report::recorder::alert_summaries(&self.ops.alerts, self.now),
                 drain_seconds: self
                     .ops

@@ -28,6 +28,9 @@ pub(super) struct RunControl {
     pub overloaded_at: Option<SimTime>,
     /// A policy script failed: the run stopped there.
     pub fault: Option<crate::policy::PolicyFault>,
+    /// The last faithful instant, when the next event fell at or past the clock's end (2⁶⁴ ns,
+    /// where additions saturate): the run stops there (see [`super::Engine::step`]).
+    pub clock_end_at: Option<SimTime>,
     pub finished: bool,
     pub truncated: bool,
     pub customers_limit: Option<u64>,

@@ -59,6 +59,7 @@ impl Engine {
                 stalled_at: None,
                 overloaded_at: None,
                 fault: None,
+                clock_end_at: None,
                 finished: false,
                 truncated: false,
                 customers_limit: config.customers,

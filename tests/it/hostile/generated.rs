@@ -132,6 +132,32 @@ pub(super) fn generated_cases(dir: &Path) -> Vec<(Case, Vec<String>)> {
             vec![name.to_string()],
         ));
     }
+    // A sweep of 1000 values over 1000 class pools: each point reports every class and pool, and
+    // holding them all took 14.7 GB; refused before the configurations pile up.
+    let pools = dir.join("1000-class-pools-swept.toml");
+    std::fs::write(
+        &pools,
+        base.replace("[pool]\nworkers = 4\n", "")
+            + &*repeat(
+                &|i| format!("[[classes]]\nname = \"c{i}\"\nworkers = 10\n"),
+                1000,
+            ),
+    )
+    .unwrap();
+    cases.push((
+        Case {
+            label: "sweep 1000 values of 1000 class pools".into(),
+            args: vec![
+                "sweep".into(),
+                "-q".into(),
+                pools.display().to_string(),
+                "--param".into(),
+                "arrivals.rate=1..1000:1".into(),
+            ],
+            expect: "1000 values × 1 replications of a scenario with 2000 classes, shards, pools and stages report about 2001000 results, more than the limit of 25000".into(),
+        },
+        vec!["--param arrivals.rate".to_string()],
+    ));
     // Bytes that are not UTF-8, after a valid line.
     let bad_utf8 = dir.join("latin1.toml");
     std::fs::write(&bad_utf8, b"[run]\nname = \"caf\xe9\"\n").unwrap();
