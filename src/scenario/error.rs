@@ -81,26 +81,35 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
-/// The file's (line, column) of a place given as (line, column) inside the string value that
-/// starts at byte `value_start`: a multi-line string (`"""` or `'''`) trims the newline right
-/// after its opening quotes, so its first line is the file's next one.
-pub fn line_col_within(text: &str, value_start: usize, within: (usize, usize)) -> (usize, usize) {
-    let (value_line, value_column) = line_col(text, value_start);
-    let rest = text.get(value_start..).unwrap_or("");
+/// The file's (line, column) of a place given as (line, column) inside the string value at
+/// byte range `value`: a multi-line string (`"""` or `'''`) trims the newline right after its
+/// opening quotes, so its first line is the file's next one. `None` when the value is a basic
+/// string with escapes (`\n`, `\t`, a line-ending `\`): the decoded text's places are not the
+/// file's, so the caller names the place in the code instead.
+pub fn line_col_within(
+    text: &str,
+    value: std::ops::Range<usize>,
+    within: (usize, usize),
+) -> Option<(usize, usize)> {
+    let (value_line, value_column) = line_col(text, value.start);
+    let raw = text.get(value.clone()).unwrap_or("");
+    if raw.starts_with('"') && raw.contains('\\') {
+        return None;
+    }
     let quotes = ["\"\"\"", "\'\'\'", "\"", "\'"]
         .into_iter()
-        .find(|quote| rest.starts_with(quote))
+        .find(|quote| raw.starts_with(quote))
         .map_or(0, str::len);
-    let after_quotes = &rest[quotes..];
+    let after_quotes = &raw[quotes..];
     let trimmed_newline =
         quotes == 3 && (after_quotes.starts_with('\n') || after_quotes.starts_with("\r\n"));
     let (line, column) = within;
-    match (line, trimmed_newline) {
+    Some(match (line, trimmed_newline) {
         (0, _) => (value_line, value_column),
         (1, false) => (value_line, value_column + quotes + column.saturating_sub(1)),
         (line, false) => (value_line + line - 1, column),
         (line, true) => (value_line + line, column),
-    }
+    })
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

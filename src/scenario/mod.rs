@@ -351,8 +351,18 @@ pub fn position_errors(
                 .as_ref()
                 .and_then(|document| error::locate_in(document, &full_path))
             {
-                (error.line, error.column) = match error.within {
-                    Some(within) => error::line_col_within(text, span.start, within),
+                let within = error
+                    .within
+                    .map(|within| (within, error::line_col_within(text, span.clone(), within)));
+                (error.line, error.column) = match within {
+                    Some((_, Some(place))) => place,
+                    Some(((line, column), None)) => {
+                        error.message = format!(
+                            "{} (line {line}, column {column} of the code)",
+                            error.message
+                        );
+                        error::line_col(text, span.start)
+                    }
                     None => error::line_col(text, span.start),
                 };
             }

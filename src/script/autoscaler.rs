@@ -21,7 +21,10 @@ pub struct ScriptAutoscaler {
     /// Queue waits (seconds) of the jobs finished since the last tick.
     waits: Vec<f64>,
     completed: u64,
+    /// Kept once set: a script that failed is not called again.
     fault: Option<PolicyFault>,
+    /// Whether the runtime has heard of the fault (it hears of it once).
+    reported: bool,
 }
 
 impl ScriptAutoscaler {
@@ -40,6 +43,7 @@ impl ScriptAutoscaler {
             waits: Vec::new(),
             completed: 0,
             fault: None,
+            reported: false,
         })
     }
 
@@ -59,6 +63,7 @@ impl ScriptAutoscaler {
                 max_workers,
                 waits: Vec::new(),
                 completed: 0,
+                reported: false,
                 fault: Some(PolicyFault {
                     hook: Hook::Autoscaler.name(),
                     line: error.line,
@@ -127,7 +132,8 @@ impl ScriptAutoscaler {
             ));
         }
         Ok(Some(
-            (workers as usize).clamp(self.min_workers, self.max_workers),
+            // Clamped as i64 first: `as usize` would cut a huge answer to 32 bits in wasm.
+            workers.clamp(self.min_workers as i64, self.max_workers as i64) as usize,
         ))
     }
 }
@@ -162,7 +168,13 @@ impl Autoscaler for ScriptAutoscaler {
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.fault.take()
+        match (&self.fault, self.reported) {
+            (Some(fault), false) => {
+                self.reported = true;
+                Some(fault.clone())
+            }
+            _ => None,
+        }
     }
 
     fn printed(&self) -> Vec<(f64, String)> {

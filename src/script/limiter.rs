@@ -53,7 +53,10 @@ pub struct ScriptLimit {
     limit: usize,
     min_limit: usize,
     max_limit: usize,
+    /// Kept once set: a script that failed is not called again.
     fault: Option<PolicyFault>,
+    /// Whether the runtime has heard of the fault (it hears of it once).
+    reported: bool,
 }
 
 impl ScriptLimit {
@@ -70,6 +73,7 @@ impl ScriptLimit {
             min_limit,
             max_limit,
             fault: None,
+            reported: false,
         })
     }
 
@@ -81,6 +85,7 @@ impl ScriptLimit {
             limit: initial,
             min_limit,
             max_limit,
+            reported: false,
             fault: Some(PolicyFault {
                 hook: Hook::Limiter.name(),
                 line: error.line,
@@ -130,7 +135,8 @@ impl Limit for ScriptLimit {
                     ),
                 ));
             }
-            Ok((limit as usize).clamp(min_limit, max_limit))
+            // Clamped as i64 first: `as usize` would cut a huge answer to 32 bits in wasm.
+            Ok(limit.clamp(min_limit as i64, max_limit as i64) as usize)
         });
         match decision {
             Ok(limit) => self.limit = limit,
@@ -139,7 +145,13 @@ impl Limit for ScriptLimit {
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.fault.take()
+        match (&self.fault, self.reported) {
+            (Some(fault), false) => {
+                self.reported = true;
+                Some(fault.clone())
+            }
+            _ => None,
+        }
     }
 
     fn printed(&self) -> Vec<(f64, String)> {

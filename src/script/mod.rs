@@ -114,7 +114,9 @@ impl Program {
             }
         })?;
         let (entry, parameter) = hook.entry();
-        let Some(function) = ast.iter_functions().find(|f| f.name == entry) else {
+        // By name and arity: Rhai lists functions in hash order, which differs between builds.
+        let mut named = ast.iter_functions().filter(|f| f.name == entry).peekable();
+        if named.peek().is_none() {
             return Err(ScriptError {
                 line: 0,
                 column: 0,
@@ -123,14 +125,15 @@ impl Program {
                     hook.name()
                 ),
             });
-        };
-        if function.params.len() != 1 {
+        }
+        let arities: Vec<usize> = named.map(|f| f.params.len()).collect();
+        if !arities.contains(&1) {
             return Err(ScriptError {
                 line: 0,
                 column: 0,
                 message: format!(
                     "`{entry}` must take one parameter, `{parameter}` (it takes {})",
-                    function.params.len()
+                    arities[0]
                 ),
             });
         }
@@ -242,7 +245,21 @@ fn describe(error: &rhai::EvalAltResult, hook: Hook) -> (usize, usize, String) {
             }
         }
     };
-    (line, column, message)
+    (line, column, printable(&message))
+}
+
+/// A message a script wrote (`throw`) as it may reach a terminal: no control characters, at most
+/// 300 characters.
+fn printable(message: &str) -> String {
+    let mut text: String = message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(300)
+        .collect();
+    if message.chars().count() > 300 {
+        text.push('…');
+    }
+    text
 }
 
 /// The integer a hook returned, or what is wrong with it.
@@ -253,6 +270,11 @@ pub(crate) fn whole_number(value: &rhai::Dynamic, what: &str) -> Result<i64, Str
     if let Ok(x) = value.as_float() {
         if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e15 {
             return Ok(x as i64);
+        }
+        if !x.is_finite() {
+            return Err(format!(
+                "returned {x}, not a number of {what} (a division by zero, or a value that grew without bound?)"
+            ));
         }
         return Err(format!(
             "returned {x}, not a whole number of {what} (round it: `x.round().to_int()`)"
@@ -289,6 +311,29 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error.line, 3, "{error}");
+    }
+
+    #[test]
+    fn the_hook_is_found_by_name_and_arity_whatever_the_order() {
+        for code in [
+            "fn desired_workers() { 3 }\nfn desired_workers(pool) { 5 }",
+            "fn desired_workers(pool) { 5 }\nfn desired_workers() { 3 }",
+        ] {
+            let mut program = Program::compile(Hook::Autoscaler, code).unwrap();
+            let value = program.call(SimTime::ZERO, rhai::Map::new()).unwrap();
+            assert_eq!(value.as_int().unwrap(), 5, "{code}");
+        }
+    }
+
+    #[test]
+    fn thrown_messages_are_cut_and_cleaned() {
+        let code = "fn desired_workers(pool) { throw \"\\x1b[31m\" + \"x\".pad(900, \"y\"); }";
+        let mut program = Program::compile(Hook::Autoscaler, code).unwrap();
+        let fault = program.call(SimTime::ZERO, rhai::Map::new()).unwrap_err();
+        assert!(
+            !fault.message.contains('\u{1b}') && fault.message.chars().count() <= 301,
+            "{fault}"
+        );
     }
 
     #[test]

@@ -4,16 +4,19 @@
 use std::sync::{Arc, Mutex};
 
 /// Operations one call of a hook may take (a loop step, an operator, a call): far above what
-/// any policy needs, far below what would freeze a tab. Counting operations, not time, makes a
+/// any policy needs (a PI controller takes about a hundred); with the size caps below, one call
+/// stays in the milliseconds. Counting operations, not time, makes a
 /// runaway script stop at the same point everywhere.
-pub const MAX_OPERATIONS_PER_CALL: u64 = 100_000;
+pub const MAX_OPERATIONS_PER_CALL: u64 = 20_000;
 /// Nested function calls (a recursion that never ends stops here).
-pub const MAX_CALL_DEPTH: usize = 32;
+pub const MAX_CALL_DEPTH: usize = 16;
 /// Characters in a string the script builds.
-pub const MAX_STRING_CHARS: usize = 10_000;
-/// Items in an array or a map the script builds.
-pub const MAX_ARRAY_ITEMS: usize = 10_000;
-pub const MAX_MAP_ITEMS: usize = 1_000;
+pub const MAX_STRING_CHARS: usize = 1_000;
+/// Items in an array or a map the script builds. Small on purpose: comparing, searching or
+/// sorting a collection is one operation whatever its length, so these caps (with the
+/// operation limit) are what bounds the time of one call.
+pub const MAX_ARRAY_ITEMS: usize = 1_000;
+pub const MAX_MAP_ITEMS: usize = 200;
 /// `print` and `debug` lines kept per run (later ones are counted, not kept).
 pub const MAX_CONSOLE_LINES: usize = 500;
 /// Characters kept of one console line.
@@ -63,6 +66,7 @@ pub fn engine(console: Arc<Mutex<Console>>) -> rhai::Engine {
     engine.on_print(move |text| lock(&printed).push(text));
     engine.on_debug(move |text, _, _| lock(&console).push(text));
     register_maths(&mut engine);
+    close_the_exits(&mut engine);
     super::limiter::register_sample(&mut engine);
     engine
 }
@@ -72,6 +76,41 @@ pub(super) fn lock(console: &Mutex<Console>) -> std::sync::MutexGuard<'_, Consol
     console
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Functions of Rhai's standard library a policy must not reach, replaced by ones that refuse:
+/// `sleep` would block the run (or panic on a huge argument, and in wasm always), and padding a
+/// string with an empty string never ends (one operation, so the operation limit cannot stop it).
+fn close_the_exits(engine: &mut rhai::Engine) {
+    type Refusal = Result<(), Box<rhai::EvalAltResult>>;
+    fn refuse(why: &str) -> Refusal {
+        Err(why.into())
+    }
+    let no_sleep = "a policy cannot sleep: it decides at once, in simulated time";
+    engine.register_fn("sleep", move |_: i64| -> Refusal { refuse(no_sleep) });
+    engine.register_fn("sleep", move |_: f64| -> Refusal { refuse(no_sleep) });
+    engine.register_fn(
+        "pad",
+        |text: &mut rhai::ImmutableString, len: i64, padding: &str| -> Refusal {
+            if padding.is_empty() {
+                return refuse(
+                    "pad: the padding is empty, so the string could never reach its length",
+                );
+            }
+            let target = usize::try_from(len).unwrap_or(0);
+            if target > MAX_STRING_CHARS {
+                return Err(Box::new(rhai::EvalAltResult::ErrorDataTooLarge(
+                    "Length of string".into(),
+                    rhai::Position::NONE,
+                )));
+            }
+            let mut padded = text.to_string();
+            let missing = target.saturating_sub(padded.chars().count());
+            padded.extend(padding.chars().cycle().take(missing));
+            *text = padded.into();
+            Ok(())
+        },
+    );
 }
 
 /// Every transcendental function scripts can call, re-registered on `libm` so results are
@@ -106,6 +145,8 @@ fn register_maths(engine: &mut rhai::Engine) {
     engine.register_fn("**", |x: f64, y: f64| libm::pow(x, y));
     engine.register_fn("**", |x: f64, y: i64| libm::pow(x, y as f64));
     engine.register_fn("**", |x: i64, y: f64| libm::pow(x as f64, y));
+    engine.register_fn("**=", |x: &mut f64, y: f64| *x = libm::pow(*x, y));
+    engine.register_fn("**=", |x: &mut f64, y: i64| *x = libm::pow(*x, y as f64));
     engine.register_fn("pow", |x: f64, y: f64| libm::pow(x, y));
     // Seconds and milliseconds read better than bare numbers in policy code.
     engine.register_fn("ms", |x: i64| x as f64 / 1000.0);
@@ -137,6 +178,54 @@ mod tests {
         );
         assert_eq!(eval("max(2, 3.5)").unwrap().as_float().unwrap(), 3.5);
         assert_eq!(eval("ms(250)").unwrap().as_float().unwrap(), 0.25);
+    }
+
+    #[test]
+    fn power_assignment_goes_through_libm_too() {
+        let value = eval("let x = 497.701; x **= 39.02006018054163; x").unwrap();
+        let expected = libm::pow(497.701, 39.02006018054163);
+        assert_eq!(value.as_float().unwrap().to_bits(), expected.to_bits());
+    }
+
+    #[test]
+    fn sleep_and_endless_padding_are_refused() {
+        for code in [
+            "sleep(1e300)",
+            "sleep(3600)",
+            "let s = \"x\"; s.pad(999, \"\"); s",
+        ] {
+            let started = std::time::Instant::now();
+            let error = eval(code).unwrap_err();
+            assert!(started.elapsed().as_secs() < 1, "{code}");
+            assert!(
+                matches!(*error, rhai::EvalAltResult::ErrorRuntime(..)),
+                "{code}: {error}"
+            );
+        }
+        assert_eq!(
+            eval("let s = \"ab\"; s.pad(5, \"xy\"); s")
+                .unwrap()
+                .to_string(),
+            "abxyx"
+        );
+        assert!(eval("let s = \"ab\"; s.pad(5000, \"xy\"); s").is_err());
+    }
+
+    #[test]
+    fn linear_work_inside_one_operation_stays_quick() {
+        // Comparing two full arrays is one operation: the size caps bound what it costs.
+        let started = std::time::Instant::now();
+        let error =
+            eval("let a = []; a.pad(1000, 1.5); let b = a; loop { if a == b { } }").unwrap_err();
+        assert!(
+            matches!(*error, rhai::EvalAltResult::ErrorTooManyOperations(_)),
+            "{error}"
+        );
+        assert!(
+            started.elapsed().as_secs_f64() < 2.0,
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -28,8 +28,18 @@ pub(super) struct Running<'scope, 'env> {
     pub failure: Option<String>,
 }
 
-/// Stack for the run's threads: they only sleep, spin and pass small messages.
+/// Stack for the run's threads: they only sleep, spin and pass small messages...
 const THREAD_STACK: usize = 256 * 1024;
+/// ...unless a limiter script runs on them (on every worker, when it releases a job): a script
+/// nested to the sandbox's call and expression depths needs far more.
+const SCRIPT_THREAD_STACK: usize = 8 * 1024 * 1024;
+
+fn thread_stack(config: &crate::scenario::Config) -> usize {
+    match config.limiter {
+        Some(crate::scenario::LimiterConfig::Script { .. }) => SCRIPT_THREAD_STACK,
+        _ => THREAD_STACK,
+    }
+}
 
 /// How long records are held back so that late senders' records still land in time order.
 const REORDER_LAG: Duration = Duration::from_millis(30);
@@ -56,7 +66,7 @@ impl<'scope> Running<'scope, '_> {
         }
         let spawned = std::thread::Builder::new()
             .name(name.to_string())
-            .stack_size(THREAD_STACK)
+            .stack_size(thread_stack(&self.shared.config))
             .spawn_scoped(self.scope, body);
         match spawned {
             Ok(handle) => {
@@ -179,6 +189,16 @@ impl<'scope> Running<'scope, '_> {
                 collector.fault = shared.gate().admission.take_fault();
             }
             let faulted = collector.fault.is_some();
+            // A fault while draining (after a `[shutdown]`) stops the drain too.
+            let draining_on =
+                matches!(phase, Phase::Draining(deadline) if deadline.is_none_or(|d| d > now));
+            if faulted && draining_on {
+                if collector.end().is_none() {
+                    let at = scenario_now.max(collector.applied);
+                    resizes.extend(collector.end_at(at, &gauges));
+                }
+                phase = Phase::Draining(Some(now));
+            }
             if phase == Phase::Running && faulted {
                 shared.stopping.store(true, Ordering::Relaxed);
                 for thread in &self.unpark {

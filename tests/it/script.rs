@@ -297,3 +297,51 @@ fn what_a_script_prints_is_kept_with_its_time_and_bounded() {
     let quiet = Engine::new(&config(&with_code(STEP_UP))).run();
     assert!(quiet.script_console.is_empty());
 }
+
+/// A limiter script runs on the worker threads: one nested as deep as the sandbox allows must
+/// not overflow their stacks (it aborted the process once).
+#[test]
+fn a_deeply_nested_limiter_script_runs_on_real_threads() {
+    let _one = crate::threads::ONE_AT_A_TIME.lock();
+    let text = format!(
+        "{}[limiter]\nkind = \"script\"\nlimit = 20\ncode = '''\nfn f(n) {{ if n <= 1 {{ 1 }} else {{ ((((((((f(n - 1) + 1) + 1) + 1) + 1) + 1) + 1) + 1) + 1) }} }}\nfn new_limit(sample) {{ f(15) * 0 + sample.limit }}\n'''\n",
+        SPIKE
+            .split("[autoscaler]")
+            .next()
+            .unwrap()
+            .replace("duration = \"2m\"", "duration = \"5s\"")
+    );
+    let config = config(&text);
+    let simulated = Engine::new(&config).run();
+    assert!(
+        simulated.script_error.is_none(),
+        "{:?}",
+        simulated.script_error
+    );
+    let options = queuelab::threads::ThreadOptions {
+        time_scale: 0.05,
+        ..Default::default()
+    };
+    let real = queuelab::threads::run(&config, &options).unwrap().summary;
+    assert!(
+        real.script_error.is_none() && real.completed > 0,
+        "{:?}",
+        real.script_error
+    );
+}
+
+#[test]
+fn an_error_in_code_written_with_escapes_names_its_place_in_the_code() {
+    let text = format!(
+        "{SPIKE}code = \"fn desired_workers(pool) {{\\n    let x = 1;\\n    x +* 2\\n}}\"\n"
+    );
+    let error = queuelab::scenario::parse(&text, "s.toml")
+        .unwrap_err()
+        .to_string();
+    let code_line = text.lines().position(|l| l.starts_with("code = ")).unwrap() + 1;
+    assert!(
+        error.starts_with(&format!("s.toml:{code_line}:")),
+        "{error}"
+    );
+    assert!(error.contains("(line 3, column"), "{error}");
+}
