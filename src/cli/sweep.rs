@@ -238,7 +238,13 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let mut cut_short = false;
     for (&(i, _), (why, _)) in jobs.iter().zip(&runs) {
         if let Some(why) = why {
-            eprintln!("warning: {path} = {}: {why}", display_value(&values[i]));
+            // A failing policy script is the learner's error, not a limit of the engine.
+            let level = if why.contains(" script failed at ") {
+                "error"
+            } else {
+                "warning"
+            };
+            eprintln!("{level}: {path} = {}: {why}", display_value(&values[i]));
             cut_short = true;
         }
     }
