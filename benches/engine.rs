@@ -22,28 +22,18 @@ fn mm4(customers: u64, extra: &str) -> queuelab::scenario::Config {
 }
 
 /// The built-in AIMD limit as a script (tests/it/script.rs shows the two runs are identical).
-const AIMD_SCRIPT: &str = r#"[limiter]
-kind = "script"
-limit = 20
-min_limit = 20
-max_limit = 200
-code = '''
-fn new_limit(sample) {
-    let limit = sample.limit;
-    if sample.dropped || sample.rtt > 5.0 {
-        limit = (limit.to_float() * 0.9).to_int();
-    } else if sample.in_flight * 2 >= limit {
-        limit += 1;
-    }
-    limit
+fn aimd_script_limiter() -> String {
+    format!(
+        "[limiter]\nkind = \"script\"\nlimit = 20\nmin_limit = 20\nmax_limit = 200\ncode = '''\n{}'''\n",
+        include_str!("../tests/golden/aimd-limit.rhai")
+    )
 }
-'''
-"#;
 
 fn engine(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     group.throughput(Throughput::Elements(CUSTOMERS));
+    let aimd_script = aimd_script_limiter();
     let cases = [
         ("mm4_rho0.9_unbounded", ""),
         (
@@ -65,7 +55,7 @@ fn engine(c: &mut Criterion) {
             "mm4_rho0.9_aimd_limiter",
             "[limiter]\nkind = \"aimd\"\nlimit = 20\n",
         ),
-        ("mm4_rho0.9_aimd_limiter_script", AIMD_SCRIPT),
+        ("mm4_rho0.9_aimd_limiter_script", &aimd_script),
     ];
     for (name, extra) in cases {
         let config = mm4(CUSTOMERS, extra);

@@ -1,6 +1,6 @@
 //! `[autoscaler] kind = "script"`: the learner's `fn desired_workers(pool)` sizes the pool.
 
-use super::{map, whole_number, Console, Hook, Program, ScriptError};
+use super::{map, whole_number, Console, Failure, Hook, Program, ScriptError};
 use crate::policy::autoscale::{Autoscaler, PoolSignals};
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
@@ -21,10 +21,7 @@ pub struct ScriptAutoscaler {
     /// Queue waits (seconds) of the jobs finished since the last tick.
     waits: Vec<f64>,
     completed: u64,
-    /// Kept once set: a script that failed is not called again.
-    fault: Option<PolicyFault>,
-    /// Whether the runtime has heard of the fault (it hears of it once).
-    reported: bool,
+    failure: Failure,
 }
 
 impl ScriptAutoscaler {
@@ -42,8 +39,7 @@ impl ScriptAutoscaler {
             max_workers,
             waits: Vec::new(),
             completed: 0,
-            fault: None,
-            reported: false,
+            failure: Failure::default(),
         })
     }
 
@@ -63,14 +59,7 @@ impl ScriptAutoscaler {
                 max_workers,
                 waits: Vec::new(),
                 completed: 0,
-                reported: false,
-                fault: Some(PolicyFault {
-                    hook: Hook::Autoscaler.name(),
-                    line: error.line,
-                    column: error.column,
-                    at: SimTime::ZERO,
-                    message: error.message,
-                }),
+                failure: Failure::at_start(Hook::Autoscaler, error),
             }
         })
     }
@@ -144,7 +133,7 @@ impl Autoscaler for ScriptAutoscaler {
     }
 
     fn on_tick(&mut self, signals: &PoolSignals) -> Option<usize> {
-        if self.fault.is_some() {
+        if self.failure.happened() {
             return None;
         }
         let decision = self.decide(signals);
@@ -154,7 +143,7 @@ impl Autoscaler for ScriptAutoscaler {
             Ok(Some(size)) if size != signals.size => Some(size),
             Ok(_) => None,
             Err(fault) => {
-                self.fault = Some(fault);
+                self.failure.set(fault);
                 None
             }
         }
@@ -168,13 +157,7 @@ impl Autoscaler for ScriptAutoscaler {
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        match (&self.fault, self.reported) {
-            (Some(fault), false) => {
-                self.reported = true;
-                Some(fault.clone())
-            }
-            _ => None,
-        }
+        self.failure.report()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {

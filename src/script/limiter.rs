@@ -1,7 +1,7 @@
 //! `[limiter] kind = "script"`: the learner's `fn new_limit(sample)` sets the concurrency limit
 //! after every finished request, as Netflix's adaptive limiters do.
 
-use super::{whole_number, Console, Hook, Program, ScriptError};
+use super::{whole_number, Console, Failure, Hook, Program, ScriptError};
 use crate::policy::limiter::Limit;
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
@@ -53,10 +53,7 @@ pub struct ScriptLimit {
     limit: usize,
     min_limit: usize,
     max_limit: usize,
-    /// Kept once set: a script that failed is not called again.
-    fault: Option<PolicyFault>,
-    /// Whether the runtime has heard of the fault (it hears of it once).
-    reported: bool,
+    failure: Failure,
 }
 
 impl ScriptLimit {
@@ -72,8 +69,7 @@ impl ScriptLimit {
             limit: initial,
             min_limit,
             max_limit,
-            fault: None,
-            reported: false,
+            failure: Failure::default(),
         })
     }
 
@@ -85,14 +81,7 @@ impl ScriptLimit {
             limit: initial,
             min_limit,
             max_limit,
-            reported: false,
-            fault: Some(PolicyFault {
-                hook: Hook::Limiter.name(),
-                line: error.line,
-                column: error.column,
-                at: SimTime::ZERO,
-                message: error.message,
-            }),
+            failure: Failure::at_start(Hook::Limiter, error),
         })
     }
 
@@ -111,7 +100,7 @@ impl Limit for ScriptLimit {
     }
 
     fn on_sample(&mut self, now: SimTime, rtt: SimDuration, inflight: usize, did_drop: bool) {
-        let (Some(program), None) = (self.program.as_mut(), &self.fault) else {
+        let Some(program) = self.program.as_mut().filter(|_| !self.failure.happened()) else {
             return;
         };
         let sample = Dynamic::from(Sample {
@@ -140,18 +129,12 @@ impl Limit for ScriptLimit {
         });
         match decision {
             Ok(limit) => self.limit = limit,
-            Err(fault) => self.fault = Some(fault),
+            Err(fault) => self.failure.set(fault),
         }
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        match (&self.fault, self.reported) {
-            (Some(fault), false) => {
-                self.reported = true;
-                Some(fault.clone())
-            }
-            _ => None,
-        }
+        self.failure.report()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {

@@ -83,6 +83,49 @@ pub fn check(hook: Hook, code: &str) -> Result<(), ScriptError> {
     Program::compile(hook, code).map(|_| ())
 }
 
+/// A script policy's failure: kept once set (a script that failed is not called again) and
+/// handed to the runtime once.
+#[derive(Debug, Default)]
+pub(crate) struct Failure {
+    fault: Option<PolicyFault>,
+    reported: bool,
+}
+
+impl Failure {
+    /// Code that did not compile after all (validation compiles it first): a fault at t = 0.
+    pub fn at_start(hook: Hook, error: ScriptError) -> Self {
+        Failure {
+            fault: Some(PolicyFault {
+                hook: hook.name(),
+                line: error.line,
+                column: error.column,
+                at: SimTime::ZERO,
+                message: error.message,
+            }),
+            reported: false,
+        }
+    }
+
+    pub fn happened(&self) -> bool {
+        self.fault.is_some()
+    }
+
+    pub fn set(&mut self, fault: PolicyFault) {
+        self.fault.get_or_insert(fault);
+    }
+
+    /// The fault, the first time it is asked for after it happened.
+    pub fn report(&mut self) -> Option<PolicyFault> {
+        match (&self.fault, self.reported) {
+            (Some(fault), false) => {
+                self.reported = true;
+                Some(fault.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A compiled script with its kept variables, ready to be called.
 pub(crate) struct Program {
     hook: Hook,

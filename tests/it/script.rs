@@ -5,17 +5,7 @@ use crate::support::config;
 use queuelab::sim::Engine;
 
 /// Netflix's AIMD limit (`AIMDLimit`) as a learner would write it from seed book 002, task 11.
-const AIMD_SCRIPT: &str = r#"
-fn new_limit(sample) {
-    let limit = sample.limit;
-    if sample.dropped || sample.rtt > 5.0 {
-        limit = (limit.to_float() * 0.9).to_int();
-    } else if sample.in_flight * 2 >= limit {
-        limit += 1;
-    }
-    limit
-}
-"#;
+const AIMD_SCRIPT: &str = include_str!("../golden/aimd-limit.rhai");
 
 fn adaptive_limit() -> String {
     std::fs::read_to_string(concat!(
