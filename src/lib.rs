@@ -32,6 +32,7 @@ pub mod admission;
 pub mod dependency;
 pub mod dist;
 pub mod exercise;
+pub mod fanout;
 pub mod playground;
 pub mod policy;
 pub mod report;

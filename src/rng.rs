@@ -99,6 +99,9 @@ pub mod streams {
     pub const STAGE_STREAM: u64 = 8 << 20;
     /// Request keys (`[keys]`), drawn as requests are generated.
     pub const KEY_STREAM: u64 = 9 << 20;
+    /// Fan-out calls: one stream per (request, attempt), `| attempt << 40 | serial`. The top
+    /// bit keeps it apart from every family above, whose ids stay below 2⁶⁰.
+    pub const FANOUT_STREAM: u64 = 1 << 63;
 }
 
 #[cfg(test)]

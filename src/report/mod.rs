@@ -14,7 +14,8 @@ pub mod summary;
 pub use histogram::Histogram;
 pub use series::{PartPoint, PartSeries, Series, SeriesPoint, MAX_PART_SERIES};
 pub use summary::{
-    console_lines, AlertSummary, ClassSummary, ConsoleLine, LimitSummary, Percentiles, PoolSummary,
+    console_lines, AlertSummary, ClassSummary, ConsoleLine, FanOutSummary, LimitSummary,
+    Percentiles, PoolSummary,
     ScriptErrorSummary, StageSummary, Summary, ThreadFacts,
 };
 

@@ -126,6 +126,22 @@ pub struct Summary {
     /// lines of at most 200 characters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub script_console: Vec<ConsoleLine>,
+    /// Present when jobs fan out (`[fanout]`): the calls and how long jobs waited for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fanout: Option<FanOutSummary>,
+}
+
+/// What the fan-out did: every job's N calls, and its wait for the first k answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct FanOutSummary {
+    /// Parallel calls per job (`fanout.calls`) and the answers it waits for (`fanout.wait_for`).
+    pub calls: u64,
+    pub wait_for: u64,
+    /// Calls sent in the whole run, answered or cancelled: the load on the leaves.
+    pub calls_made: u64,
+    /// Measured jobs' waits for their k-th answer, in seconds (on the worker, on top of the
+    /// job's own work).
+    pub wait: Percentiles,
 }
 
 /// One line a policy script printed.

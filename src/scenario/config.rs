@@ -48,6 +48,8 @@ pub struct Config {
     pub limiter: Option<LimiterConfig>,
     /// A dependency every job calls while on its worker.
     pub downstream: Option<DownstreamConfig>,
+    /// Each job fans out to parallel calls while on its worker (`[fanout]`).
+    pub fanout: Option<FanOutConfig>,
     /// A circuit breaker around the downstream call.
     pub breaker: Option<crate::policy::breaker::BreakerConfig>,
     /// Clients retry unsuccessful attempts.
@@ -173,6 +175,17 @@ pub struct DownstreamConfig {
     /// The most calls the dependency serves at once, from every pool together; a call beyond
     /// it is refused at once (HTTP 429). `None`: no limit.
     pub max_in_flight: Option<usize>,
+}
+
+/// `[fanout]`: while on its worker, each job sends `calls` parallel calls (to leaves that each
+/// answer after their own `latency` draw, never queueing: N copies of one dependency) and goes on
+/// once the first `wait_for` have answered — the rest are cancelled. Its worker is held for the
+/// `wait_for`-th fastest answer: the max of N draws when it waits for all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FanOutConfig {
+    pub calls: usize,
+    pub wait_for: usize,
+    pub latency: Distribution,
 }
 
 /// A window of trouble downstream: calls that start in [from, to) are `slowdown` times slower

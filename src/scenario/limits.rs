@@ -30,6 +30,9 @@ pub const MAX_STAGES: usize = 64;
 pub const MAX_RATE_SEGMENTS: usize = 10_000;
 /// `[[alerts]]` entries.
 pub const MAX_ALERTS: usize = 100;
+/// `fanout.calls`: parallel calls per request. Each is a random draw, and the run's work budget
+/// counts them ([`MAX_EXPECTED_EVENTS`]); Google's "tail at scale" lesson needs 100.
+pub const MAX_FANOUT_CALLS: i64 = 1_000;
 /// `[[downstream.incidents]]` entries.
 pub const MAX_INCIDENTS: usize = 1_000;
 /// `[[autoscaler.prewarm]]` steps.

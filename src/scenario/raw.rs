@@ -31,6 +31,7 @@ pub struct RawScenario {
     pub limiter: Option<RawLimiter>,
     pub downstream: Option<RawDownstream>,
     pub breaker: Option<RawBreaker>,
+    pub fanout: Option<RawFanOut>,
     pub retry: Option<RawRetry>,
     pub hedge: Option<RawHedge>,
     pub shutdown: Option<RawShutdown>,
@@ -110,6 +111,14 @@ pub struct RawDownstream {
     pub max_in_flight: Option<i64>,
     #[serde(default)]
     pub incidents: Vec<RawIncident>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawFanOut {
+    pub calls: Option<i64>,
+    pub wait_for: Option<i64>,
+    pub latency: Option<RawDistribution>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

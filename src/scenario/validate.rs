@@ -6,6 +6,7 @@
 use super::config::*;
 use super::error::ScenarioError;
 use super::raw::*;
+use crate::scenario::limits::MAX_FANOUT_CALLS;
 use crate::time::SimDuration;
 
 mod arrivals;
@@ -14,6 +15,7 @@ mod budget;
 mod checker;
 mod classes;
 mod distribution;
+mod fanout;
 mod faults;
 mod limiter;
 mod operations;
@@ -31,6 +33,7 @@ use budget::{check_event_budget, check_total_workers};
 use checker::Checker;
 use classes::classes;
 use distribution::distribution;
+use fanout::fanout;
 use faults::{chaos, downstream};
 use limiter::limiter;
 use operations::{alerts, shutdown};
@@ -225,10 +228,15 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             arrivals,
             classes,
             raw.stages.len(),
+            raw.fanout
+                .as_ref()
+                .and_then(|f| f.calls)
+                .map_or(0, |calls| calls.clamp(0, MAX_FANOUT_CALLS) as usize),
         );
     }
     let rate_limit = raw.rate_limit.as_ref().and_then(|r| rate_limit(&mut c, r));
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
+    let fanout = raw.fanout.as_ref().and_then(|f| fanout(&mut c, f));
     let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
     let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
@@ -306,6 +314,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             rate_limit,
             limiter,
             downstream,
+            fanout,
             breaker,
             retry,
             hedge,

@@ -184,6 +184,8 @@ pub struct Engine {
     admission: AdmissionCore,
     /// The downstream every job calls, its breaker and its limit (shared with the threads).
     dependency: crate::dependency::Dependency,
+    /// `[fanout]`: the parallel calls each job makes on its worker, and its wait for them.
+    fanout: Option<crate::fanout::FanOut>,
 }
 
 impl Engine {

@@ -166,6 +166,8 @@ pub(crate) struct Shared {
     shutdown_rx: Receiver<()>,
     /// A pipeline's later stages (`[[stages]]`), in order.
     stages: Vec<pipeline::StageLink>,
+    /// `[fanout]`: each job's wait for its parallel calls, drawn as the simulator draws it.
+    fanout: Option<Mutex<crate::fanout::FanOut>>,
 }
 
 /// Runs the scenario on real threads and measures it.
@@ -224,6 +226,10 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         retire_rx,
         shutdown_rx,
         stages: pipeline::links(config),
+        fanout: config
+            .fanout
+            .as_ref()
+            .map(|fanout| Mutex::new(crate::fanout::FanOut::new(fanout, config.seed))),
         config: config.clone(),
     };
     let recorder = Recorder::for_config(config, crate::report::recorder::sample_interval(config));
@@ -335,6 +341,12 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         ("autoscaler", collector.printed()),
         ("limiter", gate.admission.printed()),
     ]);
+    summary.fanout = shared.fanout.as_ref().map(|fanout| {
+        fanout
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .summary()
+    });
     summary.threads = Some(ThreadFacts {
         wall_seconds: wall.as_secs_f64(),
         time_scale: scale,

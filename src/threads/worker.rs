@@ -161,6 +161,13 @@ fn serve(shared: &Shared, job: Job) {
         Call::Made { duration, .. } => shared.clock.real(duration),
         _ => Duration::ZERO,
     };
+    if let Some(fanout) = &shared.fanout {
+        // Blocked on its calls as on the downstream: waiting on I/O, so a sleep.
+        let mut fanout = fanout.lock().unwrap_or_else(|e| e.into_inner());
+        let wait = fanout.wait(job.serial, job.attempt, false);
+        fanout.record(job.measured, wait);
+        call_time += shared.clock.real(wait);
+    }
     if let Some(chaos) = &config.chaos {
         // A slow leak: the same work takes longer the longer the process has run.
         let hours = (sim_now - SimTime::ZERO).as_secs_f64() / 3600.0;

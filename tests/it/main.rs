@@ -10,6 +10,7 @@ mod clock_end;
 mod determinism;
 mod downstream;
 mod exercises;
+mod fanout;
 mod fuzz;
 mod golden;
 mod hedging;

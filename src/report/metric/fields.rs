@@ -2,8 +2,8 @@
 //! against. A new summary field is one line here.
 
 use crate::report::summary::{
-    AlertSummary, ClassSummary, LimitSummary, Percentiles, PoolSummary, StageSummary, Summary,
-    ThreadFacts,
+    AlertSummary, ClassSummary, FanOutSummary, LimitSummary, Percentiles, PoolSummary,
+    StageSummary, Summary, ThreadFacts,
 };
 use std::collections::BTreeMap;
 
@@ -147,4 +147,10 @@ pub(super) static THREADS: &[(&str, Read<ThreadFacts>)] = &[
     ("cores", |t| count(t.cores)),
     ("abandoned", |t| count(t.abandoned)),
     ("threads_started", |t| count(t.threads_started)),
+];
+
+pub(super) static FANOUT: &[(&str, Read<FanOutSummary>)] = &[
+    ("calls", |f| count(f.calls)),
+    ("wait_for", |f| count(f.wait_for)),
+    ("calls_made", |f| count(f.calls_made)),
 ];

@@ -17,7 +17,7 @@
 //! ```
 
 use super::summary::{
-    AlertSummary, ClassSummary, LimitSummary, Percentiles, PoolSummary, StageSummary, Summary,
+    AlertSummary, ClassSummary, FanOutSummary, LimitSummary, Percentiles, PoolSummary, StageSummary, Summary,
     ThreadFacts,
 };
 use std::collections::BTreeMap;
@@ -47,6 +47,7 @@ enum Reader {
     Alert(String, Read<AlertSummary>),
     Part(usize, String, Inner<StageSummary>),
     Threads(Inner<ThreadFacts>),
+    FanOut(Inner<FanOutSummary>),
 }
 
 /// A metric path, checked and resolved (see the module docs).
@@ -74,6 +75,8 @@ pub enum MetricError {
     },
     /// `threads.*` exists only in the summary of a run on real threads.
     OnlyOnThreads { path: String },
+    /// A field measured only when the scenario has a table (`fanout.*` needs `[fanout]`).
+    NeedsTable { path: String, table: &'static str },
 }
 
 impl fmt::Display for MetricError {
@@ -112,6 +115,10 @@ impl fmt::Display for MetricError {
             MetricError::OnlyOnThreads { path } => write!(
                 f,
                 "{path:?} is measured only on real threads (--mode threads), not in a simulated run"
+            ),
+            MetricError::NeedsTable { path, table } => write!(
+                f,
+                "{path:?} is measured only when the scenario has a [{table}] table, and this one has none"
             ),
         }
     }
@@ -194,6 +201,9 @@ impl Metric {
             ["threads", rest @ ..] => {
                 Reader::Threads(inner(THREADS, "lateness", rest).map_err(unknown)?)
             }
+            ["fanout", rest @ ..] => {
+                Reader::FanOut(inner(FANOUT, "wait", rest).map_err(unknown)?)
+            }
             [first, ..] if is_record(first) => return Err(unknown(record_names(first))),
             _ => return Err(unknown(top_level_names())),
         };
@@ -231,6 +241,10 @@ impl Metric {
                 .threads
                 .as_ref()
                 .and_then(|threads| field.read(threads, |t| &t.lateness)),
+            Reader::FanOut(field) => summary
+                .fanout
+                .as_ref()
+                .and_then(|fanout| field.read(fanout, |f| &f.wait)),
         }
     }
 
@@ -265,6 +279,10 @@ impl Metric {
             }
             Reader::Threads(_) => Err(MetricError::OnlyOnThreads {
                 path: self.path.clone(),
+            }),
+            Reader::FanOut(_) if scenario.fanout.is_none() => Err(MetricError::NeedsTable {
+                path: self.path.clone(),
+                table: "fanout",
             }),
             _ => Ok(()),
         }
@@ -320,7 +338,7 @@ fn inner<T>(
 }
 
 fn is_record(name: &str) -> bool {
-    ["pool", "limit", "classes", "alerts", "threads"].contains(&name)
+    ["pool", "limit", "classes", "alerts", "threads", "fanout"].contains(&name)
         || find(SPREADS, name).is_some()
         || find(REASONS, name).is_some()
         || PARTS.iter().any(|(parts, _, _)| *parts == name)
@@ -333,6 +351,7 @@ fn record_names(name: &str) -> Vec<&'static str> {
         "classes" => vec!["classes.NAME.latency.p99", "classes.NAME.completed"],
         "alerts" => vec!["alerts.NAME.fired", "alerts.NAME.first_fired_at"],
         "threads" => names(THREADS),
+        "fanout" => names(FANOUT),
         _ if find(SPREADS, name).is_some() => names(PERCENTILES),
         _ if find(REASONS, name).is_some() => (find(REASONS, name).expect("checked").1)(),
         _ => vec!["NAME.utilization", "NAME.latency.p99"],

@@ -15,6 +15,7 @@ pub(super) fn check_event_budget(
     arrivals: &Arrivals,
     classes: &[ClassConfig],
     stages: usize,
+    fanout_calls: usize,
 ) {
     let mut processes: Vec<&OpenProcess> = classes
         .iter()
@@ -68,22 +69,20 @@ pub(super) fn check_event_budget(
         },
         (None, None) => return,
     };
-    // Arrival, departure and an occasional deadline or block-timeout event per customer, and an
-    // arrival and a departure at each later stage.
-    let expected_events = expected_arrivals * (3.0 + 2.0 * stages as f64);
+    // Arrival, departure and an occasional deadline or block-timeout event per customer, an
+    // arrival and a departure at each later stage, and each fan-out call's draw counted as one.
+    let per_customer = 3 + 2 * stages + fanout_calls;
+    let expected_events = expected_arrivals * per_customer as f64;
     if expected_events > MAX_EXPECTED_EVENTS {
         let field = if customers.is_some() {
             "run.customers"
         } else {
             "run.duration"
         };
-        let per_customer = if stages > 0 {
-            format!(
-                " ({} per customer through {stages} later stages)",
-                3 + 2 * stages
-            )
-        } else {
-            String::new()
+        let per_customer = match (stages, fanout_calls) {
+            (0, 0) => String::new(),
+            (stages, 0) => format!(" ({per_customer} per customer through {stages} later stages)"),
+            (_, calls) => format!(" ({per_customer} per customer, {calls} of them fan-out calls)"),
         };
         c.error(field, format!(
             "this run needs about {:.1e} events{per_customer}, more than the limit of {MAX_EXPECTED_EVENTS:.0e}; shorten run.duration, lower run.customers or the arrival rate",

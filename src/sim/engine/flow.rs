@@ -258,6 +258,11 @@ impl Engine {
             Call::Made { duration, .. } => job.service + duration,
             _ => job.service,
         };
+        if let Some(fanout) = &mut self.fanout {
+            let wait = fanout.wait(job.serial, job.attempt.into(), job.hedge);
+            fanout.record(job.measured, wait);
+            on_worker = on_worker + wait;
+        }
         if let Some(chaos) = &self.faults.chaos {
             // A slow leak: the same work takes longer the longer the process has run.
             let hours = (now - SimTime::ZERO).as_secs_f64() / 3600.0;

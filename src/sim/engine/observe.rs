@@ -54,6 +54,7 @@ impl Engine {
             },
         );
         summary.script_error = self.control.fault.as_ref().map(Into::into);
+        summary.fanout = self.fanout.as_ref().map(crate::fanout::FanOut::summary);
         let mut printed: Vec<(&str, Vec<(f64, String)>)> = self
             .ops
             .autoscalers

@@ -140,6 +140,10 @@ impl Engine {
             recorder,
             admission: AdmissionCore::new(config),
             dependency: crate::dependency::Dependency::new(config),
+            fanout: config
+                .fanout
+                .as_ref()
+                .map(|fanout| crate::fanout::FanOut::new(fanout, seed)),
         };
         engine.schedule_start(config);
         engine
