@@ -87,7 +87,7 @@ impl FanOut {
     /// calls: the `wait_for`-th fastest of its `calls` draws. A retry or a hedged copy calls
     /// again and draws afresh; the same attempt always draws the same.
     pub fn wait(&mut self, serial: u64, attempt: u32, hedge: bool) -> SimDuration {
-        let attempt_tag = (u64::from(attempt) << 1 | u64::from(hedge)) & 0x7F_FFFF;
+        let attempt_tag = (u64::from(attempt) << 1 | u64::from(hedge)) & 0x3F_FFFF;
         let mut rng = Rng::stream(
             self.seed,
             FANOUT_STREAM | attempt_tag << 40 | (serial & ((1 << 40) - 1)),

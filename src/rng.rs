@@ -102,6 +102,8 @@ pub mod streams {
     /// Fan-out calls: one stream per (request, attempt), `| attempt << 40 | serial`. The top
     /// bit keeps it apart from every family above, whose ids stay below 2⁶⁰.
     pub const FANOUT_STREAM: u64 = 1 << 63;
+    /// Routing between stations: one stream per (request, hop), `| hop << 40 | serial`.
+    pub const ROUTE_STREAM: u64 = 1 << 62;
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@
 
 use crate::scenario::{Arrivals, Config, Spacing};
 
+mod jackson;
+pub use jackson::{jackson, NetworkPrediction, NotJackson, StationPrediction, UNBOUNDED_BUFFER};
+
 /// Steady-state predictions, times in seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Prediction {
@@ -145,11 +148,14 @@ impl Prediction {
         if !config.stages.is_empty() {
             // A pipeline: the busiest stage's load decides; blocking between stages has no
             // closed form.
+            // With routes a stage sees λ times its visits per request, and so does the pool.
+            let visits = config.visit_ratios();
             let bottleneck = config
                 .stages
                 .iter()
-                .map(|stage| lambda * stage.service.mean() / stage.workers as f64)
-                .fold(rho, f64::max);
+                .zip(&visits[1..])
+                .map(|(stage, visits)| lambda * visits * stage.service.mean() / stage.workers as f64)
+                .fold(rho * visits[0], f64::max);
             return (Some(bottleneck), None);
         }
         let plain = process.spacing == Spacing::Poisson

@@ -12,7 +12,7 @@ pub use crate::scenario::arrivals_config::{
 pub use crate::scenario::autoscaler_config::{AutoscalerConfig, ScriptAutoscalerConfig};
 pub use crate::scenario::limiter_config::LimiterConfig;
 pub use crate::scenario::operations_config::{
-    AlertConfig, AlertSignal, HedgeConfig, KeyConfig, ShutdownConfig, StageConfig,
+    AlertConfig, AlertSignal, HedgeConfig, KeyConfig, Next, Route, ShutdownConfig, StageConfig,
 };
 use crate::time::SimDuration;
 
@@ -62,6 +62,8 @@ pub struct Config {
     pub alerts: Vec<AlertConfig>,
     /// Later pipeline stages after the pool (`[[stages]]`); empty for a single pool.
     pub stages: Vec<StageConfig>,
+    /// Where the pool's finished items go (`pool.routes`); empty: the first stage (if any).
+    pub pool_routes: Vec<Route>,
     /// The pool split into this many shards, each with its own queue and workers (1: no split).
     pub shards: usize,
     /// Whether a shared pool serves the classes without workers of their own (`pool.workers`).

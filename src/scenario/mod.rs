@@ -23,6 +23,7 @@ pub mod config;
 pub mod error;
 mod limiter_config;
 pub mod limits;
+pub mod network;
 mod operations_config;
 pub mod raw;
 pub mod validate;

@@ -44,7 +44,8 @@ pub struct HedgeConfig {
 }
 
 /// A later stage of a pipeline (`[[stages]]`): the first stage is the scenario's own pool; each
-/// item it finishes moves on through these in order, and only the last one answers the request.
+/// item it finishes moves on through these in order, and only the last one answers the request —
+/// unless `routes` send it elsewhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StageConfig {
     pub name: String,
@@ -52,6 +53,25 @@ pub struct StageConfig {
     /// Items that may wait in front of this stage's workers; a full buffer blocks the sender.
     pub buffer: usize,
     pub service: crate::dist::Distribution,
+    /// Where its items go next, by share (`routes`); empty: the next stage, or the answer
+    /// after the last.
+    pub routes: Vec<Route>,
+}
+
+/// Where an item goes when it leaves a station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Later stage `i` (`stages[i]`), earlier ones included: a loop inside the system.
+    Stage(usize),
+    /// Out of the system: the request is answered.
+    Exit,
+}
+
+/// One branch of a station's routing: `share` of its items go `to` (the shares sum to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Route {
+    pub to: Next,
+    pub share: f64,
 }
 
 /// `[keys]`: each request carries a key; a sharded pool (`pool.shards`) serves it on the shard

@@ -57,6 +57,14 @@ pub struct RawStage {
     pub workers: Option<i64>,
     pub buffer: Option<i64>,
     pub service: Option<RawDistribution>,
+    pub routes: Option<Vec<RawRoute>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawRoute {
+    pub to: Option<String>,
+    pub share: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -250,6 +258,7 @@ pub struct RawPool {
     pub min_workers: Option<i64>,
     pub work: Option<String>,
     pub shards: Option<i64>,
+    pub routes: Option<Vec<RawRoute>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

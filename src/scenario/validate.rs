@@ -21,6 +21,7 @@ mod limiter;
 mod operations;
 mod policies;
 mod queue;
+mod routes;
 mod script;
 mod shards;
 mod sizes;
@@ -220,20 +221,6 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         }
     }
 
-    if let (Some(arrivals), Some(classes)) = (&arrivals, &classes) {
-        check_event_budget(
-            &mut c,
-            customers,
-            duration,
-            arrivals,
-            classes,
-            raw.stages.len(),
-            raw.fanout
-                .as_ref()
-                .and_then(|f| f.calls)
-                .map_or(0, |calls| calls.clamp(0, MAX_FANOUT_CALLS) as usize),
-        );
-    }
     let rate_limit = raw.rate_limit.as_ref().and_then(|r| rate_limit(&mut c, r));
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
     let fanout = raw.fanout.as_ref().and_then(|f| fanout(&mut c, f));
@@ -242,6 +229,37 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
     let alerts = alerts(&mut c, &raw.alerts);
     let stages = stages(&mut c, raw);
+    let pool_routes = match (&pool.routes, raw.stages.is_empty()) {
+        (Some(_), true) => {
+            c.error(
+                "pool.routes",
+                "routes lead to later stages: add [[stages]], or remove pool.routes",
+            );
+            Vec::new()
+        }
+        (raw_routes, _) => routes::routes(&mut c, "pool.routes", raw_routes.as_ref(), &stages),
+    };
+    let visits = if c.is_clean() && !stages.is_empty() {
+        routes::check_network(&mut c, &pool_routes, &stages)
+    } else {
+        None
+    };
+    if let (Some(arrivals), Some(classes)) = (&arrivals, &classes) {
+        // Each visit to a later stage is an arrival and a departure there.
+        let stage_visits = visits.map_or(raw.stages.len() as f64, |v| v[1..].iter().sum());
+        check_event_budget(
+            &mut c,
+            customers,
+            duration,
+            arrivals,
+            classes,
+            stage_visits,
+            raw.fanout
+                .as_ref()
+                .and_then(|f| f.calls)
+                .map_or(0, |calls| calls.clamp(0, MAX_FANOUT_CALLS) as usize),
+        );
+    }
     let split = split(&mut c, raw, workers);
     if let (Some(shared), Some(classes)) = (shared_workers, &classes) {
         check_total_workers(
@@ -321,6 +339,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             shutdown,
             alerts,
             stages,
+            pool_routes,
             shards: split.shards,
             shared_pool,
             keys: split.keys,

@@ -76,6 +76,9 @@ pub struct Job {
     pub given_up: bool,
     /// The lane (shard) of the first pool that serves it.
     pub lane: u16,
+    /// Stations it has left so far (the pool is its first): which routing and stage-work draws
+    /// it is at.
+    pub hops: u16,
 }
 
 pub use crate::dependency::Call;
@@ -309,6 +312,7 @@ mod tests {
             entered: SimTime::ZERO,
             given_up: false,
             lane: 0,
+            hops: 0,
         }
     }
 

@@ -44,6 +44,8 @@ pub struct StageItem {
     pub job: Job,
     pub started: Instant,
     pub entered: Instant,
+    /// Stations it has left so far (the pool is its first), as the simulator counts them.
+    pub hops: u16,
 }
 
 /// Answers a closed-loop client when the request's fate is sealed — completed, failed, refused,

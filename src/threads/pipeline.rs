@@ -9,7 +9,7 @@ use super::clock::{spin, wait_until, Stop};
 use super::job::{StageItem, What};
 use super::Shared;
 use crate::dist::Distribution;
-use crate::scenario::{Config, Work};
+use crate::scenario::{Config, Next, Work};
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -48,6 +48,7 @@ impl Shared {
     fn hand_on(&self, mut item: StageItem, next: usize, pool: bool) -> Option<Instant> {
         let link = &self.stages[next];
         let lane = item.job.lane;
+        item.hops = item.hops.saturating_add(1);
         item.entered = Instant::now();
         let at = item.entered;
         let mut item = match link.tx.try_send(item) {
@@ -92,9 +93,9 @@ impl Shared {
 
     /// A pool worker finished `item` successfully at `finished`: it holds the item until the
     /// first later stage takes it, and only then is free (its job `Finished`).
-    pub(super) fn leave_pool(&self, item: StageItem, finished: Instant) {
+    pub(super) fn leave_pool(&self, item: StageItem, finished: Instant, next: usize) {
         let (measured, entered, lane) = (item.job.measured, item.job.entered, item.job.lane);
-        let left = self.hand_on(item, 0, true).unwrap_or(finished);
+        let left = self.hand_on(item, next, true).unwrap_or(finished);
         self.emit(
             left,
             What::Finished {
@@ -150,6 +151,7 @@ pub(super) fn stage_worker(shared: &Shared, stage: usize) {
             shared.config.seed,
             stage,
             item.job.serial,
+            item.hops,
             &link.service,
         );
         let work = shared.clock.real(work);
@@ -164,14 +166,22 @@ pub(super) fn stage_worker(shared: &Shared, stage: usize) {
         let worked = Instant::now();
         shared.emit(worked, What::StageWorked { stage: label });
         let (measured, entered) = (item.job.measured, item.entered);
-        let left = if stage + 1 < shared.stages.len() {
-            match shared.hand_on(item, stage + 1, false) {
+        let next = crate::workload::routing::next_station(
+            shared.config.seed,
+            &shared.config.stages[stage].routes,
+            shared.config.default_next(stage + 1),
+            item.job.serial,
+            item.hops,
+        );
+        let left = match next {
+            Next::Stage(next) => match shared.hand_on(item, next, false) {
                 Some(left) => left,
                 None => break,
+            },
+            Next::Exit => {
+                shared.answer(worked, item);
+                worked
             }
-        } else {
-            shared.answer(worked, item);
-            worked
         };
         shared.emit(
             left,

@@ -7,6 +7,8 @@ use super::job::{Job, StageItem, What};
 use super::queue::Woken;
 use super::Shared;
 use crate::dependency::Call;
+use crate::scenario::Next as Station;
+use crate::workload::routing::next_station;
 use crate::report::recorder::FailReason;
 use crate::scenario::{StartedWork, Work};
 use crate::time::SimTime;
@@ -210,7 +212,18 @@ fn serve(shared: &Shared, job: Job) {
         Ok::<(), Interrupted>(())
     }));
     let finished = Instant::now();
-    let onward = !shared.stages.is_empty()
+    let next = if shared.stages.is_empty() {
+        Station::Exit
+    } else {
+        next_station(
+            config.seed,
+            &config.pool_routes,
+            Station::Stage(0),
+            job.serial,
+            0,
+        )
+    };
+    let onward = matches!(next, Station::Stage(_))
         && matches!(result, Ok(Ok(())))
         && matches!(call, Call::None | Call::Made { failed: false, .. })
         && job.deadline.is_none_or(|deadline| finished <= deadline);
@@ -261,14 +274,26 @@ fn serve(shared: &Shared, job: Job) {
                 wasted(shared, &job, worked);
                 shared.release_permit(&job, true);
                 shared.timed_out(finished, job);
-            } else if onward {
+            } else if let (true, Station::Stage(next)) = (onward, next) {
                 let item = StageItem {
                     job,
                     started,
                     entered: finished,
+                    hops: 0,
                 };
-                shared.leave_pool(item, finished);
+                shared.leave_pool(item, finished, next);
             } else {
+                if !shared.stages.is_empty() {
+                    // Routed straight out of the pool: its time there is measured.
+                    shared.emit(
+                        finished,
+                        What::StageLeft {
+                            position: 0,
+                            measured: job.measured,
+                            residence: finished.saturating_duration_since(job.entered),
+                        },
+                    );
+                }
                 shared.release_permit(&job, false);
                 shared.completed(finished, &job, started);
             }

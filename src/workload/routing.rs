@@ -3,9 +3,9 @@
 //! request where the simulated one did.
 
 use crate::dist::Distribution;
-use crate::rng::streams::STAGE_STREAM;
+use crate::rng::streams::{ROUTE_STREAM, STAGE_STREAM};
 use crate::rng::Rng;
-use crate::scenario::{Config, Discipline, KeyConfig};
+use crate::scenario::{Config, Discipline, KeyConfig, Next, Route};
 use crate::time::SimDuration;
 
 /// A request's key: the hot key (0) with probability `hot_share`, else one of `count` evenly.
@@ -49,10 +49,38 @@ pub fn priority_levels(config: &Config) -> Vec<usize> {
         .collect()
 }
 
-/// Request `serial`'s work at later stage `stage` (0 = the stage after the pool): drawn from its
-/// own stream, so changing one stage's K never changes another stage's work, and a real run
-/// (`--mode threads`) draws the very same work.
-pub fn stage_work(seed: u64, stage: usize, serial: u64, service: &Distribution) -> SimDuration {
-    let mut rng = Rng::stream(seed, STAGE_STREAM + ((stage as u64) << 36) + serial);
-    service.sample(&mut rng)
+/// Request `serial`'s work at later stage `stage` (0 = the stage after the pool) on its `hop`-th
+/// station (the pool is hop 0): drawn from its own stream, so changing one stage's K never
+/// changes another stage's work, and a real run (`--mode threads`) draws the very same work. An
+/// item on the straight path (hop = stage + 1, every pipeline without routes) draws as it always
+/// has; one that looped back or skipped ahead draws afresh at each visit.
+pub fn stage_work(
+    seed: u64,
+    stage: usize,
+    serial: u64,
+    hop: u16,
+    service: &Distribution,
+) -> SimDuration {
+    let off_path = u64::from(hop).wrapping_sub(stage as u64 + 1);
+    let stream = (STAGE_STREAM + ((stage as u64) << 36) + serial).wrapping_add(off_path << 48);
+    service.sample(&mut Rng::stream(seed, stream))
+}
+
+/// Where request `serial`'s item goes when it leaves a station on its `hop`-th hop, given the
+/// station's `routes` (empty: `default`, on down the line). One draw from a stream of the
+/// request's own per hop, so both runtimes route every item alike.
+pub fn next_station(seed: u64, routes: &[Route], default: Next, serial: u64, hop: u16) -> Next {
+    if routes.is_empty() {
+        return default;
+    }
+    let stream = ROUTE_STREAM | u64::from(hop) << 40 | (serial & ((1 << 40) - 1));
+    let mut draw = Rng::stream(seed, stream).next_f64();
+    for route in routes {
+        if draw < route.share {
+            return route.to;
+        }
+        draw -= route.share;
+    }
+    // Rounding left the draw just above the last share.
+    routes.last().map_or(default, |route| route.to)
 }

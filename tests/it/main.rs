@@ -21,6 +21,7 @@ mod mixed;
 mod part_series;
 mod parts_and_limits;
 mod pipeline;
+mod routing;
 mod script;
 mod split_pools;
 mod support;

@@ -14,7 +14,7 @@ pub(super) fn check_event_budget(
     duration: Option<SimDuration>,
     arrivals: &Arrivals,
     classes: &[ClassConfig],
-    stages: usize,
+    stage_visits: f64,
     fanout_calls: usize,
 ) {
     let mut processes: Vec<&OpenProcess> = classes
@@ -71,17 +71,22 @@ pub(super) fn check_event_budget(
     };
     // Arrival, departure and an occasional deadline or block-timeout event per customer, an
     // arrival and a departure at each later stage, and each fan-out call's draw counted as one.
-    let per_customer = 3 + 2 * stages + fanout_calls;
-    let expected_events = expected_arrivals * per_customer as f64;
+    let per_customer = 3.0 + 2.0 * stage_visits + fanout_calls as f64;
+    let expected_events = expected_arrivals * per_customer;
     if expected_events > MAX_EXPECTED_EVENTS {
         let field = if customers.is_some() {
             "run.customers"
         } else {
             "run.duration"
         };
-        let per_customer = match (stages, fanout_calls) {
-            (0, 0) => String::new(),
-            (stages, 0) => format!(" ({per_customer} per customer through {stages} later stages)"),
+        let per_customer = match (stage_visits, fanout_calls) {
+            (visits, 0) if visits == 0.0 => String::new(),
+            (visits, 0) if visits.fract() == 0.0 => {
+                format!(" ({per_customer} per customer through {visits} later stages)")
+            }
+            (visits, 0) => format!(
+                " ({per_customer:.1} per customer through {visits:.2} visits to later stages)"
+            ),
             (_, calls) => format!(" ({per_customer} per customer, {calls} of them fan-out calls)"),
         };
         c.error(field, format!(

@@ -1,6 +1,7 @@
 //! Validation of a pipeline's later stages (`[[stages]]`) and of what a pipeline cannot combine.
 
 use super::distribution::distribution;
+use super::routes::routes;
 use super::sizes::name_problem;
 use super::Checker;
 use crate::scenario::config::{StageConfig, FRONT_STAGE};
@@ -66,7 +67,15 @@ pub(super) fn stages(c: &mut Checker, raw: &RawScenario) -> Vec<StageConfig> {
                 workers,
                 buffer,
                 service,
+                routes: Vec::new(),
             });
+        }
+    }
+    if stages.len() == raw.stages.len() {
+        // Routes name stages, so they are read once every stage's name is known.
+        for (i, stage) in raw.stages.iter().enumerate() {
+            let path = format!("stages[{i}].routes");
+            stages[i].routes = routes(c, &path, stage.routes.as_ref(), &stages);
         }
     }
     if !raw.stages.is_empty() {

@@ -3,6 +3,8 @@
 
 use super::*;
 use crate::report::recorder::FailReason;
+use crate::scenario::Next;
+use super::pipeline::Sender;
 use crate::sim::jobs::Call;
 
 impl Engine {
@@ -89,6 +91,7 @@ impl Engine {
             entered: arrived,
             given_up: false,
             lane: 0,
+            hops: 0,
         });
         self.jobs.get_mut(key).lane = self.route(class);
         self.admission.on_request();
@@ -305,9 +308,15 @@ impl Engine {
             && matches!(job.state, JobState::InService { .. })
             && !self.stages.is_empty()
         {
-            // The worker stays busy until the next stage takes the item.
-            self.leave_pool(worker, key);
-            return;
+            match self.next_station(0, key) {
+                Next::Stage(next) => {
+                    // The worker stays busy until the next stage takes the item.
+                    self.leave_pool(worker, key, next);
+                    return;
+                }
+                // Routed straight out: answered here, its time in the pool measured.
+                Next::Exit => self.left_stage(Sender::Pool(worker), key),
+            }
         }
         self.pool.workers[worker as usize].job = None;
         self.jobs.remove(key);

@@ -72,6 +72,8 @@ pub(super) struct Pool {
     pub prewarm: Prewarm,
     /// Workers holding a finished item the second stage has no room for (counted busy).
     pub held: usize,
+    /// Where its finished items go (`pool.routes`); empty: the first later stage.
+    pub routes: Vec<crate::scenario::Route>,
 }
 
 /// Which lanes' levels changed, so the recorder hears of each once per event.

@@ -18,6 +18,8 @@
 
 use super::*;
 use crate::report::recorder::StageLevels;
+use crate::scenario::Next;
+use crate::workload::routing::next_station;
 
 /// A worker holding a finished item for the next stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,8 @@ pub(super) struct Stage {
     held: usize,
     /// Upstream workers holding an item for this stage, oldest first.
     senders: VecDeque<Sender>,
+    /// Where its items go next (`routes`); empty: the next stage, or the answer.
+    routes: Vec<crate::scenario::Route>,
 }
 
 impl Stage {
@@ -51,6 +55,7 @@ impl Stage {
             working: 0,
             held: 0,
             senders: VecDeque::new(),
+            routes: config.routes.clone(),
         }
     }
 
@@ -92,14 +97,28 @@ impl Engine {
         }
     }
 
-    /// A pool worker finished `key` successfully: the item moves on to the second stage.
-    pub(super) fn leave_pool(&mut self, worker: u32, key: JobKey) {
+    /// Where the item `key` goes when it leaves station `position` (0: the pool, i + 1: stage
+    /// i): the routes' draw for its request and hop, or on down the line.
+    pub(super) fn next_station(&self, position: usize, key: JobKey) -> Next {
+        let job = self.jobs.get(key);
+        let (routes, default) = match position {
+            0 => (&self.pool.routes, Next::Stage(0)),
+            _ if position < self.stages.len() => {
+                (&self.stages[position - 1].routes, Next::Stage(position))
+            }
+            _ => (&self.stages[position - 1].routes, Next::Exit),
+        };
+        next_station(self.control.seed, routes, default, job.serial, job.hops)
+    }
+
+    /// A pool worker finished `key` successfully: the item moves on to later stage `next`.
+    pub(super) fn leave_pool(&mut self, worker: u32, key: JobKey, next: usize) {
         let job = self.jobs.get(key);
         if let Some(autoscaler) = self.ops.autoscalers.get_mut(job.lane as usize) {
             autoscaler.on_job_done(self.now, job.started - job.arrived);
         }
         self.jobs.get_mut(key).state = JobState::Onward;
-        self.pass_on(Sender::Pool(worker), key, 0);
+        self.pass_on(Sender::Pool(worker), key, next);
     }
 
     /// `sender` offers its finished item `key` to later stage `next`: placed at once, or held.
@@ -127,7 +146,7 @@ impl Engine {
     }
 
     /// The item leaves the sender's stage: its time there is measured.
-    fn left_stage(&mut self, sender: Sender, key: JobKey) {
+    pub(super) fn left_stage(&mut self, sender: Sender, key: JobKey) {
         let position = match sender {
             Sender::Pool(_) => 0,
             Sender::Stage(stage, _) => stage as usize + 1,
@@ -135,6 +154,7 @@ impl Engine {
         let job = self.jobs.get_mut(key);
         let residence = self.now - job.entered;
         job.entered = self.now;
+        job.hops = job.hops.saturating_add(1);
         let measured = job.measured;
         self.recorder.stage_done(position, measured, residence);
     }
@@ -148,9 +168,9 @@ impl Engine {
     }
 
     fn start_stage_work(&mut self, stage: usize, worker: u32, key: JobKey) {
-        let serial = self.jobs.get(key).serial;
+        let (serial, hops) = (self.jobs.get(key).serial, self.jobs.get(key).hops);
         let state = &mut self.stages[stage];
-        let work = stage_work(self.control.seed, stage, serial, &state.service);
+        let work = stage_work(self.control.seed, stage, serial, hops, &state.service);
         state.workers[worker as usize] = Some(key);
         state.working += 1;
         self.schedule(
@@ -183,8 +203,7 @@ impl Engine {
         let Some(key) = self.stages[stage as usize].workers[worker as usize] else {
             return;
         };
-        let next = stage as usize + 1;
-        if next < self.stages.len() {
+        if let Next::Stage(next) = self.next_station(stage as usize + 1, key) {
             self.pass_on(Sender::Stage(stage, worker), key, next);
             return;
         }

@@ -111,6 +111,7 @@ impl Engine {
                 lifecycle: config.lifecycle,
                 scale_down: config.scale_down,
                 prewarm: config.prewarm.clone(),
+                routes: config.pool_routes.clone(),
                 held: 0,
             },
             stages: config.stages.iter().map(pipeline::Stage::new).collect(),
