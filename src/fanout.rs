@@ -143,7 +143,8 @@ fn at_least(n: usize, k: usize, p: f64) -> f64 {
     }
     let (ln_p, ln_q) = (libm::log(p), libm::log1p(-p));
     let ln_choose = |j: usize| {
-        libm::lgamma(n as f64 + 1.0) - libm::lgamma(j as f64 + 1.0)
+        libm::lgamma(n as f64 + 1.0)
+            - libm::lgamma(j as f64 + 1.0)
             - libm::lgamma((n - j) as f64 + 1.0)
     };
     (k..=n)
@@ -195,7 +196,9 @@ fn cdf(distribution: &Distribution, x: f64) -> Option<f64> {
     Some(match distribution {
         Distribution::Exponential { mean } => 1.0 - libm::exp(-x / mean),
         Distribution::Constant { value } => f64::from(u8::from(x >= *value)),
-        Distribution::Uniform { min, max } if max > min => ((x - min) / (max - min)).clamp(0.0, 1.0),
+        Distribution::Uniform { min, max } if max > min => {
+            ((x - min) / (max - min)).clamp(0.0, 1.0)
+        }
         Distribution::Uniform { min, .. } => f64::from(u8::from(x >= *min)),
         Distribution::LogNormal { .. } if x <= 0.0 => 0.0,
         Distribution::LogNormal { mu, sigma } => {
@@ -240,7 +243,10 @@ mod tests {
         let leaf = Distribution::exponential(0.01);
         let one = config(1, 1, leaf.clone());
         let median = predicted_wait(&one, 0.5).unwrap();
-        assert!((median - 0.01 * std::f64::consts::LN_2).abs() < 1e-9, "{median}");
+        assert!(
+            (median - 0.01 * std::f64::consts::LN_2).abs() < 1e-9,
+            "{median}"
+        );
         let mut fanout = FanOut::new(&one, 3);
         let mean = (1..=20_000)
             .map(|serial| fanout.wait(serial, 0, false).as_secs_f64())

@@ -154,7 +154,9 @@ impl Prediction {
                 .stages
                 .iter()
                 .zip(&visits[1..])
-                .map(|(stage, visits)| lambda * visits * stage.service.mean() / stage.workers as f64)
+                .map(|(stage, visits)| {
+                    lambda * visits * stage.service.mean() / stage.workers as f64
+                })
                 .fold(rho * visits[0], f64::max);
             return (Some(bottleneck), None);
         }

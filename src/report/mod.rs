@@ -15,8 +15,7 @@ pub use histogram::Histogram;
 pub use series::{PartPoint, PartSeries, Series, SeriesPoint, MAX_PART_SERIES};
 pub use summary::{
     console_lines, AlertSummary, ClassSummary, ConsoleLine, FanOutSummary, LimitSummary,
-    Percentiles, PoolSummary,
-    ScriptErrorSummary, StageSummary, Summary, ThreadFacts,
+    Percentiles, PoolSummary, ScriptErrorSummary, StageSummary, Summary, ThreadFacts,
 };
 
 impl Percentiles {

@@ -98,7 +98,11 @@ pub fn visit_ratios(routes: &[Vec<Route>]) -> Result<Vec<f64>, Trapped> {
     }
     // A trap is named by its first later stage: the routes to mend are there.
     let trapped = (0..stations).filter(|&station| reached[station] && !leaves[station]);
-    if let Some(position) = trapped.clone().find(|&station| station > 0).or(trapped.min()) {
+    if let Some(position) = trapped
+        .clone()
+        .find(|&station| station > 0)
+        .or(trapped.min())
+    {
         return Err(Trapped { position });
     }
     // (I − Pᵀ) v = e₀ over the stations items reach (the others see none), by Gauss–Jordan
@@ -136,11 +140,12 @@ pub fn visit_ratios(routes: &[Vec<Route>]) -> Result<Vec<f64>, Trapped> {
             let position = index.iter().position(|&i| i == Some(column)).unwrap_or(0);
             return Err(Trapped { position });
         }
-        for row in 0..size {
-            let factor = matrix[row][column] / lead;
+        let pivot_row = matrix[column].clone();
+        for (row, line) in matrix.iter_mut().enumerate() {
+            let factor = line[column] / lead;
             if row != column && factor != 0.0 {
-                for k in column..=size {
-                    matrix[row][k] -= factor * matrix[column][k];
+                for (cell, pivot) in line[column..].iter_mut().zip(&pivot_row[column..]) {
+                    *cell -= factor * pivot;
                 }
             }
         }
@@ -202,7 +207,11 @@ mod tests {
     #[test]
     fn a_loop_with_no_way_out_is_refused() {
         // Stage 0 → stage 1 → stage 0, never out.
-        let trapped = visit_ratios(&[vec![], vec![route(Next::Stage(1), 1.0)], vec![route(Next::Stage(0), 1.0)]]);
+        let trapped = visit_ratios(&[
+            vec![],
+            vec![route(Next::Stage(1), 1.0)],
+            vec![route(Next::Stage(0), 1.0)],
+        ]);
         assert_eq!(trapped, Err(Trapped { position: 1 }));
         // An unreachable trap is harmless: no item ever gets there.
         let fine = visit_ratios(&[

@@ -104,7 +104,10 @@ fn blocking_policy(config: &Config) -> Option<&'static str> {
         (config.fanout.is_some(), "a fan-out"),
         (config.chaos.is_some(), "chaos"),
         (config.shutdown.is_some(), "a shutdown"),
-        (config.queue.discipline != Discipline::Fifo, "a queue discipline other than FIFO"),
+        (
+            config.queue.discipline != Discipline::Fifo,
+            "a queue discipline other than FIFO",
+        ),
     ]
     .into_iter()
     .find_map(|(present, what)| present.then_some(what))

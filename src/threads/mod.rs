@@ -341,12 +341,10 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         ("autoscaler", collector.printed()),
         ("limiter", gate.admission.printed()),
     ]);
-    summary.fanout = shared.fanout.as_ref().map(|fanout| {
-        fanout
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .summary()
-    });
+    summary.fanout = shared
+        .fanout
+        .as_ref()
+        .map(|fanout| fanout.lock().unwrap_or_else(|e| e.into_inner()).summary());
     summary.threads = Some(ThreadFacts {
         wall_seconds: wall.as_secs_f64(),
         time_scale: scale,

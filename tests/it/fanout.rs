@@ -25,7 +25,11 @@ fn the_rare_slow_leaf_becomes_the_median_request() {
     let hundred = Engine::new(&hundred_config).run();
     assert_every_request_counted_once(&hundred);
     // One call: the slow leaf is a p99.x event; the median request takes 12 ms.
-    assert!((one.latency.p50 - 0.012).abs() < 0.001, "{}", one.latency.p50);
+    assert!(
+        (one.latency.p50 - 0.012).abs() < 0.001,
+        "{}",
+        one.latency.p50
+    );
     // A hundred: 63 % of requests wait for a slow leaf, so the median is 200 ms + 2 ms.
     assert!(
         (hundred.latency.p50 - 0.202).abs() < 0.002,
@@ -35,8 +39,12 @@ fn the_rare_slow_leaf_becomes_the_median_request() {
     let fanout = hundred.fanout.as_ref().expect("a fan-out summary");
     assert_eq!((fanout.calls, fanout.wait_for), (100, 100));
     assert_eq!(fanout.calls_made, 100 * hundred.arrivals);
-    let slow_share = Metric::parse("fanout.wait.mean").unwrap().read(&hundred).unwrap();
-    let predicted_share = share_waiting_longer(hundred_config.fanout.as_ref().unwrap(), 0.1).unwrap();
+    let slow_share = Metric::parse("fanout.wait.mean")
+        .unwrap()
+        .read(&hundred)
+        .unwrap();
+    let predicted_share =
+        share_waiting_longer(hundred_config.fanout.as_ref().unwrap(), 0.1).unwrap();
     // The mean wait is 10 ms + 190 ms × the share of requests that hit a slow leaf.
     let measured_share = (slow_share - 0.010) / 0.190;
     assert!(
@@ -108,10 +116,7 @@ fn bad_fanouts_are_refused_where_they_are() {
     let latency = "latency = { distribution = \"constant\", mean = \"1ms\" }";
     assert_refused(
         &[
-            (
-                &format!("[fanout]\n{latency}"),
-                "fanout.calls: is required",
-            ),
+            (&format!("[fanout]\n{latency}"), "fanout.calls: is required"),
             (
                 &format!("[fanout]\ncalls = 0\n{latency}"),
                 "fanout.calls: must be between 1 and 1000, got 0",

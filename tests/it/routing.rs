@@ -2,7 +2,9 @@
 //! open Jackson network, whose theory the simulation must meet; both runtimes route every item
 //! alike; a network that traps items is refused.
 
-use super::support::{assert_every_request_counted_once, assert_refused, config, interval, replicate};
+use super::support::{
+    assert_every_request_counted_once, assert_refused, config, interval, replicate,
+};
 use queuelab::sim::Engine;
 use queuelab::theory::{jackson, NotJackson};
 
@@ -50,7 +52,10 @@ fn a_network_with_feedback_meets_jacksons_theorem() {
         );
     }
     // Every request leaves exactly once, whatever way it took.
-    let whole = Engine::new(&super::support::config(&network(5_000, 100_000).replace("warmup = \"20s\"\n", ""))).run();
+    let whole = Engine::new(&super::support::config(
+        &network(5_000, 100_000).replace("warmup = \"20s\"\n", ""),
+    ))
+    .run();
     assert_every_request_counted_once(&whole);
     assert_eq!(whole.in_flight_at_end, 0);
 }
@@ -69,9 +74,10 @@ fn routes_are_drawn_per_request_and_a_straight_pipeline_is_unchanged() {
                 [service]\ndistribution = \"exponential\"\nmean = \"50ms\"\n[pool]\nworkers = 1\n\
                 [[stages]]\nname = \"a\"\nworkers = 1\nbuffer = 3\n\
                 service = { distribution = \"exponential\", mean = \"40ms\" }\n";
-    let spelled = line
-        .replace("workers = 1\n[[stages]]", "workers = 1\nroutes = [{ to = \"a\", share = 1 }]\n[[stages]]")
-        + "routes = [{ to = \"exit\", share = 1.0 }]\n";
+    let spelled = line.replace(
+        "workers = 1\n[[stages]]",
+        "workers = 1\nroutes = [{ to = \"a\", share = 1 }]\n[[stages]]",
+    ) + "routes = [{ to = \"exit\", share = 1.0 }]\n";
     assert_eq!(
         serde_json::to_string(&Engine::new(&config(line)).run()).unwrap(),
         serde_json::to_string(&Engine::new(&config(&spelled)).run()).unwrap()
@@ -106,19 +112,39 @@ fn bad_routes_are_refused_where_they_are() {
     );
     // A loop with no way out traps items: db → render → db for ever.
     let trap = network(10, 100)
-        .replace("{ to = \"exit\", share = 0.7 }, { to = \"render\", share = 0.3 }", "{ to = \"render\", share = 1 }")
-        .replace("{ to = \"db\", share = 0.2 }, { to = \"exit\", share = 0.8 }", "{ to = \"db\", share = 1 }");
-    let error = queuelab::scenario::parse(&trap, "trap.toml").unwrap_err().to_string();
-    assert!(error.contains("stages[0].routes: items that reach \"db\" can never leave"), "{error}");
+        .replace(
+            "{ to = \"exit\", share = 0.7 }, { to = \"render\", share = 0.3 }",
+            "{ to = \"render\", share = 1 }",
+        )
+        .replace(
+            "{ to = \"db\", share = 0.2 }, { to = \"exit\", share = 0.8 }",
+            "{ to = \"db\", share = 1 }",
+        );
+    let error = queuelab::scenario::parse(&trap, "trap.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("stages[0].routes: items that reach \"db\" can never leave"),
+        "{error}"
+    );
     // Routes without stages, and a loop the work budget cannot afford.
     let lonely = "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
                   [service]\ndistribution = \"constant\"\nmean = \"1s\"\n[pool]\nworkers = 1\n\
                   routes = [{ to = \"exit\", share = 1 }]\n";
-    let error = queuelab::scenario::parse(lonely, "l.toml").unwrap_err().to_string();
-    assert!(error.contains("pool.routes: routes lead to later stages"), "{error}");
-    let busy_loop = network(1_000_000, 100)
-        .replace("{ to = \"db\", share = 0.2 }, { to = \"exit\", share = 0.8 }", "{ to = \"render\", share = 0.9999 }, { to = \"exit\", share = 0.0001 }");
-    let error = queuelab::scenario::parse(&busy_loop, "b.toml").unwrap_err().to_string();
+    let error = queuelab::scenario::parse(lonely, "l.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("pool.routes: routes lead to later stages"),
+        "{error}"
+    );
+    let busy_loop = network(1_000_000, 100).replace(
+        "{ to = \"db\", share = 0.2 }, { to = \"exit\", share = 0.8 }",
+        "{ to = \"render\", share = 0.9999 }, { to = \"exit\", share = 0.0001 }",
+    );
+    let error = queuelab::scenario::parse(&busy_loop, "b.toml")
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("visits to later stages"), "{error}");
 }
 

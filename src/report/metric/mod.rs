@@ -17,8 +17,8 @@
 //! ```
 
 use super::summary::{
-    AlertSummary, ClassSummary, FanOutSummary, LimitSummary, Percentiles, PoolSummary, StageSummary, Summary,
-    ThreadFacts,
+    AlertSummary, ClassSummary, FanOutSummary, LimitSummary, Percentiles, PoolSummary,
+    StageSummary, Summary, ThreadFacts,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -201,9 +201,7 @@ impl Metric {
             ["threads", rest @ ..] => {
                 Reader::Threads(inner(THREADS, "lateness", rest).map_err(unknown)?)
             }
-            ["fanout", rest @ ..] => {
-                Reader::FanOut(inner(FANOUT, "wait", rest).map_err(unknown)?)
-            }
+            ["fanout", rest @ ..] => Reader::FanOut(inner(FANOUT, "wait", rest).map_err(unknown)?),
             [first, ..] if is_record(first) => return Err(unknown(record_names(first))),
             _ => return Err(unknown(top_level_names())),
         };

@@ -80,7 +80,7 @@ pub(super) fn check_event_budget(
             "run.duration"
         };
         let per_customer = match (stage_visits, fanout_calls) {
-            (visits, 0) if visits == 0.0 => String::new(),
+            (0.0, 0) => String::new(),
             (visits, 0) if visits.fract() == 0.0 => {
                 format!(" ({per_customer} per customer through {visits} later stages)")
             }

@@ -60,7 +60,13 @@ pub(super) fn routes(
                         .map(|stage| format!("{:?}", stage.name))
                         .chain([format!("{EXIT:?}")])
                         .collect();
-                    c.error(&here("to"), format!("no stage is named {name:?} (it may be one of: {})", known.join(", ")));
+                    c.error(
+                        &here("to"),
+                        format!(
+                            "no stage is named {name:?} (it may be one of: {})",
+                            known.join(", ")
+                        ),
+                    );
                     None
                 }
             },
@@ -75,7 +81,10 @@ pub(super) fn routes(
                 None
             }
             None => {
-                c.error(&here("share"), "is required: the fraction of items sent there");
+                c.error(
+                    &here("share"),
+                    "is required: the fraction of items sent there",
+                );
                 None
             }
         };
@@ -112,7 +121,10 @@ pub(super) fn check_network(
         Err(trapped) => {
             let (path, name) = match trapped.position {
                 0 => ("pool.routes".to_string(), FRONT_STAGE.to_string()),
-                i => (format!("stages[{}].routes", i - 1), stages[i - 1].name.clone()),
+                i => (
+                    format!("stages[{}].routes", i - 1),
+                    stages[i - 1].name.clone(),
+                ),
             };
             c.error(&path, format!("items that reach {name:?} can never leave: no chain of routes from it leads to \"exit\", so they would loop for ever"));
             None
