@@ -149,11 +149,11 @@ fn bad_fanouts_are_refused_where_they_are() {
 #[test]
 fn real_threads_wait_for_their_calls_as_the_simulation_does() {
     let _one = super::threads::ONE_AT_A_TIME.lock();
-    let text = scenario(100, 100, "").replace("customers = 20000", "customers = 300");
+    let text = scenario(100, 100, "").replace("customers = 20000", "customers = 200");
     let config = config(&text);
     let sim = Engine::new(&config).run();
     let options = queuelab::threads::ThreadOptions {
-        time_scale: 0.2,
+        time_scale: 0.5,
         ..Default::default()
     };
     let real = queuelab::threads::run(&config, &options).unwrap().summary;
@@ -163,6 +163,9 @@ fn real_threads_wait_for_their_calls_as_the_simulation_does() {
     assert_eq!(sim_fanout.calls_made, real_fanout.calls_made);
     assert_eq!(sim_fanout.wait.p50, real_fanout.wait.p50);
     assert_eq!(sim_fanout.wait.mean, real_fanout.wait.mean);
+    if super::threads::sent_too_late(&real, "fan-out latencies") {
+        return;
+    }
     let off = (real.latency.p50 - sim.latency.p50).abs() / sim.latency.p50;
     assert!(
         off < 0.1,

@@ -41,7 +41,7 @@ fn percent_off(sim: f64, real: f64) -> f64 {
 
 /// True (and says so) when producers sent arrivals over 1 ms late (p99, real time): the machine
 /// is too busy just now for a comparison with the simulation to mean anything.
-fn sent_too_late(real: &Summary, what: &str) -> bool {
+pub(super) fn sent_too_late(real: &Summary, what: &str) -> bool {
     let lateness = real.threads.as_ref().map_or(0.0, |t| t.lateness.p99);
     if lateness > 0.001 {
         eprintln!(
