@@ -64,7 +64,11 @@ fn bare_mm4(customers: u64) -> f64 {
             BareEvent::Arrival => {
                 if arrived < customers {
                     arrived += 1;
-                    push(&mut events, now + exponential(1.0 / 3.6), BareEvent::Arrival);
+                    push(
+                        &mut events,
+                        now + exponential(1.0 / 3.6),
+                        BareEvent::Arrival,
+                    );
                 }
                 if idle > 0 {
                     idle -= 1;
@@ -91,7 +95,10 @@ fn bare_mm4(customers: u64) -> f64 {
 /// Times the engine and the bare loop alternately, best of five each, and prints the ratio.
 fn engine_against_bare_loop() {
     let wait = bare_mm4(200_000);
-    assert!((wait - 1.969).abs() < 0.25, "the bare loop is not M/M/4: mean wait {wait}");
+    assert!(
+        (wait - 1.969).abs() < 0.25,
+        "the bare loop is not M/M/4: mean wait {wait}"
+    );
     let config = mm4(CUSTOMERS, "");
     let (mut engine_best, mut bare_best) = (f64::INFINITY, f64::INFINITY);
     for _ in 0..5 {
@@ -138,7 +145,9 @@ fn engine(c: &mut Criterion) {
         ),
         ("mm4_rho0.9_aimd_limiter_script", &aimd_script),
     ];
-    group.bench_function("bare_mm4_loop", |b| b.iter(|| black_box(bare_mm4(CUSTOMERS))));
+    group.bench_function("bare_mm4_loop", |b| {
+        b.iter(|| black_box(bare_mm4(CUSTOMERS)))
+    });
     for (name, extra) in cases {
         let config = mm4(CUSTOMERS, extra);
         group.bench_with_input(BenchmarkId::from_parameter(name), &config, |b, config| {

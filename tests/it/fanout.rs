@@ -158,7 +158,7 @@ fn real_threads_wait_for_their_calls_as_the_simulation_does() {
     };
     let real = queuelab::threads::run(&config, &options).unwrap().summary;
     assert_every_request_counted_once(&real);
-    let (sim_fanout, real_fanout) = (sim.fanout.unwrap(), real.fanout.unwrap());
+    let (sim_fanout, real_fanout) = (sim.fanout.clone().unwrap(), real.fanout.clone().unwrap());
     // The very same draws: the same calls, the same waits in scenario time.
     assert_eq!(sim_fanout.calls_made, real_fanout.calls_made);
     assert_eq!(sim_fanout.wait.p50, real_fanout.wait.p50);
