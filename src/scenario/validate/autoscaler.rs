@@ -120,7 +120,10 @@ fn bounds(
 }
 
 /// Each kind's own fields, and the kinds they apply to (in the order errors are reported).
-const KIND_FIELDS: &[(&str, fn(&RawAutoscaler) -> bool, &[&str])] = &[
+/// A field's name, whether a table sets it, and the kinds it belongs to.
+type KindField = (&'static str, fn(&RawAutoscaler) -> bool, &'static [&'static str]);
+
+const KIND_FIELDS: &[KindField] = &[
     (
         "scale_up_queue_fill",
         |r| r.scale_up_queue_fill.is_some(),
