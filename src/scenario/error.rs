@@ -6,9 +6,45 @@
 
 use std::fmt;
 
+/// What kind of problem an error is, for code that reacts to errors (an editor marking fields,
+/// a test asserting the right refusal) without reading messages. The message stays the
+/// explanation for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Not valid TOML.
+    Syntax,
+    /// A field the format does not have.
+    UnknownField,
+    /// A required field is missing.
+    Missing,
+    /// A value of the wrong type or form (`"5 parsecs"` for a duration, a string for a count).
+    Malformed,
+    /// A number outside its range.
+    OutOfRange,
+    /// A name that is not one of the allowed ones (`on_full = "drop"`, a stage that does not
+    /// exist).
+    UnknownChoice,
+    /// Past one of the size limits (`limits.rs`): a file, a list, a number of overrides.
+    TooLarge,
+    /// A policy script that does not compile or breaks a sandbox rule.
+    Script,
+    /// A `--set`/`--param` override that cannot be applied.
+    Override,
+    /// Fields that contradict each other, or a value that cannot work here.
+    Invalid,
+    /// The line saying more problems were found than are listed.
+    MoreProblems,
+}
+
 /// One problem in a scenario or exercise file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioError {
+    pub kind: ErrorKind,
+    /// Byte range in the file of the value (or field) at fault, once positioned; `None` for an
+    /// override, or when the path could not be found (files are at most 1 MiB, so `u32` holds
+    /// it and the error stays small). [`ScenarioError::byte_range`] gives it as `usize`.
+    pub span: Option<std::ops::Range<u32>>,
     /// File name (or `--set` for a command-line override); empty when unknown.
     pub origin: String,
     /// 1-based line and column, 0 when unknown.
@@ -19,19 +55,81 @@ pub struct ScenarioError {
     pub message: String,
     /// For a problem inside a multi-line text field (a script's `code`): its 1-based line and
     /// column within the text, which positioning turns into the file's line and column.
-    pub within: Option<(usize, usize)>,
+    pub within: Option<(u32, u32)>,
 }
 
 impl ScenarioError {
+    /// A problem with the field at `path`, of kind [`ErrorKind::Invalid`] — or
+    /// [`ErrorKind::Missing`] when the message starts "is required", as every message about a
+    /// missing field does.
     pub fn at_path(path: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let kind = if message.starts_with("is required") {
+            ErrorKind::Missing
+        } else {
+            ErrorKind::Invalid
+        };
         ScenarioError {
+            kind,
+            span: None,
             within: None,
             origin: String::new(),
             line: 0,
             column: 0,
             path: path.into(),
-            message: message.into(),
+            message,
         }
+    }
+
+    /// Where the faulty value is in the file's text, once positioned.
+    pub fn byte_range(&self) -> Option<std::ops::Range<usize>> {
+        self.span
+            .as_ref()
+            .map(|span| span.start as usize..span.end as usize)
+    }
+
+    /// Records the faulty value's place in the file's text.
+    pub fn set_byte_range(&mut self, range: Option<std::ops::Range<usize>>) {
+        self.span = range.map(|range| {
+            let clamp = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+            clamp(range.start)..clamp(range.end)
+        });
+    }
+
+    /// The same error, of another kind.
+    pub fn of_kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// A problem outside any file (`origin`: `--set`, a file name), with no position.
+    pub fn unplaced(
+        kind: ErrorKind,
+        origin: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        ScenarioError {
+            kind,
+            origin: origin.into(),
+            ..ScenarioError::at_path("", message)
+        }
+    }
+}
+
+/// The kind of a TOML reader's error, from its message: serde words an unknown field
+/// "unknown field", a missing one "missing field", and a wrong type "invalid type".
+pub fn toml_error_kind(message: &str) -> ErrorKind {
+    if message.contains("unknown field") {
+        ErrorKind::UnknownField
+    } else if message.contains("missing field") {
+        ErrorKind::Missing
+    } else if message.contains("invalid type")
+        || message.contains("invalid value")
+        || message.contains("unknown variant")
+    {
+        ErrorKind::Malformed
+    } else {
+        ErrorKind::Syntax
     }
 }
 
@@ -428,12 +526,10 @@ mod tests {
     #[test]
     fn display_reads_file_line_col_path_message() {
         let error = ScenarioError {
-            within: None,
             origin: "mmc.toml".into(),
             line: 3,
             column: 12,
-            path: "pool.workers".into(),
-            message: "must be at least 1".into(),
+            ..ScenarioError::at_path("pool.workers", "must be at least 1")
         };
         assert_eq!(
             error.to_string(),

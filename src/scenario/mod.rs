@@ -29,7 +29,7 @@ pub mod raw;
 pub mod validate;
 
 pub use config::*;
-pub use error::{ScenarioError, ScenarioErrors};
+pub use error::{ErrorKind, ScenarioError, ScenarioErrors};
 
 use std::str::FromStr;
 
@@ -56,35 +56,22 @@ impl FromStr for Override {
     /// a bare string, so `queue.on_full=block` needs no quotes.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let Some((path, value)) = text.split_once('=') else {
-            return Err(ScenarioError {
-                within: None,
-                origin: "--set".into(),
-                line: 0,
-                column: 0,
-                path: String::new(),
-                message: format!("{text:?} is not of the form path=value (e.g. pool.workers=8)"),
-            });
+            return Err(ScenarioError::unplaced(
+                ErrorKind::Override,
+                "--set",
+                format!("{text:?} is not of the form path=value (e.g. pool.workers=8)"),
+            ));
         };
         let (path, value) = (path.trim(), value.trim());
         if path.is_empty() {
-            return Err(ScenarioError {
-                within: None,
-                origin: "--set".into(),
-                line: 0,
-                column: 0,
-                path: String::new(),
-                message: format!("{text:?} has no field path before '='"),
-            });
+            return Err(ScenarioError::unplaced(
+                ErrorKind::Override,
+                "--set",
+                format!("{text:?} has no field path before '='"),
+            ));
         }
         if let Err(why) = error::parse_path(path) {
-            return Err(ScenarioError {
-                within: None,
-                origin: "--set".into(),
-                line: 0,
-                column: 0,
-                path: String::new(),
-                message: why,
-            });
+            return Err(ScenarioError::unplaced(ErrorKind::Override, "--set", why));
         }
         let value = value
             .parse::<toml_edit::Value>()
@@ -119,14 +106,11 @@ pub fn parse_with_overrides(
 pub fn check_input_size(text: &str, origin: &str) -> Result<(), ScenarioErrors> {
     match limits::input_too_large(text.len()) {
         None => Ok(()),
-        Some(message) => Err(ScenarioErrors(vec![ScenarioError {
-            within: None,
-            origin: origin.to_string(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-            message: format!("the text {message}"),
-        }])),
+        Some(message) => Err(ScenarioErrors(vec![ScenarioError::unplaced(
+            ErrorKind::TooLarge,
+            origin,
+            format!("the text {message}"),
+        )])),
     }
 }
 
@@ -140,14 +124,11 @@ pub fn apply_overrides(
         return Ok(text.to_string());
     }
     if overrides.len() > limits::MAX_OVERRIDES {
-        return Err(ScenarioError {
-            within: None,
-            origin: "--set".into(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-            message: limits::too_many(overrides.len(), limits::MAX_OVERRIDES, "overrides"),
-        });
+        return Err(ScenarioError::unplaced(
+            ErrorKind::TooLarge,
+            "--set",
+            limits::too_many(overrides.len(), limits::MAX_OVERRIDES, "overrides"),
+        ));
     }
     let mut document: toml_edit::DocumentMut =
         text.parse().map_err(|e: toml_edit::TomlError| {
@@ -155,12 +136,9 @@ pub fn apply_overrides(
                 .span()
                 .map_or((0, 0), |span| error::line_col(text, span.start));
             ScenarioError {
-                within: None,
-                origin: String::new(),
                 line,
                 column,
-                path: String::new(),
-                message: e.message().to_string(),
+                ..ScenarioError::unplaced(ErrorKind::Syntax, "", e.message())
             }
         })?;
     for edit in overrides {
@@ -171,12 +149,8 @@ pub fn apply_overrides(
         };
         set_path(document.as_item_mut(), &full_path, edit.value.clone()).map_err(|message| {
             ScenarioError {
-                within: None,
-                origin: "--set".into(),
-                line: 0,
-                column: 0,
                 path: edit.path.clone(),
-                message,
+                ..ScenarioError::unplaced(ErrorKind::Override, "--set", message)
             }
         })?;
     }
@@ -274,12 +248,12 @@ pub fn culprit_override<T: serde::de::DeserializeOwned>(
             format!("{prefix}.{}", edit.path)
         };
         Some(ScenarioError {
-            within: None,
-            origin: format!("--set {path}={}", edit.value.to_string().trim()),
-            line: 0,
-            column: 0,
-            path,
-            message: in_toml_terms(error.message()),
+            path: path.clone(),
+            ..ScenarioError::unplaced(
+                error::toml_error_kind(error.message()),
+                format!("--set {path}={}", edit.value.to_string().trim()),
+                in_toml_terms(error.message()),
+            )
         })
     })
 }
@@ -301,15 +275,18 @@ pub fn syntax_error(error: &toml::de::Error, text: &str, origin: &str) -> Scenar
         .span()
         .and_then(|span| error::path_at(text, span.start))
         .unwrap_or_default();
-    let message = in_toml_terms(error.message());
-    ScenarioError {
-        within: None,
-        origin: origin.to_string(),
+    let mut positioned = ScenarioError {
         line,
         column,
         path,
-        message,
-    }
+        ..ScenarioError::unplaced(
+            error::toml_error_kind(error.message()),
+            origin,
+            in_toml_terms(error.message()),
+        )
+    };
+    positioned.set_byte_range(error.span());
+    positioned
 }
 
 /// Gives validation errors their file position; errors on overridden fields point at `--set`.
@@ -334,7 +311,7 @@ pub fn position_errors(
                     // A script's code is too long to quote: its place in the code says where.
                     Some((line, column)) => {
                         error.origin = format!("--set {}", edit.path);
-                        (error.line, error.column) = (line, column);
+                        (error.line, error.column) = (line as usize, column as usize);
                     }
                     None => {
                         error.origin =
@@ -352,9 +329,10 @@ pub fn position_errors(
                 .as_ref()
                 .and_then(|document| error::locate_in(document, &full_path))
             {
-                let within = error
-                    .within
-                    .map(|within| (within, error::line_col_within(text, span.clone(), within)));
+                let within = error.within.map(|(line, column)| {
+                    let within = (line as usize, column as usize);
+                    (within, error::line_col_within(text, span.clone(), within))
+                });
                 (error.line, error.column) = match within {
                     Some((_, Some(place))) => place,
                     Some(((line, column), None)) => {
@@ -366,24 +344,22 @@ pub fn position_errors(
                     }
                     None => error::line_col(text, span.start),
                 };
+                error.set_byte_range(Some(span));
             }
             error.origin = origin.to_string();
             error
         })
         .collect();
     if total > positioned.len() {
-        positioned.push(ScenarioError {
-            within: None,
-            origin: origin.to_string(),
-            line: 0,
-            column: 0,
-            path: String::new(),
-            message: format!(
+        positioned.push(ScenarioError::unplaced(
+            ErrorKind::MoreProblems,
+            origin,
+            format!(
                 "and {} more problems (only the first {} are listed)",
                 total - positioned.len(),
                 limits::MAX_REPORTED_ERRORS
             ),
-        });
+        ));
     }
     positioned
 }

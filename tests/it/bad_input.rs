@@ -188,3 +188,77 @@ fn a_run_stuck_at_one_instant_stops_and_says_why() {
     let summary = queuelab::sim::Engine::new(&crate::support::config(&thinking)).run();
     assert!(summary.cut_short().is_none(), "{summary:?}");
 }
+
+#[test]
+fn every_error_says_its_kind_and_where_its_value_is() {
+    use queuelab::scenario::{parse, parse_with_overrides, ErrorKind, Override};
+    let base = "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
+                [service]\ndistribution = \"constant\"\nmean = \"1s\"\n[pool]\nworkers = 1\n";
+    let kind_of = |text: &str| parse(text, "k.toml").unwrap_err().0[0].kind;
+    assert_eq!(kind_of("[run\n"), ErrorKind::Syntax);
+    assert_eq!(
+        kind_of(&format!("{base}colour = 3\n")),
+        ErrorKind::UnknownField
+    );
+    assert_eq!(
+        kind_of(&base.replace("workers = 1", "workers = \"one\"")),
+        ErrorKind::Malformed
+    );
+    assert_eq!(
+        kind_of(&base.replace("mean = \"1s\"", "mean = \"1 parsec\"")),
+        ErrorKind::Malformed
+    );
+    assert_eq!(
+        kind_of(&base.replace("workers = 1", "workers = 0")),
+        ErrorKind::OutOfRange
+    );
+    assert_eq!(
+        kind_of(&base.replace("\"poisson\"", "\"bursty\"")),
+        ErrorKind::UnknownChoice
+    );
+    assert_eq!(
+        kind_of(&format!(
+            "{base}[fanout]\nlatency = {{ distribution = \"constant\", mean = \"1ms\" }}\n"
+        )),
+        ErrorKind::Missing
+    );
+    assert_eq!(
+        kind_of(
+            &format!("{base}[autoscaler]\nkind = \"pid\"\nmin_workers = 4\nmax_workers = 2\n")
+                .replace("workers = 1", "workers = 3")
+        ),
+        ErrorKind::Invalid
+    );
+    let many_stages: String = (0..70)
+        .map(|i| format!("[[stages]]\nname = \"s{i}\"\nworkers = 1\nservice = {{ distribution = \"constant\", mean = \"1ms\" }}\n"))
+        .collect();
+    assert_eq!(
+        kind_of(&format!("{base}{many_stages}")),
+        ErrorKind::TooLarge
+    );
+    #[cfg(feature = "script")]
+    assert_eq!(
+        kind_of(&format!(
+            "{base}[limiter]\nkind = \"script\"\ncode = \"fn new_limit(sample) {{ 1 +\"\n"
+        )),
+        ErrorKind::Script
+    );
+    let flag = parse_with_overrides(
+        base,
+        "k.toml",
+        &["pool.workers.x=3".parse::<Override>().unwrap()],
+    )
+    .unwrap_err()
+    .0[0]
+        .kind;
+    assert_eq!(flag, ErrorKind::Override);
+    assert_eq!(
+        "novalue".parse::<Override>().unwrap_err().kind,
+        ErrorKind::Override
+    );
+    // The span is the faulty value's place in the text.
+    let text = base.replace("workers = 1", "workers = 0");
+    let error = &parse(&text, "k.toml").unwrap_err().0[0];
+    let span = error.byte_range().expect("a positioned error has a span");
+    assert_eq!(&text[span], "0");
+}

@@ -121,7 +121,11 @@ fn bounds(
 
 /// Each kind's own fields, and the kinds they apply to (in the order errors are reported).
 /// A field's name, whether a table sets it, and the kinds it belongs to.
-type KindField = (&'static str, fn(&RawAutoscaler) -> bool, &'static [&'static str]);
+type KindField = (
+    &'static str,
+    fn(&RawAutoscaler) -> bool,
+    &'static [&'static str],
+);
 
 const KIND_FIELDS: &[KindField] = &[
     (

@@ -2,6 +2,7 @@
 //! counts within a range, rates, fractions and choices among names.
 
 use super::*;
+use crate::scenario::error::ErrorKind;
 
 #[derive(Default)]
 pub(super) struct Checker {
@@ -25,6 +26,13 @@ impl Checker {
         self.errors.push(ScenarioError::at_path(path, message));
     }
 
+    /// An error of a given kind (see [`ErrorKind`]); [`Checker::error`] picks `Invalid` (or
+    /// `Missing` for "is required …").
+    pub(super) fn error_of(&mut self, kind: ErrorKind, path: &str, message: impl Into<String>) {
+        self.errors
+            .push(ScenarioError::at_path(path, message).of_kind(kind));
+    }
+
     /// Records an error built elsewhere (with a place inside a field's text, say).
     pub(super) fn push(&mut self, error: ScenarioError) {
         self.errors.push(error);
@@ -39,7 +47,7 @@ impl Checker {
         match raw.0.parse::<SimDuration>() {
             Ok(duration) => Some(duration),
             Err(err) => {
-                self.error(path, err.to_string());
+                self.error_of(ErrorKind::Malformed, path, err.to_string());
                 None
             }
         }
@@ -88,7 +96,11 @@ impl Checker {
             } else {
                 format!("must be between {min} and {max}")
             };
-            self.error(path, format!("{range}, got {value}{hint}"));
+            self.error_of(
+                ErrorKind::OutOfRange,
+                path,
+                format!("{range}, got {value}{hint}"),
+            );
             return None;
         }
         Some(value as usize)
@@ -98,21 +110,24 @@ impl Checker {
         use crate::scenario::limits::{readable, MAX_RATE, MIN_POSITIVE_RATE};
         let value = value?;
         if !value.is_finite() || value < 0.0 {
-            self.error(
+            self.error_of(
+                ErrorKind::OutOfRange,
                 path,
                 format!("must be a finite rate ≥ 0 (jobs per second), got {value}"),
             );
             return None;
         }
         if value > MAX_RATE {
-            self.error(
+            self.error_of(
+                ErrorKind::OutOfRange,
                 path,
                 format!("must be at most {MAX_RATE:.0e} per second (a gap of 100 ns: the clock counts whole nanoseconds, so faster arrivals would pile up at the same instants), got {}", readable(value)),
             );
             return None;
         }
         if value > 0.0 && value < MIN_POSITIVE_RATE {
-            self.error(
+            self.error_of(
+                ErrorKind::OutOfRange,
                 path,
                 format!("must be 0 or at least {MIN_POSITIVE_RATE:.0e} per second (one in 31.7 years; slower, the next arrival would fall past the end of the simulated clock), got {}", readable(value)),
             );
@@ -134,7 +149,8 @@ impl Checker {
         match choices.iter().find(|&&choice| choice == value) {
             Some(&choice) => Some(choice),
             None => {
-                self.error(
+                self.error_of(
+                    ErrorKind::UnknownChoice,
                     path,
                     format!(
                         "unknown value {value:?}; expected one of: {}",
@@ -149,7 +165,11 @@ impl Checker {
     pub(super) fn fraction(&mut self, path: &str, value: Option<f64>, default: f64) -> f64 {
         match value {
             Some(v) if !(0.0..=1.0).contains(&v) => {
-                self.error(path, format!("must be a fraction between 0 and 1, got {v}"));
+                self.error_of(
+                    ErrorKind::OutOfRange,
+                    path,
+                    format!("must be a fraction between 0 and 1, got {v}"),
+                );
                 default
             }
             Some(v) => v,

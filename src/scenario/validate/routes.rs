@@ -60,7 +60,8 @@ pub(super) fn routes(
                         .map(|stage| format!("{:?}", stage.name))
                         .chain([format!("{EXIT:?}")])
                         .collect();
-                    c.error(
+                    c.error_of(
+                        crate::scenario::ErrorKind::UnknownChoice,
                         &here("to"),
                         format!(
                             "no stage is named {name:?} (it may be one of: {})",

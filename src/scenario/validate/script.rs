@@ -41,7 +41,8 @@ pub(super) fn code(
     };
     let chars = code.chars().count();
     if chars > MAX_SCRIPT_CHARS {
-        c.error(
+        c.error_of(
+            crate::scenario::ErrorKind::TooLarge,
             &path,
             format!("has {chars} characters, more than the limit of {MAX_SCRIPT_CHARS}"),
         );
@@ -51,7 +52,7 @@ pub(super) fn code(
         Ok(()) => Some(code.to_string()),
         Err(mut error) => {
             error.path = path;
-            c.push(error);
+            c.push(error.of_kind(crate::scenario::ErrorKind::Script));
             None
         }
     }
@@ -74,7 +75,8 @@ fn compile(hook: ScriptHook, code: &str) -> Result<(), ScenarioError> {
     crate::script::check(hook, code).map_err(|error| {
         let mut positioned = ScenarioError::at_path("", error.message);
         if error.line > 0 {
-            positioned.within = Some((error.line, error.column));
+            let place = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+            positioned.within = Some((place(error.line), place(error.column)));
         }
         positioned
     })

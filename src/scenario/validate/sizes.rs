@@ -3,6 +3,7 @@
 //! A list past its limit stops validation before any config proportional to it is built.
 
 use super::Checker;
+use crate::scenario::error::ErrorKind;
 use crate::scenario::limits::*;
 use crate::scenario::raw::{RawArrivals, RawDistribution, RawScenario};
 
@@ -12,7 +13,8 @@ pub(super) fn within_limits(c: &mut Checker, raw: &RawScenario) -> bool {
     let before = c.error_count();
     let list = |c: &mut Checker, path: &str, count: usize, limit: usize, what: &str| {
         if count > limit {
-            c.error(
+            c.error_of(
+                ErrorKind::TooLarge,
                 &format!("{path}[{limit}]"),
                 too_many(count, limit, what) + "; the limits are listed in docs/reference.md",
             );
