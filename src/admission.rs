@@ -9,7 +9,7 @@
 //! nothing about the system's health). An unsuccessful attempt asks [`AdmissionCore::retry`].
 //!
 //! ```
-//! use queuelab::admission::{AdmissionCore, RateDecision};
+//! use queuelab::admission::{AdmissionCore, Arrival, RateDecision};
 //! use queuelab::time::{SimDuration, SimTime};
 //! let config = queuelab::scenario::parse(
 //!     "[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n\
@@ -20,8 +20,9 @@
 //! .unwrap();
 //! let mut core = AdmissionCore::new(&config);
 //! let now = SimTime::ZERO;
-//! assert_eq!(core.through_rate_limit(now, 0, SimDuration::MAX), RateDecision::Pass);
-//! assert_eq!(core.through_rate_limit(now, 0, SimDuration::MAX), RateDecision::Refuse);
+//! let arrival = Arrival { class: 0, attempt: 0, queued: 0 };
+//! assert_eq!(core.through_rate_limit(now, arrival, SimDuration::MAX), RateDecision::Pass);
+//! assert_eq!(core.through_rate_limit(now, arrival, SimDuration::MAX), RateDecision::Refuse);
 //! let permit = core.admit(now, 0).unwrap();
 //! assert_eq!(core.in_flight(), 1);
 //! core.release(now, 0, permit, false);
@@ -29,6 +30,7 @@
 //! ```
 
 use crate::dist::Distribution;
+use crate::policy::admit::{AdmissionPolicy, RequestView, Verdict};
 use crate::policy::limiter::Limit;
 use crate::policy::token_bucket::TokenBucket;
 use crate::policy::PolicyFault;
@@ -43,15 +45,27 @@ use crate::time::{SimDuration, SimTime};
 /// this many, and each retry spends one, so retries stay a bounded fraction of the traffic.
 pub const MAX_BANKED_RETRY_TOKENS: f64 = 10.0;
 
-/// What the token bucket says to a request.
+/// What the admission policy and the token bucket say to a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RateDecision {
-    /// A token was there: on to the bulkheads and the limiter.
+    /// Let in (and a token was there): on to the bulkheads and the limiter.
     Pass,
+    /// The admission policy (`[admission]`) turned it away (`rejected_by_reason.admission`).
+    Denied,
     /// `rate_limit.delay`: the token is reserved; come back after this long.
     Wait(SimDuration),
     /// No token (or none before the client's deadline): refused, nothing taken.
     Refuse,
+}
+
+/// What a runtime knows of an arriving request for the admission policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arrival {
+    pub class: usize,
+    /// 0 for the first attempt.
+    pub attempt: u32,
+    /// Jobs waiting in the queue(s) now.
+    pub queued: usize,
 }
 
 /// What an admitted request holds until it leaves: when it was admitted and how many requests
@@ -86,6 +100,9 @@ pub struct AdmissionCore {
     call_latency: Option<Distribution>,
     /// The limiter's script failed (see [`AdmissionCore::take_fault`]).
     fault: Option<PolicyFault>,
+    /// `[admission]`: asked first, for every attempt.
+    policy: Option<Box<dyn AdmissionPolicy>>,
+    class_names: Vec<String>,
 }
 
 impl AdmissionCore {
@@ -123,18 +140,48 @@ impl AdmissionCore {
             retry_tokens: 0.0,
             call_latency: config.downstream.as_ref().map(|d| d.latency.clone()),
             fault: None,
+            policy: config.admission.as_ref().map(|a| a.build()),
+            class_names: config.classes.iter().map(|c| c.name.clone()).collect(),
         }
     }
 
-    /// Admission, step one: the token bucket (`patience`: how long the client would wait for a
-    /// token before its deadline; a delayed request never waits past it, as x/time/rate's
-    /// `Wait` with a context deadline).
+    /// Whether anything is asked before the bulkheads (a runtime may skip
+    /// [`Self::through_rate_limit`] when nothing is).
+    pub fn gates(&self) -> bool {
+        self.rate.is_some() || self.policy.is_some()
+    }
+
+    /// Admission, step one: the admission policy, then the token bucket (`patience`: how long
+    /// the client would wait before its deadline; a delayed request never waits past it, as
+    /// x/time/rate's `Wait` with a context deadline).
     pub fn through_rate_limit(
         &mut self,
         now: SimTime,
-        class: usize,
+        arrival: Arrival,
         patience: SimDuration,
     ) -> RateDecision {
+        let class = arrival.class;
+        // Validation keeps `[admission]` and `[rate_limit]` apart: a request the policy holds
+        // back comes back past both.
+        if let Some(policy) = self.policy.as_mut() {
+            let view = RequestView {
+                class: &self.class_names[class],
+                attempt: arrival.attempt,
+                queued: arrival.queued,
+                in_flight: self.in_flight,
+                deadline_in: (patience != SimDuration::MAX).then_some(patience),
+            };
+            let verdict = policy.decide(now, &view);
+            if let Some(fault) = policy.take_fault() {
+                self.fault.get_or_insert(fault);
+            }
+            match verdict {
+                Verdict::Accept => {}
+                Verdict::Reject => return RateDecision::Denied,
+                Verdict::Delay(wait) if wait >= patience => return RateDecision::Denied,
+                Verdict::Delay(wait) => return RateDecision::Wait(wait),
+            }
+        }
         let Some(rate) = self.rate else {
             return RateDecision::Pass;
         };
@@ -236,6 +283,13 @@ impl AdmissionCore {
             .map_or_else(Vec::new, |limiter| limiter.printed())
     }
 
+    /// What the admission policy's script printed.
+    pub fn admission_printed(&self) -> Vec<(f64, String)> {
+        self.policy
+            .as_ref()
+            .map_or_else(Vec::new, |policy| policy.printed())
+    }
+
     /// A policy script of the core's failed: the runtime stops the run and reports it.
     pub fn take_fault(&mut self) -> Option<PolicyFault> {
         self.fault.take()
@@ -275,7 +329,15 @@ mod tests {
         assert!(!core.limits(0));
         let now = SimTime::ZERO;
         assert_eq!(
-            core.through_rate_limit(now, 0, SimDuration::ZERO),
+            core.through_rate_limit(
+                now,
+                Arrival {
+                    class: 0,
+                    attempt: 0,
+                    queued: 0
+                },
+                SimDuration::ZERO
+            ),
             RateDecision::Pass
         );
         assert!(core.admit(now, 0).is_ok());
@@ -287,15 +349,39 @@ mod tests {
         let mut core = core("[rate_limit]\nrate = 10\nburst = 1\non_limit = \"delay\"\n");
         let now = SimTime::ZERO;
         assert_eq!(
-            core.through_rate_limit(now, 0, SimDuration::ZERO),
+            core.through_rate_limit(
+                now,
+                Arrival {
+                    class: 0,
+                    attempt: 0,
+                    queued: 0
+                },
+                SimDuration::ZERO
+            ),
             RateDecision::Pass
         );
         assert_eq!(
-            core.through_rate_limit(now, 0, SimDuration::from_millis(50)),
+            core.through_rate_limit(
+                now,
+                Arrival {
+                    class: 0,
+                    attempt: 0,
+                    queued: 0
+                },
+                SimDuration::from_millis(50)
+            ),
             RateDecision::Refuse
         );
         assert_eq!(
-            core.through_rate_limit(now, 0, SimDuration::from_secs(1)),
+            core.through_rate_limit(
+                now,
+                Arrival {
+                    class: 0,
+                    attempt: 0,
+                    queued: 0
+                },
+                SimDuration::from_secs(1)
+            ),
             RateDecision::Wait(SimDuration::from_millis(100))
         );
     }

@@ -9,6 +9,7 @@
 //! * [`cooldown`] — the reusable "not again so soon" guard autoscalers share.
 //! * [`autoscale`] — the [`autoscale::Autoscaler`] trait and its implementations.
 
+pub mod admit;
 pub mod alert;
 pub mod autoscale;
 pub mod breaker;

@@ -63,16 +63,20 @@ pub enum RejectReason {
     Limit,
     /// The job's class had `max_in_flight` jobs in flight already (a bulkhead).
     Bulkhead,
+    /// The admission policy (`[admission]`) turned it away, or would have held it past its
+    /// client's deadline.
+    Admission,
 }
 
 impl RejectReason {
-    pub const ALL: [RejectReason; 6] = [
+    pub const ALL: [RejectReason; 7] = [
         RejectReason::QueueFull,
         RejectReason::BlockTimeout,
         RejectReason::Watermark,
         RejectReason::RateLimited,
         RejectReason::Limit,
         RejectReason::Bulkhead,
+        RejectReason::Admission,
     ];
 
     pub fn name(self) -> &'static str {
@@ -83,6 +87,7 @@ impl RejectReason {
             RejectReason::RateLimited => "rate_limited",
             RejectReason::Limit => "limit",
             RejectReason::Bulkhead => "bulkhead",
+            RejectReason::Admission => "admission",
         }
     }
 

@@ -46,6 +46,8 @@ pub struct Config {
     pub rate_limit: Option<RateLimitConfig>,
     /// A concurrency limit on admitted jobs in flight.
     pub limiter: Option<LimiterConfig>,
+    /// `[admission]`: a policy asked for every arriving request, before the rate limit.
+    pub admission: Option<AdmissionConfig>,
     /// A dependency every job calls while on its worker.
     pub downstream: Option<DownstreamConfig>,
     /// Each job fans out to parallel calls while on its worker (`[fanout]`).
@@ -177,6 +179,39 @@ pub struct DownstreamConfig {
     /// The most calls the dependency serves at once, from every pool together; a call beyond
     /// it is refused at once (HTTP 429). `None`: no limit.
     pub max_in_flight: Option<usize>,
+}
+
+/// `[admission]`: a learner's `fn admit(request)` (`kind = "script"`, the only kind so far).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdmissionConfig {
+    pub code: String,
+}
+
+impl AdmissionConfig {
+    /// The policy object (validation compiled the code already: should it fail here all the
+    /// same, every request is let in and the failure is reported as a fault).
+    #[cfg(feature = "script")]
+    pub fn build(&self) -> Box<dyn crate::policy::admit::AdmissionPolicy> {
+        Box::new(crate::script::ScriptAdmission::checked(&self.code))
+    }
+
+    /// Without the script engine validation refuses `[admission]`; should a config reach here
+    /// all the same, nothing is asked.
+    #[cfg(not(feature = "script"))]
+    pub fn build(&self) -> Box<dyn crate::policy::admit::AdmissionPolicy> {
+        #[derive(Debug)]
+        struct LetEveryoneIn;
+        impl crate::policy::admit::AdmissionPolicy for LetEveryoneIn {
+            fn decide(
+                &mut self,
+                _: crate::time::SimTime,
+                _: &crate::policy::admit::RequestView<'_>,
+            ) -> crate::policy::admit::Verdict {
+                crate::policy::admit::Verdict::Accept
+            }
+        }
+        Box::new(LetEveryoneIn)
+    }
 }
 
 /// `[fanout]`: while on its worker, each job sends `calls` parallel calls (to leaves that each

@@ -32,6 +32,7 @@ pub struct RawScenario {
     pub downstream: Option<RawDownstream>,
     pub breaker: Option<RawBreaker>,
     pub fanout: Option<RawFanOut>,
+    pub admission: Option<RawAdmission>,
     pub retry: Option<RawRetry>,
     pub hedge: Option<RawHedge>,
     pub shutdown: Option<RawShutdown>,
@@ -119,6 +120,14 @@ pub struct RawDownstream {
     pub max_in_flight: Option<i64>,
     #[serde(default)]
     pub incidents: Vec<RawIncident>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdmission {
+    pub kind: Option<String>,
+    /// `kind = "script"`: the policy's Rhai code, `fn admit(request)`.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

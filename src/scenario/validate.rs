@@ -38,7 +38,7 @@ use fanout::fanout;
 use faults::{chaos, downstream};
 use limiter::limiter;
 use operations::{alerts, shutdown};
-use policies::{breaker, hedge, rate_limit, retry};
+use policies::{admission, breaker, hedge, rate_limit, retry};
 use queue::queue;
 use shards::split;
 use stages::stages;
@@ -305,6 +305,13 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
         );
     }
     let limiter = raw.limiter.as_ref().and_then(|l| limiter(&mut c, l));
+    let admission = raw.admission.as_ref().and_then(|a| admission(&mut c, a));
+    if raw.admission.is_some() && raw.rate_limit.is_some() {
+        c.error(
+            "admission",
+            "cannot be combined with [rate_limit]: a request the admission policy holds back would come back past the token bucket; write the rate limit into fn admit instead",
+        );
+    }
 
     match (arrivals, classes, workers, scale_down, queue, started_work) {
         (
@@ -331,6 +338,7 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
             autoscaler,
             rate_limit,
             limiter,
+            admission,
             downstream,
             fanout,
             breaker,

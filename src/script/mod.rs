@@ -22,10 +22,12 @@
 //! on every platform. A script that fails stops the run with a [`PolicyFault`] naming the hook,
 //! the line and column, and the simulated time.
 
+mod admission;
 mod autoscaler;
 mod limiter;
 pub mod sandbox;
 
+pub use admission::ScriptAdmission;
 pub use autoscaler::ScriptAutoscaler;
 pub use limiter::ScriptLimit;
 pub use sandbox::Console;
@@ -41,6 +43,8 @@ pub enum Hook {
     Autoscaler,
     /// `fn new_limit(sample)` → the concurrency limit.
     Limiter,
+    /// `fn admit(request)` → accept, reject, or a delay in seconds.
+    Admission,
 }
 
 impl Hook {
@@ -48,6 +52,7 @@ impl Hook {
         match self {
             Hook::Autoscaler => "autoscaler",
             Hook::Limiter => "limiter",
+            Hook::Admission => "admission",
         }
     }
 
@@ -56,6 +61,7 @@ impl Hook {
         match self {
             Hook::Autoscaler => ("desired_workers", "pool"),
             Hook::Limiter => ("new_limit", "sample"),
+            Hook::Admission => ("admit", "request"),
         }
     }
 }

@@ -68,6 +68,7 @@ pub fn engine(console: Arc<Mutex<Console>>) -> rhai::Engine {
     register_maths(&mut engine);
     close_the_exits(&mut engine);
     super::limiter::register_sample(&mut engine);
+    super::admission::register_request(&mut engine);
     engine
 }
 

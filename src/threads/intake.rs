@@ -9,7 +9,7 @@
 
 use super::job::{Job, Outcome, Record, What};
 use super::Shared;
-use crate::admission::{AdmissionCore, RateDecision};
+use crate::admission::{AdmissionCore, Arrival, RateDecision};
 use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
 use crate::time::SimDuration;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
@@ -89,7 +89,7 @@ impl Shared {
 
     /// Admission, step one: the token bucket refuses, delays or passes the job on.
     pub fn submit(&self, job: Job) {
-        if self.config.rate_limit.is_none() {
+        if self.config.rate_limit.is_none() && self.config.admission.is_none() {
             return self.through_limits(job);
         }
         let now = Instant::now();
@@ -98,13 +98,19 @@ impl Shared {
             self.clock
                 .scenario_duration(deadline.saturating_duration_since(now))
         });
+        let arrival = Arrival {
+            class: job.class as usize,
+            attempt: job.attempt,
+            queued: self.lanes.iter().map(|lane| lane.queue.len()).sum(),
+        };
         let decision = self.gate().admission.through_rate_limit(
             self.clock.scenario_time(now),
-            job.class as usize,
+            arrival,
             patience,
         );
         match decision {
             RateDecision::Pass => self.through_limits(job),
+            RateDecision::Denied => self.refuse(job, RejectReason::Admission),
             RateDecision::Refuse => self.refuse(job, RejectReason::RateLimited),
             RateDecision::Wait(wait) => {
                 self.emit(now, What::Blocked);

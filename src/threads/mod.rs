@@ -340,6 +340,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     summary.script_console = crate::report::console_lines(vec![
         ("autoscaler", collector.printed()),
         ("limiter", gate.admission.printed()),
+        ("admission", gate.admission.admission_printed()),
     ]);
     summary.fanout = shared
         .fanout

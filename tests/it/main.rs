@@ -1,6 +1,7 @@
 //! One integration-test binary: queueing theory, determinism, bad input, the CLI, fuzzing.
 
 mod admission;
+mod admission_script;
 mod autoscaling;
 mod bad_input;
 mod behaviour;

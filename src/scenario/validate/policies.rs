@@ -199,3 +199,25 @@ pub(super) fn retry(c: &mut Checker, raw: &RawRetry) -> Option<RetryConfig> {
         budget,
     })
 }
+
+/// Validates `[admission]`: `kind = "script"` with its `code`.
+pub(super) fn admission(
+    c: &mut Checker,
+    raw: &crate::scenario::raw::RawAdmission,
+) -> Option<crate::scenario::config::AdmissionConfig> {
+    if raw.kind.is_none() {
+        c.error(
+            "admission.kind",
+            "is required: \"script\" (with code = \"\"\"fn admit(request) { ... }\"\"\")",
+        );
+    }
+    let kind = c.choice("admission.kind", raw.kind.as_deref(), &["script"], "script")?;
+    let code = super::script::code(
+        c,
+        "admission",
+        super::script::ScriptHook::Admission,
+        kind == "script" && raw.kind.is_some(),
+        raw.code.as_deref(),
+    )?;
+    Some(crate::scenario::config::AdmissionConfig { code })
+}

@@ -11,6 +11,7 @@ use crate::scenario::limits::MAX_SCRIPT_CHARS;
 pub(super) enum ScriptHook {
     Autoscaler,
     Limiter,
+    Admission,
 }
 
 /// Checks `table.code` for a table whose kind is (`is_script`) or is not a script; returns the
@@ -62,6 +63,7 @@ fn entry(hook: ScriptHook) -> (&'static str, &'static str) {
     match hook {
         ScriptHook::Autoscaler => ("desired_workers", "pool"),
         ScriptHook::Limiter => ("new_limit", "sample"),
+        ScriptHook::Admission => ("admit", "request"),
     }
 }
 
@@ -71,6 +73,7 @@ fn compile(hook: ScriptHook, code: &str) -> Result<(), ScenarioError> {
     let hook = match hook {
         ScriptHook::Autoscaler => Hook::Autoscaler,
         ScriptHook::Limiter => Hook::Limiter,
+        ScriptHook::Admission => Hook::Admission,
     };
     crate::script::check(hook, code).map_err(|error| {
         let mut positioned = ScenarioError::at_path("", error.message);

@@ -2,20 +2,32 @@
 //! queue, the permits it holds until it leaves, and client retries of unsuccessful attempts.
 
 use super::*;
-use crate::admission::{Permit, RateDecision};
+use crate::admission::{Arrival, Permit, RateDecision};
 use crate::sim::jobs::Call;
 
 impl Engine {
     /// Admission, step one: the token bucket. Refuses, delays (the job comes back as a
     /// `Release` event) or passes the job on.
     pub(super) fn through_rate_limit(&mut self, p: usize, key: JobKey, waiting: bool) {
+        if !self.admission.gates() {
+            return self.through_limits(p, key, waiting);
+        }
         let job = self.jobs.get(key);
         let patience = job.deadline_at.saturating_since(self.now);
+        let arrival = Arrival {
+            class: job.class as usize,
+            attempt: u32::from(job.attempt),
+            queued: self.queued(),
+        };
         match self
             .admission
-            .through_rate_limit(self.now, job.class as usize, patience)
+            .through_rate_limit(self.now, arrival, patience)
         {
             RateDecision::Pass => self.through_limits(p, key, waiting),
+            RateDecision::Denied => {
+                let retrying = self.reject(key, RejectReason::Admission);
+                self.handed_over(p, retrying, waiting);
+            }
             RateDecision::Refuse => {
                 let retrying = self.reject(key, RejectReason::RateLimited);
                 self.handed_over(p, retrying, waiting);

@@ -62,6 +62,7 @@ impl Engine {
             .map(|autoscaler| ("autoscaler", autoscaler.printed()))
             .collect();
         printed.push(("limiter", self.admission.printed()));
+        printed.push(("admission", self.admission.admission_printed()));
         summary.script_console = crate::report::console_lines(printed);
         summary
     }
