@@ -215,6 +215,31 @@ pub struct RawDistribution {
     pub k: Option<i64>,
     pub shape: Option<f64>,
     pub components: Option<Vec<RawComponent>>,
+    /// `empirical`: measured values inline (numbers in `unit`)...
+    pub samples: Option<Vec<f64>>,
+    /// ...or a histogram's buckets (`le` upper bounds, cumulative counts)...
+    pub buckets: Option<Vec<RawBucket>>,
+    /// ...or a file of either, relative to the scenario file.
+    pub file: Option<String>,
+    /// `empirical` from a CSV file: the column holding the values (header name or number from 1).
+    pub column: Option<RawColumn>,
+    /// `empirical`: the unit of bare numbers (default `s`).
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawBucket {
+    pub le: Option<f64>,
+    pub count: Option<i64>,
+}
+
+/// A CSV column by its header's name or its number (1 = the first).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RawColumn {
+    Name(String),
+    Number(i64),
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -14,6 +14,7 @@ mod budget;
 mod checker;
 mod classes;
 mod distribution;
+mod empirical;
 mod faults;
 mod limiter;
 mod operations;
@@ -43,7 +44,16 @@ pub use crate::scenario::limits::MAX_EXPECTED_EVENTS;
 use crate::scenario::limits::MAX_WORKERS_PER_POOL;
 
 pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
+    validate_with_files(raw, None)
+}
+
+/// [`validate`], reading the data files the scenario names (`file = ...`) from `files`.
+pub fn validate_with_files(
+    raw: &RawScenario,
+    files: Option<std::sync::Arc<dyn crate::data::DataFiles>>,
+) -> Result<Config, Vec<ScenarioError>> {
     let mut c = Checker::default();
+    c.files = files;
     if !sizes::within_limits(&mut c, raw) {
         return Err(c.into_errors());
     }
