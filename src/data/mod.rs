@@ -19,6 +19,7 @@
 //! ```
 
 pub mod samples;
+pub mod trace;
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
@@ -41,7 +42,7 @@ impl std::fmt::Debug for DataFile {
 }
 
 /// Where a scenario's data files come from.
-pub trait DataFiles: Send + Sync {
+pub trait DataFiles: Send + Sync + std::panic::RefUnwindSafe {
     /// Opens `name`, as written in the scenario, refusing a file of more than `cap` bytes.
     fn open(&self, name: &str, cap: u64) -> Result<DataFile, String>;
 }

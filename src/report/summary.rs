@@ -126,6 +126,10 @@ pub struct Summary {
     /// lines of at most 200 characters.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub script_console: Vec<ConsoleLine>,
+    /// Present when arrivals replay a trace (`process = "trace"`): the rows the run used (over
+    /// every pass of a loop; warm-up rows included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_rows: Option<u64>,
 }
 
 /// One line a policy script printed.

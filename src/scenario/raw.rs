@@ -190,6 +190,24 @@ pub struct RawArrivals {
     /// `closed`: the number of clients and their think time between a response and the next request.
     pub clients: Option<i64>,
     pub think: Option<RawDistribution>,
+    /// `trace`: the file of arrival instants (relative to the scenario file), its format
+    /// (`csv` or `jsonl`), the unit of its numbers and whether instants are `offset`s from the
+    /// start or `absolute` (the first row is time 0).
+    pub file: Option<String>,
+    pub format: Option<String>,
+    pub unit: Option<String>,
+    pub timestamps: Option<String>,
+    /// `trace`: the columns (JSON fields) of the instant and, optionally, each request's
+    /// service time, class and key.
+    pub time_column: Option<String>,
+    pub service_column: Option<String>,
+    pub class_column: Option<String>,
+    pub key_column: Option<String>,
+    /// `trace`: replay speed, repeat after the last row, and where in the trace to begin.
+    pub scale: Option<f64>,
+    #[serde(rename = "loop")]
+    pub looped: Option<bool>,
+    pub start: Option<RawDuration>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

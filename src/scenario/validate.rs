@@ -24,6 +24,7 @@ mod script;
 mod shards;
 mod sizes;
 mod stages;
+mod trace;
 
 pub use crate::scenario::config::FRONT_STAGE;
 use arrivals::{closed_arrivals, open_process};
@@ -113,6 +114,9 @@ pub fn validate_with_files(
     let arrivals = match &raw.arrivals {
         Some(arrivals) if arrivals.process.as_deref() == Some("closed") => {
             closed_arrivals(&mut c, arrivals)
+        }
+        Some(arrivals) if arrivals.process.as_deref() == Some("trace") => {
+            trace::trace_arrivals(&mut c, arrivals, raw)
         }
         Some(arrivals) => {
             open_process(&mut c, "arrivals", arrivals).map(|p| Arrivals::Open(Some(p)))

@@ -116,3 +116,103 @@ fn a_relative_file_is_read_next_to_the_scenario_whatever_the_working_directory()
         stderr(&output)
     );
 }
+
+const TRACE_TAIL: &str = "[service]\ndistribution = \"exponential\"\nmean = \"10ms\"\n[[classes]]\nname = \"fast\"\n[[classes]]\nname = \"slow\"\n[pool]\nworkers = 2\n";
+
+#[test]
+fn a_trace_is_replayed_row_for_row_with_its_services_and_classes() {
+    let trace = "at_ms,svc,class\n0,5,fast\n100,7,slow\n250,9,fast\n";
+    let text = format!(
+        "[run]\ncustomers = 10\n[arrivals]\nprocess = \"trace\"\nfile = \"t.csv\"\nunit = \"ms\"\ntime_column = \"at_ms\"\nservice_column = \"svc\"\nclass_column = \"class\"\n{TRACE_TAIL}"
+    );
+    let summary = Engine::new(&with_files(&text, &[("t.csv", trace)])).run();
+    assert_eq!(summary.arrivals, 3);
+    assert_eq!(summary.trace_rows, Some(3));
+    assert_eq!(summary.classes["fast"].arrivals, 2);
+    assert!(
+        (summary.service.max - 0.009).abs() < 1e-4,
+        "{}",
+        summary.service.max
+    );
+    assert!(
+        (summary.sim_seconds - 0.259).abs() < 1e-6,
+        "{}",
+        summary.sim_seconds
+    );
+    // Twice as fast, looped, from 100 ms on: rows at 0, 75 ms, then again at 150 + ... ms.
+    let looped = text.replace(
+        "unit = \"ms\"",
+        "unit = \"ms\"\nscale = 2\nloop = true\nstart = \"100ms\"",
+    );
+    let summary = Engine::new(&with_files(&looped, &[("t.csv", trace)])).run();
+    assert_eq!(summary.arrivals, 10);
+    assert_eq!(summary.trace_rows, Some(10));
+    assert_eq!(summary.classes["slow"].arrivals, 5);
+}
+
+#[test]
+fn absolute_json_lines_and_the_same_arrivals_in_threads_mode() {
+    let trace = "{\"t\": 1700000000.0}\n{\"t\": 1700000000.02}\n{\"t\": 1700000000.05}\n";
+    let text = format!(
+        "[run]\ncustomers = 3\n[arrivals]\nprocess = \"trace\"\nfile = \"t.jsonl\"\ntimestamps = \"absolute\"\ntime_column = \"t\"\n{TRACE_TAIL}"
+    );
+    let config = with_files(&text, &[("t.jsonl", trace)]);
+    let summary = Engine::new(&config).run();
+    assert_eq!(summary.trace_rows, Some(3));
+    assert!(summary.sim_seconds < 0.2, "{}", summary.sim_seconds);
+    let options = queuelab::threads::ThreadOptions {
+        time_scale: 1.0,
+        ..Default::default()
+    };
+    let real = queuelab::threads::run(&config, &options).unwrap().summary;
+    assert_eq!(real.arrivals, 3);
+}
+
+#[test]
+fn a_bad_trace_names_every_bad_row_and_a_short_one_is_refused() {
+    let text = format!(
+        "[run]\ncustomers = 10\n[arrivals]\nprocess = \"trace\"\nfile = \"t.csv\"\n{TRACE_TAIL}"
+    );
+    let files = Arc::new(InMemory::new([("t.csv", "time,x\n1,a\n0.5,b\nq,c\n2\n")]));
+    let error = parse_with_files(&text, "s.toml", &[], Some(files))
+        .unwrap_err()
+        .to_string();
+    for expected in [
+        "s.toml:5:8: arrivals.file: t.csv:3: time 0.5 s comes before the row above (1 s, line 2)",
+        "s.toml:5:8: arrivals.file: t.csv:4: column \"time\": \"q\" is not a number",
+        "s.toml:5:8: arrivals.file: t.csv:5: 1 columns, but the header has 2",
+    ] {
+        assert!(error.contains(expected), "{error}");
+    }
+    let one = Arc::new(InMemory::new([("t.csv", "time\n1\n")]));
+    let error = parse_with_files(&text, "s.toml", &[], Some(one))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("a trace needs at least two rows, it has 1"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_two_gigabyte_trace_is_refused_before_a_byte_is_read() {
+    let dir = scratch("huge-trace");
+    let huge = std::fs::File::create(dir.join("huge.csv")).unwrap();
+    // Sparse: no disk is used, but the size is what a real 2 GB trace would show.
+    huge.set_len(2 << 30).unwrap();
+    let text = format!(
+        "[run]\ncustomers = 10\n[arrivals]\nprocess = \"trace\"\nfile = \"huge.csv\"\n{TRACE_TAIL}"
+    );
+    std::fs::write(dir.join("s.toml"), text).unwrap();
+    let started = std::time::Instant::now();
+    let output = queuelab_in(&dir, &["run", "-q", "s.toml"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .contains("huge.csv: it is 2147483648 bytes, more than the limit of 1073741824 bytes"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}

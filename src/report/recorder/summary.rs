@@ -152,6 +152,7 @@ impl Recorder {
             threads: None,
             script_error: None,
             script_console: Vec::new(),
+            trace_rows: None,
         }
     }
 }
