@@ -1,6 +1,7 @@
 //! Engine throughput: simulated customers per second for M/M/4 at ρ = 0.9 with every metric on
 //! (three latency histograms, time integrals, the time series), the same pool feeding a
-//! three-stage pipeline or split into shards, plus the cost of its parts.
+//! three-stage pipeline or split into shards, or with its arrivals replayed from a trace, plus
+//! the cost of its parts.
 //!
 //! The yardstick is `bare_mm4_loop`: the same M/M/4 as a hand-written event loop (two kinds of
 //! event, a binary heap, a FIFO of arrival times, no metrics but the waits' sum). After the
@@ -154,7 +155,38 @@ fn engine(c: &mut Criterion) {
             b.iter(|| black_box(Engine::new(config).run()))
         });
     }
+    // The same M/M/4, its arrivals replayed from a trace (CSV in memory, read row by row as
+    // the run goes: the cost per customer against drawing them; the file's check at parse time
+    // is not timed).
+    let trace = mm4_trace(CUSTOMERS);
+    group.bench_with_input(
+        BenchmarkId::from_parameter("mm4_rho0.9_trace_replay"),
+        &trace,
+        |b, config| b.iter(|| black_box(Engine::new(config).run())),
+    );
     group.finish();
+}
+
+/// [`mm4`] with its Poisson arrivals written out as a trace and replayed.
+fn mm4_trace(customers: u64) -> queuelab::scenario::Config {
+    use std::fmt::Write;
+    let poisson = mm4(customers, "");
+    let queuelab::scenario::Arrivals::Open(Some(process)) = &poisson.arrivals else {
+        unreachable!("mm4 is an open Poisson process")
+    };
+    let mut stream = queuelab::workload::ArrivalStream::new(process, 1);
+    let mut csv = String::from("time\n");
+    for _ in 0..customers {
+        let at = stream.next_secs().expect("a Poisson stream never ends");
+        let _ = writeln!(csv, "{at:.9}");
+    }
+    let files = std::sync::Arc::new(queuelab::data::InMemory::new([("trace.csv", csv)]));
+    let text = format!(
+        "[run]\nseed = 1\ncustomers = {customers}\nwarmup = \"1000s\"\n[arrivals]\nprocess = \"trace\"\nfile = \"trace.csv\"\n\
+         [service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 4\n"
+    );
+    queuelab::scenario::parse_with_files(&text, "bench.toml", &[], Some(files))
+        .expect("bench trace scenario is valid")
 }
 
 fn parts(c: &mut Criterion) {

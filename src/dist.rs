@@ -14,8 +14,11 @@
 //! assert_eq!(service.scv(), 1.0);
 //! ```
 
+pub mod empirical;
+
 use crate::rng::Rng;
 use crate::time::SimDuration;
+use std::sync::Arc;
 
 /// A non-negative random duration, with parameters in seconds.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +44,8 @@ pub enum Distribution {
         scale: f64,
     },
     Mixture(Vec<MixtureComponent>),
+    /// Measured values (samples or a histogram), shared: a config is cloned for every run.
+    Empirical(Arc<empirical::Empirical>),
 }
 
 /// One branch of a mixture, chosen with probability `weight` (weights are normalised to sum to 1).
@@ -115,6 +120,7 @@ impl Distribution {
                     .last()
                     .map_or(0.0, |c| c.distribution.sample_secs(rng))
             }
+            Distribution::Empirical(measured) => measured.sample_secs(rng),
         }
     }
 
@@ -135,6 +141,7 @@ impl Distribution {
                 .iter()
                 .map(|c| c.weight * c.distribution.mean())
                 .sum(),
+            Distribution::Empirical(measured) => measured.mean(),
         }
     }
 
@@ -150,6 +157,7 @@ impl Distribution {
                 .iter()
                 .map(|c| c.weight * c.distribution.second_moment())
                 .sum(),
+            Distribution::Empirical(measured) => measured.second_moment(),
         }
     }
 

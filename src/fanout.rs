@@ -216,6 +216,7 @@ fn cdf(distribution: &Distribution, x: f64) -> Option<f64> {
             (1.0 - below).clamp(0.0, 1.0)
         }
         Distribution::Gamma { .. } => return None,
+        Distribution::Empirical(measured) => measured.cdf(x),
         Distribution::Mixture(components) => {
             let mut total = 0.0;
             for component in components {
@@ -326,6 +327,27 @@ mod tests {
         assert_ne!(first, fanout.wait(42, 1, false));
         assert_ne!(first, fanout.wait(42, 0, true));
         assert_ne!(first, fanout.wait(43, 0, false));
+    }
+
+    #[test]
+    fn a_measured_leaf_predicts_from_its_samples() {
+        let samples = (1..=200).map(|i| f64::from(i) / 1000.0).collect();
+        let measured = crate::dist::empirical::Empirical::from_samples(samples).unwrap();
+        let leaf = Distribution::Empirical(std::sync::Arc::new(measured));
+        let fanout_config = config(10, 10, leaf);
+        let mut fanout = FanOut::new(&fanout_config, 2);
+        let mut waits: Vec<f64> = (1..=20_000)
+            .map(|serial| fanout.wait(serial, 0, false).as_secs_f64())
+            .collect();
+        waits.sort_by(f64::total_cmp);
+        let predicted = predicted_wait(&fanout_config, 0.5).unwrap();
+        // The max of 10 of 200 evenly spread values: its median is near 0.5^(1/10) × 200 ms.
+        assert!((predicted - 0.187).abs() < 0.002, "{predicted}");
+        assert!(
+            (waits[10_000] - predicted).abs() < 0.002,
+            "{}",
+            waits[10_000]
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@
 //! Modules:
 //! * [`time`] — integer-nanosecond [`time::SimTime`] and [`time::SimDuration`], `"250ms"` parsing.
 //! * [`rng`], [`dist`] — seeded streams and distributions with platform-independent maths.
+//! * [`data`] — an engineer's own data: latency samples, histograms, arrival traces.
 //! * [`policy`] — overflow policies, cooldowns, autoscalers.
 //! * [`scenario`] — the scenario file format, parsed and validated.
 //! * [`sim`] — the discrete-event engine with a stepping API.
@@ -29,6 +30,7 @@
 //! * [`report`] — histograms, the recorder, time series, the [`report::Summary`], replications.
 
 pub mod admission;
+pub mod data;
 pub mod dependency;
 pub mod dist;
 pub mod exercise;

@@ -38,7 +38,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
                 }
             })
         } else {
-            crate::scenario::parse(&text, &origin).map(|_| ())
+            let files = super::files_next_to(file);
+            crate::scenario::parse_with_files(&text, &origin, &[], Some(files)).map(|_| ())
         };
         if let Err(errors) = result {
             failed += 1;

@@ -97,6 +97,14 @@ pub fn summary_table(json: &Value) -> String {
     for (label, path, show) in rows {
         let _ = writeln!(out, "{label:<22}{}", with_ci(json, path, show));
     }
+    if json.get("trace_rows").is_some() {
+        let _ = writeln!(
+            out,
+            "{:<22}{}",
+            "trace rows used",
+            with_ci(json, "trace_rows", number)
+        );
+    }
     if let Some(Value::Object(reasons)) = json.get("rejected_by_reason") {
         if !reasons.is_empty() {
             let parts: Vec<String> = reasons

@@ -124,19 +124,31 @@ fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String>
     let origin = args.scenario.display().to_string();
     let text = input::read_input(&args.scenario)?;
     let overrides = overrides(&args.overrides)?;
-    let mut config = parse_scenario(&text, &origin, &overrides)?;
+    let files = files_next_to(&args.scenario);
+    let mut config = parse_scenario(&text, &origin, &overrides, Some(files))?;
     if let Some(seed) = args.seed {
         config.seed = seed;
     }
     Ok(config)
 }
 
+/// The data files a scenario names (`file = ...`), a relative name read from the scenario's
+/// own directory whatever the working directory.
+fn files_next_to(scenario: &std::path::Path) -> std::sync::Arc<dyn crate::data::DataFiles> {
+    let base = scenario
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    std::sync::Arc::new(crate::data::Directory { base })
+}
+
 /// A scenario file, or an exercise file's `[scenario]` (its starting configuration), with
-/// overrides applied.
+/// overrides applied; `files` are the data files it may name (none for exercises).
 pub(crate) fn parse_scenario(
     text: &str,
     origin: &str,
     overrides: &[crate::scenario::Override],
+    files: Option<std::sync::Arc<dyn crate::data::DataFiles>>,
 ) -> Result<crate::scenario::Config, String> {
     let parsed = if crate::exercise::is_exercise(text) {
         // Paths are the scenario's; `scenario.pool.workers` is read as `pool.workers` too.
@@ -149,7 +161,7 @@ pub(crate) fn parse_scenario(
             .collect();
         crate::exercise::scenario_of(text, origin, &overrides)
     } else {
-        crate::scenario::parse_with_overrides(text, origin, overrides)
+        crate::scenario::parse_with_files(text, origin, overrides, files)
     };
     parsed.map_err(|e| e.to_string())
 }

@@ -181,13 +181,15 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode, String> {
     let origin = args.scenario.scenario.display().to_string();
     let text = super::input::read_input(&args.scenario.scenario)?;
     let mut base_overrides: Vec<Override> = super::overrides(&args.scenario.overrides)?;
+    let files = super::files_next_to(&args.scenario.scenario);
     let mut configs = Vec::new();
     let mut results = 0;
     for value in &values {
         base_overrides.push(Override::new(path.clone(), value.clone()));
         // An error in a swept value names the --param it came from.
-        let mut config = super::parse_scenario(&text, &origin, &base_overrides)
-            .map_err(|e| e.replace(&format!("--set {path}="), &format!("--param {path}=")))?;
+        let mut config =
+            super::parse_scenario(&text, &origin, &base_overrides, Some(files.clone()))
+                .map_err(|e| e.replace(&format!("--set {path}="), &format!("--param {path}=")))?;
         base_overrides.pop();
         if let Some(seed) = args.scenario.seed {
             config.seed = seed;

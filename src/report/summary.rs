@@ -129,6 +129,10 @@ pub struct Summary {
     /// Present when jobs fan out (`[fanout]`): the calls and how long jobs waited for them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fanout: Option<FanOutSummary>,
+    /// Present when arrivals replay a trace (`process = "trace"`): the rows the run used (over
+    /// every pass of a loop; warm-up rows included).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_rows: Option<u64>,
 }
 
 /// What the fan-out did: every job's N calls, and its wait for the first k answers.

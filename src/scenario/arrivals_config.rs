@@ -1,8 +1,12 @@
 //! The checked form of how work arrives: an open process (Poisson, evenly spaced, a rate
 //! schedule with ramps, bursts) or closed-loop clients, and the rate schedule's arithmetic the
-//! workload generator and the expected-run-length estimate share.
+//! workload generator and the expected-run-length estimate share; or a trace replayed from a file.
 
+use crate::data::trace::TraceSpec;
+use crate::data::DataFiles;
 use crate::dist::Distribution;
+use std::fmt;
+use std::sync::Arc;
 
 /// How jobs are generated.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +16,63 @@ pub enum Arrivals {
     Open(Option<OpenProcess>),
     /// Closed loop: `clients` users, each waiting for its response and thinking before the next request.
     Closed { clients: usize, think: Distribution },
+    /// Replayed from a file of arrival instants (`process = "trace"`).
+    Trace(Box<TraceArrivals>),
+}
+
+/// A trace to replay: where it is, how to read it, and what its validation pass learnt.
+#[derive(Clone)]
+pub struct TraceArrivals {
+    /// Where the file is read from (again, for every run and every loop).
+    pub files: Arc<dyn DataFiles>,
+    /// The file as written in the scenario, and as resolved (for messages).
+    pub file: String,
+    pub origin: String,
+    pub spec: TraceSpec,
+    /// Subtracted from every instant as written (seconds): `start`, plus the first row's
+    /// instant for absolute timestamps. Rows before it are skipped.
+    pub base_secs: f64,
+    /// Replay speed: 2 replays twice as fast (gaps halved).
+    pub scale: f64,
+    /// After the last row, start again from the first replayed one.
+    pub looped: bool,
+    /// Rows in the file, and those at or after the start.
+    pub rows: u64,
+    pub replayed: u64,
+    /// Length of one pass in trace seconds (before `scale`): the span from the first replayed
+    /// row to the last, plus one mean gap, so a loop keeps the trace's rate.
+    pub period_secs: f64,
+    /// The first replayed row's instant after `base_secs`.
+    pub first_secs: f64,
+}
+
+impl TraceArrivals {
+    /// The mean arrival rate of a pass, per scenario second.
+    pub fn mean_rate(&self) -> f64 {
+        self.replayed as f64 * self.scale / self.period_secs.max(1e-9)
+    }
+}
+
+impl fmt::Debug for TraceArrivals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TraceArrivals({}, {} rows, scale {}, loop {})",
+            self.origin, self.replayed, self.scale, self.looped
+        )
+    }
+}
+
+impl PartialEq for TraceArrivals {
+    /// The same file read the same way (where it is read from is not compared).
+    fn eq(&self, other: &Self) -> bool {
+        self.origin == other.origin
+            && self.spec == other.spec
+            && self.base_secs == other.base_secs
+            && self.scale == other.scale
+            && self.looped == other.looped
+            && self.rows == other.rows
+    }
 }
 
 /// An open-loop arrival process: a (possibly time-varying) rate and how arrivals are spaced.

@@ -7,7 +7,7 @@
 use crate::dist::Distribution;
 use crate::policy::OverflowPolicy;
 pub use crate::scenario::arrivals_config::{
-    AfterSchedule, Arrivals, OpenProcess, RateSchedule, RateSegment, Spacing,
+    AfterSchedule, Arrivals, OpenProcess, RateSchedule, RateSegment, Spacing, TraceArrivals,
 };
 pub use crate::scenario::autoscaler_config::{AutoscalerConfig, ScriptAutoscalerConfig};
 pub use crate::scenario::limiter_config::LimiterConfig;
@@ -314,6 +314,15 @@ impl Config {
                         let service = self.classes.iter().map(|c| c.service.mean()).sum::<f64>()
                             / self.classes.len() as f64;
                         *clients as f64 / (think.mean() + service).max(1e-9)
+                    }
+                    Arrivals::Trace(trace) => {
+                        trace.mean_rate()
+                            + self
+                                .classes
+                                .iter()
+                                .filter_map(|c| c.arrivals.as_ref())
+                                .map(|p| p.schedule.long_run_rate())
+                                .sum::<f64>()
                     }
                 };
                 customers as f64 / rate.max(1e-12)

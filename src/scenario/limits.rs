@@ -20,6 +20,15 @@ pub const MAX_REPORTED_ERRORS: usize = 100;
 /// Files `queuelab check` reads from its paths.
 pub const MAX_CHECK_FILES: usize = 10_000;
 
+/// Bytes of a file of latency samples or a histogram (`file = ...` of an empirical
+/// distribution): its samples are held in memory.
+pub const MAX_SAMPLES_FILE_BYTES: u64 = 256 << 20;
+/// Samples of one empirical distribution, from a file or inline (8 bytes each: 80 MB).
+pub const MAX_EMPIRICAL_SAMPLES: usize = 10_000_000;
+/// Bytes of an arrival trace (`process = "trace"`). It is streamed, never held, so memory stays
+/// flat; the cap keeps its two passes (validation, then the run) within a minute or so.
+pub const MAX_TRACE_BYTES: u64 = 1 << 30;
+
 // --- Scenario tables ----------------------------------------------------------------------------
 
 /// `[[classes]]` entries.

@@ -91,6 +91,17 @@ pub fn parse_with_overrides(
     origin: &str,
     overrides: &[Override],
 ) -> Result<Config, ScenarioErrors> {
+    parse_with_files(text, origin, overrides, None)
+}
+
+/// Parses a scenario after applying overrides, reading the data files it names from `files`
+/// (the CLI resolves them next to the scenario file; without, naming a file is an error).
+pub fn parse_with_files(
+    text: &str,
+    origin: &str,
+    overrides: &[Override],
+    files: Option<std::sync::Arc<dyn crate::data::DataFiles>>,
+) -> Result<Config, ScenarioErrors> {
     check_input_size(text, origin)?;
     let edited = apply_overrides(text, "", overrides).map_err(|e| ScenarioErrors(vec![e]))?;
     let raw: raw::RawScenario = toml::from_str(&edited).map_err(|e| {
@@ -98,7 +109,7 @@ pub fn parse_with_overrides(
             .unwrap_or_else(|| syntax_error(&e, &edited, origin));
         ScenarioErrors(vec![error])
     })?;
-    validate::validate(&raw)
+    validate::validate_with_files(&raw, files)
         .map_err(|errors| ScenarioErrors(position_errors(errors, &edited, origin, "", overrides)))
 }
 

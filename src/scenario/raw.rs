@@ -216,6 +216,24 @@ pub struct RawArrivals {
     /// `closed`: the number of clients and their think time between a response and the next request.
     pub clients: Option<i64>,
     pub think: Option<RawDistribution>,
+    /// `trace`: the file of arrival instants (relative to the scenario file), its format
+    /// (`csv` or `jsonl`), the unit of its numbers and whether instants are `offset`s from the
+    /// start or `absolute` (the first row is time 0).
+    pub file: Option<String>,
+    pub format: Option<String>,
+    pub unit: Option<String>,
+    pub timestamps: Option<String>,
+    /// `trace`: the columns (JSON fields) of the instant and, optionally, each request's
+    /// service time, class and key.
+    pub time_column: Option<String>,
+    pub service_column: Option<String>,
+    pub class_column: Option<String>,
+    pub key_column: Option<String>,
+    /// `trace`: replay speed, repeat after the last row, and where in the trace to begin.
+    pub scale: Option<f64>,
+    #[serde(rename = "loop")]
+    pub looped: Option<bool>,
+    pub start: Option<RawDuration>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -241,6 +259,31 @@ pub struct RawDistribution {
     pub k: Option<i64>,
     pub shape: Option<f64>,
     pub components: Option<Vec<RawComponent>>,
+    /// `empirical`: measured values inline (numbers in `unit`)...
+    pub samples: Option<Vec<f64>>,
+    /// ...or a histogram's buckets (`le` upper bounds, cumulative counts)...
+    pub buckets: Option<Vec<RawBucket>>,
+    /// ...or a file of either, relative to the scenario file.
+    pub file: Option<String>,
+    /// `empirical` from a CSV file: the column holding the values (header name or number from 1).
+    pub column: Option<RawColumn>,
+    /// `empirical`: the unit of bare numbers (default `s`).
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawBucket {
+    pub le: Option<f64>,
+    pub count: Option<i64>,
+}
+
+/// A CSV column by its header's name or its number (1 = the first).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RawColumn {
+    Name(String),
+    Number(i64),
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

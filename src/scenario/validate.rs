@@ -15,6 +15,7 @@ mod budget;
 mod checker;
 mod classes;
 mod distribution;
+mod empirical;
 mod fanout;
 mod faults;
 mod limiter;
@@ -26,6 +27,7 @@ mod script;
 mod shards;
 mod sizes;
 mod stages;
+mod trace;
 
 pub use crate::scenario::config::FRONT_STAGE;
 use arrivals::{closed_arrivals, open_process};
@@ -47,7 +49,16 @@ pub use crate::scenario::limits::MAX_EXPECTED_EVENTS;
 use crate::scenario::limits::MAX_WORKERS_PER_POOL;
 
 pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
+    validate_with_files(raw, None)
+}
+
+/// [`validate`], reading the data files the scenario names (`file = ...`) from `files`.
+pub fn validate_with_files(
+    raw: &RawScenario,
+    files: Option<std::sync::Arc<dyn crate::data::DataFiles>>,
+) -> Result<Config, Vec<ScenarioError>> {
     let mut c = Checker::default();
+    c.files = files;
     if !sizes::within_limits(&mut c, raw) {
         return Err(c.into_errors());
     }
@@ -107,6 +118,9 @@ pub fn validate(raw: &RawScenario) -> Result<Config, Vec<ScenarioError>> {
     let arrivals = match &raw.arrivals {
         Some(arrivals) if arrivals.process.as_deref() == Some("closed") => {
             closed_arrivals(&mut c, arrivals)
+        }
+        Some(arrivals) if arrivals.process.as_deref() == Some("trace") => {
+            trace::trace_arrivals(&mut c, arrivals, raw)
         }
         Some(arrivals) => {
             open_process(&mut c, "arrivals", arrivals).map(|p| Arrivals::Open(Some(p)))

@@ -34,6 +34,7 @@ impl Threads {
         let shared = match config.arrivals {
             Arrivals::Open(ref process) => usize::from(process.is_some()),
             Arrivals::Closed { clients, .. } => clients,
+            Arrivals::Trace(_) => 1,
         };
         let own = config
             .classes

@@ -35,11 +35,13 @@ pub(super) fn lane_queue(config: &Config) -> RealQueue {
 impl Shared {
     /// The lane a new request of `class` goes to: the shard of a key it draws, or its class's
     /// pool (the simulator's `route`).
-    pub(super) fn route(&self, class: u16) -> u16 {
+    pub(super) fn route(&self, class: u16, given_key: Option<u64>) -> u16 {
         let Some(keys) = self.keys else {
             return self.lane_of_class[class as usize] as u16;
         };
-        let key = {
+        let key = if let Some(key) = given_key {
+            key
+        } else {
             let mut rng = self.key_rng.lock().unwrap_or_else(|e| e.into_inner());
             crate::workload::routing::draw_key(&keys, &mut rng)
         };

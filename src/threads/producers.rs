@@ -35,10 +35,12 @@ impl Shared {
         intended: SimTime,
         (serial, last): (u64, bool),
     ) -> Job {
-        let draw = plan.jobs.draw(
+        let given = plan.source.given();
+        let draw = plan.jobs.draw_given(
             &self.services,
             self.config.chaos.as_ref(),
             self.config.downstream.as_ref(),
+            given,
         );
         let class = &self.config.classes[draw.class as usize];
         let intended_at = self.clock.instant(intended);
@@ -58,7 +60,7 @@ impl Shared {
                 last,
             },
         );
-        let lane = self.route(draw.class);
+        let lane = self.route(draw.class, draw.key);
         Job {
             class: draw.class,
             intended: intended_at,

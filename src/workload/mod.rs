@@ -19,6 +19,7 @@
 //! ```
 
 pub mod routing;
+pub mod trace;
 
 use crate::dist::Distribution;
 use crate::rng::Rng;
@@ -27,6 +28,7 @@ use crate::scenario::{
     Spacing,
 };
 use crate::time::SimDuration;
+use trace::TraceStream;
 
 use crate::rng::streams::*;
 
@@ -37,6 +39,32 @@ pub enum ProducerSource {
     Open(ArrivalStream),
     /// Closed loop: one client that thinks, asks, and waits for its answer.
     Closed { think: Distribution, rng: Rng },
+}
+
+impl ProducerSource {
+    /// What the last arrival's trace row says of its job (nothing for a drawn arrival).
+    pub fn given(&self) -> Given {
+        match self {
+            ProducerSource::Open(stream) => stream.given(),
+            ProducerSource::Closed { .. } => Given::default(),
+        }
+    }
+
+    /// Rows a trace replay has handed out (`None` for other sources).
+    pub fn trace_rows(&self) -> Option<u64> {
+        match self {
+            ProducerSource::Open(ArrivalStream::Trace(trace)) => Some(trace.delivered()),
+            _ => None,
+        }
+    }
+}
+
+/// A job's make-up as a trace gives it: each part that is `None` is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Given {
+    pub service: Option<SimDuration>,
+    pub class: Option<u16>,
+    pub key: Option<u64>,
 }
 
 /// One job's random make-up, drawn when its producer generates it.
@@ -51,6 +79,8 @@ pub struct JobDraw {
     /// it fails (it fails when the draw is below the error rate at the time of the call).
     pub call_latency: SimDuration,
     pub call_draw: f64,
+    /// The request's key when its trace row gives one (otherwise it is drawn when routed).
+    pub key: Option<u64>,
 }
 
 /// A producer's random streams for the jobs it makes: which class, how big, what goes wrong.
@@ -70,9 +100,26 @@ impl JobMaker {
         chaos: Option<&ChaosConfig>,
         downstream: Option<&DownstreamConfig>,
     ) -> JobDraw {
-        let class = pick_class(&self.class_pick, &mut self.class_rng);
+        self.draw_given(services, chaos, downstream, Given::default())
+    }
+
+    /// [`Self::draw`], but what `given` holds is taken as it is, not drawn.
+    pub fn draw_given(
+        &mut self,
+        services: &[Distribution],
+        chaos: Option<&ChaosConfig>,
+        downstream: Option<&DownstreamConfig>,
+        given: Given,
+    ) -> JobDraw {
+        let class = match given.class {
+            Some(class) => class,
+            None => pick_class(&self.class_pick, &mut self.class_rng),
+        };
         let rng = &mut self.service_rng;
-        let mut service = services[class as usize].sample(rng);
+        let mut service = match given.service {
+            Some(service) => service,
+            None => services[class as usize].sample(rng),
+        };
         let mut panic_at = None;
         if let Some(chaos) = chaos {
             if rng.next_f64() < chaos.slow_rate {
@@ -93,6 +140,7 @@ impl JobMaker {
             panic_at,
             call_latency,
             call_draw,
+            key: given.key,
         }
     }
 }
@@ -138,6 +186,10 @@ pub fn producer_plans(config: &Config) -> Vec<ProducerPlan> {
             if let Some(process) = process {
                 add_open(&mut producers, process, shared_pick.clone());
             }
+        }
+        Arrivals::Trace(trace) => {
+            let stream = ArrivalStream::Trace(Box::new(TraceStream::new(trace)));
+            producers.push(make(0, ProducerSource::Open(stream), shared_pick.clone()));
         }
         Arrivals::Closed { clients, think } => {
             for _ in 0..*clients {
@@ -185,8 +237,42 @@ fn pick_class(pick: &[(f64, u16)], rng: &mut Rng) -> u16 {
     }
 }
 
+/// An open producer's arrival instants: drawn from a rate, or replayed from a trace.
 #[derive(Debug, Clone)]
-pub struct ArrivalStream {
+pub enum ArrivalStream {
+    Rate(RateStream),
+    Trace(Box<TraceStream>),
+}
+
+impl ArrivalStream {
+    pub fn new(process: &OpenProcess, seed: u64) -> Self {
+        ArrivalStream::Rate(RateStream::new(process, seed))
+    }
+
+    /// The time of the next arrival in seconds, or `None` once there are no more.
+    pub fn next_secs(&mut self) -> Option<f64> {
+        match self {
+            ArrivalStream::Rate(rate) => rate.next_secs(),
+            ArrivalStream::Trace(trace) => trace.next_secs(),
+        }
+    }
+
+    /// What the last arrival's trace row says of its job.
+    pub fn given(&self) -> Given {
+        let ArrivalStream::Trace(trace) = self else {
+            return Given::default();
+        };
+        trace.current().map_or_else(Given::default, |row| Given {
+            service: row.service.map(SimDuration::from_secs_f64),
+            class: row.class,
+            key: row.key,
+        })
+    }
+}
+
+/// Arrivals at a (piecewise-linear) rate.
+#[derive(Debug, Clone)]
+pub struct RateStream {
     schedule: RateSchedule,
     spacing: Spacing,
     rng: Rng,
@@ -196,12 +282,12 @@ pub struct ArrivalStream {
     exhausted: bool,
 }
 
-impl ArrivalStream {
+impl RateStream {
     pub fn new(process: &OpenProcess, seed: u64) -> Self {
         let schedule = process.schedule.clone();
         let exhausted = schedule.segments.is_empty()
             || (schedule.after == AfterSchedule::Repeat && schedule.long_run_rate() <= 0.0);
-        ArrivalStream {
+        RateStream {
             schedule,
             spacing: process.spacing,
             rng: Rng::new(seed),

@@ -45,7 +45,7 @@ fn each_mistake_is_reported_with_its_position_and_a_hint() {
         ("customers = 1000", "customers = 1000000000000", "run.customers: this run needs about"),
         ("on_full = \"reject\"", "on_full = \"watermark\"\nshed_at = 24\nresume_below = 30", "queue.resume_below: must not exceed shed_at (24)"),
         ("on_full = \"reject\"", "on_full = \"timeout\"", "queue.timeout: is required"),
-        ("distribution = \"exponential\"", "distribution = \"pareto\"", "service.distribution: unknown value \"pareto\"; expected one of: exponential, constant, uniform, lognormal, erlang, gamma, mixture"),
+        ("distribution = \"exponential\"", "distribution = \"pareto\"", "service.distribution: unknown value \"pareto\"; expected one of: exponential, constant, uniform, lognormal, erlang, gamma, mixture, empirical"),
         ("[queue]", "[queue]\nfoo = 1", "bad.toml:12:1: unknown field `foo`"),
         ("rate = 3", "rate = 3\nrate = 4", "bad.toml:6:1: duplicate key"),
         ("[queue]", "[hedge]\n[queue]", "hedge.delay: is required"),

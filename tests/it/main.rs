@@ -30,3 +30,4 @@ mod theory;
 mod theory_formulas;
 mod thread_budget;
 mod threads;
+mod traffic;

@@ -153,6 +153,7 @@ impl Recorder {
             script_error: None,
             script_console: Vec::new(),
             fanout: None,
+            trace_rows: None,
         }
     }
 }

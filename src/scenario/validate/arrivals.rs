@@ -7,11 +7,14 @@ use crate::scenario::config::*;
 use crate::scenario::limits::MAX_CLIENTS;
 use crate::scenario::raw::RawArrivals;
 
-const PROCESSES: [&str; 5] = ["poisson", "constant", "schedule", "bursts", "closed"];
+const PROCESSES: [&str; 6] = [
+    "poisson", "constant", "schedule", "bursts", "closed", "trace",
+];
 
 pub(super) fn closed_arrivals(c: &mut Checker, raw: &RawArrivals) -> Option<Arrivals> {
     // `rate` and the other open-loop fields may stay (a knob can switch open and closed loops);
     // a closed loop ignores them: the clients' pace sets the rate.
+    super::trace::refuse_trace_fields(c, "arrivals", raw);
     if raw.clients.is_none() {
         c.error(
             "arrivals.clients",
@@ -40,6 +43,11 @@ pub(super) fn open_process(c: &mut Checker, path: &str, raw: &RawArrivals) -> Op
             return None;
         }
     };
+    if process == "trace" {
+        c.error(&format!("{path}.process"), "a class cannot replay a trace of its own; use process = \"trace\" in the scenario's [arrivals], with class_column naming each row's class");
+        return None;
+    }
+    super::trace::refuse_trace_fields(c, path, raw);
     if process == "closed" {
         c.error(&format!("{path}.process"), "a class cannot have its own closed loop; use process = \"closed\" in the scenario's [arrivals]");
         return None;

@@ -32,14 +32,22 @@ pub(super) fn check_event_budget(
                 .fold(f64::INFINITY, f64::min);
         (cycle > 0.0).then(|| cycle / clients as f64)
     };
+    let trace = match arrivals {
+        Arrivals::Trace(trace) => Some(trace),
+        _ => None,
+    };
     // The customers' shortest span on the clock, checked after the events.
     let mut span = None;
     let expected_arrivals = match (customers, duration) {
         (Some(customers), _) => {
             // The quickest the customers can arrive: every process at its peak rate.
             let (shortest_span, rate) = match arrivals {
-                Arrivals::Open(_) => {
-                    let total_rate: f64 = processes.iter().map(|p| p.schedule.peak_rate()).sum();
+                Arrivals::Open(_) | Arrivals::Trace(_) => {
+                    let total_rate: f64 = processes
+                        .iter()
+                        .map(|p| p.schedule.peak_rate())
+                        .sum::<f64>()
+                        + trace.map_or(0.0, |trace| trace.mean_rate());
                     if total_rate == 0.0 {
                         c.error("arrivals.rate", format!("every arrival rate is 0, so the {customers} customers of run.customers would never arrive"));
                         return;
@@ -62,10 +70,19 @@ pub(super) fn check_event_budget(
                     return;
                 }
             },
-            Arrivals::Open(_) => processes
-                .iter()
-                .map(|p| p.schedule.mass_until(duration.as_secs_f64()))
-                .sum(),
+            Arrivals::Open(_) | Arrivals::Trace(_) => {
+                processes
+                    .iter()
+                    .map(|p| p.schedule.mass_until(duration.as_secs_f64()))
+                    .sum::<f64>()
+                    + trace.map_or(0.0, |trace| {
+                        let rows = trace.mean_rate() * duration.as_secs_f64();
+                        match trace.looped {
+                            true => rows,
+                            false => rows.min(trace.replayed as f64),
+                        }
+                    })
+            }
         },
         (None, None) => return,
     };

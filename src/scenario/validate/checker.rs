@@ -7,6 +7,9 @@ use crate::scenario::error::ErrorKind;
 #[derive(Default)]
 pub(super) struct Checker {
     errors: Vec<ScenarioError>,
+    /// Where the data files a scenario names are read from; `None` where there are none (the
+    /// browser, exercises): naming a file is then an error.
+    pub(super) files: Option<std::sync::Arc<dyn crate::data::DataFiles>>,
 }
 
 impl Checker {

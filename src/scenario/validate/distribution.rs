@@ -5,7 +5,7 @@ use crate::dist::{Distribution, MixtureComponent};
 use crate::scenario::limits::{readable, MAX_SCV};
 use crate::scenario::raw::{RawDistribution, RawDuration};
 
-const DISTRIBUTIONS: [&str; 7] = [
+const DISTRIBUTIONS: [&str; 8] = [
     "exponential",
     "constant",
     "uniform",
@@ -13,6 +13,7 @@ const DISTRIBUTIONS: [&str; 7] = [
     "erlang",
     "gamma",
     "mixture",
+    "empirical",
 ];
 
 pub(super) fn distribution(
@@ -58,6 +59,15 @@ pub(super) fn distribution(
     unexpected(c, "min", kind != "uniform" && raw.min.is_some());
     unexpected(c, "max", kind != "uniform" && raw.max.is_some());
     unexpected(c, "value", kind != "constant" && raw.value.is_some());
+    for (field, present) in [
+        ("samples", raw.samples.is_some()),
+        ("buckets", raw.buckets.is_some()),
+        ("file", raw.file.is_some()),
+        ("column", raw.column.is_some()),
+        ("unit", raw.unit.is_some()),
+    ] {
+        unexpected(c, field, kind != "empirical" && present);
+    }
     match kind {
         "exponential" => secs(c, "mean", &raw.mean).map(Distribution::exponential),
         "constant" => {
@@ -121,6 +131,7 @@ pub(super) fn distribution(
             Some(Distribution::gamma(mean, shape))
         }
         "mixture" => mixture(c, path, raw),
+        "empirical" => super::empirical::empirical(c, path, raw),
         _ => None,
     }
 }
@@ -158,6 +169,13 @@ fn mixture(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Distrib
             );
             continue;
         }
+        if component.distribution.as_deref() == Some("empirical") {
+            c.error(
+                &format!("{component_path}.distribution"),
+                "an empirical distribution cannot be a mixture's component; measured values already have their own shape: use it on its own",
+            );
+            continue;
+        }
         let as_distribution = RawDistribution {
             distribution: component.distribution.clone(),
             mean: component.mean.clone(),
@@ -167,7 +185,7 @@ fn mixture(c: &mut Checker, path: &str, raw: &RawDistribution) -> Option<Distrib
             scv: component.scv,
             k: component.k,
             shape: component.shape,
-            components: None,
+            ..RawDistribution::default()
         };
         if let Some(distribution) = distribution(c, &component_path, &as_distribution) {
             parts.push(MixtureComponent {

@@ -57,10 +57,12 @@ impl Engine {
             self.recorder.close_window(self.now);
         }
         let producer = &mut self.producers.list[p];
-        let draw = producer.jobs.draw(
+        let given = producer.source.given();
+        let draw = producer.jobs.draw_given(
             &self.producers.services,
             self.faults.chaos.as_ref(),
             self.dependency.config(),
+            given,
         );
         let class = draw.class;
         let runtime_deadline = self.producers.classes[class as usize].deadline;
@@ -93,7 +95,7 @@ impl Engine {
             lane: 0,
             hops: 0,
         });
-        self.jobs.get_mut(key).lane = self.route(class);
+        self.jobs.get_mut(key).lane = self.route(class, draw.key);
         self.admission.on_request();
         if let Some(hedge) = self.faults.hedge {
             let generation = self.jobs.get(key).generation;

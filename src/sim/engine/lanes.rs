@@ -84,11 +84,11 @@ impl Engine {
     }
 
     /// The lane a new request of `class` goes to: the shard of its key, or its class's pool.
-    pub(super) fn route(&mut self, class: u16) -> u16 {
+    pub(super) fn route(&mut self, class: u16, given_key: Option<u64>) -> u16 {
         let Some(keys) = self.producers.keys else {
             return self.producers.lane_of_class[class as usize] as u16;
         };
-        let key = draw_key(&keys, &mut self.producers.key_rng);
+        let key = given_key.unwrap_or_else(|| draw_key(&keys, &mut self.producers.key_rng));
         shard_of(key, self.lanes.len()) as u16
     }
 

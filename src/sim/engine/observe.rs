@@ -55,6 +55,12 @@ impl Engine {
         );
         summary.script_error = self.control.fault.as_ref().map(Into::into);
         summary.fanout = self.fanout.as_ref().map(crate::fanout::FanOut::summary);
+        summary.trace_rows = self
+            .producers
+            .list
+            .iter()
+            .filter_map(|p| p.source.trace_rows())
+            .reduce(|a, b| a + b);
         let mut printed: Vec<(&str, Vec<(f64, String)>)> = self
             .ops
             .autoscalers
