@@ -344,12 +344,6 @@ impl Summary {
         }
     }
 
-    /// Looks a metric up by dotted path (`latency.p99`, `classes.gold.latency.p99`).
-    /// `None` for a path that names nothing (see [`crate::report::metric::Metric`]).
-    pub fn metric(&self, path: &str) -> Option<f64> {
-        crate::report::metric::Metric::parse(path).ok()?.read(self)
-    }
-
     /// A stable 64-bit fingerprint of the summary's JSON (FNV-1a): equal across platforms for
     /// bit-identical runs.
     pub fn fingerprint(&self) -> u64 {

@@ -392,3 +392,12 @@ impl PartialEq for Metric {
         self.path == other.path
     }
 }
+
+impl Summary {
+    /// Looks a metric up by dotted path (`latency.p99`, `classes.gold.latency.p99`).
+    /// `None` for a path that names nothing (see [`Metric`]). It lives here, with the paths,
+    /// so the summary's records need not know how they are named.
+    pub fn metric(&self, path: &str) -> Option<f64> {
+        Metric::parse(path).ok()?.read(self)
+    }
+}
