@@ -35,6 +35,7 @@ pub mod dependency;
 pub mod dist;
 pub mod exercise;
 pub mod fanout;
+pub mod fit;
 pub mod playground;
 pub mod policy;
 pub mod report;

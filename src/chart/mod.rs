@@ -22,6 +22,7 @@
 //! ```
 
 mod kinds;
+pub mod qq;
 
 pub use kinds::{kinds_for, ChartKind};
 

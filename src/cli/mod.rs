@@ -4,6 +4,7 @@
 //! flag value or run failed (with a `file:line:col` message on stderr), 2 for usage errors (clap).
 
 mod check;
+mod fit;
 mod format;
 mod input;
 mod interrupt;
@@ -32,6 +33,8 @@ enum Command {
     Sweep(sweep::SweepArgs),
     /// Validate scenario files (or every .toml under a directory) and report file:line:col errors.
     Check(check::CheckArgs),
+    /// Summarise measured latencies and fit them to a distribution a scenario can use.
+    Fit(fit::FitArgs),
 }
 
 /// Options shared by `run` and `sweep`.
@@ -66,6 +69,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Check(args) => check::check(args),
+        Command::Fit(args) => fit::fit(args),
     };
     match result {
         Ok(code) => code,

@@ -216,3 +216,71 @@ fn a_two_gigabyte_trace_is_refused_before_a_byte_is_read() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
+
+#[test]
+fn fit_names_the_distribution_pastes_its_table_and_draws_the_qq_chart() {
+    let dir = scratch("fit");
+    // Gamma-distributed latencies of mean 40 ms, shape 3, in ms, in a CSV column.
+    let truth = queuelab::dist::Distribution::gamma(40.0, 3.0);
+    let mut rng = queuelab::rng::Rng::new(11);
+    let rows: String = (0..20_000)
+        .map(|i| format!("{i},{:.4}\n", truth.sample_secs(&mut rng)))
+        .collect();
+    std::fs::write(dir.join("lat.csv"), format!("id,ms\n{rows}")).unwrap();
+    let out = queuelab_in(
+        &dir,
+        &[
+            "fit", "lat.csv", "--column", "ms", "--unit", "ms", "--chart", "qq.svg",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("gamma fits well"), "{text}");
+    // The pasted table is a valid [service] whose mean is the data's.
+    let table = &text[text.find("[service]").expect("a table")..];
+    let scenario = format!("[run]\ncustomers = 10\n[arrivals]\nprocess = \"poisson\"\nrate = 1\n[pool]\nworkers = 1\n{table}");
+    let config = queuelab::scenario::parse(&scenario, "pasted.toml").unwrap();
+    assert!((config.classes[0].service.mean() / 0.040 - 1.0).abs() < 0.02);
+    let svg = std::fs::read_to_string(dir.join("qq.svg")).unwrap();
+    assert!(
+        svg.contains("QQ: measured against gamma"),
+        "{}",
+        &svg[..200.min(svg.len())]
+    );
+    // Two clusters fit nothing simple: the advice is the samples themselves.
+    let bimodal: String = (0..2_000)
+        .map(|i| if i % 3 == 0 { "0.5\n" } else { "0.01\n" })
+        .collect();
+    std::fs::write(dir.join("two.txt"), bimodal).unwrap();
+    let out = queuelab_in(&dir, &["fit", "two.txt"]);
+    let text = stdout(&out);
+    assert!(text.contains("no simple distribution fits"), "{text}");
+    assert!(
+        text.contains("distribution = \"empirical\"\nfile = \"two.txt\""),
+        "{text}"
+    );
+    // Bad input: a missing file, a bad unit, a chart without a known extension, a bad value.
+    for (args, expected) in [
+        (vec!["fit", "missing.txt"], "cannot read missing.txt"),
+        (
+            vec!["fit", "two.txt", "--unit", "parsec"],
+            "--unit parsec: not a unit",
+        ),
+        (
+            vec!["fit", "two.txt", "--chart", "qq.gif"],
+            "must end in .svg or .png",
+        ),
+    ] {
+        let out = queuelab_in(&dir, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    std::fs::write(dir.join("bad.txt"), "0.1\nNaN\n").unwrap();
+    let out = queuelab_in(&dir, &["fit", "bad.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("bad.txt:2"), "{}", stderr(&out));
+}
