@@ -216,7 +216,7 @@ mod tests {
     #[test]
     fn a_downstream_call_counts_as_held_time_and_incidents_stretch_it() {
         let c = config(
-            "[run]\nduration = \"100s\"\n[arrivals]\nrate = 10\n[service]\ndistribution = \"constant\"\nmean = \"5ms\"\n[pool]\nworkers = 2\n\
+            "[run]\nduration = \"100s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 10\n[service]\ndistribution = \"constant\"\nmean = \"5ms\"\n[pool]\nworkers = 2\n\
              [downstream]\nlatency = { distribution = \"constant\", mean = \"20ms\" }\nincidents = [{ from = \"50s\", to = \"75s\", slowdown = 3 }]\n",
         );
         let window = open_window(&c);
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn retries_of_failed_calls_add_attempts_up_to_the_budget() {
-        let base = "[run]\nduration = \"10s\"\n[arrivals]\nrate = 10\n[service]\nmean = \"5ms\"\n[pool]\nworkers = 2\n\
+        let base = "[run]\nduration = \"10s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 10\n[service]\ndistribution = \"exponential\"\nmean = \"5ms\"\n[pool]\nworkers = 2\n\
              [downstream]\nlatency = { distribution = \"constant\", mean = \"20ms\" }\nerror_rate = 0.5\n[retry]\nmax_attempts = 3\n";
         let c = config(base);
         let cost = class_cost(&c, &c.classes[0], open_window(&c));
@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn a_customer_limited_run_ends_when_its_customers_have_arrived() {
         let c = config(
-            "[run]\ncustomers = 1000\nwarmup = \"10s\"\n[arrivals]\nrate = 4\n[service]\nmean = \"0.1s\"\n[pool]\nworkers = 1\n",
+            "[run]\ncustomers = 1000\nwarmup = \"10s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 4\n[service]\ndistribution = \"exponential\"\nmean = \"0.1s\"\n[pool]\nworkers = 1\n",
         );
         let window = open_window(&c);
         assert!((window.to - 250.0).abs() < 1e-6, "{window:?}");

@@ -1,7 +1,7 @@
 //! One chart on a canvas, drawn with the same plotters code as the CLI's SVG/PNG files.
 
 use super::browser;
-use crate::chart::{ChartKind, Picture, SingleChart};
+use crate::chart::{ChartKind, GoalLine, Picture, SingleChart};
 use crate::report::Series;
 use plotters_canvas::CanvasBackend;
 use std::rc::Rc;
@@ -12,9 +12,33 @@ pub struct ChartProps {
     pub kind: ChartKind,
     pub series: Rc<Series>,
     pub ghost: Option<Rc<Series>>,
-    pub thresholds: Vec<f64>,
+    pub thresholds: Vec<GoalLine>,
     /// Changes whenever the data does; the canvas is redrawn then.
     pub version: u64,
+}
+
+/// Sizes the canvas's pixels to its width on screen times the device pixel ratio, so text and
+/// lines stay sharp on high-DPI screens and as legible on a phone as on a desktop; returns that
+/// ratio (the scale the chart draws its fonts and lines at).
+fn fit_to_screen(canvas: &web_sys::HtmlCanvasElement) -> f64 {
+    let ratio = browser::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0);
+    let css_width = match canvas.client_width() {
+        0 => 520.0,
+        width => width as f64,
+    };
+    // Wide panels get a 2:1 frame; narrow (phone) ones a taller one so the plot keeps its height.
+    let css_height = (css_width * 0.5).max(240.0);
+    let (width, height) = (
+        (css_width * ratio).round() as u32,
+        (css_height * ratio).round() as u32,
+    );
+    if canvas.width() != width || canvas.height() != height {
+        canvas.set_width(width);
+        canvas.set_height(height);
+    }
+    ratio
 }
 
 #[function_component(Chart)]
@@ -30,12 +54,14 @@ pub fn chart(props: &ChartProps) -> Html {
         let kind = props.kind;
         use_effect_with((props.version, props.ghost.is_some()), move |_| {
             if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                let scale = fit_to_screen(&element);
                 if let Some(backend) = CanvasBackend::with_canvas_object(element) {
                     let picture = SingleChart {
                         kind,
                         series: &series,
                         ghost: ghost.as_deref(),
                         thresholds: &thresholds,
+                        scale,
                     };
                     let result = picture.draw(
                         &plotters::prelude::IntoDrawingArea::into_drawing_area(backend),
