@@ -37,6 +37,14 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
     let solution_shown = use_state(|| false);
     let last_result = use_state(|| None::<bool>);
     let answers = use_state(|| vec![None::<usize>; exercise.questions.len()]);
+    // On a phone the story starts folded, so the knobs, Run and the goals come within the first
+    // two screens; on wider screens it starts open beside them.
+    let story_open = use_state(|| {
+        browser::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_none_or(|width| width > 700.0)
+    });
     let questions = use_memo((), {
         let exercise = exercise.clone();
         move |_| exercise.questions.clone()
@@ -168,7 +176,10 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
             }
             <div class="layout">
                 <aside class="side">
-                    {markdown(&exercise.instructions)}
+                    <details class="story" open={*story_open} data-test="story">
+                        <summary>{"The story"}</summary>
+                        {markdown(&exercise.instructions)}
+                    </details>
                     <section class="knobs" aria-label="Knobs">
                         <h3>{"Knobs"}</h3>
                         { for exercise.knobs.iter().map(|knob| {
