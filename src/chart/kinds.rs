@@ -258,6 +258,27 @@ pub fn kinds_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
     kinds
 }
 
+/// The charts an exercise may `watch` on this scenario: the six every run can have, the
+/// concurrency limit with a limiter, the breaker with a dependency, the parts' charts. Broader
+/// than [`kinds_for`], because a knob may make a chart meaningful (switching `block` to
+/// `reject` makes losses possible); the playground shows a watched chart once it is.
+pub fn watchable_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
+    let mut kinds = ChartKind::ALL.to_vec();
+    if config.limiter.is_some() {
+        kinds.push(ChartKind::Limit);
+    }
+    if config.downstream.is_some() {
+        kinds.push(ChartKind::Breaker);
+    }
+    kinds.extend(
+        kinds_for(config)
+            .into_iter()
+            .filter(|kind| !kinds.contains(kind))
+            .collect::<Vec<_>>(),
+    );
+    kinds
+}
+
 /// Whether any job of this scenario can be rejected, dropped, time out or fail.
 fn can_lose(config: &crate::scenario::Config) -> bool {
     let blocks_forever = matches!(config.queue.overflow, crate::policy::OverflowPolicy::Block);

@@ -27,7 +27,7 @@ pub mod palette;
 mod panel;
 
 pub use axis::{clock, count, duration, percent, Unit};
-pub use kinds::{kinds_for, ChartKind};
+pub use kinds::{kinds_for, watchable_for, ChartKind};
 pub use panel::{draw_panel, Curve, GoalLine};
 
 use crate::report::Series;

@@ -76,18 +76,18 @@ mod tests {
     #[test]
     fn a_plain_pool_gets_its_formula_and_a_downstream_retry_loop_gets_its_reasons() {
         let plain = crate::scenario::parse(
-            "[arrivals]\nprocess = \"poisson\"\nrate = 3.6\n[service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 4\n",
+            "[run]\nduration = \"10s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 3.6\n[service]\ndistribution = \"exponential\"\nmean = \"1s\"\n[pool]\nworkers = 4\n",
             "plain.toml",
         )
         .unwrap();
         let lines = theory_lines(&Analysis::of(&plain), 0.9);
-        assert!(lines.contains("3.6/s × 1.000 s / 4 = 0.900"), "{lines}");
+        assert!(lines.contains("3.600/s × 1.000 s / 4 = 0.900"), "{lines}");
         assert!(
             lines.contains("M/M/c (Erlang C): mean wait 1.969 s"),
             "{lines}"
         );
         let retried = crate::scenario::parse(
-            "[arrivals]\nprocess = \"poisson\"\nrate = 200\n[service]\ndistribution = \"constant\"\nmean = \"5ms\"\n[pool]\nworkers = 16\n\
+            "[run]\nduration = \"10s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 200\n[service]\ndistribution = \"constant\"\nmean = \"5ms\"\n[pool]\nworkers = 16\n\
              [downstream]\nlatency = { distribution = \"exponential\", mean = \"20ms\" }\nerror_rate = 0.01\n[retry]\nmax_attempts = 5\n",
             "retried.toml",
         )

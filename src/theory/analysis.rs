@@ -5,7 +5,7 @@
 //! ```
 //! use queuelab::theory::{Analysis, Caveat};
 //! let config = queuelab::scenario::parse(
-//!     "[arrivals]\nprocess = \"poisson\"\nrate = 200\n[service]\ndistribution = \"constant\"\nmean = \"5ms\"\n\
+//!     "[run]\nduration = \"10s\"\n[arrivals]\nprocess = \"poisson\"\nrate = 200\n[service]\ndistribution = \"constant\"\nmean = \"5ms\"\n\
 //!      [pool]\nworkers = 16\n[downstream]\nlatency = { distribution = \"exponential\", mean = \"20ms\" }\n\
 //!      error_rate = 0.01\n[retry]\nmax_attempts = 5\n",
 //!     "doc.toml",
