@@ -181,7 +181,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                         {markdown(&exercise.instructions)}
                     </details>
                     <section class="knobs" aria-label="Knobs">
-                        <h3>{"Knobs"}</h3>
+                        <h2 class="part">{"Knobs"}</h2>
                         { for exercise.knobs.iter().map(|knob| {
                             let value = values.iter().find(|(p, _)| *p == knob.path).map(|(_, v)| v.clone()).unwrap_or(knob.start.clone());
                             let error = knob_errors.iter().find(|(p, _)| *p == knob.path).map(|(_, m)| m.clone());
@@ -190,7 +190,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                     </section>
                     {par.unwrap_or_default()}
                     <section class="hints">
-                        <h3>{"Hints"}</h3>
+                        <h2 class="part">{"Hints"}</h2>
                         <ol>
                             { for exercise.hints.iter().take(*hints_shown).map(|hint| html! { <li>{markdown(hint)}</li> }) }
                         </ol>

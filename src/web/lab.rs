@@ -245,7 +245,7 @@ pub fn lab(props: &LabProps) -> Html {
                 timed_out={summary.timed_out} completed={summary.completed} />
             if !props.goals.is_empty() {
                 <section class="goals" aria-live="polite">
-                    <h3>{ if finished { "Goals (final)" } else { "Goals (live)" } }</h3>
+                    <h2 class="part">{ if finished { "Goals (final)" } else { "Goals (live)" } }</h2>
                     <ul>
                         { for props.goals.iter().enumerate().map(|(i, goal)| {
                             let result = goal.evaluate(&summary);

@@ -66,7 +66,7 @@ pub fn theory_box(props: &TheoryProps) -> Html {
     let hidden = analysis.stations.len().saturating_sub(MAX_ROWS);
     html! {
         <section class="theory" data-test="theory">
-            <h3>{"Theory"}</h3>
+            <h2 class="part">{"Theory"}</h2>
             if single {
                 <p data-test="rho">{rho_text(first, summary)}
                     <span class="unit">{format!(" · measured utilisation {}", percent(measured(summary, analysis, first)))}</span>
@@ -77,7 +77,7 @@ pub fn theory_box(props: &TheoryProps) -> Html {
                     <tbody>
                         { for analysis.stations.iter().take(MAX_ROWS).map(|station| html! {
                             <tr>
-                                <td>{station.name.clone()}</td>
+                                <th scope="row">{station.name.clone()}</th>
                                 <td>{station.workers.map_or("varies".to_string(), |w| w.to_string())}</td>
                                 <td>{format!("{}/s", number(station.arrival_rate))}</td>
                                 <td>{seconds(station.hold_secs)}</td>
@@ -128,12 +128,12 @@ fn prediction_table(props: &PredictionProps) -> Html {
         } else {
             show(measured)
         };
-        html! { <tr><td>{label.to_string()}</td><td>{show(predicted)}</td><td>{measured}</td></tr> }
+        html! { <tr><th scope="row">{label.to_string()}</th><td>{show(predicted)}</td><td>{measured}</td></tr> }
     };
     html! {
         <table data-test="prediction">
             <caption>{props.model}</caption>
-            <thead><tr><th></th><th>{ if p.approximate { "predicted (approx.)" } else { "predicted" } }</th><th>{"measured"}</th></tr></thead>
+            <thead><tr><th scope="col">{"quantity"}</th><th scope="col">{ if p.approximate { "predicted (approx.)" } else { "predicted" } }</th><th scope="col">{"measured"}</th></tr></thead>
             <tbody>
                 {row("mean wait", p.wait_mean, s.wait.mean, true)}
                 {row("mean latency", p.latency_mean, s.latency.mean, true)}

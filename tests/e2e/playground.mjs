@@ -246,7 +246,7 @@ try {
   assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
   const slider = await phone.locator('.knob input[type=range]').first().boundingBox();
   if (slider) assert.ok(slider.height >= 44, `a finger-sized slider (${slider.height} px)`);
-  await phone.screenshot({ path: path.join(artifacts, 'phone-390-first-screens.png'), clip: { x: 0, y: 0, width: 390, height: 2 * 844 } });
+  await phone.screenshot({ path: path.join(artifacts, 'phone-390-first-screens.png'), fullPage: true, clip: { x: 0, y: 0, width: 390, height: 2 * 844 } });
   await phone.selectOption('[data-test=speed]', 'max');
   await phone.click('[data-test=run]');
   await phone.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
