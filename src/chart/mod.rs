@@ -25,6 +25,7 @@ mod axis;
 mod kinds;
 pub mod palette;
 mod panel;
+pub mod readout;
 
 pub use axis::{clock, count, duration, percent, Unit};
 pub use kinds::{kinds_for, watchable_for, ChartKind};

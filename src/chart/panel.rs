@@ -196,11 +196,12 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
     let at = move |(t, v): (f64, f64)| (t / per_tick_unit, v);
     let px = |v: f64| (v * scale) as u32;
     let mut chart = ChartBuilder::on(&plot)
-        .margin_right(px(14.0))
+        // PLOT_LEFT = margin + y-label area, PLOT_RIGHT = margin: the crosshair maps by them.
+        .margin_right(px(super::readout::PLOT_RIGHT))
         .margin_top(px(6.0))
         .margin_left(px(4.0))
         .x_label_area_size(px(36.0))
-        .y_label_area_size(px(62.0))
+        .y_label_area_size(px(super::readout::PLOT_LEFT - 4.0))
         .build_cartesian_2d(0.0..x_end, 0.0..y_max)
         .map_err(err)?;
     let unit = panel.unit;

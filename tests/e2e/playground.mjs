@@ -60,6 +60,13 @@ try {
   assert.equal(await page.locator('[data-test=verdict].pass').count(), 1, 'solved');
   const summary = await page.locator('[data-test=summary-json]').textContent();
   await page.screenshot({ path: path.join(artifacts, 'exercise-solved.png'), fullPage: true });
+  // Pointing at a chart reads every line at that instant, the previous run's too.
+  const latency = page.locator('[data-chart=latency] canvas');
+  const box = await latency.boundingBox();
+  await latency.hover({ position: { x: box.width / 2, y: box.height / 2 } });
+  const readout = await page.locator('[data-chart=latency] [data-test=readout]').textContent();
+  assert.match(readout, /^\d+:\d\d.*p99 latency: [\d.]+ (µs|ms|s).*previous p99 latency: /, readout);
+  await page.screenshot({ path: path.join(artifacts, 'crosshair.png'), clip: await page.locator('[data-chart=latency]').boundingBox() });
 
   // 4. The permalink reproduces the identical run.
   const permalink = page.url();
