@@ -121,7 +121,11 @@ fn redrawing_every_chart_reports_its_frame_rate() {
                 kind,
                 series: &series,
                 ghost: Some(&series),
-                thresholds: &[0.5],
+                thresholds: &[queuelab::chart::GoalLine {
+                    value: 0.5,
+                    label: "p99 under 500 ms".into(),
+                }],
+                scale: 1.0,
             };
             picture.draw(&backend.into_drawing_area()).unwrap();
         }

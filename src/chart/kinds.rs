@@ -1,29 +1,11 @@
 //! Which charts a run has and what each draws: a title, a unit, and its curves from the series.
 
-use super::{Curve, FOURTH, MAIN, SECOND, THIRD};
+use super::palette::{
+    DEMAND, DROPPED, FAILED, IN_PROGRESS, MAIN, MILD, PARTS, REJECTED, TIMED_OUT,
+};
+use super::{Curve, Unit};
 use crate::report::{PartPoint, Series, SeriesPoint, MAX_PART_SERIES};
 use plotters::style::RGBColor;
-
-/// Colours for one line per part, in the order of the parts: one each for the most parts a
-/// series keeps ([`MAX_PART_SERIES`]).
-const PART_COLORS: [RGBColor; MAX_PART_SERIES] = [
-    MAIN,
-    SECOND,
-    THIRD,
-    FOURTH,
-    RGBColor(13, 148, 136),
-    RGBColor(219, 39, 119),
-    RGBColor(120, 53, 15),
-    RGBColor(71, 85, 105),
-    RGBColor(101, 163, 13),
-    RGBColor(8, 145, 178),
-    RGBColor(67, 56, 202),
-    RGBColor(234, 88, 12),
-    RGBColor(192, 38, 211),
-    RGBColor(161, 98, 7),
-    RGBColor(17, 24, 39),
-    RGBColor(190, 18, 60),
-];
 
 /// Beyond this many parts only the lines with the highest averages are named in the legend, so
 /// that it does not cover the chart; the others are still drawn, each in its own colour.
@@ -107,24 +89,28 @@ impl ChartKind {
             ChartKind::Queue => "Queue length and jobs in service",
             ChartKind::Throughput => "Throughput and offered load",
             ChartKind::Pool => "Pool size K",
-            ChartKind::Drops => "Lost jobs by reason",
-            ChartKind::Utilization => "Utilisation (busy / K)",
+            ChartKind::Drops => "Lost jobs per second, by reason",
+            ChartKind::Utilization => "Utilisation (busy workers / K)",
             ChartKind::Limit => "Concurrency limit and jobs in system",
-            ChartKind::Breaker => "Circuit breaker (0 closed, 1 half-open, 2 open)",
+            ChartKind::Breaker => "Circuit breaker state",
             ChartKind::PartQueues => "Queue of each stage, shard or pool",
             ChartKind::PartUtilization => "Utilisation of each stage, shard or pool",
             ChartKind::PartWorkers => "Workers of each stage, shard or pool",
         }
     }
 
-    pub(super) fn y_label(self) -> &'static str {
+    /// What the chart's values measure (its axis labels follow).
+    pub fn unit(self) -> Unit {
         match self {
-            ChartKind::Latency => "seconds",
-            ChartKind::Queue | ChartKind::Limit | ChartKind::PartQueues => "jobs",
-            ChartKind::Throughput | ChartKind::Drops => "jobs per second",
-            ChartKind::Pool | ChartKind::PartWorkers => "workers",
-            ChartKind::Utilization | ChartKind::PartUtilization => "fraction",
-            ChartKind::Breaker => "state",
+            ChartKind::Latency => Unit::Seconds,
+            ChartKind::Queue
+            | ChartKind::Limit
+            | ChartKind::PartQueues
+            | ChartKind::Pool
+            | ChartKind::PartWorkers => Unit::Count,
+            ChartKind::Throughput | ChartKind::Drops => Unit::PerSecond,
+            ChartKind::Utilization | ChartKind::PartUtilization => Unit::Fraction,
+            ChartKind::Breaker => Unit::BreakerState,
         }
     }
 
@@ -149,7 +135,7 @@ impl ChartKind {
         let mut curves: Vec<Curve> = series
             .parts()
             .iter()
-            .zip(PART_COLORS.iter().cycle())
+            .zip(PARTS.iter().cycle())
             .map(|(part, &color)| Curve {
                 label: part.name.clone(),
                 color,
@@ -177,22 +163,22 @@ impl ChartKind {
         match self {
             ChartKind::Latency => vec![
                 ("p99 latency", MAIN, |p| p.p99_latency),
-                ("p50 latency", THIRD, |p| p.p50_latency),
+                ("p50 latency", MILD, |p| p.p50_latency),
             ],
             ChartKind::Queue => vec![
                 ("queue length", MAIN, |p| p.queue_len),
-                ("in service", SECOND, |p| p.in_flight),
+                ("in service", IN_PROGRESS, |p| p.in_flight),
             ],
             ChartKind::Throughput => vec![
                 ("throughput", MAIN, |p| p.throughput),
-                ("offered", SECOND, |p| p.offered),
+                ("offered", DEMAND, |p| p.offered),
             ],
             ChartKind::Pool => vec![("pool size K", MAIN, |p| p.pool_size)],
             ChartKind::Drops => vec![
-                ("rejected /s", SECOND, |p| p.rejected),
-                ("dropped /s", MAIN, |p| p.dropped),
-                ("timed out /s", THIRD, |p| p.timed_out),
-                ("failed /s", FOURTH, |p| p.failed),
+                ("rejected", REJECTED, |p| p.rejected),
+                ("dropped", DROPPED, |p| p.dropped),
+                ("timed out", TIMED_OUT, |p| p.timed_out),
+                ("failed", FAILED, |p| p.failed),
             ],
             ChartKind::Utilization => vec![("utilisation", MAIN, |p| {
                 if p.pool_size > 0.0 {
@@ -204,7 +190,7 @@ impl ChartKind {
             ChartKind::Breaker => vec![("breaker state", MAIN, |p| p.breaker)],
             ChartKind::Limit => vec![
                 ("limit", MAIN, |p| p.limit),
-                ("in system", SECOND, |p| p.in_system),
+                ("in system", IN_PROGRESS, |p| p.in_system),
             ],
             ChartKind::PartQueues | ChartKind::PartUtilization | ChartKind::PartWorkers => {
                 Vec::new()
@@ -232,15 +218,27 @@ impl ChartKind {
     }
 }
 
-/// The charts a scenario has: the six every run has, then the concurrency limit and the
-/// breaker when the scenario configures them, then its parts' queues and utilisation when it
+/// The charts a scenario has — only those that can show something: latency, queue,
+/// throughput and utilisation always; K only when it can change (an autoscaler, idle expiry,
+/// workers restarting after a panic); losses only when a job can be lost; the concurrency limit
+/// and the breaker when the scenario configures them; its parts' queues and utilisation when it
 /// has parts whose series the run keeps (and their workers when an autoscaler resizes them).
 pub fn kinds_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
-    let mut kinds = ChartKind::ALL.to_vec();
+    let mut kinds = vec![ChartKind::Latency, ChartKind::Queue, ChartKind::Throughput];
+    let resizable = config.autoscaler.is_some()
+        || config.lifecycle.idle_timeout.is_some()
+        || config.chaos.is_some_and(|chaos| chaos.panic_rate > 0.0);
+    if resizable {
+        kinds.push(ChartKind::Pool);
+    }
+    if can_lose(config) {
+        kinds.push(ChartKind::Drops);
+    }
+    kinds.push(ChartKind::Utilization);
     if config.limiter.is_some() {
         kinds.push(ChartKind::Limit);
     }
-    if config.downstream.is_some() {
+    if config.breaker.is_some() {
         kinds.push(ChartKind::Breaker);
     }
     let stages = match config.stages.len() {
@@ -258,4 +256,41 @@ pub fn kinds_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
         }
     }
     kinds
+}
+
+/// The charts an exercise may `watch` on this scenario: the six every run can have, the
+/// concurrency limit with a limiter, the breaker with a dependency, the parts' charts. Broader
+/// than [`kinds_for`], because a knob may make a chart meaningful (switching `block` to
+/// `reject` makes losses possible); the playground shows a watched chart once it is.
+pub fn watchable_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
+    let mut kinds = ChartKind::ALL.to_vec();
+    if config.limiter.is_some() {
+        kinds.push(ChartKind::Limit);
+    }
+    if config.downstream.is_some() {
+        kinds.push(ChartKind::Breaker);
+    }
+    kinds.extend(
+        kinds_for(config)
+            .into_iter()
+            .filter(|kind| !kinds.contains(kind))
+            .collect::<Vec<_>>(),
+    );
+    kinds
+}
+
+/// Whether any job of this scenario can be rejected, dropped, time out or fail.
+fn can_lose(config: &crate::scenario::Config) -> bool {
+    let blocks_forever = matches!(config.queue.overflow, crate::policy::OverflowPolicy::Block);
+    (config.queue.capacity.is_some() && !blocks_forever)
+        || config
+            .classes
+            .iter()
+            .any(|c| c.deadline.is_some() || c.max_in_flight.is_some())
+        || config.rate_limit.is_some_and(|limit| !limit.delay)
+        || config.limiter.is_some()
+        || config.downstream.is_some()
+        || config.breaker.is_some()
+        || config.chaos.is_some()
+        || config.shutdown.is_some()
 }

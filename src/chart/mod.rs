@@ -21,21 +21,21 @@
 //! # }
 //! ```
 
+mod axis;
 mod kinds;
+pub mod palette;
+mod panel;
 pub mod qq;
+pub mod readout;
 
-pub use kinds::{kinds_for, ChartKind};
+pub use axis::{clock, count, duration, percent, Unit};
+pub use kinds::{kinds_for, watchable_for, ChartKind};
+pub use panel::{draw_panel, Curve, GoalLine};
 
 use crate::report::Series;
+use palette::MAIN;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-
-const MAIN: RGBColor = RGBColor(37, 99, 235);
-const SECOND: RGBColor = RGBColor(220, 38, 38);
-const THIRD: RGBColor = RGBColor(217, 119, 6);
-const FOURTH: RGBColor = RGBColor(124, 58, 237);
-const GHOST: RGBColor = RGBColor(160, 160, 160);
-const GOAL: RGBColor = RGBColor(22, 163, 74);
 
 pub type ChartResult = Result<(), String>;
 
@@ -85,112 +85,34 @@ impl Picture for SweepChart<'_> {
     }
 }
 
-/// One line of a chart: a label (empty: not in the legend), a colour, and its (simulated
-/// time, value) points.
-pub struct Curve {
-    pub label: String,
-    pub color: RGBColor,
-    pub points: Vec<(f64, f64)>,
-}
-
 /// One chart of a run on its own (the browser draws each on its own canvas).
 pub struct SingleChart<'a> {
     pub kind: ChartKind,
     pub series: &'a Series,
     pub ghost: Option<&'a Series>,
-    pub thresholds: &'a [f64],
+    /// The goals whose metric this chart shows, drawn as labelled dashed lines.
+    pub thresholds: &'a [GoalLine],
+    /// Device pixels per CSS pixel (fonts and lines grow with it: sharp on high-DPI screens).
+    pub scale: f64,
 }
 
 impl Picture for SingleChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> ChartResult {
         root.fill(&WHITE).map_err(err)?;
-        draw_chart(root, self.kind, self.series, self.ghost, self.thresholds)?;
+        if self.series.points().is_empty() {
+            panel::draw_placeholder(root, self.kind.title(), self.scale)?;
+        } else {
+            draw_chart(
+                root,
+                self.kind,
+                self.series,
+                self.ghost,
+                self.thresholds,
+                self.scale,
+            )?;
+        }
         root.present().map_err(err)
     }
-}
-
-/// Draws one panel: curves over time, optionally with a previous run's (`ghosts`) in grey
-/// behind them.
-pub fn draw_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    y_label: &str,
-    curves: &[Curve],
-    ghosts: &[Curve],
-    thresholds: &[f64],
-) -> ChartResult {
-    let all_points = curves.iter().chain(ghosts).flat_map(|c| &c.points);
-    let x_max = all_points
-        .clone()
-        .map(|p| p.0)
-        .fold(0.0, f64::max)
-        .max(1e-9);
-    let y_max = all_points
-        .map(|p| p.1)
-        .chain(thresholds.iter().copied())
-        .filter(|v| v.is_finite())
-        .fold(0.0, f64::max);
-    let y_max = if y_max > 0.0 { y_max * 1.1 } else { 1.0 };
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 16))
-        .margin(8)
-        .x_label_area_size(32)
-        .y_label_area_size(56)
-        .build_cartesian_2d(0.0..x_max, 0.0..y_max)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
-        .x_desc("simulated time (s)")
-        .y_desc(y_label)
-        .label_style(("sans-serif", 12))
-        .light_line_style(WHITE.mix(0.0))
-        .draw()
-        .map_err(err)?;
-    for ghost in ghosts {
-        chart
-            .draw_series(LineSeries::new(
-                ghost.points.iter().copied(),
-                GHOST.stroke_width(1),
-            ))
-            .map_err(err)?;
-    }
-    for curve in curves {
-        let color = curve.color;
-        let drawn = chart
-            .draw_series(LineSeries::new(
-                curve.points.iter().copied(),
-                color.stroke_width(1),
-            ))
-            .map_err(err)?;
-        if !curve.label.is_empty() {
-            drawn.label(curve.label.as_str()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 16, y)], color.stroke_width(1))
-            });
-        }
-    }
-    for &threshold in thresholds {
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(0.0, threshold), (x_max, threshold)],
-                6,
-                4,
-                GOAL.stroke_width(1),
-            ))
-            .map_err(err)?
-            .label("goal")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GOAL.stroke_width(1)));
-    }
-    if curves.len() > 1 || !ghosts.is_empty() || !thresholds.is_empty() {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK.mix(0.3))
-            .label_font(("sans-serif", 12))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(err)?;
-    }
-    Ok(())
 }
 
 /// Draws one chart, with a previous run as a grey ghost and goal targets as dashed lines.
@@ -199,16 +121,20 @@ pub fn draw_chart<DB: DrawingBackend>(
     kind: ChartKind,
     series: &Series,
     ghost: Option<&Series>,
-    thresholds: &[f64],
+    goals: &[GoalLine],
+    scale: f64,
 ) -> ChartResult {
     let ghosts = ghost.map(|g| kind.curves(g)).unwrap_or_default();
     draw_panel(
         area,
-        kind.title(),
-        kind.y_label(),
-        &kind.curves(series),
-        &ghosts,
-        thresholds,
+        &panel::Panel {
+            title: kind.title(),
+            unit: kind.unit(),
+            curves: &kind.curves(series),
+            ghosts: &ghosts,
+            goals,
+            scale,
+        },
     )
 }
 
@@ -222,7 +148,7 @@ pub fn draw_dashboard<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(err)?;
     let panels = root.split_evenly((kinds.len().div_ceil(2).max(1), 2));
     for (panel, kind) in panels.iter().zip(kinds) {
-        draw_chart(panel, *kind, series, ghost, &[])?;
+        draw_chart(panel, *kind, series, ghost, &[], 1.0)?;
     }
     root.present().map_err(err)
 }

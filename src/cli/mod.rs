@@ -12,6 +12,7 @@ mod native;
 mod output;
 mod run;
 mod sweep;
+mod theory;
 
 use crate::scenario::limits::MAX_REPLICATIONS;
 use clap::{Parser, Subcommand, ValueEnum};

@@ -5,6 +5,7 @@ use super::{format, load_scenario, progress_bar, replication_seed, Format, Scena
 use crate::report::{stats, Summary};
 use crate::scenario::limits::{MAX_TIME_SCALE, MIN_TIME_SCALE};
 use crate::sim::Engine;
+use crate::theory::Analysis;
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -121,7 +122,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         Format::Json => {
             super::emit(&(serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n"))?
         }
-        Format::Table => super::emit(&format::summary_table(&json))?,
+        Format::Table => {
+            // One run's number, or the replications' mean (`stats::aggregate`).
+            let utilization = json["utilization"].as_f64().unwrap_or(f64::NAN);
+            let theory = super::theory::theory_lines(&Analysis::of(&config), utilization);
+            super::emit(&format!("{}{theory}", format::summary_table(&json)))?
+        }
     }
     if let (Format::Table, Some(summary)) = (args.format, &single) {
         super::output::print_console(summary);

@@ -317,7 +317,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         (None, None) => Vec::new(),
     };
     for (i, chart) in raw.watch.iter().enumerate() {
-        let has = scenario.as_ref().map(crate::chart::kinds_for);
+        let has = scenario.as_ref().map(crate::chart::watchable_for);
         match (ChartKind::from_name(chart), has) {
             (None, _) => {
                 let names: Vec<&str> = ChartKind::EVERY.iter().map(|k| k.name()).collect();

@@ -190,7 +190,7 @@ fn missing_watched_charts(
     value: &super::KnobValue,
     config: &crate::scenario::Config,
 ) -> Vec<String> {
-    let has = crate::chart::kinds_for(config);
+    let has = crate::chart::watchable_for(config);
     exercise
         .watch
         .iter()

@@ -1,7 +1,7 @@
 //! One chart on a canvas, drawn with the same plotters code as the CLI's SVG/PNG files.
 
 use super::browser;
-use crate::chart::{ChartKind, Picture, SingleChart};
+use crate::chart::{readout, ChartKind, GoalLine, Picture, SingleChart};
 use crate::report::Series;
 use plotters_canvas::CanvasBackend;
 use std::rc::Rc;
@@ -12,15 +12,41 @@ pub struct ChartProps {
     pub kind: ChartKind,
     pub series: Rc<Series>,
     pub ghost: Option<Rc<Series>>,
-    pub thresholds: Vec<f64>,
+    pub thresholds: Vec<GoalLine>,
     /// Changes whenever the data does; the canvas is redrawn then.
     pub version: u64,
+}
+
+/// Sizes the canvas's pixels to its width on screen times the device pixel ratio, so text and
+/// lines stay sharp on high-DPI screens and as legible on a phone as on a desktop; returns that
+/// ratio (the scale the chart draws its fonts and lines at).
+fn fit_to_screen(canvas: &web_sys::HtmlCanvasElement) -> f64 {
+    let ratio = browser::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0);
+    let css_width = match canvas.client_width() {
+        0 => 520.0,
+        width => width as f64,
+    };
+    // Wide panels get a 2:1 frame; narrow (phone) ones a taller one so the plot keeps its height.
+    let css_height = (css_width * 0.5).max(240.0);
+    let (width, height) = (
+        (css_width * ratio).round() as u32,
+        (css_height * ratio).round() as u32,
+    );
+    if canvas.width() != width || canvas.height() != height {
+        canvas.set_width(width);
+        canvas.set_height(height);
+    }
+    ratio
 }
 
 #[function_component(Chart)]
 pub fn chart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
     let error = use_state(|| None::<String>);
+    // The crosshair: where the pointer (mouse or finger) is, in CSS pixels from the left.
+    let pointer = use_state(|| None::<f64>);
     {
         let canvas = canvas.clone();
         let error = error.clone();
@@ -30,12 +56,14 @@ pub fn chart(props: &ChartProps) -> Html {
         let kind = props.kind;
         use_effect_with((props.version, props.ghost.is_some()), move |_| {
             if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                let scale = fit_to_screen(&element);
                 if let Some(backend) = CanvasBackend::with_canvas_object(element) {
                     let picture = SingleChart {
                         kind,
                         series: &series,
                         ghost: ghost.as_deref(),
                         thresholds: &thresholds,
+                        scale,
                     };
                     let result = picture.draw(
                         &plotters::prelude::IntoDrawingArea::into_drawing_area(backend),
@@ -58,9 +86,36 @@ pub fn chart(props: &ChartProps) -> Html {
             }
         })
     };
+    let on_move = {
+        let pointer = pointer.clone();
+        Callback::from(move |event: PointerEvent| pointer.set(Some(event.offset_x() as f64)))
+    };
+    let on_leave = {
+        let pointer = pointer.clone();
+        Callback::from(move |_: PointerEvent| pointer.set(None))
+    };
+    // The overlay is placed in the figure, the pointer measured on the canvas inside it.
+    let (width, inset) = canvas
+        .cast::<web_sys::HtmlCanvasElement>()
+        .map_or((520.0, 0.0), |c| {
+            (c.client_width() as f64, c.offset_left() as f64)
+        });
+    let readout = (*pointer).and_then(|x| {
+        let ghost = props.ghost.as_deref();
+        let time = readout::time_at(x, width, &props.series, ghost)?;
+        Some((x, readout::readout(props.kind, &props.series, ghost, time)))
+    });
     html! {
         <figure class="chart" data-chart={props.kind.name()}>
-            <canvas ref={canvas} width="520" height="260" role="img" aria-label={props.kind.title()}></canvas>
+            <canvas ref={canvas} width="520" height="260" role="img" aria-label={props.kind.title()}
+                onpointermove={on_move.clone()} onpointerdown={on_move} onpointerleave={on_leave}></canvas>
+            if let Some((x, (at, rows))) = readout {
+                <div class="crosshair" style={format!("left: {:.0}px", x + inset)} aria-hidden="true"></div>
+                <div class="readout" data-test="readout" style={format!("left: {:.0}px", (x + inset + 8.0).min(width - 240.0).max(0.0))}>
+                    <strong>{at}</strong>
+                    { for rows.into_iter().map(|(label, value)| html! { <span>{format!("{label}: {value}")}</span> }) }
+                </div>
+            }
             <figcaption>
                 <button class="link" onclick={export} title="Download this chart as PNG">{"PNG"}</button>
                 if let Some(message) = &*error { <span class="error">{message}</span> }

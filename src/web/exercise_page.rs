@@ -37,6 +37,14 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
     let solution_shown = use_state(|| false);
     let last_result = use_state(|| None::<bool>);
     let answers = use_state(|| vec![None::<usize>; exercise.questions.len()]);
+    // On a phone the story starts folded, so the knobs, Run and the goals come within the first
+    // two screens; on wider screens it starts open beside them.
+    let story_open = use_state(|| {
+        browser::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_none_or(|width| width > 700.0)
+    });
     let questions = use_memo((), {
         let exercise = exercise.clone();
         move |_| exercise.questions.clone()
@@ -168,9 +176,12 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
             }
             <div class="layout">
                 <aside class="side">
-                    {markdown(&exercise.instructions)}
+                    <details class="story" open={*story_open} data-test="story">
+                        <summary>{"The story"}</summary>
+                        {markdown(&exercise.instructions)}
+                    </details>
                     <section class="knobs" aria-label="Knobs">
-                        <h3>{"Knobs"}</h3>
+                        <h2 class="part">{"Knobs"}</h2>
                         { for exercise.knobs.iter().map(|knob| {
                             let value = values.iter().find(|(p, _)| *p == knob.path).map(|(_, v)| v.clone()).unwrap_or(knob.start.clone());
                             let error = knob_errors.iter().find(|(p, _)| *p == knob.path).map(|(_, m)| m.clone());
@@ -179,7 +190,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                     </section>
                     {par.unwrap_or_default()}
                     <section class="hints">
-                        <h3>{"Hints"}</h3>
+                        <h2 class="part">{"Hints"}</h2>
                         <ol>
                             { for exercise.hints.iter().take(*hints_shown).map(|hint| html! { <li>{markdown(hint)}</li> }) }
                         </ol>

@@ -5,12 +5,12 @@ use super::browser;
 use super::charts::Chart;
 use super::diagram::Diagram;
 use super::parts_table::PartsTable;
+use super::theory_box::TheoryBox;
 use crate::chart::ChartKind;
 use crate::exercise::Goal;
 use crate::playground::{Session, Speed};
 use crate::report::{Series, Summary};
 use crate::scenario::Config;
-use crate::theory::Prediction;
 use gloo_timers::callback::Interval;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -53,6 +53,10 @@ pub fn lab(props: &LabProps) -> Html {
     let version = use_mut_ref(|| 0u64);
     let reported = use_mut_ref(|| false);
     let redraw = use_force_update();
+    // Theory depends only on the configuration: worked out once per knob change, not per frame.
+    let analysis = use_memo(props.config.clone(), |config| {
+        crate::theory::Analysis::of(config)
+    });
 
     // A new configuration (knob, seed, reset) starts a new run; the old one becomes the ghost.
     {
@@ -206,7 +210,6 @@ pub fn lab(props: &LabProps) -> Html {
         .collect();
     kinds.extend(rest);
 
-    let (rho, prediction) = Prediction::for_config(&props.config);
     let state_label = if finished {
         "finished"
     } else if *running {
@@ -242,7 +245,7 @@ pub fn lab(props: &LabProps) -> Html {
                 timed_out={summary.timed_out} completed={summary.completed} />
             if !props.goals.is_empty() {
                 <section class="goals" aria-live="polite">
-                    <h3>{ if finished { "Goals (final)" } else { "Goals (live)" } }</h3>
+                    <h2 class="part">{ if finished { "Goals (final)" } else { "Goals (live)" } }</h2>
                     <ul>
                         { for props.goals.iter().enumerate().map(|(i, goal)| {
                             let result = goal.evaluate(&summary);
@@ -264,7 +267,7 @@ pub fn lab(props: &LabProps) -> Html {
                     <pre>{ for summary.script_console.iter().map(|line| format!("t = {:.3} s  {}: {}\n", line.at_seconds, line.hook, line.text)) }</pre>
                 </details>
             }
-            <TheoryBox rho={rho} prediction={prediction} summary={summary.clone()} />
+            <TheoryBox analysis={analysis} summary={summary.clone()} />
             <PartsTable title="Pipeline stages" label="stage" parts={summary.stages.clone()} />
             <PartsTable title="Shards" label="shard" parts={summary.shards.clone()} />
             <PartsTable title="Pools" label="pool" parts={summary.pools.clone()} />
@@ -279,7 +282,10 @@ pub fn lab(props: &LabProps) -> Html {
             </div>
             <div class="charts">
                 { for kinds.iter().map(|kind| {
-                    let thresholds: Vec<f64> = props.goals.iter().filter(|g| kind.shows_metric(g.metric.path())).map(|g| g.target).collect();
+                    let thresholds: Vec<crate::chart::GoalLine> = props.goals.iter()
+                        .filter(|g| kind.shows_metric(g.metric.path()))
+                        .map(|g| crate::chart::GoalLine { value: g.target, label: g.to_string() })
+                        .collect();
                     html! { <Chart kind={*kind} series={series.clone()} ghost={ghost.clone()} thresholds={thresholds} version={version_now} /> }
                 }) }
             </div>
@@ -291,51 +297,6 @@ pub fn lab(props: &LabProps) -> Html {
                     <p>{"Shown once the run is paused or finished."}</p>
                 }
             </details>
-        </section>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct TheoryProps {
-    rho: Option<f64>,
-    prediction: Option<Prediction>,
-    summary: Summary,
-}
-
-#[function_component(TheoryBox)]
-fn theory_box(props: &TheoryProps) -> Html {
-    let Some(rho) = props.rho else {
-        return html! {};
-    };
-    let warning = (rho >= 1.0).then(|| {
-        html! { <p class="warn" role="alert">{format!("Offered load ρ = {rho:.2} ≥ 1: more work arrives than the workers can do. An unbounded queue grows without bound; a bounded one must shed.")}</p> }
-    });
-    let row = |label: &str, predicted: f64, measured: f64, time: bool| {
-        let show = |v: f64| {
-            if time {
-                crate::report::format::seconds(v)
-            } else {
-                format!("{v:.3}")
-            }
-        };
-        html! { <tr><td>{label.to_string()}</td><td>{show(predicted)}</td><td>{show(measured)}</td></tr> }
-    };
-    html! {
-        <section class="theory">
-            <h3>{format!("Theory · offered load ρ = {rho:.2}")}</h3>
-            {warning}
-            if let Some(p) = props.prediction {
-                <table>
-                    <thead><tr><th></th><th>{ if p.approximate { "predicted (approx.)" } else { "predicted" } }</th><th>{"measured"}</th></tr></thead>
-                    <tbody>
-                        {row("mean wait", p.wait_mean, props.summary.wait.mean, true)}
-                        {row("mean latency", p.latency_mean, props.summary.latency.mean, true)}
-                        {row("P(wait)", p.waited_ratio, props.summary.waited_ratio, false)}
-                        {row("rejected", p.rejected_ratio, props.summary.rejected_ratio, false)}
-                        {row("utilisation", p.utilization, props.summary.utilization, false)}
-                    </tbody>
-                </table>
-            }
         </section>
     }
 }

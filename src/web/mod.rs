@@ -15,6 +15,7 @@ mod parts_table;
 mod questions;
 mod sandbox;
 mod shared;
+mod theory_box;
 
 pub use app::App;
 

@@ -28,7 +28,7 @@ pub fn parts_table(props: &PartsProps) -> Html {
     let percent = |v: f64| format!("{:.0}%", v * 100.0);
     html! {
         <section class="stages" data-test={props.label}>
-            <h3>{props.title}</h3>
+            <h2 class="part">{props.title}</h2>
             <table>
                 <thead><tr><th>{props.label}</th><th>{"K"}</th><th>{"working"}</th><th>{"blocked"}</th>
                     <th>{"mean queue"}</th><th>{"max queue"}</th><th>{"mean time"}</th></tr></thead>

@@ -25,7 +25,7 @@ pub fn questions(props: &QuestionsProps) -> Html {
         .count();
     html! {
         <section class="questions" aria-label="Questions" data-test="questions">
-            <h3>{format!("Questions ({right} of {} answered right)", props.questions.len())}</h3>
+            <h2 class="part">{format!("Questions ({right} of {} answered right)", props.questions.len())}</h2>
             { for props.questions.iter().enumerate().map(|(i, question)| {
                 let chosen = props.answers.get(i).copied().flatten();
                 let status = match chosen {

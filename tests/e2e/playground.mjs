@@ -60,6 +60,13 @@ try {
   assert.equal(await page.locator('[data-test=verdict].pass').count(), 1, 'solved');
   const summary = await page.locator('[data-test=summary-json]').textContent();
   await page.screenshot({ path: path.join(artifacts, 'exercise-solved.png'), fullPage: true });
+  // Pointing at a chart reads every line at that instant, the previous run's too.
+  const latency = page.locator('[data-chart=latency] canvas');
+  const box = await latency.boundingBox();
+  await latency.hover({ position: { x: box.width / 2, y: box.height / 2 } });
+  const readout = await page.locator('[data-chart=latency] [data-test=readout]').textContent();
+  assert.match(readout, /^\d+:\d\d.*p99 latency: [\d.]+ (µs|ms|s).*previous p99 latency: /, readout);
+  await page.screenshot({ path: path.join(artifacts, 'crosshair.png'), clip: await page.locator('[data-chart=latency]').boundingBox() });
 
   // 4. The permalink reproduces the identical run.
   const permalink = page.url();
@@ -213,6 +220,45 @@ try {
   // from elsewhere is shown as text, never fetched).
   assert.deepEqual(refused.filter((e) => /Refused to load/.test(e)), [], 'no image refused');
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/Content Security Policy/.test(e)));
+
+  // 10b. The theory box of the retry-storm exercise counts the 20 ms downstream call the worker
+  // waits on (ρ ≈ 0.47 with the storm's retries, not the 0.06 of the job's own 5 ms) and, with
+  // retries and an incident, shows no formula but says why.
+  await page.goto(`${base}#/exercise/retry-storm`);
+  await page.waitForSelector('[data-test=theory]');
+  const rho = await page.locator('[data-test=theory] [data-test=rho]').textContent();
+  assert.match(rho, /ρ = λ·S\/c = .* \/ 16 = 0\.4\d/, rho);
+  const caveats = await page.locator('[data-test=caveats]').textContent();
+  assert.match(caveats, /retries feed back into arrivals/);
+  assert.equal(await page.locator('[data-test=prediction]').count(), 0, 'no formula where it does not hold');
+  await page.screenshot({ path: path.join(artifacts, 'theory-retry-storm.png'), fullPage: true });
+
+  // 10c. On a 390-px phone an exercise shows its title, the story folded, the knobs, Run and the
+  // goals within the first two screens.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+  phone.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await phone.goto(`${base}#/exercise/shed-vs-block`);
+  await phone.waitForSelector('[data-test=run]');
+  assert.equal(await phone.locator('[data-test=story]').evaluate((d) => d.open), false, 'the story starts folded');
+  const within = async (selector) => {
+    const box = await phone.locator(selector).first().boundingBox();
+    assert.ok(box, `${selector} is shown`);
+    return box.y + box.height;
+  };
+  for (const selector of ['h1', '.knobs', '[data-test=run]', '.goals']) {
+    const bottom = await within(selector);
+    assert.ok(bottom <= 2 * 844, `${selector} ends at ${bottom} px, past two screens`);
+  }
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
+  const slider = await phone.locator('.knob input[type=range]').first().boundingBox();
+  if (slider) assert.ok(slider.height >= 44, `a finger-sized slider (${slider.height} px)`);
+  await phone.screenshot({ path: path.join(artifacts, 'phone-390-first-screens.png'), fullPage: true, clip: { x: 0, y: 0, width: 390, height: 2 * 844 } });
+  await phone.selectOption('[data-test=speed]', 'max');
+  await phone.click('[data-test=run]');
+  await phone.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  await phone.screenshot({ path: path.join(artifacts, 'phone-390-charts.png'), fullPage: true });
+  await phone.close();
 
   // 11. A learner's plausible overload (ρ = 2250, an unbounded queue, an hour) stops with a
   // message long before memory runs out, and the page keeps working.

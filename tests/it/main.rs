@@ -28,6 +28,7 @@ mod split_pools;
 mod support;
 mod theory;
 mod theory_formulas;
+mod theory_load;
 mod thread_budget;
 mod threads;
 mod traffic;

@@ -11,7 +11,12 @@
 //! assert!((p.waited_ratio - 0.787753).abs() < 1e-5);
 //! ```
 
-use crate::scenario::{Arrivals, Config, Spacing};
+mod analysis;
+mod closed;
+mod load;
+
+pub use analysis::{Analysis, Caveat, Model, Station};
+pub use closed::closed_loop_throughput;
 
 mod jackson;
 pub use jackson::{jackson, NetworkPrediction, NotJackson, StationPrediction, UNBOUNDED_BUFFER};
@@ -117,66 +122,5 @@ impl Prediction {
             utilization: throughput / (c as f64 * mu),
             approximate: false,
         })
-    }
-
-    /// The prediction for a scenario when theory applies: Poisson arrivals at a constant rate,
-    /// one class, FIFO, no deadlines, no autoscaler; a bounded queue needs exponential service
-    /// and `reject`. Returns the offered load ρ even when no formula applies (for a pipeline,
-    /// the busiest stage's).
-    pub fn for_config(config: &Config) -> (Option<f64>, Option<Prediction>) {
-        let Arrivals::Open(Some(process)) = &config.arrivals else {
-            return (None, None);
-        };
-        let [class] = config.classes.as_slice() else {
-            return (None, None);
-        };
-        let schedule = &process.schedule;
-        let constant =
-            schedule.segments.len() == 1 && schedule.segments[0].from == schedule.segments[0].to;
-        let mean = class.service.mean();
-        if !constant || mean <= 0.0 || class.arrivals.is_some() {
-            return (None, None);
-        }
-        let lambda = schedule.segments[0].from;
-        let c = config.workers as u32;
-        let rho = lambda * mean / c as f64;
-        if config.lanes().names.len() > 1 {
-            // Shards: each its own queue at the pool's load on average, but keys split unevenly;
-            // no single formula.
-            return (Some(rho), None);
-        }
-        if !config.stages.is_empty() {
-            // A pipeline: the busiest stage's load decides; blocking between stages has no
-            // closed form.
-            // With routes a stage sees λ times its visits per request, and so does the pool.
-            let visits = config.visit_ratios();
-            let bottleneck = config
-                .stages
-                .iter()
-                .zip(&visits[1..])
-                .map(|(stage, visits)| {
-                    lambda * visits * stage.service.mean() / stage.workers as f64
-                })
-                .fold(rho * visits[0], f64::max);
-            return (Some(bottleneck), None);
-        }
-        let plain = process.spacing == Spacing::Poisson
-            && class.deadline.is_none()
-            && config.autoscaler.is_none()
-            && config.queue.discipline == crate::scenario::Discipline::Fifo;
-        if !plain {
-            return (Some(rho), None);
-        }
-        let prediction = match config.queue.capacity {
-            None => Prediction::mgc(c, lambda, 1.0 / mean, class.service.scv()),
-            Some(slots)
-                if class.service.scv() == 1.0
-                    && config.queue.overflow == crate::policy::OverflowPolicy::Reject =>
-            {
-                Prediction::mmck(c, slots as u32, lambda, 1.0 / mean)
-            }
-            Some(_) => None,
-        };
-        (Some(rho), prediction)
     }
 }
