@@ -289,6 +289,7 @@ fn can_lose(config: &crate::scenario::Config) -> bool {
             .any(|c| c.deadline.is_some() || c.max_in_flight.is_some())
         || config.rate_limit.is_some_and(|limit| !limit.delay)
         || config.limiter.is_some()
+        || config.admission.is_some()
         || config.downstream.is_some()
         || config.breaker.is_some()
         || config.chaos.is_some()

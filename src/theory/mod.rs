@@ -12,6 +12,7 @@
 //! ```
 
 mod analysis;
+mod caveat;
 mod closed;
 mod load;
 
