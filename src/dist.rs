@@ -186,6 +186,28 @@ impl Distribution {
         }
     }
 
+    /// The smallest x with P(X ≤ x) ≥ `share`, by bisection on [`Distribution::cdf`] (every
+    /// distribution here is non-negative).
+    pub fn quantile(&self, share: f64) -> f64 {
+        let mut high = self.mean().max(1e-9);
+        for _ in 0..200 {
+            if self.cdf(high) >= share {
+                break;
+            }
+            high *= 2.0;
+        }
+        let mut low = 0.0;
+        for _ in 0..200 {
+            let mid = (low + high) / 2.0;
+            if self.cdf(mid) >= share {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        high
+    }
+
     /// Squared coefficient of variation: variance / mean². 0 for constants, 1 for exponentials.
     pub fn scv(&self) -> f64 {
         let mean = self.mean();

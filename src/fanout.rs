@@ -27,7 +27,6 @@
 //! assert!((6_000..6_600).contains(&slow), "{slow}");
 //! ```
 
-use crate::dist::Distribution;
 use crate::report::{FanOutSummary, Histogram, Percentiles};
 use crate::rng::streams::FANOUT_STREAM;
 use crate::rng::Rng;
@@ -120,20 +119,19 @@ impl FanOut {
 /// least k of the N calls took at most t. (An `Option` for distributions without a distribution
 /// function; every one here has one.)
 pub fn predicted_wait(config: &FanOutConfig, q: f64) -> Option<f64> {
-    cdf(&config.latency, 0.0)?;
     let share = order_statistic_quantile(config.calls, config.wait_for, q);
-    quantile(&config.latency, share)
+    Some(config.latency.quantile(share))
 }
 
 /// A job's mean fan-out wait in seconds: E[T] = ∫ P(T > t) dt over the wait's distribution,
 /// integrated numerically (4 096 steps up to where the wait is longer only one time in 10⁹). What
 /// the fan-out adds to the time a job holds its worker, for the theory box's ρ.
 pub fn expected_wait(config: &FanOutConfig) -> Option<f64> {
-    cdf(&config.latency, 0.0)?;
-    let top = quantile(
-        &config.latency,
-        order_statistic_quantile(config.calls, config.wait_for, 1.0 - 1e-9),
-    )?;
+    let top = config.latency.quantile(order_statistic_quantile(
+        config.calls,
+        config.wait_for,
+        1.0 - 1e-9,
+    ));
     if top <= 0.0 {
         return Some(0.0);
     }
@@ -142,7 +140,7 @@ pub fn expected_wait(config: &FanOutConfig) -> Option<f64> {
     let mut total = 0.0;
     for i in 0..STEPS {
         let t = (i as f64 + 0.5) * step;
-        total += 1.0 - at_least(config.calls, config.wait_for, cdf(&config.latency, t)?);
+        total += 1.0 - at_least(config.calls, config.wait_for, config.latency.cdf(t));
     }
     Some(total * step)
 }
@@ -150,7 +148,7 @@ pub fn expected_wait(config: &FanOutConfig) -> Option<f64> {
 /// The share of requests that wait at least `t` seconds (for a call slower than `t` when they
 /// wait for every call): 1 − P(at least k of N calls took at most t).
 pub fn share_waiting_longer(config: &FanOutConfig, t: f64) -> Option<f64> {
-    let p = cdf(&config.latency, t)?;
+    let p = config.latency.cdf(t);
     Some(1.0 - at_least(config.calls, config.wait_for, p))
 }
 
@@ -192,34 +190,10 @@ fn order_statistic_quantile(n: usize, k: usize, q: f64) -> f64 {
     high
 }
 
-/// The smallest t with F(t) ≥ share, by bisection (every distribution here is non-negative).
-fn quantile(distribution: &Distribution, share: f64) -> Option<f64> {
-    let mut high = distribution.mean().max(1e-9);
-    for _ in 0..200 {
-        if cdf(distribution, high)? >= share {
-            break;
-        }
-        high *= 2.0;
-    }
-    let mut low = 0.0;
-    for _ in 0..200 {
-        let mid = (low + high) / 2.0;
-        if cdf(distribution, mid)? >= share {
-            high = mid;
-        } else {
-            low = mid;
-        }
-    }
-    Some(high)
-}
-
-fn cdf(distribution: &Distribution, x: f64) -> Option<f64> {
-    Some(distribution.cdf(x))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dist::Distribution;
 
     fn config(calls: usize, wait_for: usize, latency: Distribution) -> FanOutConfig {
         FanOutConfig {

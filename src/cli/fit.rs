@@ -84,7 +84,7 @@ pub fn fit(args: FitArgs) -> Result<ExitCode, String> {
         let points: Vec<(f64, f64)> = (1..=199)
             .map(|i| f64::from(i) / 200.0)
             .chain([0.999])
-            .map(|q| (quantile(&best.distribution, q), measured.quantile(q)))
+            .map(|q| (best.distribution.quantile(q), measured.quantile(q)))
             .collect();
         let title = format!("{} (KS {:.3})", best.name, best.distance);
         draw_to_file(
@@ -97,22 +97,4 @@ pub fn fit(args: FitArgs) -> Result<ExitCode, String> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The fitted distribution's `q`-quantile, by bisection on its distribution function.
-fn quantile(distribution: &crate::dist::Distribution, q: f64) -> f64 {
-    let mut high = distribution.mean().max(1e-9);
-    while distribution.cdf(high) < q && high < 1e12 {
-        high *= 2.0;
-    }
-    let mut low = 0.0;
-    for _ in 0..100 {
-        let middle = (low + high) / 2.0;
-        if distribution.cdf(middle) < q {
-            low = middle;
-        } else {
-            high = middle;
-        }
-    }
-    high
 }
