@@ -101,7 +101,12 @@ impl Shared {
         let arrival = Arrival {
             class: job.class as usize,
             attempt: job.attempt,
-            queued: self.lanes.iter().map(|lane| lane.queue.len()).sum(),
+            // Counted only for an admission policy, the one reader (the token bucket is not).
+            queued: if self.config.admission.is_some() {
+                self.lanes.iter().map(|lane| lane.queue.len()).sum()
+            } else {
+                0
+            },
         };
         let decision = self.gate().admission.through_rate_limit(
             self.clock.scenario_time(now),
