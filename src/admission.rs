@@ -32,6 +32,7 @@
 use crate::dist::Distribution;
 use crate::policy::admit::{AdmissionPolicy, RequestView, Verdict};
 use crate::policy::limiter::Limit;
+use crate::policy::retry::RetryPolicy;
 use crate::policy::token_bucket::TokenBucket;
 use crate::policy::PolicyFault;
 use crate::policy::RejectReason;
@@ -39,7 +40,10 @@ use crate::report::LimitSummary;
 use crate::rng::streams::RETRY_STREAM;
 use crate::rng::Rng;
 use crate::scenario::{Config, RateLimitConfig, RetryConfig};
+
+mod retry;
 use crate::time::{SimDuration, SimTime};
+pub use retry::{RetryPlan, Unsuccessful};
 
 /// Retry tokens a client may bank: with `retry.budget`, each request earns `budget` tokens up to
 /// this many, and each retry spends one, so retries stay a bounded fraction of the traffic.
@@ -76,14 +80,6 @@ pub struct Permit {
     pub in_flight: usize,
 }
 
-/// Another attempt: after `delay`, with a fresh downstream call (its latency and outcome draw)
-/// when the scenario has a dependency.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RetryPlan {
-    pub delay: SimDuration,
-    pub call: Option<(SimDuration, f64)>,
-}
-
 #[derive(Debug)]
 pub struct AdmissionCore {
     rate: Option<RateLimitConfig>,
@@ -97,6 +93,8 @@ pub struct AdmissionCore {
     retry: Option<RetryConfig>,
     retry_rng: Rng,
     retry_tokens: f64,
+    /// `[retry] kind = "script"`: decides each backoff in place of the built-in one.
+    retry_policy: Option<Box<dyn RetryPolicy>>,
     call_latency: Option<Distribution>,
     /// The limiter's script failed (see [`AdmissionCore::take_fault`]).
     fault: Option<PolicyFault>,
@@ -138,6 +136,7 @@ impl AdmissionCore {
             retry: config.retry,
             retry_rng: Rng::stream(config.seed, RETRY_STREAM),
             retry_tokens: 0.0,
+            retry_policy: config.retry_script.as_deref().and_then(retry::policy),
             call_latency: config.downstream.as_ref().map(|d| d.latency.clone()),
             fault: None,
             policy: config.admission.as_ref().map(|a| a.build()),
@@ -246,36 +245,6 @@ impl AdmissionCore {
         self.class_in_flight[class] -= 1;
     }
 
-    /// A new request arrived: with a retry budget it earns its share of retry tokens.
-    pub fn on_request(&mut self) {
-        if let Some(budget) = self.retry.and_then(|retry| retry.budget) {
-            self.retry_tokens = (self.retry_tokens + budget).min(MAX_BANKED_RETRY_TOKENS);
-        }
-    }
-
-    /// Whether attempt number `attempt` (0 for the first) that did not succeed gets another:
-    /// not past `retry.max_attempts`, not while the run is `stopping`, and only with a token
-    /// when there is a budget.
-    pub fn retry(&mut self, attempt: u32, stopping: bool) -> Option<RetryPlan> {
-        let retry = self.retry?;
-        if attempt + 1 >= retry.max_attempts || stopping {
-            return None;
-        }
-        if retry.budget.is_some() {
-            if self.retry_tokens < 1.0 {
-                return None;
-            }
-            self.retry_tokens -= 1.0;
-        }
-        let delay = retry.delay(attempt + 1, &mut self.retry_rng);
-        // The same work, but a new downstream call: its latency and outcome are drawn afresh.
-        let call = self.call_latency.as_ref().map(|latency| {
-            let latency = latency.sample(&mut self.retry_rng);
-            (latency, self.retry_rng.next_f64())
-        });
-        Some(RetryPlan { delay, call })
-    }
-
     /// What the limiter's script printed, if it has one.
     pub fn printed(&self) -> Vec<(f64, String)> {
         self.limiter
@@ -314,6 +283,15 @@ impl AdmissionCore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::retry::Setback;
+
+    fn failed(attempt: u32) -> Unsuccessful {
+        Unsuccessful {
+            class: 0,
+            attempt,
+            setback: Setback::TimedOut,
+        }
+    }
 
     fn core(extra: &str) -> AdmissionCore {
         let text = format!(
@@ -341,7 +319,7 @@ mod tests {
             RateDecision::Pass
         );
         assert!(core.admit(now, 0).is_ok());
-        assert_eq!(core.retry(0, false), None);
+        assert_eq!(core.retry(SimTime::ZERO, failed(0), false), None);
     }
 
     #[test]
@@ -413,13 +391,23 @@ mod tests {
     #[test]
     fn a_budget_allows_retries_only_with_banked_tokens() {
         let mut core = core("[retry]\nmax_attempts = 5\nbudget = 0.5\n");
-        assert_eq!(core.retry(0, false), None, "nothing banked yet");
+        assert_eq!(
+            core.retry(SimTime::ZERO, failed(0), false),
+            None,
+            "nothing banked yet"
+        );
         for _ in 0..100 {
             core.on_request();
         }
-        let granted = (0..20).filter(|_| core.retry(0, false).is_some()).count();
+        let granted = (0..20)
+            .filter(|_| core.retry(SimTime::ZERO, failed(0), false).is_some())
+            .count();
         assert_eq!(granted, MAX_BANKED_RETRY_TOKENS as usize);
-        assert_eq!(core.retry(4, false), None, "the last attempt");
+        assert_eq!(
+            core.retry(SimTime::ZERO, failed(4), false),
+            None,
+            "the last attempt"
+        );
     }
 
     #[test]
@@ -427,8 +415,8 @@ mod tests {
         let mut core = core(
             "[retry]\nmax_attempts = 3\n[downstream]\nlatency = { distribution = \"constant\", mean = \"20ms\" }\n",
         );
-        assert_eq!(core.retry(0, true), None);
-        let plan = core.retry(0, false).unwrap();
+        assert_eq!(core.retry(SimTime::ZERO, failed(0), true), None);
+        let plan = core.retry(SimTime::ZERO, failed(0), false).unwrap();
         assert_eq!(plan.call.map(|c| c.0), Some(SimDuration::from_millis(20)));
     }
 }

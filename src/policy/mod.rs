@@ -18,6 +18,7 @@ pub mod ewma;
 pub mod fair;
 pub mod limiter;
 pub mod overflow;
+pub mod retry;
 pub mod token_bucket;
 
 pub use overflow::{Admission, Overflow, OverflowPolicy, RejectReason};

@@ -56,6 +56,9 @@ pub struct Config {
     pub breaker: Option<crate::policy::breaker::BreakerConfig>,
     /// Clients retry unsuccessful attempts.
     pub retry: Option<RetryConfig>,
+    /// `[retry] kind = "script"`: the learner's `fn retry(failure)`, which decides each backoff
+    /// in place of `retry`'s backoff fields (the attempt cap and the budget still apply).
+    pub retry_script: Option<String>,
     /// Clients send a second copy of a request that has not been answered after a delay.
     pub hedge: Option<HedgeConfig>,
     /// A graceful shutdown: intake stops, in-flight work drains until a deadline.

@@ -104,6 +104,10 @@ pub struct RawChaos {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetry {
+    /// `"backoff"` (the default) or `"script"`.
+    pub kind: Option<String>,
+    /// `kind = "script"`: the policy's Rhai code, `fn retry(failure)`.
+    pub code: Option<String>,
     pub max_attempts: Option<i64>,
     pub backoff: Option<RawDuration>,
     pub multiplier: Option<f64>,

@@ -239,7 +239,11 @@ pub fn validate_with_files(
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
     let fanout = raw.fanout.as_ref().and_then(|f| fanout(&mut c, f));
     let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
-    let retry = raw.retry.as_ref().and_then(|r| retry(&mut c, r));
+    let (retry, retry_script) = raw
+        .retry
+        .as_ref()
+        .and_then(|r| retry(&mut c, r))
+        .map_or((None, None), |(config, code)| (Some(config), code));
     let hedge = raw.hedge.as_ref().and_then(|h| hedge(&mut c, h));
     let alerts = alerts(&mut c, &raw.alerts);
     let stages = stages(&mut c, raw);
@@ -357,6 +361,7 @@ pub fn validate_with_files(
             fanout,
             breaker,
             retry,
+            retry_script,
             hedge,
             shutdown,
             alerts,

@@ -25,11 +25,13 @@
 mod admission;
 mod autoscaler;
 mod limiter;
+mod retry;
 pub mod sandbox;
 
 pub use admission::ScriptAdmission;
 pub use autoscaler::ScriptAutoscaler;
 pub use limiter::ScriptLimit;
+pub use retry::ScriptRetry;
 pub use sandbox::Console;
 
 use crate::policy::PolicyFault;
@@ -45,6 +47,8 @@ pub enum Hook {
     Limiter,
     /// `fn admit(request)` → accept, reject, or a delay in seconds.
     Admission,
+    /// `fn retry(failure)` → a backoff in seconds, or give up.
+    Retry,
 }
 
 impl Hook {
@@ -53,6 +57,7 @@ impl Hook {
             Hook::Autoscaler => "autoscaler",
             Hook::Limiter => "limiter",
             Hook::Admission => "admission",
+            Hook::Retry => "retry",
         }
     }
 
@@ -62,6 +67,7 @@ impl Hook {
             Hook::Autoscaler => ("desired_workers", "pool"),
             Hook::Limiter => ("new_limit", "sample"),
             Hook::Admission => ("admit", "request"),
+            Hook::Retry => ("retry", "failure"),
         }
     }
 }
@@ -235,6 +241,18 @@ impl Program {
                     message,
                 }
             })
+    }
+
+    /// Calls the hook and reads its answer with `read`; an answer `read` refuses is a fault
+    /// that names the hook function (`"admit returned …"`).
+    pub fn decide<T>(
+        &mut self,
+        now: SimTime,
+        input: impl Into<rhai::Dynamic>,
+        read: impl FnOnce(&rhai::Dynamic) -> Result<T, String>,
+    ) -> Result<T, PolicyFault> {
+        let value = self.call(now, input)?;
+        read(&value).map_err(|why| self.bad_return(now, format!("{} {why}", self.hook.entry().0)))
     }
 
     /// A fault for a value the hook returned that is not a decision.

@@ -69,6 +69,7 @@ pub fn engine(console: Arc<Mutex<Console>>) -> rhai::Engine {
     close_the_exits(&mut engine);
     super::limiter::register_sample(&mut engine);
     super::admission::register_request(&mut engine);
+    super::retry::register_failure(&mut engine);
     engine
 }
 

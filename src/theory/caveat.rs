@@ -36,6 +36,7 @@ pub enum Caveat {
     FanOut,
     Admission,
     Routes,
+    RetryScript,
 }
 
 impl fmt::Display for Caveat {
@@ -68,6 +69,7 @@ impl fmt::Display for Caveat {
             Caveat::Trace => "arrivals replay a trace: not a Poisson process, and the class mix is the trace's",
             Caveat::FanOut => "each job also waits for the k-th of its N fan-out calls (its mean counts in ρ; the formulas need the whole distribution)",
             Caveat::Admission => "an admission policy in front decides who comes in",
+            Caveat::RetryScript => "a retry script decides which failures are retried: ρ counts every failed attempt retried up to max_attempts, so it is at most this",
             Caveat::Routes => "items are routed between stations (a loop or a split), so each station sees the requests times its visits",
         };
         f.write_str(text)
@@ -92,6 +94,7 @@ pub(super) fn caveats(config: &Config) -> Vec<Caveat> {
     note(matches!(config.arrivals, Arrivals::Trace(_)), Caveat::Trace);
     note(config.fanout.is_some(), Caveat::FanOut);
     note(config.admission.is_some(), Caveat::Admission);
+    note(config.retry_script.is_some(), Caveat::RetryScript);
     note(
         !config.pool_routes.is_empty() || config.stages.iter().any(|s| !s.routes.is_empty()),
         Caveat::Routes,

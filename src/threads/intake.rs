@@ -9,7 +9,8 @@
 
 use super::job::{Job, Outcome, Record, What};
 use super::Shared;
-use crate::admission::{AdmissionCore, Arrival, RateDecision};
+use crate::admission::{AdmissionCore, Arrival, RateDecision, Unsuccessful};
+use crate::policy::retry::Setback;
 use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
 use crate::time::SimDuration;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
@@ -190,7 +191,7 @@ impl Shared {
                     let at = Instant::now();
                     self.emit(at, What::LeftQueue { lane: index });
                     self.release_permit(&oldest, true);
-                    if let Some(oldest) = self.retry(oldest) {
+                    if let Some(oldest) = self.retry(oldest, Setback::Dropped) {
                         self.outcome(at, &oldest, Outcome::Dropped);
                     }
                 }
@@ -241,21 +242,21 @@ impl Shared {
     /// Refuses a job: its client retries, or it is rejected for `reason`.
     pub fn refuse(&self, job: Job, reason: RejectReason) {
         self.release_permit(&job, true);
-        if let Some(job) = self.retry(job) {
+        if let Some(job) = self.retry(job, Setback::Rejected(reason)) {
             self.outcome(Instant::now(), &job, Outcome::Rejected(reason));
         }
     }
 
     /// The client gave up on this attempt: it retries, or the request times out.
     pub fn timed_out(&self, at: Instant, job: Job) {
-        if let Some(job) = self.retry(job) {
+        if let Some(job) = self.retry(job, Setback::TimedOut) {
             self.outcome(at, &job, Outcome::TimedOut);
         }
     }
 
     /// A served attempt did not succeed: it retries, or the request fails.
     pub fn failed(&self, at: Instant, job: Job, reason: crate::report::recorder::FailReason) {
-        if let Some(job) = self.retry(job) {
+        if let Some(job) = self.retry(job, Setback::Failed(reason)) {
             self.outcome(at, &job, Outcome::Failed(reason));
         }
     }
@@ -284,12 +285,18 @@ impl Shared {
 
     /// Schedules another attempt after a backoff if the retry policy allows one; gives the job
     /// back (`Some`) otherwise.
-    fn retry(&self, mut job: Job) -> Option<Job> {
+    fn retry(&self, mut job: Job, setback: Setback) -> Option<Job> {
         if self.config.retry.is_none() {
             return Some(job);
         }
         let stopping = self.stopping.load(Ordering::Relaxed);
-        let plan = self.gate().admission.retry(job.attempt, stopping);
+        let attempt = Unsuccessful {
+            class: job.class as usize,
+            attempt: job.attempt,
+            setback,
+        };
+        let now = self.clock.scenario_time(Instant::now());
+        let plan = self.gate().admission.retry(now, attempt, stopping);
         let Some(plan) = plan else {
             return Some(job);
         };

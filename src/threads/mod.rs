@@ -341,6 +341,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         ("autoscaler", collector.printed()),
         ("limiter", gate.admission.printed()),
         ("admission", gate.admission.admission_printed()),
+        ("retry", gate.admission.retry_printed()),
     ]);
     summary.fanout = shared
         .fanout

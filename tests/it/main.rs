@@ -22,6 +22,7 @@ mod mixed;
 mod part_series;
 mod parts_and_limits;
 mod pipeline;
+mod retry_script;
 mod routing;
 mod script;
 mod split_pools;

@@ -152,7 +152,41 @@ pub(super) fn hedge(c: &mut Checker, raw: &RawHedge) -> Option<HedgeConfig> {
     Some(HedgeConfig { delay })
 }
 
-pub(super) fn retry(c: &mut Checker, raw: &RawRetry) -> Option<RetryConfig> {
+/// Validates `[retry]`: the built-in backoff's fields, or (`kind = "script"`) the learner's
+/// `fn retry(failure)`, which replaces them; the attempt cap and the budget apply to both.
+pub(super) fn retry(c: &mut Checker, raw: &RawRetry) -> Option<(RetryConfig, Option<String>)> {
+    let kind = c.choice(
+        "retry.kind",
+        raw.kind.as_deref(),
+        &["backoff", "script"],
+        "backoff",
+    )?;
+    let script = kind == "script";
+    if script {
+        for (field, given) in [
+            ("backoff", raw.backoff.is_some()),
+            ("multiplier", raw.multiplier.is_some()),
+            ("max_backoff", raw.max_backoff.is_some()),
+            ("jitter", raw.jitter.is_some()),
+        ] {
+            if given {
+                c.error(
+                    &format!("retry.{field}"),
+                    "applies only to kind = \"backoff\": with kind = \"script\", fn retry(failure) returns the backoff",
+                );
+            }
+        }
+    }
+    let code = super::script::code(
+        c,
+        "retry",
+        super::script::ScriptHook::Retry,
+        script,
+        raw.code.as_deref(),
+    );
+    if script && code.is_none() {
+        return None;
+    }
     let max_attempts = c.count(
         "retry.max_attempts",
         Some(raw.max_attempts.unwrap_or(3)),
@@ -190,14 +224,15 @@ pub(super) fn retry(c: &mut Checker, raw: &RawRetry) -> Option<RetryConfig> {
         }
         other => other,
     };
-    Some(RetryConfig {
+    let config = RetryConfig {
         max_attempts: max_attempts as u32,
         backoff,
         multiplier,
         max_backoff,
         jitter,
         budget,
-    })
+    };
+    Some((config, code))
 }
 
 /// Validates `[admission]`: `kind = "script"` with its `code`.

@@ -12,6 +12,7 @@ pub(super) enum ScriptHook {
     Autoscaler,
     Limiter,
     Admission,
+    Retry,
 }
 
 /// Checks `table.code` for a table whose kind is (`is_script`) or is not a script; returns the
@@ -64,6 +65,7 @@ fn entry(hook: ScriptHook) -> (&'static str, &'static str) {
         ScriptHook::Autoscaler => ("desired_workers", "pool"),
         ScriptHook::Limiter => ("new_limit", "sample"),
         ScriptHook::Admission => ("admit", "request"),
+        ScriptHook::Retry => ("retry", "failure"),
     }
 }
 
@@ -74,6 +76,7 @@ fn compile(hook: ScriptHook, code: &str) -> Result<(), ScenarioError> {
         ScriptHook::Autoscaler => Hook::Autoscaler,
         ScriptHook::Limiter => Hook::Limiter,
         ScriptHook::Admission => Hook::Admission,
+        ScriptHook::Retry => Hook::Retry,
     };
     crate::script::check(hook, code).map_err(|error| {
         let mut positioned = ScenarioError::at_path("", error.message);

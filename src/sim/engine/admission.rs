@@ -2,7 +2,8 @@
 //! queue, the permits it holds until it leaves, and client retries of unsuccessful attempts.
 
 use super::*;
-use crate::admission::{Arrival, Permit, RateDecision};
+use crate::admission::{Arrival, Permit, RateDecision, Unsuccessful};
+use crate::policy::retry::Setback;
 use crate::sim::jobs::Call;
 
 impl Engine {
@@ -103,9 +104,14 @@ impl Engine {
 
     /// After an unsuccessful attempt: if the retry policy allows another, schedules it (after a
     /// backoff with jitter, as a new attempt of the same request) and returns true.
-    pub(super) fn maybe_retry(&mut self, job: &Job) -> bool {
+    pub(super) fn maybe_retry(&mut self, job: &Job, setback: Setback) -> bool {
         let stopping = self.limit_reached_for_retries();
-        let Some(plan) = self.admission.retry(u32::from(job.attempt), stopping) else {
+        let attempt = Unsuccessful {
+            class: job.class as usize,
+            attempt: u32::from(job.attempt),
+            setback,
+        };
+        let Some(plan) = self.admission.retry(self.now, attempt, stopping) else {
             return false;
         };
         let delay = plan.delay;

@@ -2,6 +2,7 @@
 //! waiting for a token, queued, or in service (finished anyway or cancelled).
 
 use super::*;
+use crate::policy::retry::Setback;
 
 impl Engine {
     pub(super) fn on_deadline(&mut self, key: JobKey, generation: u32) {
@@ -61,7 +62,7 @@ impl Engine {
 
     /// The client gave up on this attempt: it retries, or the request times out.
     pub(super) fn timed_out(&mut self, job: &Job) {
-        if !self.twin_carries_on(job) && !self.maybe_retry(job) {
+        if !self.twin_carries_on(job) && !self.maybe_retry(job, Setback::TimedOut) {
             self.recorder.timeout(job.class, job.measured);
             self.client_answered(job.producer as usize);
         }

@@ -3,6 +3,7 @@
 
 use super::pipeline::Sender;
 use super::*;
+use crate::policy::retry::Setback;
 use crate::report::recorder::FailReason;
 use crate::scenario::Next;
 use crate::sim::jobs::Call;
@@ -221,7 +222,7 @@ impl Engine {
     pub(super) fn reject(&mut self, key: JobKey, reason: RejectReason) -> bool {
         let job = self.jobs.remove(key);
         self.release_permit(&job, true);
-        if self.twin_carries_on(&job) || self.maybe_retry(&job) {
+        if self.twin_carries_on(&job) || self.maybe_retry(&job, Setback::Rejected(reason)) {
             return true;
         }
         self.recorder.rejection(job.class, job.measured, reason);
@@ -242,7 +243,7 @@ impl Engine {
             self.touch(lane);
             let job = self.jobs.remove(key);
             self.release_permit(&job, true);
-            if !self.twin_carries_on(&job) && !self.maybe_retry(&job) {
+            if !self.twin_carries_on(&job) && !self.maybe_retry(&job, Setback::Dropped) {
                 self.recorder.drop_evicted(job.class, job.measured);
                 self.client_answered(job.producer as usize);
             }
@@ -332,15 +333,12 @@ impl Engine {
         match job.state {
             JobState::InService { .. } if failure.is_some() => {
                 self.release_permit(&job, true);
-                if self.twin_carries_on(&job) || self.maybe_retry(&job) {
+                let reason = failure.unwrap_or(FailReason::DownstreamError);
+                if self.twin_carries_on(&job) || self.maybe_retry(&job, Setback::Failed(reason)) {
                     self.free_worker(worker, restart);
                     return;
                 }
-                self.recorder.failure(
-                    job.class,
-                    job.measured,
-                    failure.unwrap_or(FailReason::DownstreamError),
-                );
+                self.recorder.failure(job.class, job.measured, reason);
                 self.client_answered(job.producer as usize);
             }
             JobState::InService { .. } => {

@@ -69,6 +69,7 @@ impl Engine {
             .collect();
         printed.push(("limiter", self.admission.printed()));
         printed.push(("admission", self.admission.admission_printed()));
+        printed.push(("retry", self.admission.retry_printed()));
         summary.script_console = crate::report::console_lines(printed);
         summary
     }
