@@ -29,7 +29,7 @@
 //! assert_eq!(dependency.calls_in_flight(), 0);
 //! ```
 
-use crate::policy::breaker::CircuitBreaker;
+use crate::policy::breaker::{Breaker, CircuitBreaker};
 use crate::scenario::{Config, DownstreamConfig};
 use crate::time::{SimDuration, SimTime};
 
@@ -48,10 +48,10 @@ pub enum Call {
     Refused,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Dependency {
     config: Option<DownstreamConfig>,
-    breaker: Option<CircuitBreaker>,
+    breaker: Option<Box<dyn Breaker>>,
     calls_in_flight: usize,
 }
 
@@ -59,7 +59,12 @@ impl Dependency {
     pub fn new(config: &Config) -> Self {
         Dependency {
             config: config.downstream.clone(),
-            breaker: config.breaker.map(CircuitBreaker::new),
+            breaker: match &config.breaker_script {
+                Some(code) => script_breaker(code),
+                None => config
+                    .breaker
+                    .map(|b| Box::new(CircuitBreaker::new(b)) as Box<dyn Breaker>),
+            },
             calls_in_flight: 0,
         }
     }
@@ -149,6 +154,32 @@ impl Dependency {
     pub fn breaker_transitions(&self) -> u64 {
         self.breaker.as_ref().map_or(0, |b| b.transitions())
     }
+
+    /// The breaker's script failed: the runtime stops the run and reports it.
+    pub fn take_fault(&mut self) -> Option<crate::policy::PolicyFault> {
+        self.breaker
+            .as_mut()
+            .and_then(|breaker| breaker.take_fault())
+    }
+
+    /// What the breaker's script printed.
+    pub fn printed(&self) -> Vec<(f64, String)> {
+        self.breaker
+            .as_ref()
+            .map_or_else(Vec::new, |breaker| breaker.printed())
+    }
+}
+
+#[cfg(feature = "script")]
+fn script_breaker(code: &str) -> Option<Box<dyn Breaker>> {
+    Some(Box::new(crate::script::ScriptBreaker::checked(code)))
+}
+
+/// Without the script engine validation refuses `kind = "script"`; should a config reach here
+/// all the same, there is no breaker.
+#[cfg(not(feature = "script"))]
+fn script_breaker(_: &str) -> Option<Box<dyn Breaker>> {
+    None
 }
 
 #[cfg(test)]

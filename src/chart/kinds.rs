@@ -238,7 +238,7 @@ pub fn kinds_for(config: &crate::scenario::Config) -> Vec<ChartKind> {
     if config.limiter.is_some() {
         kinds.push(ChartKind::Limit);
     }
-    if config.breaker.is_some() {
+    if config.has_breaker() {
         kinds.push(ChartKind::Breaker);
     }
     let stages = match config.stages.len() {
@@ -291,7 +291,7 @@ fn can_lose(config: &crate::scenario::Config) -> bool {
         || config.limiter.is_some()
         || config.admission.is_some()
         || config.downstream.is_some()
-        || config.breaker.is_some()
+        || config.has_breaker()
         || config.chaos.is_some()
         || config.shutdown.is_some()
 }

@@ -153,6 +153,56 @@ pub struct CircuitBreaker {
     transitions: u64,
 }
 
+/// What the dependency asks of a circuit breaker: the built-in [`CircuitBreaker`] or a learner's
+/// `[breaker] kind = "script"`.
+pub trait Breaker: std::fmt::Debug + Send {
+    /// May a call go ahead now? (Refused calls fail fast.)
+    fn try_acquire(&mut self, now: SimTime) -> bool;
+
+    /// A call that went ahead was cancelled before its result came.
+    fn release(&mut self);
+
+    /// Records the outcome of a call that went ahead.
+    fn on_result(&mut self, now: SimTime, duration: SimDuration, failed: bool);
+
+    fn state(&self) -> BreakerState;
+
+    /// How many times the state changed.
+    fn transitions(&self) -> u64;
+
+    /// A script breaker's failure, once: the run stops there.
+    fn take_fault(&mut self) -> Option<crate::policy::PolicyFault> {
+        None
+    }
+
+    /// What a script breaker printed: (simulated seconds, line).
+    fn printed(&self) -> Vec<(f64, String)> {
+        Vec::new()
+    }
+}
+
+impl Breaker for CircuitBreaker {
+    fn try_acquire(&mut self, now: SimTime) -> bool {
+        CircuitBreaker::try_acquire(self, now)
+    }
+
+    fn release(&mut self) {
+        CircuitBreaker::release(self)
+    }
+
+    fn on_result(&mut self, now: SimTime, duration: SimDuration, failed: bool) {
+        CircuitBreaker::on_result(self, now, duration, failed)
+    }
+
+    fn state(&self) -> BreakerState {
+        self.state
+    }
+
+    fn transitions(&self) -> u64 {
+        self.transitions
+    }
+}
+
 impl CircuitBreaker {
     pub fn new(config: BreakerConfig) -> Self {
         CircuitBreaker {

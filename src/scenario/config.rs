@@ -54,6 +54,9 @@ pub struct Config {
     pub fanout: Option<FanOutConfig>,
     /// A circuit breaker around the downstream call.
     pub breaker: Option<crate::policy::breaker::BreakerConfig>,
+    /// `[breaker] kind = "script"`: the learner's `fn allow(request)` and `fn record(result)`, in
+    /// place of `breaker` (which is then `None`; see [`Config::has_breaker`]).
+    pub breaker_script: Option<String>,
     /// Clients retry unsuccessful attempts.
     pub retry: Option<RetryConfig>,
     /// `[retry] kind = "script"`: the learner's `fn retry(failure)`, which decides each backoff
@@ -297,6 +300,11 @@ pub struct LaneLayout {
 }
 
 impl Config {
+    /// Whether a circuit breaker guards the downstream call: the built-in one or a script.
+    pub fn has_breaker(&self) -> bool {
+        self.breaker.is_some() || self.breaker_script.is_some()
+    }
+
     /// How long a run is expected to last in scenario seconds: its duration, or the time its
     /// customers take to arrive.
     pub fn expected_horizon_secs(&self) -> f64 {

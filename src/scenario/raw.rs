@@ -154,6 +154,10 @@ pub struct RawIncident {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawBreaker {
+    /// `"resilience4j"` (the default) or `"script"`.
+    pub kind: Option<String>,
+    /// `kind = "script"`: the breaker's Rhai code, `fn allow(request)` and `fn record(result)`.
+    pub code: Option<String>,
     pub failure_rate_threshold: Option<f64>,
     pub slow_call_rate_threshold: Option<f64>,
     pub slow_call_duration: Option<RawDuration>,

@@ -238,7 +238,11 @@ pub fn validate_with_files(
     let rate_limit = raw.rate_limit.as_ref().and_then(|r| rate_limit(&mut c, r));
     let downstream = raw.downstream.as_ref().and_then(|d| downstream(&mut c, d));
     let fanout = raw.fanout.as_ref().and_then(|f| fanout(&mut c, f));
-    let breaker = raw.breaker.as_ref().and_then(|b| breaker(&mut c, b));
+    let (breaker, breaker_script) = match raw.breaker.as_ref().and_then(|b| breaker(&mut c, b)) {
+        Some(policies::BreakerChoice::BuiltIn(config)) => (Some(config), None),
+        Some(policies::BreakerChoice::Script(code)) => (None, Some(code)),
+        None => (None, None),
+    };
     let (retry, retry_script) = raw
         .retry
         .as_ref()
@@ -360,6 +364,7 @@ pub fn validate_with_files(
             downstream,
             fanout,
             breaker,
+            breaker_script,
             retry,
             retry_script,
             hedge,

@@ -24,12 +24,14 @@
 
 mod admission;
 mod autoscaler;
+mod breaker;
 mod limiter;
 mod retry;
 pub mod sandbox;
 
 pub use admission::ScriptAdmission;
 pub use autoscaler::ScriptAutoscaler;
+pub use breaker::ScriptBreaker;
 pub use limiter::ScriptLimit;
 pub use retry::ScriptRetry;
 pub use sandbox::Console;
@@ -49,6 +51,8 @@ pub enum Hook {
     Admission,
     /// `fn retry(failure)` → a backoff in seconds, or give up.
     Retry,
+    /// `fn allow(request)` → may the call go ahead, and `fn record(result)` → nothing.
+    Breaker,
 }
 
 impl Hook {
@@ -58,16 +62,24 @@ impl Hook {
             Hook::Limiter => "limiter",
             Hook::Admission => "admission",
             Hook::Retry => "retry",
+            Hook::Breaker => "breaker",
         }
     }
 
-    /// The function the script must define, with its one parameter.
+    /// The function the script must define, with its one parameter (the first, for a hook of
+    /// more than one).
     pub fn entry(self) -> (&'static str, &'static str) {
+        self.entries()[0]
+    }
+
+    /// Every function the script must define, each with its one parameter.
+    pub fn entries(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Hook::Autoscaler => ("desired_workers", "pool"),
-            Hook::Limiter => ("new_limit", "sample"),
-            Hook::Admission => ("admit", "request"),
-            Hook::Retry => ("retry", "failure"),
+            Hook::Autoscaler => &[("desired_workers", "pool")],
+            Hook::Limiter => &[("new_limit", "sample")],
+            Hook::Admission => &[("admit", "request")],
+            Hook::Retry => &[("retry", "failure")],
+            Hook::Breaker => &[("allow", "request"), ("record", "result")],
         }
     }
 }
@@ -168,29 +180,8 @@ impl Program {
                 message: error.err_type().to_string(),
             }
         })?;
-        let (entry, parameter) = hook.entry();
-        // By name and arity: Rhai lists functions in hash order, which differs between builds.
-        let mut named = ast.iter_functions().filter(|f| f.name == entry).peekable();
-        if named.peek().is_none() {
-            return Err(ScriptError {
-                line: 0,
-                column: 0,
-                message: format!(
-                    "the {} script must define `fn {entry}({parameter}) {{ ... }}`",
-                    hook.name()
-                ),
-            });
-        }
-        let arities: Vec<usize> = named.map(|f| f.params.len()).collect();
-        if !arities.contains(&1) {
-            return Err(ScriptError {
-                line: 0,
-                column: 0,
-                message: format!(
-                    "`{entry}` must take one parameter, `{parameter}` (it takes {})",
-                    arities[0]
-                ),
-            });
+        for &(entry, parameter) in hook.entries() {
+            needs(&ast, hook, entry, parameter)?;
         }
         let mut scope = rhai::Scope::new();
         engine
@@ -218,19 +209,23 @@ impl Program {
         now: SimTime,
         input: impl Into<rhai::Dynamic>,
     ) -> Result<rhai::Dynamic, PolicyFault> {
+        self.call_named(self.hook.entry().0, now, input)
+    }
+
+    /// Calls the hook's function `name` (one of [`Hook::entries`]).
+    pub fn call_named(
+        &mut self,
+        name: &str,
+        now: SimTime,
+        input: impl Into<rhai::Dynamic>,
+    ) -> Result<rhai::Dynamic, PolicyFault> {
         let input: rhai::Dynamic = input.into();
         sandbox::lock(&self.console).now = now.as_secs_f64();
         let options = rhai::CallFnOptions::new()
             .eval_ast(false)
             .rewind_scope(true);
         self.engine
-            .call_fn_with_options(
-                options,
-                &mut self.scope,
-                &self.ast,
-                self.hook.entry().0,
-                (input,),
-            )
+            .call_fn_with_options(options, &mut self.scope, &self.ast, name, (input,))
             .map_err(|error| {
                 let (line, column, message) = describe(&error, self.hook);
                 PolicyFault {
@@ -266,10 +261,46 @@ impl Program {
         }
     }
 
+    /// The value of a top-level variable the script keeps, if it has one by that name.
+    pub fn kept(&self, name: &str) -> Option<rhai::Dynamic> {
+        self.scope.get_value::<rhai::Dynamic>(name)
+    }
+
     /// What the script printed so far.
     pub fn console(&self) -> Console {
         sandbox::lock(&self.console).clone()
     }
+}
+
+/// Checks that `ast` defines `fn entry(parameter)`.
+fn needs(ast: &rhai::AST, hook: Hook, entry: &str, parameter: &str) -> Result<(), ScriptError> {
+    // By name and arity: Rhai lists functions in hash order, which differs between builds.
+    let arities: Vec<usize> = ast
+        .iter_functions()
+        .filter(|f| f.name == entry)
+        .map(|f| f.params.len())
+        .collect();
+    if arities.is_empty() {
+        return Err(ScriptError {
+            line: 0,
+            column: 0,
+            message: format!(
+                "the {} script must define `fn {entry}({parameter}) {{ ... }}`",
+                hook.name()
+            ),
+        });
+    }
+    if !arities.contains(&1) {
+        return Err(ScriptError {
+            line: 0,
+            column: 0,
+            message: format!(
+                "`{entry}` must take one parameter, `{parameter}` (it takes {})",
+                arities[0]
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn position(position: rhai::Position) -> (usize, usize) {

@@ -70,6 +70,7 @@ pub fn engine(console: Arc<Mutex<Console>>) -> rhai::Engine {
     super::limiter::register_sample(&mut engine);
     super::admission::register_request(&mut engine);
     super::retry::register_failure(&mut engine);
+    super::breaker::register_call(&mut engine);
     engine
 }
 

@@ -320,6 +320,9 @@ impl Engine {
         if let Some(fault) = self.admission.take_fault() {
             self.control.fault.get_or_insert(fault);
         }
+        if let Some(fault) = self.dependency.take_fault() {
+            self.control.fault.get_or_insert(fault);
+        }
         if self.control.fault.is_some() {
             self.control.truncated = true;
             self.finish();

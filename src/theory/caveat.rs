@@ -131,7 +131,7 @@ pub(super) fn caveats(config: &Config) -> Vec<Caveat> {
         config.classes.iter().any(|c| c.max_in_flight.is_some()),
         Caveat::Bulkhead,
     );
-    note(config.breaker.is_some(), Caveat::Breaker);
+    note(config.has_breaker(), Caveat::Breaker);
     let downstream = config.downstream.as_ref();
     note(
         downstream.is_some_and(|d| d.max_in_flight.is_some()),

@@ -186,7 +186,11 @@ impl<'scope> Running<'scope, '_> {
             // A policy script failed (the autoscaler's at a tick, the limiter's at a sample):
             // the run stops at once, like the simulator's, and reports where.
             if collector.fault.is_none() {
-                collector.fault = shared.gate().admission.take_fault();
+                let mut gate = shared.gate();
+                collector.fault = gate
+                    .admission
+                    .take_fault()
+                    .or_else(|| gate.dependency.take_fault());
             }
             let faulted = collector.fault.is_some();
             // A fault while draining (after a `[shutdown]`) stops the drain too.

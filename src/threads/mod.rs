@@ -342,6 +342,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         ("limiter", gate.admission.printed()),
         ("admission", gate.admission.admission_printed()),
         ("retry", gate.admission.retry_printed()),
+        ("breaker", gate.dependency.printed()),
     ]);
     summary.fanout = shared
         .fanout

@@ -5,6 +5,7 @@ mod admission_script;
 mod autoscaling;
 mod bad_input;
 mod behaviour;
+mod breaker_script;
 mod caps;
 mod cli;
 mod clock_end;

@@ -71,7 +71,62 @@ pub(super) fn fraction_in(
     }
 }
 
-pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerConfig> {
+/// What `[breaker]` holds: the built-in breaker's settings, or a script's code.
+pub(super) enum BreakerChoice {
+    BuiltIn(BreakerConfig),
+    Script(String),
+}
+
+/// Validates `[breaker]`: resilience4j's settings, or (`kind = "script"`) the learner's
+/// `fn allow(request)` and `fn record(result)`, which replace them.
+pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerChoice> {
+    let kind = c.choice(
+        "breaker.kind",
+        raw.kind.as_deref(),
+        &["resilience4j", "script"],
+        "resilience4j",
+    )?;
+    let script = kind == "script";
+    let code = super::script::code(
+        c,
+        "breaker",
+        super::script::ScriptHook::Breaker,
+        script,
+        raw.code.as_deref(),
+    );
+    if !script {
+        return built_in_breaker(c, raw).map(BreakerChoice::BuiltIn);
+    }
+    for (field, given) in [
+        (
+            "failure_rate_threshold",
+            raw.failure_rate_threshold.is_some(),
+        ),
+        (
+            "slow_call_rate_threshold",
+            raw.slow_call_rate_threshold.is_some(),
+        ),
+        ("slow_call_duration", raw.slow_call_duration.is_some()),
+        ("window", raw.window.is_some()),
+        ("window_size", raw.window_size.is_some()),
+        ("minimum_calls", raw.minimum_calls.is_some()),
+        ("wait_in_open", raw.wait_in_open.is_some()),
+        (
+            "permitted_in_half_open",
+            raw.permitted_in_half_open.is_some(),
+        ),
+    ] {
+        if given {
+            c.error(
+                &format!("breaker.{field}"),
+                "applies only to kind = \"resilience4j\": with kind = \"script\", your allow and record decide",
+            );
+        }
+    }
+    code.map(BreakerChoice::Script)
+}
+
+fn built_in_breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerConfig> {
     let defaults = BreakerConfig::default();
     let percent = |c: &mut Checker, name: &str, value: Option<f64>, default: f64| {
         let value = value.unwrap_or(default);

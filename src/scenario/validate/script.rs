@@ -13,6 +13,7 @@ pub(super) enum ScriptHook {
     Limiter,
     Admission,
     Retry,
+    Breaker,
 }
 
 /// Checks `table.code` for a table whose kind is (`is_script`) or is not a script; returns the
@@ -66,6 +67,7 @@ fn entry(hook: ScriptHook) -> (&'static str, &'static str) {
         ScriptHook::Limiter => ("new_limit", "sample"),
         ScriptHook::Admission => ("admit", "request"),
         ScriptHook::Retry => ("retry", "failure"),
+        ScriptHook::Breaker => ("allow", "request"),
     }
 }
 
@@ -77,6 +79,7 @@ fn compile(hook: ScriptHook, code: &str) -> Result<(), ScenarioError> {
         ScriptHook::Limiter => Hook::Limiter,
         ScriptHook::Admission => Hook::Admission,
         ScriptHook::Retry => Hook::Retry,
+        ScriptHook::Breaker => Hook::Breaker,
     };
     crate::script::check(hook, code).map_err(|error| {
         let mut positioned = ScenarioError::at_path("", error.message);

@@ -70,6 +70,7 @@ impl Engine {
         printed.push(("limiter", self.admission.printed()));
         printed.push(("admission", self.admission.admission_printed()));
         printed.push(("retry", self.admission.retry_printed()));
+        printed.push(("breaker", self.dependency.printed()));
         summary.script_console = crate::report::console_lines(printed);
         summary
     }
