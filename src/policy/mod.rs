@@ -21,7 +21,7 @@ pub mod overflow;
 pub mod retry;
 pub mod token_bucket;
 
-pub use overflow::{Admission, Overflow, OverflowPolicy, RejectReason};
+pub use overflow::{Admission, Offer, Overflow, OverflowPolicy, RejectReason};
 
 use crate::time::SimTime;
 

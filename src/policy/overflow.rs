@@ -11,14 +11,15 @@
 //! [`Overflow::on_offer`] only decides; the engine (or the thread runtime) carries out the decision.
 //!
 //! ```
-//! use queuelab::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
+//! use queuelab::policy::{Admission, Offer, Overflow, OverflowPolicy, RejectReason};
 //! use queuelab::time::SimTime;
+//! let first = Offer::FIRST;
 //! let mut overflow = Overflow::new(OverflowPolicy::Watermark { high: 24, low: 12 });
 //! let now = SimTime::ZERO;
-//! assert_eq!(overflow.on_offer(now, 23, Some(32)), Admission::Enqueue);
-//! assert_eq!(overflow.on_offer(now, 24, Some(32)), Admission::Reject(RejectReason::Watermark));
-//! assert_eq!(overflow.on_offer(now, 13, Some(32)), Admission::Reject(RejectReason::Watermark));
-//! assert_eq!(overflow.on_offer(now, 11, Some(32)), Admission::Enqueue);
+//! assert_eq!(overflow.on_offer(now, 23, Some(32), first), Admission::Enqueue);
+//! assert_eq!(overflow.on_offer(now, 24, Some(32), first), Admission::Reject(RejectReason::Watermark));
+//! assert_eq!(overflow.on_offer(now, 13, Some(32), first), Admission::Reject(RejectReason::Watermark));
+//! assert_eq!(overflow.on_offer(now, 11, Some(32), first), Admission::Enqueue);
 //! ```
 
 use crate::time::{SimDuration, SimTime};
@@ -30,7 +31,12 @@ pub enum OverflowPolicy {
     Block,
     Timeout(SimDuration),
     DropOldest,
-    Watermark { high: usize, low: usize },
+    Watermark {
+        high: usize,
+        low: usize,
+    },
+    /// The learner's `fn on_full(offer)` decides (`queue.code`).
+    Script,
 }
 
 impl OverflowPolicy {
@@ -42,10 +48,18 @@ impl OverflowPolicy {
             OverflowPolicy::Timeout(_) => "timeout",
             OverflowPolicy::DropOldest => "drop-oldest",
             OverflowPolicy::Watermark { .. } => "watermark",
+            OverflowPolicy::Script => "script",
         }
     }
 
-    pub const NAMES: [&'static str; 5] = ["reject", "block", "timeout", "drop-oldest", "watermark"];
+    pub const NAMES: [&'static str; 6] = [
+        "reject",
+        "block",
+        "timeout",
+        "drop-oldest",
+        "watermark",
+        "script",
+    ];
 }
 
 /// Why a job was refused admission. Names are the keys of `rejected_by_reason` in the summary.
@@ -109,12 +123,57 @@ pub enum Admission {
     },
 }
 
-/// The policy plus its state (the watermark's shedding flag).
-#[derive(Debug, Clone, PartialEq)]
+/// What a full-queue script sees of the job offered to a full queue.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OfferView<'a> {
+    pub class: &'a str,
+    /// 0 for the first attempt.
+    pub attempt: u32,
+    pub queued: usize,
+    pub capacity: usize,
+}
+
+/// A learner's answer to a full queue: `"reject"`, `"drop_oldest"`, `"wait"` or a wait in
+/// seconds — the built-in policies' decisions, chosen per job.
+pub trait FullQueuePolicy: std::fmt::Debug + Send {
+    fn decide(&mut self, now: SimTime, offer: &OfferView<'_>) -> Admission;
+
+    /// A script policy's failure, once: the run stops there.
+    fn take_fault(&mut self) -> Option<crate::policy::PolicyFault> {
+        None
+    }
+
+    /// What a script policy printed: (simulated seconds, line).
+    fn printed(&self) -> Vec<(f64, String)> {
+        Vec::new()
+    }
+}
+
+/// The job a full queue is offered, for a script: its class and attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    pub class: usize,
+    /// 0 for the first attempt.
+    pub attempt: u32,
+}
+
+impl Offer {
+    /// The first attempt of a job of the first class.
+    pub const FIRST: Offer = Offer {
+        class: 0,
+        attempt: 0,
+    };
+}
+
+/// The policy plus its state (the watermark's shedding flag, a script's program).
+#[derive(Debug)]
 pub struct Overflow {
     policy: OverflowPolicy,
     shedding: bool,
     spells: u64,
+    script: Option<Box<dyn FullQueuePolicy>>,
+    /// The classes' names, for the script (empty without one).
+    class_names: Vec<String>,
 }
 
 impl Overflow {
@@ -123,7 +182,31 @@ impl Overflow {
             policy,
             shedding: false,
             spells: 0,
+            script: None,
+            class_names: Vec::new(),
         }
+    }
+
+    /// The overflow policy of a scenario's `[queue]`, with its script if it has one.
+    pub fn for_queue(config: &crate::scenario::Config) -> Self {
+        let mut overflow = Overflow::new(config.queue.overflow);
+        overflow.script = config.queue.code.as_deref().and_then(full_queue_script);
+        if overflow.script.is_some() {
+            overflow.class_names = config.classes.iter().map(|c| c.name.clone()).collect();
+        }
+        overflow
+    }
+
+    /// A script policy's failure, once: the run stops there.
+    pub fn take_fault(&mut self) -> Option<crate::policy::PolicyFault> {
+        self.script.as_mut().and_then(|script| script.take_fault())
+    }
+
+    /// What the script printed.
+    pub fn printed(&self) -> Vec<(f64, String)> {
+        self.script
+            .as_ref()
+            .map_or_else(Vec::new, |script| script.printed())
     }
 
     pub fn policy(&self) -> OverflowPolicy {
@@ -143,7 +226,13 @@ impl Overflow {
 
     /// Decides for a job offered at `now` when `queued` jobs wait in a queue of `capacity` slots
     /// (`None` = unbounded) and no worker is free.
-    pub fn on_offer(&mut self, now: SimTime, queued: usize, capacity: Option<usize>) -> Admission {
+    pub fn on_offer(
+        &mut self,
+        now: SimTime,
+        queued: usize,
+        capacity: Option<usize>,
+        offer: Offer,
+    ) -> Admission {
         let full = capacity.is_some_and(|capacity| queued >= capacity);
         match self.policy {
             OverflowPolicy::Watermark { high, low } => {
@@ -174,8 +263,38 @@ impl Overflow {
                     Admission::EvictOldestThenEnqueue
                 }
             }
+            OverflowPolicy::Script => {
+                let Some(script) = self.script.as_mut() else {
+                    return Admission::Reject(RejectReason::QueueFull);
+                };
+                let capacity = capacity.unwrap_or(0);
+                let view = OfferView {
+                    class: self.class_names.get(offer.class).map_or("", String::as_str),
+                    attempt: offer.attempt,
+                    queued,
+                    capacity,
+                };
+                match script.decide(now, &view) {
+                    Admission::EvictOldestThenEnqueue if capacity == 0 => {
+                        Admission::Reject(RejectReason::QueueFull)
+                    }
+                    decision => decision,
+                }
+            }
         }
     }
+}
+
+#[cfg(feature = "script")]
+fn full_queue_script(code: &str) -> Option<Box<dyn FullQueuePolicy>> {
+    Some(Box::new(crate::script::ScriptOverflow::checked(code)))
+}
+
+/// Without the script engine validation refuses `on_full = "script"`; should a config reach
+/// here all the same, a full queue rejects.
+#[cfg(not(feature = "script"))]
+fn full_queue_script(_: &str) -> Option<Box<dyn FullQueuePolicy>> {
+    None
 }
 
 #[cfg(test)]
@@ -194,11 +313,11 @@ mod tests {
             OverflowPolicy::Watermark { high: 8, low: 4 },
         ] {
             assert_eq!(
-                Overflow::new(policy).on_offer(NOW, 3, Some(10)),
+                Overflow::new(policy).on_offer(NOW, 3, Some(10), Offer::FIRST),
                 Admission::Enqueue
             );
             assert_eq!(
-                Overflow::new(policy).on_offer(NOW, 3, None),
+                Overflow::new(policy).on_offer(NOW, 3, None, Offer::FIRST),
                 Admission::Enqueue
             );
         }
@@ -206,7 +325,7 @@ mod tests {
 
     #[test]
     fn full_queue_decisions_follow_the_policy() {
-        let full = |policy| Overflow::new(policy).on_offer(NOW, 10, Some(10));
+        let full = |policy| Overflow::new(policy).on_offer(NOW, 10, Some(10), Offer::FIRST);
         assert_eq!(
             full(OverflowPolicy::Reject),
             Admission::Reject(RejectReason::QueueFull)
@@ -231,7 +350,7 @@ mod tests {
     fn drop_oldest_without_waiting_slots_rejects() {
         let mut overflow = Overflow::new(OverflowPolicy::DropOldest);
         assert_eq!(
-            overflow.on_offer(NOW, 0, Some(0)),
+            overflow.on_offer(NOW, 0, Some(0), Offer::FIRST),
             Admission::Reject(RejectReason::QueueFull)
         );
     }
@@ -241,7 +360,9 @@ mod tests {
         let mut overflow = Overflow::new(OverflowPolicy::Watermark { high: 24, low: 12 });
         let trace: Vec<bool> = [10, 20, 24, 30, 20, 12, 11, 20, 23, 24]
             .iter()
-            .map(|&queued| overflow.on_offer(NOW, queued, Some(32)) == Admission::Enqueue)
+            .map(|&queued| {
+                overflow.on_offer(NOW, queued, Some(32), Offer::FIRST) == Admission::Enqueue
+            })
             .collect();
         assert_eq!(
             trace,
@@ -258,7 +379,7 @@ mod tests {
     fn watermark_still_respects_capacity() {
         let mut overflow = Overflow::new(OverflowPolicy::Watermark { high: 40, low: 20 });
         assert_eq!(
-            overflow.on_offer(NOW, 32, Some(32)),
+            overflow.on_offer(NOW, 32, Some(32), Offer::FIRST),
             Admission::Reject(RejectReason::QueueFull)
         );
         assert!(!overflow.is_shedding());

@@ -383,6 +383,8 @@ pub struct QueueConfig {
     /// Waiting slots (not counting jobs in service); `None` is unbounded.
     pub capacity: Option<usize>,
     pub overflow: OverflowPolicy,
+    /// `on_full = "script"`: the learner's `fn on_full(offer)`.
+    pub code: Option<String>,
     pub discipline: Discipline,
 }
 

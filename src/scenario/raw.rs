@@ -326,6 +326,8 @@ pub struct RawPool {
 pub struct RawQueue {
     pub capacity: Option<i64>,
     pub on_full: Option<String>,
+    /// `on_full = "script"`: the policy's Rhai code, `fn on_full(offer)`.
+    pub code: Option<String>,
     pub timeout: Option<RawDuration>,
     pub shed_at: Option<i64>,
     pub resume_below: Option<i64>,

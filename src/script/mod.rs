@@ -26,6 +26,7 @@ mod admission;
 mod autoscaler;
 mod breaker;
 mod limiter;
+mod overflow;
 mod retry;
 pub mod sandbox;
 
@@ -33,6 +34,7 @@ pub use admission::ScriptAdmission;
 pub use autoscaler::ScriptAutoscaler;
 pub use breaker::ScriptBreaker;
 pub use limiter::ScriptLimit;
+pub use overflow::ScriptOverflow;
 pub use retry::ScriptRetry;
 pub use sandbox::Console;
 
@@ -53,6 +55,8 @@ pub enum Hook {
     Retry,
     /// `fn allow(request)` → may the call go ahead, and `fn record(result)` → nothing.
     Breaker,
+    /// `fn on_full(offer)` → reject, drop the oldest, wait, or wait at most so long.
+    Overflow,
 }
 
 impl Hook {
@@ -63,6 +67,7 @@ impl Hook {
             Hook::Admission => "admission",
             Hook::Retry => "retry",
             Hook::Breaker => "breaker",
+            Hook::Overflow => "overflow",
         }
     }
 
@@ -80,6 +85,7 @@ impl Hook {
             Hook::Admission => &[("admit", "request")],
             Hook::Retry => &[("retry", "failure")],
             Hook::Breaker => &[("allow", "request"), ("record", "result")],
+            Hook::Overflow => &[("on_full", "offer")],
         }
     }
 }

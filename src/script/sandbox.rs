@@ -71,6 +71,7 @@ pub fn engine(console: Arc<Mutex<Console>>) -> rhai::Engine {
     super::admission::register_request(&mut engine);
     super::retry::register_failure(&mut engine);
     super::breaker::register_call(&mut engine);
+    super::overflow::register_offer(&mut engine);
     engine
 }
 

@@ -191,5 +191,8 @@ fn overflow_words(policy: &OverflowPolicy) -> &'static str {
         OverflowPolicy::Timeout(_) => "makes the sender wait, then gives up",
         OverflowPolicy::DropOldest => "drops its oldest job",
         OverflowPolicy::Watermark { .. } => "sheds between watermarks",
+        OverflowPolicy::Script => {
+            "does what a script says (reject, drop the oldest or make the sender wait)"
+        }
     }
 }

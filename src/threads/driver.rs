@@ -190,7 +190,8 @@ impl<'scope> Running<'scope, '_> {
                 collector.fault = gate
                     .admission
                     .take_fault()
-                    .or_else(|| gate.dependency.take_fault());
+                    .or_else(|| gate.dependency.take_fault())
+                    .or_else(|| gate.overflow.iter_mut().find_map(|o| o.take_fault()));
             }
             let faulted = collector.fault.is_some();
             // A fault while draining (after a `[shutdown]`) stops the drain too.

@@ -11,7 +11,7 @@ use super::job::{Job, Outcome, Record, What};
 use super::Shared;
 use crate::admission::{AdmissionCore, Arrival, RateDecision, Unsuccessful};
 use crate::policy::retry::Setback;
-use crate::policy::{Admission, Overflow, OverflowPolicy, RejectReason};
+use crate::policy::{Admission, Offer, Overflow, OverflowPolicy, RejectReason};
 use crate::time::SimDuration;
 use crossbeam_channel::{Receiver, RecvTimeoutError, SendTimeoutError, TrySendError};
 use std::collections::VecDeque;
@@ -182,6 +182,10 @@ impl Shared {
                 self.clock.scenario_time(now),
                 lane.queue.len(),
                 self.config.queue.capacity,
+                Offer {
+                    class: job.class as usize,
+                    attempt: job.attempt,
+                },
             )
         };
         match decision {

@@ -337,13 +337,18 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         },
     );
     summary.script_error = collector.fault.as_ref().map(Into::into);
-    summary.script_console = crate::report::console_lines(vec![
-        ("autoscaler", collector.printed()),
-        ("limiter", gate.admission.printed()),
-        ("admission", gate.admission.admission_printed()),
-        ("retry", gate.admission.retry_printed()),
-        ("breaker", gate.dependency.printed()),
-    ]);
+    summary.script_console = crate::report::console_lines(
+        vec![
+            ("autoscaler", collector.printed()),
+            ("limiter", gate.admission.printed()),
+            ("admission", gate.admission.admission_printed()),
+            ("retry", gate.admission.retry_printed()),
+            ("breaker", gate.dependency.printed()),
+        ]
+        .into_iter()
+        .chain(gate.overflow.iter().map(|o| ("overflow", o.printed())))
+        .collect(),
+    );
     summary.fanout = shared
         .fanout
         .as_ref()
@@ -372,7 +377,7 @@ fn gate(config: &Config) -> Gate {
             .lanes()
             .workers
             .iter()
-            .map(|_| crate::policy::Overflow::new(config.queue.overflow))
+            .map(|_| crate::policy::Overflow::for_queue(config))
             .collect(),
         admission: crate::admission::AdmissionCore::new(config),
         dependency: crate::dependency::Dependency::new(config),

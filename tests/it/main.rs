@@ -21,6 +21,7 @@ mod hostile_urls;
 mod lifecycle;
 mod mixed;
 mod part_series;
+mod overflow_script;
 mod parts_and_limits;
 mod pipeline;
 mod retry_script;

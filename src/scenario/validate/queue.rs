@@ -32,6 +32,7 @@ pub(super) fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
         "block" => OverflowPolicy::Block,
         "drop-oldest" => OverflowPolicy::DropOldest,
         "timeout" => OverflowPolicy::Timeout(c.required_duration("queue.timeout", &raw.timeout)?),
+        "script" => OverflowPolicy::Script,
         _ => {
             let high = c.count("queue.shed_at", raw.shed_at.or(Some(-1)), 1, i64::MAX);
             let low = c.count(
@@ -61,7 +62,10 @@ pub(super) fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
     if capacity.is_none()
         && matches!(
             overflow,
-            OverflowPolicy::Block | OverflowPolicy::Timeout(_) | OverflowPolicy::DropOldest
+            OverflowPolicy::Block
+                | OverflowPolicy::Timeout(_)
+                | OverflowPolicy::DropOldest
+                | OverflowPolicy::Script
         )
     {
         c.error(
@@ -80,9 +84,20 @@ pub(super) fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
         "fair" => Discipline::Fair,
         _ => Discipline::Fifo,
     };
+    let code = super::script::code(
+        c,
+        "queue",
+        super::script::ScriptHook::Overflow,
+        overflow == OverflowPolicy::Script,
+        raw.code.as_deref(),
+    );
+    if overflow == OverflowPolicy::Script && code.is_none() {
+        return None;
+    }
     Some(QueueConfig {
         capacity,
         overflow,
+        code,
         discipline,
     })
 }

@@ -14,6 +14,7 @@ pub(super) enum ScriptHook {
     Admission,
     Retry,
     Breaker,
+    Overflow,
 }
 
 /// Checks `table.code` for a table whose kind is (`is_script`) or is not a script; returns the
@@ -26,17 +27,22 @@ pub(super) fn code(
     code: Option<&str>,
 ) -> Option<String> {
     let path = format!("{table}.code");
+    // The field that makes a table a script: `on_full` for the queue, `kind` elsewhere.
+    let selector = match hook {
+        ScriptHook::Overflow => "on_full",
+        _ => "kind",
+    };
     let code = match (is_script, code) {
         (false, None) => return None,
         (false, Some(_)) => {
-            c.error(&path, "applies only to kind = \"script\"");
+            c.error(&path, format!("applies only to {selector} = \"script\""));
             return None;
         }
         (true, None) => {
             let (entry, parameter) = entry(hook);
             c.error(
                 &path,
-                format!("is required for kind = \"script\": the policy's code, with `fn {entry}({parameter}) {{ ... }}` (see docs/reference.md)"),
+                format!("is required for {selector} = \"script\": the policy's code, with `fn {entry}({parameter}) {{ ... }}` (see docs/reference.md)"),
             );
             return None;
         }
@@ -68,6 +74,7 @@ fn entry(hook: ScriptHook) -> (&'static str, &'static str) {
         ScriptHook::Admission => ("admit", "request"),
         ScriptHook::Retry => ("retry", "failure"),
         ScriptHook::Breaker => ("allow", "request"),
+        ScriptHook::Overflow => ("on_full", "offer"),
     }
 }
 
@@ -80,6 +87,7 @@ fn compile(hook: ScriptHook, code: &str) -> Result<(), ScenarioError> {
         ScriptHook::Admission => Hook::Admission,
         ScriptHook::Retry => Hook::Retry,
         ScriptHook::Breaker => Hook::Breaker,
+        ScriptHook::Overflow => Hook::Overflow,
     };
     crate::script::check(hook, code).map_err(|error| {
         let mut positioned = ScenarioError::at_path("", error.message);

@@ -4,6 +4,7 @@
 use super::pipeline::Sender;
 use super::*;
 use crate::policy::retry::Setback;
+use crate::policy::Offer;
 use crate::report::recorder::FailReason;
 use crate::scenario::Next;
 use crate::sim::jobs::Call;
@@ -124,7 +125,14 @@ impl Engine {
     /// Offers an admitted job to the pool and queue. `waiting`: its producer has not moved on yet
     /// (false when the job comes back from a rate-limit delay).
     pub(super) fn offer(&mut self, p: usize, key: JobKey, waiting: bool) {
-        let lane_index = self.jobs.get(key).lane as usize;
+        let job = self.jobs.get(key);
+        let (lane_index, offered) = (
+            job.lane as usize,
+            Offer {
+                class: job.class as usize,
+                attempt: u32::from(job.attempt),
+            },
+        );
         let lane = &mut self.lanes[lane_index];
         if lane.queue.is_empty() {
             if let Some(worker) = lane.idle.pop() {
@@ -133,10 +141,13 @@ impl Engine {
                 return;
             }
         }
-        match lane
+        let decision = lane
             .overflow
-            .on_offer(self.now, lane.queue.len(), lane.capacity)
-        {
+            .on_offer(self.now, lane.queue.len(), lane.capacity, offered);
+        if let Some(fault) = lane.overflow.take_fault() {
+            self.control.fault.get_or_insert(fault);
+        }
+        match decision {
             Admission::Enqueue => {
                 self.enqueue(key);
                 self.handed_over(p, true, waiting);

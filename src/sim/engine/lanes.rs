@@ -45,7 +45,7 @@ impl Lane {
             },
             capacity: config.queue.capacity,
             idle: Vec::new(),
-            overflow: Overflow::new(config.queue.overflow),
+            overflow: Overflow::for_queue(config),
             blocked: VecDeque::new(),
             blocked_count: 0,
             busy: 0,

@@ -71,6 +71,11 @@ impl Engine {
         printed.push(("admission", self.admission.admission_printed()));
         printed.push(("retry", self.admission.retry_printed()));
         printed.push(("breaker", self.dependency.printed()));
+        printed.extend(
+            self.lanes
+                .iter()
+                .map(|lane| ("overflow", lane.overflow.printed())),
+        );
         summary.script_console = crate::report::console_lines(printed);
         summary
     }
