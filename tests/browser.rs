@@ -48,6 +48,19 @@ fn policy_scripts_in_the_browser_match_the_native_fingerprint() {
     );
 }
 
+/// Admission, retry, breaker and full-queue scripts give the native run in the browser too.
+#[wasm_bindgen_test]
+fn hook_scripts_in_the_browser_match_the_native_fingerprint() {
+    let text = include_str!("golden/hooks.toml");
+    let config = queuelab::scenario::parse(text, "hooks.toml").unwrap();
+    let summary = Engine::new(&config).run();
+    assert!(summary.script_error.is_none());
+    assert_eq!(
+        format!("{:016x}", summary.fingerprint()),
+        include_str!("golden/hooks.fingerprint").trim()
+    );
+}
+
 #[wasm_bindgen_test]
 fn one_million_customers_of_mm4_report_their_speed() {
     let text =

@@ -35,6 +35,19 @@ fn policy_scripts_in_wasm_match_the_native_fingerprint() {
     );
 }
 
+/// Admission, retry, breaker and full-queue scripts give the native run in wasm too.
+#[wasm_bindgen_test]
+fn hook_scripts_in_wasm_match_the_native_fingerprint() {
+    let text = include_str!("golden/hooks.toml");
+    let config = queuelab::scenario::parse(text, "hooks.toml").expect("the hooks golden parses");
+    let summary = Engine::new(&config).run();
+    assert!(summary.script_error.is_none());
+    assert_eq!(
+        format!("{:016x}", summary.fingerprint()),
+        include_str!("golden/hooks.fingerprint").trim()
+    );
+}
+
 #[wasm_bindgen_test]
 fn bad_scenarios_are_errors_in_wasm_too() {
     let error = queuelab::scenario::parse("[pool]\nworkers = 0\n", "x.toml")

@@ -53,7 +53,11 @@ fn a_script_chooses_per_class() {
         "fn on_full(offer) { if offer.class == \"checkout\" { 2.0 } else { \"reject\" } }",
     ));
     let refused = |s: &Summary, class: &str| s.classes[class].rejected;
-    assert!(refused(&shed_all, "checkout") > 100, "{}", refused(&shed_all, "checkout"));
+    assert!(
+        refused(&shed_all, "checkout") > 100,
+        "{}",
+        refused(&shed_all, "checkout")
+    );
     assert!(
         refused(&per_class, "checkout") * 10 < refused(&shed_all, "checkout"),
         "{} vs {}",
@@ -71,9 +75,17 @@ fn a_failing_overflow_script_stops_the_run_where_it_failed() {
     ));
     let error = summary.script_error.as_ref().expect("the run stopped");
     assert_eq!(error.hook, "overflow");
-    assert!(error.message.contains("on_full returned \"later\""), "{}", error.message);
+    assert!(
+        error.message.contains("on_full returned \"later\""),
+        "{}",
+        error.message
+    );
     assert!(summary.truncated);
-    assert!((30.0..32.0).contains(&error.at_seconds), "{}", error.at_seconds);
+    assert!(
+        (30.0..32.0).contains(&error.at_seconds),
+        "{}",
+        error.at_seconds
+    );
     let line = &summary.script_console[0];
     assert_eq!(line.hook, "overflow");
     assert!(line.text.contains("capacity: 20"), "{}", line.text);
@@ -108,10 +120,9 @@ fn an_overflow_script_is_checked() {
 #[test]
 fn an_overflow_script_runs_on_real_threads() {
     let _one = crate::threads::ONE_AT_A_TIME.lock();
-    let text = script(
-        "fn on_full(offer) { if offer.class == \"checkout\" { 2.0 } else { \"reject\" } }",
-    )
-    .replace("duration = \"2m\"", "duration = \"4s\"");
+    let text =
+        script("fn on_full(offer) { if offer.class == \"checkout\" { 2.0 } else { \"reject\" } }")
+            .replace("duration = \"2m\"", "duration = \"4s\"");
     let config = config(&text);
     let options = queuelab::threads::ThreadOptions {
         time_scale: 0.5,

@@ -242,6 +242,33 @@ fn the_script_golden_matches_its_fingerprint() {
     );
 }
 
+/// The native side of the hooks' determinism golden (tests/golden/hooks.toml: admission, retry,
+/// breaker and full-queue scripts); the wasm and browser tests compare with the same fingerprint.
+#[test]
+fn the_hooks_golden_matches_its_fingerprint() {
+    let text = include_str!("../golden/hooks.toml");
+    let summary = Engine::new(&config(text)).run();
+    assert!(summary.script_error.is_none(), "{:?}", summary.script_error);
+    let refused = |reason: &str| summary.rejected_by_reason.get(reason).copied().unwrap_or(0);
+    assert!(refused("admission") > 100 && refused("queue_full") > 0);
+    assert!(summary.retries > 100 && summary.dropped > 0 && summary.breaker_transitions > 4);
+    let fingerprint = format!("{:016x}", summary.fingerprint());
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/hooks.fingerprint"
+    );
+    if std::env::var_os("QUEUELAB_BLESS").is_some() {
+        std::fs::write(path, format!("{fingerprint}\n")).unwrap();
+        return;
+    }
+    let golden = std::fs::read_to_string(path).expect("the recorded fingerprint");
+    assert_eq!(
+        fingerprint,
+        golden.trim(),
+        "a hooks run changed; if intended, rerun with QUEUELAB_BLESS=1"
+    );
+}
+
 /// The "Build it" PI controller (exercises/68-build-pid.toml) is the built-in `kind = "pid"`
 /// with Kd = 0, line for line: the two runs are identical.
 #[test]
