@@ -13,6 +13,7 @@
 //! ```
 
 pub mod goal;
+mod grade;
 pub mod knob;
 pub mod question;
 pub mod raw;
@@ -20,8 +21,10 @@ mod validate;
 mod verify;
 
 pub use goal::{Comparator, Goal, GoalResult};
+pub use grade::SeedVerdict;
 pub use knob::{Knob, KnobKind, KnobValue};
 pub use question::{Expect, Proof, Question};
+pub use validate::HIDDEN_SEEDS;
 pub use verify::{verify, Verification};
 
 use crate::scenario::{self, Config, ScenarioErrors};

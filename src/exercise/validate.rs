@@ -316,6 +316,7 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         ],
         (None, None) => Vec::new(),
     };
+    let seeds = with_hidden_seeds(seeds, scenario.as_ref().map(|config| config.seed));
     for (i, chart) in raw.watch.iter().enumerate() {
         let has = scenario.as_ref().map(crate::chart::watchable_for);
         match (ChartKind::from_name(chart), has) {
@@ -374,3 +375,20 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
         ))),
     }
 }
+
+/// The seeds, with more added after the largest until at least [`HIDDEN_SEEDS`] differ from the
+/// scenario's own (the seed a learner sees): a passing run is graded on those, so the checker
+/// proves the exercise on them too.
+fn with_hidden_seeds(mut seeds: Vec<u64>, shown: Option<u64>) -> Vec<u64> {
+    let Some(shown) = shown.filter(|_| !seeds.is_empty()) else {
+        return seeds;
+    };
+    while seeds.iter().filter(|&&seed| seed != shown).count() < HIDDEN_SEEDS {
+        let next = seeds.iter().max().map_or(shown, |&max| max.wrapping_add(1));
+        seeds.push(next);
+    }
+    seeds
+}
+
+/// How many seeds besides the one shown a learner's passing run is graded on.
+pub const HIDDEN_SEEDS: usize = 3;

@@ -2,6 +2,7 @@
 //! par and the solution. Knob values and the seed live in the URL, so any run can be shared.
 
 use super::browser;
+use super::grading::Grading;
 use super::lab::Lab;
 use super::markdown::markdown;
 use super::questions::Questions;
@@ -36,6 +37,9 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
     let hints_shown = use_state(|| 0usize);
     let solution_shown = use_state(|| false);
     let last_result = use_state(|| None::<bool>);
+    // The knobs and seed of the last run that met every goal, and a count of such runs (each
+    // mounts a fresh grading on the hidden seeds).
+    let passing_run = use_state(|| None::<(u32, Vec<(String, KnobValue)>, u64)>);
     let answers = use_state(|| vec![None::<usize>; exercise.questions.len()]);
     // On a phone the story starts folded, so the knobs, Run and the goals come within the first
     // two screens; on wider screens it starts open beside them.
@@ -108,12 +112,33 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
         let on_result = props.shared.on_result.clone();
         let exercise = exercise.clone();
         let last_result = last_result.clone();
-        let questions_right = all_right(&answers);
+        let passing_run = passing_run.clone();
+        let run_values = (*values).clone();
+        let run_seed = *seed;
         Callback::from(move |summary: Summary| {
             let passed = exercise.evaluate(&summary).iter().all(|r| r.passed);
             last_result.set(Some(passed));
-            on_result.emit((exercise.id.clone(), status(passed, questions_right)));
+            // Solved only once the hidden seeds agree (see `on_graded`).
+            on_result.emit((exercise.id.clone(), Status::Tried));
+            let count = passing_run.as_ref().map_or(0, |(count, _, _)| count + 1);
+            passing_run.set(passed.then(|| (count, run_values.clone(), run_seed)));
         })
+    };
+    let on_graded = {
+        let on_result = props.shared.on_result.clone();
+        let exercise = exercise.clone();
+        let questions_right = all_right(&answers);
+        let last_result = last_result.clone();
+        Callback::from(move |all_passed: bool| {
+            if !all_passed {
+                last_result.set(Some(false));
+            }
+            on_result.emit((exercise.id.clone(), status(all_passed, questions_right)));
+        })
+    };
+    let on_replay = {
+        let seed = seed.clone();
+        Callback::from(move |replayed: u64| seed.set(replayed))
     };
     let on_answer = {
         let on_result = props.shared.on_result.clone();
@@ -215,13 +240,15 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                     if !questions.is_empty() {
                         <Questions questions={questions.clone()} answers={(*answers).clone()} on_answer={on_answer} />
                     }
-                    if let (Some(passed), false) = (*last_result, exercise.goals.is_empty()) {
-                        <p class={if passed { "verdict pass" } else { "verdict fail" }} role="status" data-test="verdict">
-                            { match (passed, all_right(&answers)) {
-                                (true, true) => "Solved: every goal met. Try other seeds, or reach par.",
-                                (true, false) => "Every goal met. Answer the questions above to finish.",
-                                (false, _) => "Not yet: some goals were missed. Change a knob and run again.",
-                            } }
+                    if let (Some((count, run_values, run_seed)), false) = (passing_run.as_ref(), exercise.goals.is_empty()) {
+                        <Grading key={count.to_string()} exercise={exercise.clone()} values={run_values.clone()} shown={*run_seed}
+                            on_done={on_graded} on_replay={on_replay} />
+                        if !all_right(&answers) {
+                            <p class="verdict" data-test="questions-left">{"Answer the questions above to finish."}</p>
+                        }
+                    } else if *last_result == Some(false) && !exercise.goals.is_empty() {
+                        <p class="verdict fail" role="status" data-test="verdict">
+                            {"Not yet: some goals were missed. Change a knob and run again."}
                         </p>
                     }
                     { match &*config {

@@ -8,6 +8,7 @@ mod catalog;
 mod charts;
 mod diagram;
 mod exercise_page;
+mod grading;
 mod lab;
 mod markdown;
 mod panic_panel;

@@ -57,7 +57,10 @@ try {
   await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
   const statuses = await page.locator('.goal').evaluateAll((goals) => goals.map((g) => g.dataset.status));
   assert.ok(statuses.length > 0 && statuses.every((s) => s === 'pass'), `goals: ${statuses}`);
+  // Solved only once the same knobs meet every goal on the hidden seeds too.
+  await page.waitForSelector('[data-test=grading][data-done=true]', { timeout: 60000 });
   assert.equal(await page.locator('[data-test=verdict].pass').count(), 1, 'solved');
+  assert.match(await page.locator('[data-test=verdict]').textContent(), /on 3 hidden seeds \(2, 3, 4\)/);
   const summary = await page.locator('[data-test=summary-json]').textContent();
   await page.screenshot({ path: path.join(artifacts, 'exercise-solved.png'), fullPage: true });
   // Pointing at a chart reads every line at that instant, the previous run's too.
@@ -164,7 +167,8 @@ try {
   await page.waitForFunction(() => location.hash.includes('in_flight'));
   await page.click('[data-test=run]');
   await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
-  assert.equal(await page.locator('[data-test=verdict].pass').count(), 1, 'the AIMD script solves it');
+  await page.waitForSelector('[data-test=grading][data-done=true]', { timeout: 60000 });
+  assert.equal(await page.locator('[data-test=verdict].pass').count(), 1, 'the AIMD script solves it on every hidden seed');
   await page.screenshot({ path: path.join(artifacts, 'build-it.png'), fullPage: true });
   await page.reload();
   await page.waitForSelector('[data-knob="limiter.code"]');
