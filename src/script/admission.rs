@@ -142,10 +142,7 @@ impl AdmissionPolicy for ScriptAdmission {
             in_flight: view.in_flight as i64,
             deadline_in: view.deadline_in.map_or(-1.0, SimDuration::as_secs_f64),
         });
-        let decision = program.call(now, request).and_then(|value| {
-            verdict(&value).map_err(|why| program.bad_return(now, format!("admit {why}")))
-        });
-        match decision {
+        match program.decide(now, request, verdict) {
             Ok(verdict) => verdict,
             Err(fault) => {
                 self.failure.set(fault);

@@ -109,21 +109,18 @@ impl ScriptAutoscaler {
         let Some(program) = self.program.as_mut() else {
             return Ok(None);
         };
-        let value = program.call(signals.now, pool)?;
-        let workers = whole_number(&value, "workers")
-            .map_err(|why| program.bad_return(signals.now, format!("desired_workers {why}")))?;
-        if workers < 0 {
-            return Err(program.bad_return(
-                signals.now,
-                format!(
-                    "desired_workers returned {workers}: a pool cannot have fewer than 0 workers"
-                ),
-            ));
-        }
-        Ok(Some(
+        let (min_workers, max_workers) = (self.min_workers as i64, self.max_workers as i64);
+        let workers = program.decide(signals.now, pool, |value| {
+            let workers = whole_number(value, "workers")?;
+            if workers < 0 {
+                return Err(format!(
+                    "returned {workers}: a pool cannot have fewer than 0 workers"
+                ));
+            }
             // Clamped as i64 first: `as usize` would cut a huge answer to 32 bits in wasm.
-            workers.clamp(self.min_workers as i64, self.max_workers as i64) as usize,
-        ))
+            Ok(workers.clamp(min_workers, max_workers) as usize)
+        })?;
+        Ok(Some(workers))
     }
 }
 

@@ -113,15 +113,11 @@ impl Limit for ScriptLimit {
             max_limit: self.max_limit as i64,
         });
         let (min_limit, max_limit) = (self.min_limit, self.max_limit);
-        let decision = program.call(now, sample).and_then(|value| {
-            let limit = whole_number(&value, "requests")
-                .map_err(|why| program.bad_return(now, format!("new_limit {why}")))?;
+        let decision = program.decide(now, sample, |value| {
+            let limit = whole_number(value, "requests")?;
             if limit < 1 {
-                return Err(program.bad_return(
-                    now,
-                    format!(
-                        "new_limit returned {limit}: a limit below 1 would admit nothing, ever"
-                    ),
+                return Err(format!(
+                    "returned {limit}: a limit below 1 would admit nothing, ever"
                 ));
             }
             // Clamped as i64 first: `as usize` would cut a huge answer to 32 bits in wasm.
