@@ -27,6 +27,7 @@ pub mod palette;
 mod panel;
 pub mod qq;
 pub mod readout;
+pub mod summary;
 
 pub use axis::{clock, count, duration, percent, Unit};
 pub use kinds::{kinds_for, watchable_for, ChartKind};

@@ -21,7 +21,8 @@ pub fn time_at(x: f64, width: f64, series: &Series, ghost: Option<&Series>) -> O
     (end > 0.0 && span > 0.0 && (0.0..=1.0).contains(&fraction)).then_some(fraction * end)
 }
 
-fn value_text(unit: Unit, value: f64) -> String {
+/// A value as the chart's axis would say it: "1.2 s", "40/s", "75 %".
+pub(super) fn value_text(unit: Unit, value: f64) -> String {
     match unit {
         Unit::Seconds => duration(value, value.abs().max(1e-9) * 1.01),
         Unit::PerSecond => format!("{}/s", count(value, value.abs())),

@@ -105,10 +105,18 @@ pub fn chart(props: &ChartProps) -> Html {
         let time = readout::time_at(x, width, &props.series, ghost)?;
         Some((x, readout::readout(props.kind, &props.series, ghost, time)))
     });
+    // The chart in words (where each line starts, peaks and ends), for screen readers.
+    let words = use_memo((props.kind, props.version), {
+        let series = props.series.clone();
+        move |(kind, _)| crate::chart::summary::describe(*kind, &series)
+    });
+    let words_id = format!("chart-words-{}", props.kind.name());
     html! {
         <figure class="chart" data-chart={props.kind.name()}>
             <canvas ref={canvas} width="520" height="260" role="img" aria-label={props.kind.title()}
+                aria-describedby={words_id.clone()}
                 onpointermove={on_move.clone()} onpointerdown={on_move} onpointerleave={on_leave}></canvas>
+            <p id={words_id} class="visually-hidden" data-test="chart-words">{(*words).clone()}</p>
             if let Some((x, (at, rows))) = readout {
                 <div class="crosshair" style={format!("left: {:.0}px", x + inset)} aria-hidden="true"></div>
                 <div class="readout" data-test="readout" style={format!("left: {:.0}px", (x + inset + 8.0).min(width - 240.0).max(0.0))}>

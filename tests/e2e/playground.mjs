@@ -69,6 +69,9 @@ try {
   await latency.hover({ position: { x: box.width / 2, y: box.height / 2 } });
   const readout = await page.locator('[data-chart=latency] [data-test=readout]').textContent();
   assert.match(readout, /^\d+:\d\d.*p99 latency: [\d.]+ (µs|ms|s).*previous p99 latency: /, readout);
+  // Each chart also says itself in words, for screen readers (where lines start, peak and end).
+  const words = await page.locator('[data-chart=latency] [data-test=chart-words]').textContent();
+  assert.match(words, /^p99 latency \(and p50\)\. p99 latency: .* at 0:00.* at \d+:\d\d\./, words);
   await page.screenshot({ path: path.join(artifacts, 'crosshair.png'), clip: await page.locator('[data-chart=latency]').boundingBox() });
 
   // 4. The permalink reproduces the identical run.
