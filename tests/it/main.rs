@@ -24,6 +24,7 @@ mod parts_and_limits;
 mod pipeline;
 mod routing;
 mod script;
+mod shard;
 mod split_pools;
 mod support;
 mod theory;

@@ -3,9 +3,11 @@
 //! sweep too big for a machine is refused before it piles them up.
 
 use super::super::ScenarioArgs;
+use crate::data::DataFiles;
 use crate::report::metric::Metric;
 use crate::scenario::limits::{MAX_SWEEP_RESULTS, MAX_SWEEP_RUNS};
 use crate::scenario::{Config, Override};
+use std::sync::Arc;
 
 /// A sweep ready to run.
 pub struct Plan {
@@ -15,16 +17,19 @@ pub struct Plan {
     /// The scenario at each value, seeds set.
     pub configs: Vec<Config>,
     pub replications: u32,
+    /// The scenario file's text, for a shard's fingerprint.
+    pub scenario_text: String,
 }
 
 impl Plan {
     /// Reads the scenario and builds it at each of `values`, refusing a sweep over the limits
-    /// and a `metrics` path that exists at no point.
+    /// and a `metrics` path that exists at no point. The scenario's data files come from `files`.
     pub fn build(
         args: &ScenarioArgs,
         path: String,
         values: Vec<toml_edit::Value>,
         metrics: &[String],
+        files: Arc<dyn DataFiles>,
     ) -> Result<Plan, String> {
         let runs = values.len() * args.replications as usize;
         if runs > MAX_SWEEP_RUNS {
@@ -37,7 +42,6 @@ impl Plan {
         let origin = args.scenario.display().to_string();
         let text = super::super::input::read_input(&args.scenario)?;
         let mut base_overrides: Vec<Override> = super::super::overrides(&args.overrides)?;
-        let files = super::super::files_next_to(&args.scenario);
         let mut configs = Vec::new();
         let mut results = 0;
         for value in &values {
@@ -72,6 +76,7 @@ impl Plan {
             values,
             configs,
             replications: args.replications,
+            scenario_text: text,
         })
     }
 

@@ -65,14 +65,11 @@ impl Outcome {
         let mut cut_short = false;
         for (j, run) in self.runs.iter().enumerate() {
             if let Some(why) = &run.warning {
-                // A failing policy script is the learner's error, not a limit of the engine.
-                let level = if why.contains(" script failed at ") {
-                    "error"
-                } else {
-                    "warning"
-                };
-                let value = &self.values[j / self.replications as usize];
-                eprintln!("{level}: {} = {}: {why}", self.path, display_value(value));
+                warn(
+                    &self.path,
+                    &self.values[j / self.replications as usize],
+                    why,
+                );
                 cut_short = true;
             }
         }
@@ -162,6 +159,17 @@ impl Outcome {
         };
         draw_to_file(chart_path, (1000, 640), &chart)
     }
+}
+
+/// Says on stderr that the run at `path = value` stopped early, and why.
+pub fn warn(path: &str, value: &toml_edit::Value, why: &str) {
+    // A failing policy script is the learner's error, not a limit of the engine.
+    let level = if why.contains(" script failed at ") {
+        "error"
+    } else {
+        "warning"
+    };
+    eprintln!("{level}: {path} = {}: {why}", display_value(value));
 }
 
 /// Metrics where more is better; everything else (latency, drops, queue length) is minimised.
