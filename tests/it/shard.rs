@@ -298,3 +298,90 @@ fn shards_that_read_different_traces_are_different_sweeps() {
     ok(one_shard(&sweep, &[], 0, 2, &out));
     ok(merge(&[&out], &[]));
 }
+
+/// `deploy/sweep-job.yaml` is an Indexed Job with as many shards as completions, and its
+/// container's own command line, run here by `sh` for each `JOB_COMPLETION_INDEX` (the sweep
+/// made small through its environment), gives shards that merge into the whole sweep.
+#[test]
+fn the_kubernetes_manifest_runs_shards_that_merge() {
+    let manifest = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/sweep-job.yaml"),
+    )
+    .unwrap();
+    assert!(manifest.contains("\n  completionMode: Indexed\n"));
+    let field = |name: &str| {
+        manifest
+            .lines()
+            .find_map(|line| line.trim().strip_prefix(name))
+            .map(|rest| {
+                rest.split('#')
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .trim_matches('"')
+                    .to_string()
+            })
+            .unwrap_or_else(|| panic!("no {name} in the manifest"))
+    };
+    let lines: Vec<&str> = manifest.lines().collect();
+    let env = |name: &str| {
+        let at = lines
+            .iter()
+            .position(|line| line.trim() == format!("- name: {name}"))
+            .unwrap_or_else(|| panic!("no {name} in the manifest's env"));
+        lines[at + 1]
+            .trim()
+            .strip_prefix("value: ")
+            .unwrap()
+            .trim_matches('"')
+            .to_string()
+    };
+    assert_eq!(field("completions:"), env("SHARDS"), "one pod per shard");
+    let args = lines
+        .iter()
+        .position(|line| line.trim() == "args:")
+        .unwrap();
+    assert_eq!(lines[args + 1].trim(), "- |");
+    let command = lines[args + 2].trim();
+    assert!(
+        command.contains("--shard \"$JOB_COMPLETION_INDEX/$SHARDS\""),
+        "{command}"
+    );
+
+    let dir = scratch("shards-manifest");
+    let bin = Path::new(env!("CARGO_BIN_EXE_queuelab")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/mmc.toml");
+    for index in 0..2 {
+        let output = std::process::Command::new("/bin/sh")
+            .args(["-c", command])
+            .env("PATH", &path)
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("SHARDS", "2")
+            .env("SCENARIO", &scenario)
+            .env("PARAM", "run.customers=1000,2000,3000")
+            .env("REPLICATIONS", "2")
+            .env("METRIC", env("METRIC"))
+            .env("OUT", &dir)
+            .output()
+            .unwrap();
+        ok(output);
+    }
+    let merged = ok(merge(&[&dir], &[]));
+    let whole = ok(queuelab(&[
+        "sweep",
+        scenario.to_str().unwrap(),
+        "--param",
+        "run.customers=1000,2000,3000",
+        "--replications",
+        "2",
+        "--metric",
+        &env("METRIC"),
+        "-q",
+    ]));
+    assert_eq!(stdout(&whole), stdout(&merged));
+}
