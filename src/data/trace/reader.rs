@@ -16,7 +16,7 @@ pub struct TraceReader<'a> {
 enum Source<'a> {
     Csv {
         csv: Box<csv::Reader<Box<dyn Read + Send + 'a>>>,
-        record: csv::StringRecord,
+        record: csv::ByteRecord,
         /// Column indexes of time, service, class, key.
         columns: [Option<usize>; 4],
     },
@@ -72,7 +72,7 @@ impl<'a> TraceReader<'a> {
                 ];
                 Source::Csv {
                     csv: Box::new(csv),
-                    record: csv::StringRecord::new(),
+                    record: csv::ByteRecord::new(),
                     columns,
                 }
             }
@@ -93,7 +93,7 @@ impl<'a> TraceReader<'a> {
                 record,
                 columns,
             } => {
-                match csv.read_record(record) {
+                match csv.read_byte_record(record) {
                     Ok(false) => return None,
                     Ok(true) => {}
                     Err(e) => {
@@ -102,8 +102,25 @@ impl<'a> TraceReader<'a> {
                     }
                 }
                 let line = record.position().map_or(0, |p| p.line());
-                let field = |index: Option<usize>| index.and_then(|i| record.get(i)).map(str::trim);
-                let values = columns.map(field);
+                // Only the fields a row uses are checked for UTF-8 (a CSV row read as a
+                // StringRecord is checked whole), and trimmed of ASCII whitespace on bytes: a
+                // time with other whitespace around it takes `time_value`'s slow path, which
+                // trims it; a class or key is trimmed of any whitespace here, as ever.
+                let mut values = [None; 4];
+                for (k, (value, index)) in values.iter_mut().zip(columns.iter()).enumerate() {
+                    let Some(bytes) = index.and_then(|i| record.get(i)) else {
+                        continue;
+                    };
+                    match std::str::from_utf8(bytes.trim_ascii()) {
+                        Ok(text) => *value = Some(if k < 2 { text } else { text.trim() }),
+                        Err(_) => {
+                            return Some(Err((
+                                format!("{}:{line}: not UTF-8 text", self.origin),
+                                true,
+                            )))
+                        }
+                    }
+                }
                 Some(row(&self.origin, &self.spec, line, values).map_err(|e| (e, false)))
             }
             Source::JsonLines { lines, text, line } => loop {
@@ -163,5 +180,27 @@ mod tests {
         assert_eq!(csv[0].class, Some(1));
         assert_ne!(csv[0].key, csv[1].key);
         assert!((csv[1].time - 0.020).abs() < 1e-15);
+    }
+
+    #[test]
+    fn only_the_fields_a_row_uses_must_be_utf8() {
+        let spec = TraceSpec::default();
+        let mut unused = b"time,note\n1,caf".to_vec();
+        unused.extend([0xe9, b'\n']);
+        unused.extend(b"2,ok\n");
+        let mut reader =
+            TraceReader::new(Box::new(std::io::Cursor::new(unused)), "t", &spec).unwrap();
+        let times: Vec<f64> = std::iter::from_fn(|| reader.next_row())
+            .map(|row| row.unwrap().time)
+            .collect();
+        assert_eq!(times, [1.0, 2.0]);
+        let mut used = b"time\n1".to_vec();
+        used.extend([0xff, b'\n']);
+        let mut reader =
+            TraceReader::new(Box::new(std::io::Cursor::new(used)), "t", &spec).unwrap();
+        assert_eq!(
+            reader.next_row().unwrap().unwrap_err(),
+            ("t:2: not UTF-8 text".to_string(), true)
+        );
     }
 }

@@ -53,13 +53,12 @@ pub(super) fn row(
         value.ok_or_else(|| format!("{origin}:{line}: no {column:?} value"))
     }
     let required = |column: &str, value| required(origin, line, column, value);
-    let time = crate::data::time_value(required(&spec.time_column, time)?, spec.unit_secs)
+    let time = time_of(required(&spec.time_column, time)?, spec.unit_secs)
         .map_err(|e| at(&spec.time_column, e))?;
     let service = match &spec.service_column {
-        Some(column) => Some(
-            crate::data::time_value(required(column, service)?, spec.unit_secs)
-                .map_err(|e| at(column, e))?,
-        ),
+        Some(column) => {
+            Some(time_of(required(column, service)?, spec.unit_secs).map_err(|e| at(column, e))?)
+        }
         None => None,
     };
     let class = match &spec.class_column {
@@ -95,9 +94,56 @@ pub(super) fn row(
     })
 }
 
+/// [`crate::data::time_value`], bit for bit, with a fast path for what nearly every row holds:
+/// a plain number, finite and not negative in seconds. Anything else (a unit of its own, NaN, a
+/// negative number, whitespace) takes the slow path, which also words the error.
+fn time_of(text: &str, unit_secs: f64) -> Result<f64, String> {
+    if let Ok(number) = text.parse::<f64>() {
+        let secs = number * unit_secs;
+        if secs.is_finite() && secs >= 0.0 {
+            return Ok(secs);
+        }
+    }
+    crate::data::time_value(text, unit_secs)
+}
+
 /// FNV-1a, 64 bits: a fixed hash, the same on every platform and in every version.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_path_gives_time_value_bit_for_bit() {
+        for text in [
+            "0",
+            "-0",
+            "12",
+            "0.000000001",
+            "123.456789012",
+            "1e-300",
+            "1e308",
+            "-1",
+            "NaN",
+            "inf",
+            " 12",
+            "12 ",
+            "12ms",
+            "1.5s",
+            "x",
+            "",
+            "\u{a0}12",
+        ] {
+            for unit in [1.0, 1e-3, 3600.0] {
+                let fast = time_of(text, unit).map(f64::to_bits);
+                let slow = crate::data::time_value(text, unit).map(f64::to_bits);
+                assert_eq!(fast, slow, "{text:?} in units of {unit} s");
+            }
+        }
+    }
 }
