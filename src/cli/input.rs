@@ -38,7 +38,7 @@ pub fn read_input(path: &Path) -> Result<String, String> {
     })
 }
 
-fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
+pub(super) fn kind_of(metadata: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

@@ -32,6 +32,8 @@ enum Command {
     Run(run::RunArgs),
     /// Run a scenario for each value of a parameter and tabulate a metric (find the knee).
     Sweep(sweep::SweepArgs),
+    /// Combine the shards of a sweep (`sweep --shard I/N`) into the sweep's table, JSON and chart.
+    Merge(sweep::MergeArgs),
     /// Validate scenario files (or every .toml under a directory) and report file:line:col errors.
     Check(check::CheckArgs),
     /// Summarise measured latencies and fit them to a distribution a scenario can use.
@@ -69,6 +71,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
         Command::Check(args) => check::check(args),
         Command::Fit(args) => fit::fit(args),
     };

@@ -27,6 +27,7 @@ mod pipeline;
 mod retry_script;
 mod routing;
 mod script;
+mod shard;
 mod split_pools;
 mod support;
 mod theory;
