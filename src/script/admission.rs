@@ -2,7 +2,8 @@
 //! request, whether it comes in, is turned away, or waits — a token bucket (002 T12), a
 //! per-tenant limiter (000 T15) or backpressure at submit (003 T4), written by hand.
 
-use super::{Console, Failure, Hook, Program, ScriptError};
+use super::scripted::{seconds, Scripted};
+use super::{Console, Hook, ScriptError};
 use crate::policy::admit::{AdmissionPolicy, RequestView, Verdict};
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
@@ -58,35 +59,30 @@ pub(crate) fn register_request(engine: &mut rhai::Engine) {
 /// An admission policy whose every decision is a script's.
 #[derive(Debug)]
 pub struct ScriptAdmission {
-    /// `None` when the code did not compile (see [`ScriptAdmission::checked`]).
-    program: Option<Program>,
-    failure: Failure,
+    script: Scripted,
 }
 
 impl ScriptAdmission {
     pub fn new(code: &str) -> Result<Self, ScriptError> {
         Ok(ScriptAdmission {
-            program: Some(Program::compile(Hook::Admission, code)?),
-            failure: Failure::default(),
+            script: Scripted::new(Hook::Admission, code)?,
         })
     }
 
     /// For code validation has compiled already: should it fail all the same, every request is
     /// let in and the error is reported as a fault at the start.
     pub fn checked(code: &str) -> Self {
-        Self::new(code).unwrap_or_else(|error| ScriptAdmission {
-            program: None,
-            failure: Failure::at_start(Hook::Admission, error),
-        })
+        ScriptAdmission {
+            script: Scripted::checked(Hook::Admission, code),
+        }
     }
 
     pub fn console(&self) -> Console {
-        self.program
-            .as_ref()
-            .map(Program::console)
-            .unwrap_or_default()
+        self.script.console()
     }
 }
+
+const SAY: &str = "say true or \"accept\", false or \"reject\", or a delay in seconds";
 
 /// Reads what `admit` returned: `true`/`"accept"`, `false`/`"reject"`, or a delay in seconds.
 fn verdict(value: &Dynamic) -> Result<Verdict, String> {
@@ -101,62 +97,40 @@ fn verdict(value: &Dynamic) -> Result<Verdict, String> {
         return match word.as_str() {
             "accept" => Ok(Verdict::Accept),
             "reject" => Ok(Verdict::Reject),
-            other => Err(format!(
-                "returned \"{}\": say true or \"accept\", false or \"reject\", or a delay in seconds",
-                super::printable(other)
-            )),
+            other => Err(format!("returned \"{}\": {SAY}", super::printable(other))),
         };
     }
-    let seconds = match (value.as_int(), value.as_float()) {
-        (Ok(whole), _) => whole as f64,
-        (_, Ok(real)) => real,
-        _ => {
-            return Err(format!(
-                "returned a {}: say true or \"accept\", false or \"reject\", or a delay in seconds",
-                value.type_name()
-            ))
-        }
-    };
-    if !(seconds.is_finite() && seconds >= 0.0) {
-        return Err(format!(
-            "returned a delay of {seconds} s: a delay must be a finite number of seconds ≥ 0"
-        ));
-    }
+    let seconds = seconds(value, "delay", SAY)?;
     Ok(if seconds == 0.0 {
         Verdict::Accept
     } else {
-        Verdict::Delay(SimDuration::from_secs_f64(seconds.min(1e9)))
+        Verdict::Delay(SimDuration::from_secs_f64(seconds))
     })
 }
 
 impl AdmissionPolicy for ScriptAdmission {
     fn decide(&mut self, now: SimTime, view: &RequestView<'_>) -> Verdict {
-        let Some(program) = self.program.as_mut().filter(|_| !self.failure.happened()) else {
-            return Verdict::Accept;
+        let request = || {
+            Dynamic::from(Request {
+                now: now.as_secs_f64(),
+                class: view.class.into(),
+                attempt: i64::from(view.attempt),
+                queued: view.queued as i64,
+                in_flight: view.in_flight as i64,
+                deadline_in: view.deadline_in.map_or(-1.0, SimDuration::as_secs_f64),
+            })
         };
-        let request = Dynamic::from(Request {
-            now: now.as_secs_f64(),
-            class: view.class.into(),
-            attempt: i64::from(view.attempt),
-            queued: view.queued as i64,
-            in_flight: view.in_flight as i64,
-            deadline_in: view.deadline_in.map_or(-1.0, SimDuration::as_secs_f64),
-        });
-        match program.decide(now, request, verdict) {
-            Ok(verdict) => verdict,
-            Err(fault) => {
-                self.failure.set(fault);
-                Verdict::Accept
-            }
-        }
+        self.script
+            .ask(now, request, verdict)
+            .unwrap_or(Verdict::Accept)
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.failure.report()
+        self.script.take_fault()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {
-        self.console().lines
+        self.script.printed()
     }
 }
 

@@ -1,6 +1,7 @@
 //! `[autoscaler] kind = "script"`: the learner's `fn desired_workers(pool)` sizes the pool.
 
-use super::{map, whole_number, Console, Failure, Hook, Program, ScriptError};
+use super::scripted::Scripted;
+use super::{map, whole_number, Console, Hook, ScriptError};
 use crate::policy::autoscale::{Autoscaler, PoolSignals};
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
@@ -13,15 +14,13 @@ const MAX_WAITS_PER_TICK: usize = 65_536;
 /// An autoscaler whose decision is a script's.
 #[derive(Debug)]
 pub struct ScriptAutoscaler {
-    /// `None` when the code did not compile (see [`ScriptAutoscaler::checked`]).
-    program: Option<Program>,
+    script: Scripted,
     interval: SimDuration,
     min_workers: usize,
     max_workers: usize,
     /// Queue waits (seconds) of the jobs finished since the last tick.
     waits: Vec<f64>,
     completed: u64,
-    failure: Failure,
 }
 
 impl ScriptAutoscaler {
@@ -31,15 +30,13 @@ impl ScriptAutoscaler {
         min_workers: usize,
         max_workers: usize,
     ) -> Result<Self, ScriptError> {
-        let program = Program::compile(Hook::Autoscaler, code)?;
         Ok(ScriptAutoscaler {
-            program: Some(program),
+            script: Scripted::new(Hook::Autoscaler, code)?,
             interval,
             min_workers,
             max_workers,
             waits: Vec::new(),
             completed: 0,
-            failure: Failure::default(),
         })
     }
 
@@ -51,25 +48,19 @@ impl ScriptAutoscaler {
         min_workers: usize,
         max_workers: usize,
     ) -> Self {
-        Self::new(code, interval, min_workers, max_workers).unwrap_or_else(|error| {
-            ScriptAutoscaler {
-                program: None,
-                interval,
-                min_workers,
-                max_workers,
-                waits: Vec::new(),
-                completed: 0,
-                failure: Failure::at_start(Hook::Autoscaler, error),
-            }
-        })
+        ScriptAutoscaler {
+            script: Scripted::checked(Hook::Autoscaler, code),
+            interval,
+            min_workers,
+            max_workers,
+            waits: Vec::new(),
+            completed: 0,
+        }
     }
 
     /// What the script printed so far.
     pub fn console(&self) -> Console {
-        self.program
-            .as_ref()
-            .map(Program::console)
-            .unwrap_or_default()
+        self.script.console()
     }
 
     fn pool(&mut self, signals: &PoolSignals) -> rhai::Map {
@@ -104,23 +95,24 @@ impl ScriptAutoscaler {
         ])
     }
 
-    fn decide(&mut self, signals: &PoolSignals) -> Result<Option<usize>, PolicyFault> {
+    /// The script's answer, within the bounds; `None` if it failed.
+    fn decide(&mut self, signals: &PoolSignals) -> Option<usize> {
         let pool = self.pool(signals);
-        let Some(program) = self.program.as_mut() else {
-            return Ok(None);
-        };
         let (min_workers, max_workers) = (self.min_workers as i64, self.max_workers as i64);
-        let workers = program.decide(signals.now, pool, |value| {
-            let workers = whole_number(value, "workers")?;
-            if workers < 0 {
-                return Err(format!(
-                    "returned {workers}: a pool cannot have fewer than 0 workers"
-                ));
-            }
-            // Clamped as i64 first: `as usize` would cut a huge answer to 32 bits in wasm.
-            Ok(workers.clamp(min_workers, max_workers) as usize)
-        })?;
-        Ok(Some(workers))
+        self.script.ask(
+            signals.now,
+            || pool.into(),
+            |value| {
+                let workers = whole_number(value, "workers")?;
+                if workers < 0 {
+                    return Err(format!(
+                        "returned {workers}: a pool cannot have fewer than 0 workers"
+                    ));
+                }
+                // Clamped as i64 first: `as usize` would cut a huge answer to 32 bits in wasm.
+                Ok(workers.clamp(min_workers, max_workers) as usize)
+            },
+        )
     }
 }
 
@@ -130,20 +122,13 @@ impl Autoscaler for ScriptAutoscaler {
     }
 
     fn on_tick(&mut self, signals: &PoolSignals) -> Option<usize> {
-        if self.failure.happened() {
+        if !self.script.live() {
             return None;
         }
         let decision = self.decide(signals);
         self.waits.clear();
         self.completed = 0;
-        match decision {
-            Ok(Some(size)) if size != signals.size => Some(size),
-            Ok(_) => None,
-            Err(fault) => {
-                self.failure.set(fault);
-                None
-            }
-        }
+        decision.filter(|&size| size != signals.size)
     }
 
     fn on_job_done(&mut self, _now: SimTime, wait: SimDuration) {
@@ -154,11 +139,11 @@ impl Autoscaler for ScriptAutoscaler {
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.failure.report()
+        self.script.take_fault()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {
-        self.console().lines
+        self.script.printed()
     }
 }
 

@@ -4,7 +4,8 @@
 //! holding `"closed"`, `"open"` or `"half_open"` is what the breaker chart and
 //! `breaker_transitions` show; without one, the state is whether the last call was allowed.
 
-use super::{Console, Failure, Hook, Program, ScriptError};
+use super::scripted::Scripted;
+use super::{Console, Hook, ScriptError};
 use crate::policy::breaker::{Breaker, BreakerState};
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
@@ -58,49 +59,42 @@ pub(crate) fn register_call(engine: &mut rhai::Engine) {
 /// A circuit breaker whose every decision is a script's.
 #[derive(Debug)]
 pub struct ScriptBreaker {
-    /// `None` when the code did not compile (see [`ScriptBreaker::checked`]).
-    program: Option<Program>,
-    failure: Failure,
+    script: Scripted,
     state: BreakerState,
     transitions: u64,
 }
 
 impl ScriptBreaker {
     pub fn new(code: &str) -> Result<Self, ScriptError> {
-        let mut breaker = ScriptBreaker {
-            program: Some(Program::compile(Hook::Breaker, code)?),
-            failure: Failure::default(),
-            state: BreakerState::Closed,
-            transitions: 0,
-        };
-        // The state the top-level code starts in is the start, not a change.
-        if let Some(state) = breaker.kept_state() {
-            breaker.state = state;
-        }
-        Ok(breaker)
+        Ok(Self::starting(Scripted::new(Hook::Breaker, code)?))
     }
 
     /// For code validation has compiled already: should it fail all the same, every call goes
     /// ahead and the error is reported as a fault at the start.
     pub fn checked(code: &str) -> Self {
-        Self::new(code).unwrap_or_else(|error| ScriptBreaker {
-            program: None,
-            failure: Failure::at_start(Hook::Breaker, error),
+        Self::starting(Scripted::checked(Hook::Breaker, code))
+    }
+
+    /// The state the top-level code starts in is the start, not a change.
+    fn starting(script: Scripted) -> Self {
+        let mut breaker = ScriptBreaker {
+            script,
             state: BreakerState::Closed,
             transitions: 0,
-        })
+        };
+        if let Some(state) = breaker.kept_state() {
+            breaker.state = state;
+        }
+        breaker
     }
 
     pub fn console(&self) -> Console {
-        self.program
-            .as_ref()
-            .map(Program::console)
-            .unwrap_or_default()
+        self.script.console()
     }
 
     /// The script's `state` variable, if it keeps one with a state's name.
     fn kept_state(&self) -> Option<BreakerState> {
-        let value = self.program.as_ref()?.kept("state")?;
+        let value = self.script.kept("state")?;
         match value.into_immutable_string().ok()?.as_str() {
             "closed" => Some(BreakerState::Closed),
             "open" => Some(BreakerState::Open),
@@ -132,48 +126,37 @@ fn allowed(value: &Dynamic) -> Result<bool, String> {
 
 impl Breaker for ScriptBreaker {
     fn try_acquire(&mut self, now: SimTime) -> bool {
-        let Some(program) = self.program.as_mut().filter(|_| !self.failure.happened()) else {
+        let request = || {
+            Dynamic::from(CallInput {
+                now: now.as_secs_f64(),
+            })
+        };
+        let Some(allow) = self.script.ask(now, request, allowed) else {
             return true;
         };
-        let call = Dynamic::from(CallInput {
-            now: now.as_secs_f64(),
+        let state = self.kept_state().unwrap_or(if allow {
+            BreakerState::Closed
+        } else {
+            BreakerState::Open
         });
-        match program.decide(now, call, allowed) {
-            Ok(allow) => {
-                let state = self.kept_state().unwrap_or(if allow {
-                    BreakerState::Closed
-                } else {
-                    BreakerState::Open
-                });
-                self.move_to(state);
-                allow
-            }
-            Err(fault) => {
-                self.failure.set(fault);
-                true
-            }
-        }
+        self.move_to(state);
+        allow
     }
 
     /// An abandoned call (a hedge's loser, an interrupted job) tells the script nothing.
     fn release(&mut self) {}
 
     fn on_result(&mut self, now: SimTime, duration: SimDuration, failed: bool) {
-        let Some(program) = self.program.as_mut().filter(|_| !self.failure.happened()) else {
-            return;
+        let result = || {
+            Dynamic::from(ResultInput {
+                now: now.as_secs_f64(),
+                failed,
+                latency: duration.as_secs_f64(),
+            })
         };
-        let result = Dynamic::from(ResultInput {
-            now: now.as_secs_f64(),
-            failed,
-            latency: duration.as_secs_f64(),
-        });
-        match program.call_named("record", now, result) {
-            Ok(_) => {
-                if let Some(state) = self.kept_state() {
-                    self.move_to(state);
-                }
-            }
-            Err(fault) => self.failure.set(fault),
+        self.script.tell("record", now, result);
+        if let Some(state) = self.kept_state() {
+            self.move_to(state);
         }
     }
 
@@ -186,11 +169,11 @@ impl Breaker for ScriptBreaker {
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.failure.report()
+        self.script.take_fault()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {
-        self.console().lines
+        self.script.printed()
     }
 }
 

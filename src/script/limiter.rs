@@ -1,7 +1,8 @@
 //! `[limiter] kind = "script"`: the learner's `fn new_limit(sample)` sets the concurrency limit
 //! after every finished request, as Netflix's adaptive limiters do.
 
-use super::{whole_number, Console, Failure, Hook, Program, ScriptError};
+use super::scripted::Scripted;
+use super::{whole_number, Console, Hook, ScriptError};
 use crate::policy::limiter::Limit;
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
@@ -48,12 +49,10 @@ pub(crate) fn register_sample(engine: &mut rhai::Engine) {
 /// A concurrency limit whose every change is a script's decision.
 #[derive(Debug)]
 pub struct ScriptLimit {
-    /// `None` when the code did not compile (see [`ScriptLimit::checked`]).
-    program: Option<Program>,
+    script: Scripted,
     limit: usize,
     min_limit: usize,
     max_limit: usize,
-    failure: Failure,
 }
 
 impl ScriptLimit {
@@ -63,34 +62,28 @@ impl ScriptLimit {
         min_limit: usize,
         max_limit: usize,
     ) -> Result<Self, ScriptError> {
-        let program = Program::compile(Hook::Limiter, code)?;
         Ok(ScriptLimit {
-            program: Some(program),
+            script: Scripted::new(Hook::Limiter, code)?,
             limit: initial,
             min_limit,
             max_limit,
-            failure: Failure::default(),
         })
     }
 
     /// For code validation has compiled already: should it fail all the same, the limit stays
-    /// at `initial` and the error is reported as a fault at the first sample.
+    /// at `initial` and the error is reported as a fault at the start.
     pub fn checked(code: &str, initial: usize, min_limit: usize, max_limit: usize) -> Self {
-        Self::new(code, initial, min_limit, max_limit).unwrap_or_else(|error| ScriptLimit {
-            program: None,
+        ScriptLimit {
+            script: Scripted::checked(Hook::Limiter, code),
             limit: initial,
             min_limit,
             max_limit,
-            failure: Failure::at_start(Hook::Limiter, error),
-        })
+        }
     }
 
     /// What the script printed so far.
     pub fn console(&self) -> Console {
-        self.program
-            .as_ref()
-            .map(Program::console)
-            .unwrap_or_default()
+        self.script.console()
     }
 }
 
@@ -100,20 +93,19 @@ impl Limit for ScriptLimit {
     }
 
     fn on_sample(&mut self, now: SimTime, rtt: SimDuration, inflight: usize, did_drop: bool) {
-        let Some(program) = self.program.as_mut().filter(|_| !self.failure.happened()) else {
-            return;
+        let (limit, min_limit, max_limit) = (self.limit, self.min_limit, self.max_limit);
+        let sample = || {
+            Dynamic::from(Sample {
+                now: now.as_secs_f64(),
+                rtt: rtt.as_secs_f64(),
+                in_flight: inflight as i64,
+                dropped: did_drop,
+                limit: limit as i64,
+                min_limit: min_limit as i64,
+                max_limit: max_limit as i64,
+            })
         };
-        let sample = Dynamic::from(Sample {
-            now: now.as_secs_f64(),
-            rtt: rtt.as_secs_f64(),
-            in_flight: inflight as i64,
-            dropped: did_drop,
-            limit: self.limit as i64,
-            min_limit: self.min_limit as i64,
-            max_limit: self.max_limit as i64,
-        });
-        let (min_limit, max_limit) = (self.min_limit, self.max_limit);
-        let decision = program.decide(now, sample, |value| {
+        let decided = self.script.ask(now, sample, |value| {
             let limit = whole_number(value, "requests")?;
             if limit < 1 {
                 return Err(format!(
@@ -123,18 +115,17 @@ impl Limit for ScriptLimit {
             // Clamped as i64 first: `as usize` would cut a huge answer to 32 bits in wasm.
             Ok(limit.clamp(min_limit as i64, max_limit as i64) as usize)
         });
-        match decision {
-            Ok(limit) => self.limit = limit,
-            Err(fault) => self.failure.set(fault),
+        if let Some(limit) = decided {
+            self.limit = limit;
         }
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.failure.report()
+        self.script.take_fault()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {
-        self.console().lines
+        self.script.printed()
     }
 }
 

@@ -30,6 +30,7 @@ mod overflow;
 mod program;
 mod retry;
 pub mod sandbox;
+mod scripted;
 
 pub use admission::ScriptAdmission;
 pub use autoscaler::ScriptAutoscaler;

@@ -3,7 +3,8 @@
 //! (a latest-N buffer), make the sender wait (Submit) or wait at most so long (SubmitCtx with a
 //! deadline): seed book 002 T2, T5 and T6, chosen per job.
 
-use super::{Console, Failure, Hook, Program, ScriptError};
+use super::scripted::{seconds, Scripted};
+use super::{Console, Hook, ScriptError};
 use crate::policy::overflow::{FullQueuePolicy, OfferView};
 use crate::policy::{Admission, PolicyFault, RejectReason};
 use crate::time::{SimDuration, SimTime};
@@ -45,33 +46,26 @@ pub(crate) fn register_offer(engine: &mut rhai::Engine) {
 /// A full-queue policy whose every decision is a script's.
 #[derive(Debug)]
 pub struct ScriptOverflow {
-    /// `None` when the code did not compile (see [`ScriptOverflow::checked`]).
-    program: Option<Program>,
-    failure: Failure,
+    script: Scripted,
 }
 
 impl ScriptOverflow {
     pub fn new(code: &str) -> Result<Self, ScriptError> {
         Ok(ScriptOverflow {
-            program: Some(Program::compile(Hook::Overflow, code)?),
-            failure: Failure::default(),
+            script: Scripted::new(Hook::Overflow, code)?,
         })
     }
 
     /// For code validation has compiled already: should it fail all the same, a full queue
     /// rejects and the error is reported as a fault at the start.
     pub fn checked(code: &str) -> Self {
-        Self::new(code).unwrap_or_else(|error| ScriptOverflow {
-            program: None,
-            failure: Failure::at_start(Hook::Overflow, error),
-        })
+        ScriptOverflow {
+            script: Scripted::checked(Hook::Overflow, code),
+        }
     }
 
     pub fn console(&self) -> Console {
-        self.program
-            .as_ref()
-            .map(Program::console)
-            .unwrap_or_default()
+        self.script.console()
     }
 }
 
@@ -88,53 +82,34 @@ fn decision(value: &Dynamic, now: SimTime) -> Result<Admission, String> {
             other => Err(format!("returned \"{}\": {SAY}", super::printable(other))),
         };
     }
-    let seconds = match (value.as_int(), value.as_float()) {
-        (Ok(whole), _) => whole as f64,
-        (_, Ok(real)) => real,
-        _ if value.is_unit() => {
-            return Err(format!(
-                "returned nothing (is a branch missing a value?): {SAY}"
-            ))
-        }
-        _ => return Err(format!("returned a {}: {SAY}", value.type_name())),
-    };
-    if !(seconds.is_finite() && seconds >= 0.0) {
-        return Err(format!(
-            "returned a wait of {seconds} s: a wait must be a finite number of seconds ≥ 0"
-        ));
-    }
+    let seconds = seconds(value, "wait", SAY)?;
     Ok(Admission::Wait {
-        give_up_at: Some(now + SimDuration::from_secs_f64(seconds.min(1e9))),
+        give_up_at: Some(now + SimDuration::from_secs_f64(seconds)),
     })
 }
 
 impl FullQueuePolicy for ScriptOverflow {
     fn decide(&mut self, now: SimTime, offer: &OfferView<'_>) -> Admission {
-        let Some(program) = self.program.as_mut().filter(|_| !self.failure.happened()) else {
-            return Admission::Reject(RejectReason::QueueFull);
+        let input = || {
+            Dynamic::from(OfferInput {
+                now: now.as_secs_f64(),
+                class: offer.class.into(),
+                attempt: i64::from(offer.attempt),
+                queued: offer.queued as i64,
+                capacity: offer.capacity as i64,
+            })
         };
-        let input = Dynamic::from(OfferInput {
-            now: now.as_secs_f64(),
-            class: offer.class.into(),
-            attempt: i64::from(offer.attempt),
-            queued: offer.queued as i64,
-            capacity: offer.capacity as i64,
-        });
-        match program.decide(now, input, |value| decision(value, now)) {
-            Ok(decision) => decision,
-            Err(fault) => {
-                self.failure.set(fault);
-                Admission::Reject(RejectReason::QueueFull)
-            }
-        }
+        self.script
+            .ask(now, input, |value| decision(value, now))
+            .unwrap_or(Admission::Reject(RejectReason::QueueFull))
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.failure.report()
+        self.script.take_fault()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {
-        self.console().lines
+        self.script.printed()
     }
 }
 

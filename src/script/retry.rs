@@ -2,7 +2,8 @@
 //! went wrong, how long to back off before the next one or to give up — retry with exponential
 //! backoff and jitter, transient errors told from the rest (seed book 004 T12).
 
-use super::{Console, Failure, Hook, Program, ScriptError};
+use super::scripted::{seconds, Scripted};
+use super::{Console, Hook, ScriptError};
 use crate::policy::retry::{FailureView, RetryPolicy, RetryVerdict};
 use crate::policy::PolicyFault;
 use crate::time::{SimDuration, SimTime};
@@ -48,33 +49,26 @@ pub(crate) fn register_failure(engine: &mut rhai::Engine) {
 /// A retry policy whose every decision is a script's.
 #[derive(Debug)]
 pub struct ScriptRetry {
-    /// `None` when the code did not compile (see [`ScriptRetry::checked`]).
-    program: Option<Program>,
-    failure: Failure,
+    script: Scripted,
 }
 
 impl ScriptRetry {
     pub fn new(code: &str) -> Result<Self, ScriptError> {
         Ok(ScriptRetry {
-            program: Some(Program::compile(Hook::Retry, code)?),
-            failure: Failure::default(),
+            script: Scripted::new(Hook::Retry, code)?,
         })
     }
 
     /// For code validation has compiled already: should it fail all the same, nothing is
     /// retried and the error is reported as a fault at the start.
     pub fn checked(code: &str) -> Self {
-        Self::new(code).unwrap_or_else(|error| ScriptRetry {
-            program: None,
-            failure: Failure::at_start(Hook::Retry, error),
-        })
+        ScriptRetry {
+            script: Scripted::checked(Hook::Retry, code),
+        }
     }
 
     pub fn console(&self) -> Console {
-        self.program
-            .as_ref()
-            .map(Program::console)
-            .unwrap_or_default()
+        self.script.console()
     }
 }
 
@@ -95,55 +89,34 @@ fn verdict(value: &Dynamic) -> Result<RetryVerdict, String> {
             other => Err(format!("returned \"{}\": {SAY}", super::printable(other))),
         };
     }
-    let seconds = match (value.as_int(), value.as_float()) {
-        (Ok(whole), _) => whole as f64,
-        (_, Ok(real)) => real,
-        _ if value.is_unit() => {
-            return Err(format!(
-                "returned nothing (is a branch missing a value?): {SAY}"
-            ))
-        }
-        _ => return Err(format!("returned a {}: {SAY}", value.type_name())),
-    };
-    if !(seconds.is_finite() && seconds >= 0.0) {
-        return Err(format!(
-            "returned a backoff of {seconds} s: a backoff must be a finite number of seconds ≥ 0"
-        ));
-    }
-    Ok(RetryVerdict::After(SimDuration::from_secs_f64(
-        seconds.min(1e9),
-    )))
+    let seconds = seconds(value, "backoff", SAY)?;
+    Ok(RetryVerdict::After(SimDuration::from_secs_f64(seconds)))
 }
 
 impl RetryPolicy for ScriptRetry {
     fn decide(&mut self, now: SimTime, view: &FailureView<'_>) -> RetryVerdict {
-        let Some(program) = self.program.as_mut().filter(|_| !self.failure.happened()) else {
-            return RetryVerdict::GiveUp;
+        let failure = || {
+            Dynamic::from(FailureInput {
+                now: now.as_secs_f64(),
+                class: view.class.into(),
+                attempt: i64::from(view.attempt),
+                error: view.setback.kind().into(),
+                reason: view.setback.reason().into(),
+                in_flight: view.in_flight as i64,
+                random: view.random,
+            })
         };
-        let input = Dynamic::from(FailureInput {
-            now: now.as_secs_f64(),
-            class: view.class.into(),
-            attempt: i64::from(view.attempt),
-            error: view.setback.kind().into(),
-            reason: view.setback.reason().into(),
-            in_flight: view.in_flight as i64,
-            random: view.random,
-        });
-        match program.decide(now, input, verdict) {
-            Ok(verdict) => verdict,
-            Err(fault) => {
-                self.failure.set(fault);
-                RetryVerdict::GiveUp
-            }
-        }
+        self.script
+            .ask(now, failure, verdict)
+            .unwrap_or(RetryVerdict::GiveUp)
     }
 
     fn take_fault(&mut self) -> Option<PolicyFault> {
-        self.failure.report()
+        self.script.take_fault()
     }
 
     fn printed(&self) -> Vec<(f64, String)> {
-        self.console().lines
+        self.script.printed()
     }
 }
 
