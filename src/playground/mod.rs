@@ -5,6 +5,7 @@
 //! renders it and wires browser events to it.
 
 pub mod markdown;
+pub mod marks;
 pub mod opened;
 pub mod permalink;
 pub mod progress;

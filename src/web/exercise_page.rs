@@ -2,11 +2,13 @@
 //! par and the solution. Knob values and the seed live in the URL, so any run can be shared.
 
 use super::browser;
+use super::code_editor::CodeEditor;
 use super::lab::Lab;
 use super::markdown::markdown;
 use super::questions::Questions;
 use super::shared::Shared;
 use crate::exercise::{Exercise, Knob, KnobKind, KnobValue};
+use crate::playground::marks::Mark;
 use crate::playground::permalink::{resolve, Permalink};
 use crate::playground::Status;
 use crate::report::Summary;
@@ -185,7 +187,11 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                         { for exercise.knobs.iter().map(|knob| {
                             let value = values.iter().find(|(p, _)| *p == knob.path).map(|(_, v)| v.clone()).unwrap_or(knob.start.clone());
                             let error = knob_errors.iter().find(|(p, _)| *p == knob.path).map(|(_, m)| m.clone());
-                            html! { <KnobInput knob={knob.clone()} value={value} error={error} on_change={set_value.clone()} /> }
+                            let marks = match (&knob.kind, &*config) {
+                                (KnobKind::Script, Err(errors)) => Rc::new(script_marks(errors, knob)),
+                                _ => Rc::default(),
+                            };
+                            html! { <KnobInput knob={knob.clone()} value={value} error={error} {marks} on_change={set_value.clone()} /> }
                         }) }
                     </section>
                     {par.unwrap_or_default()}
@@ -237,37 +243,46 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
     }
 }
 
-/// A policy script's code: a monospaced text area; the code is applied when the area loses the
-/// focus or on Ctrl/Cmd-Enter (which is also how a learner asks for a run).
+/// A policy script's code in the code editor, its problems marked at their line; the code is
+/// applied when the editor loses the focus or on Ctrl/Cmd-Enter (which is also how a learner
+/// asks for a run).
 fn script_editor(
     id: &str,
     knob: &Knob,
     value: &KnobValue,
+    marks: Rc<Vec<Mark>>,
     emit: impl Fn(String) + Clone + 'static,
 ) -> Html {
-    let on_change = {
-        let emit = emit.clone();
-        Callback::from(move |event: Event| {
-            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
-            emit(area.value());
-        })
-    };
-    let on_key = Callback::from(move |event: KeyboardEvent| {
-        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
-            event.prevent_default();
-            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
-            emit(area.value());
-        }
-    });
     let code = value.to_string();
-    let rows = (code.lines().count() + 2).clamp(8, 40).to_string();
+    let rows = (code.lines().count() + 2).clamp(8, 40);
+    let on_change = Callback::from(emit);
     html! {
         <span class="script-editor">
-            <textarea id={id.to_string()} class="code" spellcheck="false" autocomplete="off" rows={rows}
-                value={code} onchange={on_change} onkeydown={on_key} data-knob={knob.path.clone()} />
+            <CodeEditor id={id.to_string()} value={code} label={knob.label.clone()} {rows} {marks}
+                on_change={on_change.clone()} on_submit={on_change} data_knob={knob.path.clone()} />
             <span class="help">{"Applied when you leave the editor, or with Ctrl/⌘-Enter."}</span>
         </span>
     }
+}
+
+/// The marks of a script knob's problems: the errors the scenario gave with that knob's code,
+/// at their line and column within the code.
+fn script_marks(errors: &crate::scenario::ScenarioErrors, knob: &Knob) -> Vec<Mark> {
+    let origin = format!("knob scenario.{}", knob.path);
+    errors
+        .0
+        .iter()
+        .filter(|error| error.origin == origin || error.origin == format!("knob {}", knob.path))
+        .map(|error| match error.within {
+            Some(_) => Mark {
+                line: error.line,
+                column: error.column.max(1),
+                length: 1,
+                message: error.message.clone(),
+            },
+            None => Mark::unplaced(error.message.clone()),
+        })
+        .collect()
 }
 
 #[derive(Properties, PartialEq)]
@@ -275,6 +290,9 @@ struct KnobProps {
     knob: Knob,
     value: KnobValue,
     error: Option<String>,
+    /// A script knob's problems, marked in its editor.
+    #[prop_or_default]
+    marks: Rc<Vec<Mark>>,
     on_change: Callback<(Knob, String)>,
 }
 
@@ -319,7 +337,7 @@ fn knob_input(props: &KnobProps) -> Html {
     };
     let unit = knob.unit.clone().unwrap_or_default();
     let control = match &knob.kind {
-        KnobKind::Script => script_editor(&id, &knob, &props.value, emit),
+        KnobKind::Script => script_editor(&id, &knob, &props.value, props.marks.clone(), emit),
         KnobKind::Choice(choices) => html! {
             <select id={id.clone()} onchange={on_select} data-knob={knob.path.clone()}>
                 { for choices.iter().map(|choice| html! {

@@ -6,6 +6,7 @@ mod app;
 mod browser;
 mod catalog;
 mod charts;
+mod code_editor;
 mod diagram;
 mod exercise_page;
 mod lab;

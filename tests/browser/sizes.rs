@@ -25,7 +25,7 @@ fn class_pools(pools: usize, workers: usize) -> String {
 /// Types `text` into the sandbox, presses Apply, and waits until `shown` finds what the page
 /// answered; returns the milliseconds from the press to the answer on screen.
 async fn apply(root: &web_sys::Element, text: &str, shown: &str) -> f64 {
-    let area: web_sys::HtmlTextAreaElement = element(root, "textarea.editor");
+    let area: web_sys::HtmlTextAreaElement = element(root, "textarea#sandbox-editor");
     area.set_value(text);
     let input = web_sys::InputEvent::new("input").unwrap();
     area.dispatch_event(&input).unwrap();

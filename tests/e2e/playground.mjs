@@ -263,8 +263,8 @@ try {
   // 11. A learner's plausible overload (ρ = 2250, an unbounded queue, an hour) stops with a
   // message long before memory runs out, and the page keeps working.
   await page.goto(`${base}#/sandbox`);
-  await page.waitForSelector('textarea.editor');
-  await page.fill('textarea.editor', fs.readFileSync('tests/hostile/overload.toml', 'utf8'));
+  await page.waitForSelector('textarea#sandbox-editor');
+  await page.fill('textarea#sandbox-editor', fs.readFileSync('tests/hostile/overload.toml', 'utf8'));
   await page.click('[data-test=apply]');
   await page.selectOption('[data-test=speed]', 'max');
   await page.click('[data-test=run]');
