@@ -120,7 +120,7 @@ fn goal_against_value(exercise: &Exercise, goal: usize, value: Option<f64>) -> S
     let goal = &exercise.goals[goal];
     match value {
         Some(value) if !value.is_nan() => {
-            format!("{goal}: measured {}", goal.format_value(value))
+            format!("{goal}: measured {}", goal.format_measured(value))
         }
         _ => goal.to_string(),
     }

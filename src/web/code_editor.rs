@@ -135,11 +135,14 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
             }
         })
     };
-    // The gutter and the mirror follow the textarea's scrolling.
-    let on_scroll = {
-        let (gutter, layer) = (gutter.clone(), layer.clone());
-        Callback::from(move |event: Event| {
-            let area: HtmlTextAreaElement = event.target_unchecked_into();
+    // The gutter and the mirror follow the textarea's scrolling: on every scroll, and after
+    // every render (a re-rendered gutter can lose its scroll position while its lines change).
+    let follow = {
+        let (area, gutter, layer) = (area.clone(), gutter.clone(), layer.clone());
+        move || {
+            let Some(area) = area.cast::<HtmlTextAreaElement>() else {
+                return;
+            };
             let (top, left) = (area.scroll_top(), area.scroll_left());
             if let Some(gutter) = gutter.cast::<web_sys::Element>() {
                 gutter.set_scroll_top(top);
@@ -148,9 +151,13 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
                 layer.set_scroll_top(top);
                 layer.set_scroll_left(left);
             }
-        })
+        }
     };
-    let numbers = gutter_numbers(text.split('\n').count().max(props.rows), &props.marks);
+    use_effect(follow.clone());
+    let on_scroll = Callback::from(move |_: Event| follow());
+    let lines = text.split('\n').count().max(props.rows);
+    let digits = lines.to_string().len();
+    let numbers = gutter_numbers(lines, &props.marks);
     let errors_id = format!("{}-problems", props.id);
     let go_to = |mark: &Mark| {
         let area = area.clone();
@@ -163,13 +170,21 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
                 let at = offset_of(&text, line, column) as u32;
                 let _ = area.focus();
                 let _ = area.set_selection_range(at, at);
+                // The caret alone does not scroll a textarea: bring its line into view, with
+                // two lines of context above it.
+                let lines = text.split('\n').count().max(1) as f64;
+                let per_line = f64::from(area.scroll_height()) / lines;
+                area.set_scroll_top((line.saturating_sub(3) as f64 * per_line) as i32);
             }
         })
     };
     html! {
         <div class="code-editor" data-test={props.data_test.clone()}>
             <div class="frame">
-                <pre class="gutter" ref={gutter} aria-hidden="true">{numbers}</pre>
+                // The gutter's width fits its widest number; it never makes the editor taller.
+                <div class="gutter-box" style={format!("width: calc({digits}ch + .9rem)")}>
+                    <pre class="gutter" ref={gutter} aria-hidden="true">{numbers}</pre>
+                </div>
                 <div class="field">
                     <pre class="mirror" ref={layer} aria-hidden="true">{mirror(&text, &props.marks)}{"\n"}</pre>
                     <textarea ref={area.clone()} id={props.id.clone()} class="code" spellcheck="false" autocomplete="off"
