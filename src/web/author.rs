@@ -96,7 +96,11 @@ pub fn author(props: &AuthorProps) -> Html {
     let on_input = {
         let (text, link) = (text.clone(), link.clone());
         Callback::from(move |typed: String| {
-            browser::save(TEXT_KEY, &typed);
+            // Past the file limit the text is refused anyway and would not fit the browser's
+            // storage (about 5 MB a site): the last text that could be a file stays saved.
+            if typed.len() <= crate::scenario::limits::MAX_INPUT_BYTES {
+                browser::save(TEXT_KEY, &typed);
+            }
             text.set(typed);
             link.set(None);
         })

@@ -10,6 +10,7 @@
 //! replaces it. Tab moves the focus on, as everywhere on the page; Ctrl/⌘-Enter submits.
 
 use crate::playground::marks::{offset_of, Mark};
+use crate::scenario::limits::MAX_INPUT_BYTES;
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -114,8 +115,9 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
         let emit = props.on_input.clone();
         Callback::from(move |event: InputEvent| {
             let area: HtmlTextAreaElement = event.target_unchecked_into();
-            text.set(area.value());
-            emit.emit(area.value());
+            let typed = area.value();
+            text.set(typed.clone());
+            emit.emit(typed);
         })
     };
     let on_change = {
@@ -155,9 +157,20 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
     };
     use_effect(follow.clone());
     let on_scroll = Callback::from(move |_: Event| follow());
-    let lines = text.split('\n').count().max(props.rows);
+    // Past the size any file may have, the text is refused whole: no gutter or mirror to lay
+    // out (a 7 MB paste took 15 s to lay out three times), the textarea alone keeps it.
+    let oversized = text.len() > MAX_INPUT_BYTES;
+    let lines = if oversized {
+        props.rows
+    } else {
+        text.split('\n').count().max(props.rows)
+    };
     let digits = lines.to_string().len();
-    let numbers = gutter_numbers(lines, &props.marks);
+    let numbers = if oversized {
+        Html::default()
+    } else {
+        gutter_numbers(lines, &props.marks)
+    };
     let errors_id = format!("{}-problems", props.id);
     let go_to = |mark: &Mark| {
         let area = area.clone();
@@ -186,7 +199,7 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
                     <pre class="gutter" ref={gutter} aria-hidden="true">{numbers}</pre>
                 </div>
                 <div class="field">
-                    <pre class="mirror" ref={layer} aria-hidden="true">{mirror(&text, &props.marks)}{"\n"}</pre>
+                    <pre class="mirror" ref={layer} aria-hidden="true">{if oversized { Html::default() } else { mirror(&text, &props.marks) }}{"\n"}</pre>
                     <textarea ref={area.clone()} id={props.id.clone()} class="code" spellcheck="false" autocomplete="off"
                         autocapitalize="off" wrap="off" rows={props.rows.to_string()} aria-label={props.label.clone()}
                         aria-invalid={(!props.marks.is_empty()).to_string()}
