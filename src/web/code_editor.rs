@@ -105,9 +105,15 @@ pub fn code_editor(props: &CodeEditorProps) -> Html {
     let gutter = use_node_ref();
     let layer = use_node_ref();
     {
+        // Only a value that differs from the last one given replaces the text. (Setting it on
+        // the first run too raced with typing: a paste made before the effect ran was undone.)
         let text = text.clone();
+        let given = use_mut_ref(|| props.value.clone());
         use_effect_with(props.value.clone(), move |value| {
-            text.set(value.to_string())
+            if *given.borrow() != *value {
+                *given.borrow_mut() = value.clone();
+                text.set(value.to_string());
+            }
         });
     }
     let on_input = {
