@@ -12,6 +12,8 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_config
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "browser/author.rs"]
+mod author;
 #[path = "browser/sizes.rs"]
 mod sizes;
 

@@ -1,5 +1,8 @@
 //! `queuelab check`: validate scenario and exercise files, print every problem as
 //! `file:line:col: ...`, and prove each exercise (its start fails a goal, its solution passes all).
+//! The checks themselves are the library's ([`Exercise::parse_for_authoring`],
+//! [`exercise::verify`]), which the browser's authoring page runs too; this module reads files
+//! and prints, ending each failing exercise with the one problem to fix first.
 
 use crate::exercise::{self, Exercise};
 use rayon::prelude::*;
@@ -28,8 +31,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
         let origin = file.display().to_string();
         let text = super::input::read_input(file)?;
         let result = if exercise::is_exercise(&text) {
-            Exercise::parse(&text, &origin).and_then(|exercise| {
-                let unsafe_links = exercise.unsafe_links();
+            Exercise::parse_for_authoring(&text, &origin).and_then(|(exercise, unsafe_links)| {
                 exercises.push(exercise);
                 if unsafe_links.is_empty() {
                     Ok(())
@@ -61,7 +63,13 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .par_iter()
             .map(|exercise| {
                 let problems = match exercise::verify(exercise) {
-                    Ok(verification) => verification.problems(exercise),
+                    Ok(verification) => {
+                        let mut problems = verification.problems(exercise);
+                        if let Some(first) = verification.fix_first(exercise) {
+                            problems.push(format!("{}: fix first: {first}", exercise.origin));
+                        }
+                        problems
+                    }
                     Err(message) => vec![format!("{}: {message}", exercise.origin)],
                 };
                 bar.inc(1);

@@ -1,4 +1,4 @@
-//! The `queuelab` command line: `run`, `sweep` and `check`.
+//! The `queuelab` command line: `run`, `sweep`, `check`, `fit` and `new`.
 //!
 //! Every command returns an exit code instead of panicking: 0 for success, 1 when an input file,
 //! flag value or run failed (with a `file:line:col` message on stderr), 2 for usage errors (clap).
@@ -9,6 +9,7 @@ mod format;
 mod input;
 mod interrupt;
 mod native;
+mod new;
 mod output;
 mod run;
 mod sweep;
@@ -38,6 +39,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Summarise measured latencies and fit them to a distribution a scenario can use.
     Fit(fit::FitArgs),
+    /// Write a commented starting file: `queuelab new exercise FILE [--from ID] [--force]`.
+    New(new::NewArgs),
 }
 
 /// Options shared by `run` and `sweep`.
@@ -74,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => sweep::merge(args),
         Command::Check(args) => check::check(args),
         Command::Fit(args) => fit::fit(args),
+        Command::New(args) => new::new(args),
     };
     match result {
         Ok(code) => code,

@@ -61,6 +61,15 @@ impl Goal {
         }
     }
 
+    /// A measured value of the goal's metric, rounded as the page shows it (`0.43 s`, `401.6`).
+    pub fn format_measured(&self, value: f64) -> String {
+        if self.is_duration {
+            crate::report::format::seconds(value)
+        } else {
+            crate::report::format::number(value)
+        }
+    }
+
     /// The target formatted like the goal was written: `200ms`, `0.01`.
     pub fn format_value(&self, value: f64) -> String {
         if self.is_duration {

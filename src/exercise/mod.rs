@@ -17,6 +17,7 @@ mod grade;
 pub mod knob;
 pub mod question;
 pub mod raw;
+pub mod template;
 mod validate;
 mod verify;
 
@@ -25,7 +26,7 @@ pub use grade::SeedVerdict;
 pub use knob::{Knob, KnobKind, KnobValue};
 pub use question::{Expect, Proof, Question};
 pub use validate::HIDDEN_SEEDS;
-pub use verify::{verify, Verification};
+pub use verify::{verify, Prover, Step, Verification};
 
 use crate::scenario::{self, Config, ScenarioErrors};
 
@@ -81,6 +82,24 @@ impl Exercise {
     /// Parses and validates an exercise file.
     pub fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors> {
         validate::parse(text, origin)
+    }
+
+    /// What `queuelab check` and the authoring page hold an exercise file to before proving
+    /// it: it parses and validates ([`Exercise::parse`]), and no link in its text would be
+    /// removed ([`Exercise::unsafe_links`]). The exercise comes back with the link problems so it
+    /// can still be proven.
+    pub fn parse_for_authoring(
+        text: &str,
+        origin: &str,
+    ) -> Result<(Exercise, Vec<scenario::ScenarioError>), ScenarioErrors> {
+        let exercise = Exercise::parse(text, origin)?;
+        let unsafe_links = exercise.unsafe_links();
+        Ok((exercise, unsafe_links))
+    }
+
+    /// The exercise file's text.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     pub fn knob(&self, path: &str) -> Option<&Knob> {

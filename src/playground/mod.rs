@@ -4,12 +4,15 @@
 //! It never imports yew or web-sys, so it is tested natively like the engine; `src/web` only
 //! renders it and wires browser events to it.
 
+pub mod drafts;
 pub mod markdown;
+pub mod marks;
 pub mod opened;
 pub mod permalink;
 pub mod progress;
 pub mod route;
 pub mod session;
+pub mod share;
 
 pub use permalink::Permalink;
 pub use progress::{Progress, Status};

@@ -17,6 +17,10 @@ use crate::scenario::limits::MAX_URL_FRAGMENT_BYTES;
 pub enum Permalink {
     Catalog,
     Sandbox,
+    /// `#/author`: the authoring page.
+    Author,
+    /// `#/x/PAYLOAD`: an exercise carried whole in the link ([`super::share`]).
+    Shared(String),
     Exercise {
         id: String,
         seed: Option<u64>,
@@ -86,6 +90,8 @@ impl Permalink {
         match segments.as_slice() {
             [] => Permalink::Catalog,
             ["sandbox"] => Permalink::Sandbox,
+            ["author"] => Permalink::Author,
+            ["x", payload] if query.is_empty() => Permalink::Shared(payload.to_string()),
             ["exercise", id] => {
                 let mut seed = None;
                 let mut values = Vec::new();
@@ -115,6 +121,8 @@ impl Permalink {
         match self {
             Permalink::Catalog => "#/".into(),
             Permalink::Sandbox => "#/sandbox".into(),
+            Permalink::Author => "#/author".into(),
+            Permalink::Shared(payload) => format!("{}{payload}", super::share::ROUTE),
             Permalink::Unknown(text) => format!("#{text}"),
             Permalink::Exercise { id, seed, values } => {
                 let mut params: Vec<String> = seed.iter().map(|s| format!("seed={s}")).collect();

@@ -21,6 +21,10 @@ const QUOTED_CHARS: usize = 160;
 pub enum Page<'a> {
     Catalog,
     Sandbox,
+    /// The authoring page.
+    Author,
+    /// A shared exercise: its text, or the sentence saying why the link cannot be read.
+    Shared(Result<String, String>),
     /// An exercise; its `seed` and knob values from the address are resolved by
     /// [`super::permalink::resolve`], which reports the bad ones.
     Exercise {
@@ -53,6 +57,8 @@ pub fn page<'a>(link: &'a Permalink, exercises: &'a [Exercise], debug_panic: boo
     match link {
         Permalink::Catalog => Page::Catalog,
         Permalink::Sandbox => Page::Sandbox,
+        Permalink::Author => Page::Author,
+        Permalink::Shared(payload) => Page::Shared(super::share::decode(payload)),
         Permalink::Exercise { id, seed, values } => {
             match exercises.iter().find(|exercise| &exercise.id == id) {
                 Some(exercise) => Page::Exercise {

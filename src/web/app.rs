@@ -1,5 +1,6 @@
 //! The application shell: routing by URL fragment, saved progress, exercises opened from disk.
 
+use super::author::Author;
 use super::browser;
 use super::catalog::Catalog;
 use super::exercise_page::ExercisePage;
@@ -15,11 +16,35 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 const PROGRESS_KEY: &str = "queuelab.progress.v1";
+/// Exercises opened from shared links (their texts, newest first), so their permalinks and
+/// progress still work after a reload.
+const SHARED_KEY: &str = "queuelab.shared.v1";
+/// Shared exercises remembered at most.
+const MAX_SHARED: usize = 20;
+
+/// The texts of the shared exercises this browser opened.
+fn shared_texts() -> Vec<String> {
+    serde_json::from_str(&browser::load(SHARED_KEY).unwrap_or_default()).unwrap_or_default()
+}
+
+/// The catalog: the built-in exercises and the shared ones this browser opened.
+fn catalog_with_shared() -> Vec<Exercise> {
+    let built_in = exercise::catalog();
+    let ids: Vec<String> = built_in.iter().map(|e| e.id.clone()).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut exercises = built_in.clone();
+    for text in shared_texts().iter().rev() {
+        if let Ok(shared) = Exercise::parse(text, "shared link") {
+            exercises = opened::place(shared, &exercises, &ids).exercises;
+        }
+    }
+    exercises
+}
 
 #[function_component(App)]
 pub fn app() -> Html {
     let address = use_state(|| Permalink::parse(&browser::hash()));
-    let exercises = use_state(|| Rc::new(exercise::catalog()));
+    let exercises = use_state(|| Rc::new(catalog_with_shared()));
     let progress = use_state(|| {
         Rc::new(Progress::from_json(
             &browser::load(PROGRESS_KEY).unwrap_or_default(),
@@ -65,25 +90,56 @@ pub fn app() -> Html {
     };
     // What the page says about an opened file's id, for as long as that exercise is shown.
     let opened_notice = use_state(|| None::<(String, String)>);
-    let on_open = {
+    // Places an opened exercise in the catalog and goes to it (`true`: replacing the address,
+    // as for a shared link, which then stays out of the history).
+    let place = {
         let exercises = exercises.clone();
         let opened_notice = opened_notice.clone();
-        Callback::from(move |opened: Exercise| {
+        let address = address.clone();
+        Callback::from(move |(opened, replace): (Exercise, bool)| {
             let built_in = exercise::catalog();
             let built_in: Vec<&str> = built_in.iter().map(|e| e.id.as_str()).collect();
             let placed = opened::place(opened, &exercises, &built_in);
             opened_notice.set(placed.notice.map(|notice| (placed.id.clone(), notice)));
             exercises.set(Rc::new(placed.exercises));
-            browser::set_hash(
-                &Permalink::Exercise {
-                    id: placed.id,
-                    seed: None,
-                    values: Vec::new(),
-                }
-                .to_hash(),
-            );
+            let link = Permalink::Exercise {
+                id: placed.id,
+                seed: None,
+                values: Vec::new(),
+            };
+            if replace {
+                browser::replace_hash(&link.to_hash());
+                address.set(link);
+            } else {
+                browser::set_hash(&link.to_hash());
+            }
         })
     };
+    let on_open = {
+        let place = place.clone();
+        Callback::from(move |opened: Exercise| place.emit((opened, false)))
+    };
+    // A shared link whose exercise is valid: it joins the catalog (and is remembered, so its
+    // permalinks work after a reload) and opens as a normal exercise page.
+    use_effect_with((*address).clone(), move |address| {
+        if let Permalink::Shared(payload) = address {
+            if let Ok(text) = crate::playground::share::decode(payload) {
+                if let Ok(shared) = Exercise::parse(&text, "shared link") {
+                    let mut texts = shared_texts();
+                    texts.retain(|kept| {
+                        Exercise::parse(kept, "shared link").map_or(true, |e| e.id != shared.id)
+                    });
+                    texts.insert(0, text);
+                    texts.truncate(MAX_SHARED);
+                    browser::save(
+                        SHARED_KEY,
+                        &serde_json::to_string(&texts).unwrap_or_default(),
+                    );
+                    place.emit((shared, true));
+                }
+            }
+        }
+    });
     let shared = Shared {
         exercises: (*exercises).clone(),
         progress: (*progress).clone(),
@@ -98,6 +154,23 @@ pub fn app() -> Html {
     let page = match route::page(&address, &shared.exercises, debug_panic) {
         Page::Catalog => html! { <Catalog shared={shared.clone()} /> },
         Page::Sandbox => html! { <Sandbox /> },
+        Page::Author => html! { <Author shared={shared.clone()} /> },
+        Page::Shared(Ok(text)) => match Exercise::parse(&text, "shared link") {
+            // The effect above opens it.
+            Ok(_) => {
+                html! { <main class="page"><p role="status">{"Opening the shared exercise…"}</p></main> }
+            }
+            Err(errors) => {
+                let notice = format!(
+                    "This shared exercise has {} problem(s), marked below at their lines; fix them here, then prove and share it again.",
+                    errors.0.len()
+                );
+                html! { <Author key="shared" shared={shared.clone()} opened={Some((text, notice))} /> }
+            }
+        },
+        Page::Shared(Err(message)) => html! {
+            <main class="page"><p class="error" role="alert" data-test="link-error">{message}{" "}<a href="#/">{"Back to the catalog"}</a></p></main>
+        },
         Page::Exercise {
             exercise,
             seed,
@@ -125,6 +198,7 @@ pub fn app() -> Html {
                 <nav>
                     <a href="#/">{"Exercises"}</a>
                     <a href="#/sandbox">{"Sandbox"}</a>
+                    <a href="#/author">{"Write"}</a>
                 </nav>
             </header>
             {page}

@@ -27,6 +27,14 @@ pub fn set_hash(hash: &str) {
     }
 }
 
+/// The page's address without its fragment (`https://host/path/`), the base of a shared link.
+pub fn page_address() -> String {
+    window()
+        .and_then(|w| w.location().href().ok())
+        .map(|href| href.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
 /// Replaces the fragment without a new history entry (knob changes update the permalink).
 pub fn replace_hash(hash: &str) {
     if let Some(window) = window() {

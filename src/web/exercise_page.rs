@@ -3,6 +3,7 @@
 
 use super::browser;
 use super::grading::Grading;
+use super::knob_input::{script_marks, KnobInput};
 use super::lab::Lab;
 use super::markdown::markdown;
 use super::questions::Questions;
@@ -20,6 +21,9 @@ pub struct ExerciseProps {
     pub seed: Option<u64>,
     pub params: Rc<Vec<(String, String)>>,
     pub shared: Shared,
+    /// Shown as the authoring page's preview: the address is left alone (it is `#/author`).
+    #[prop_or_default]
+    pub preview: bool,
 }
 
 #[function_component(ExercisePage)]
@@ -73,8 +77,11 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
 
     use_effect_with(((*values).clone(), *seed), {
         let exercise = exercise.clone();
+        let preview = props.preview;
         move |(values, seed)| {
-            browser::replace_hash(&Permalink::for_run(&exercise, values, *seed).to_hash())
+            if !preview {
+                browser::replace_hash(&Permalink::for_run(&exercise, values, *seed).to_hash())
+            }
         }
     });
 
@@ -190,7 +197,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
     });
 
     html! {
-        <main class="page exercise" data-exercise={exercise.id.clone()}>
+        <@{if props.preview { "div" } else { "main" }} class={classes!(if props.preview { "exercise" } else { "page exercise" })} data-exercise={exercise.id.clone()}>
             <nav class="crumbs"><a href="#/">{"Exercises"}</a>{format!(" › {} · {}", exercise.chapter, exercise.difficulty)}</nav>
             <h1>{&exercise.title}</h1>
             <p class="sources">{format!("From the exercise books: {}", exercise.sources.join(", "))}</p>
@@ -210,7 +217,11 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                         { for exercise.knobs.iter().map(|knob| {
                             let value = values.iter().find(|(p, _)| *p == knob.path).map(|(_, v)| v.clone()).unwrap_or(knob.start.clone());
                             let error = knob_errors.iter().find(|(p, _)| *p == knob.path).map(|(_, m)| m.clone());
-                            html! { <KnobInput knob={knob.clone()} value={value} error={error} on_change={set_value.clone()} /> }
+                            let marks = match (&knob.kind, &*config) {
+                                (KnobKind::Script, Err(errors)) => Rc::new(script_marks(errors, knob)),
+                                _ => Rc::default(),
+                            };
+                            html! { <KnobInput knob={knob.clone()} value={value} error={error} {marks} on_change={set_value.clone()} /> }
                         }) }
                     </section>
                     {par.unwrap_or_default()}
@@ -260,141 +271,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                     } }
                 </div>
             </div>
-        </main>
-    }
-}
-
-/// A policy script's code: a monospaced text area; the code is applied when the area loses the
-/// focus or on Ctrl/Cmd-Enter (which is also how a learner asks for a run).
-fn script_editor(
-    id: &str,
-    knob: &Knob,
-    value: &KnobValue,
-    emit: impl Fn(String) + Clone + 'static,
-) -> Html {
-    let on_change = {
-        let emit = emit.clone();
-        Callback::from(move |event: Event| {
-            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
-            emit(area.value());
-        })
-    };
-    let on_key = Callback::from(move |event: KeyboardEvent| {
-        if event.key() == "Enter" && (event.ctrl_key() || event.meta_key()) {
-            event.prevent_default();
-            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
-            emit(area.value());
-        }
-    });
-    let code = value.to_string();
-    let rows = (code.lines().count() + 2).clamp(8, 40).to_string();
-    html! {
-        <span class="script-editor">
-            <textarea id={id.to_string()} class="code" spellcheck="false" autocomplete="off" rows={rows}
-                value={code} onchange={on_change} onkeydown={on_key} data-knob={knob.path.clone()} />
-            <span class="help">{"Applied when you leave the editor, or with Ctrl/⌘-Enter."}</span>
-        </span>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct KnobProps {
-    knob: Knob,
-    value: KnobValue,
-    error: Option<String>,
-    on_change: Callback<(Knob, String)>,
-}
-
-#[function_component(KnobInput)]
-fn knob_input(props: &KnobProps) -> Html {
-    let knob = props.knob.clone();
-    let id = format!("knob-{}", knob.path.replace(['.', '[', ']'], "-"));
-    let emit = {
-        let knob = knob.clone();
-        let on_change = props.on_change.clone();
-        move |text: String| on_change.emit((knob.clone(), text))
-    };
-    let on_text = {
-        let emit = emit.clone();
-        Callback::from(move |event: Event| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            emit(input.value());
-        })
-    };
-    let on_slide = {
-        let emit = emit.clone();
-        let kind = knob.kind.clone();
-        Callback::from(move |event: InputEvent| {
-            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
-            let text = match &kind {
-                KnobKind::Duration { .. } => input
-                    .value()
-                    .parse::<u64>()
-                    .map(|nanos| crate::time::SimDuration::from_nanos(nanos).to_string())
-                    .unwrap_or_default(),
-                _ => input.value(),
-            };
-            emit(text);
-        })
-    };
-    let on_select = {
-        let emit = emit.clone();
-        Callback::from(move |event: Event| {
-            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
-            emit(select.value());
-        })
-    };
-    let unit = knob.unit.clone().unwrap_or_default();
-    let control = match &knob.kind {
-        KnobKind::Script => script_editor(&id, &knob, &props.value, emit),
-        KnobKind::Choice(choices) => html! {
-            <select id={id.clone()} onchange={on_select} data-knob={knob.path.clone()}>
-                { for choices.iter().map(|choice| html! {
-                    <option value={choice.to_string()} selected={*choice == props.value}>{choice.to_string()}</option>
-                }) }
-            </select>
-        },
-        KnobKind::Integer { .. } | KnobKind::Float { .. } => {
-            let (min, max, step) = match &knob.kind {
-                KnobKind::Integer { min, max, step } => {
-                    (min.to_string(), max.to_string(), step.to_string())
-                }
-                KnobKind::Float { min, max, step } => {
-                    (min.to_string(), max.to_string(), step.to_string())
-                }
-                _ => Default::default(),
-            };
-            html! {
-                <span class="slider">
-                    <input type="range" min={min.clone()} max={max.clone()} step={step.clone()}
-                        value={props.value.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
-                    <input id={id.clone()} type="number" {min} {max} {step}
-                        value={props.value.to_string()} onchange={on_text} data-knob={knob.path.clone()} />
-                    <span class="unit">{unit}</span>
-                </span>
-            }
-        }
-        KnobKind::Duration { min, max, step } => {
-            let nanos = match &props.value {
-                KnobValue::Duration(d) => d.as_nanos(),
-                _ => min.as_nanos(),
-            };
-            html! {
-                <span class="slider">
-                    <input type="range" min={min.as_nanos().to_string()} max={max.as_nanos().to_string()} step={step.as_nanos().to_string()}
-                        value={nanos.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
-                    <input id={id.clone()} type="text" value={props.value.to_string()} onchange={on_text} size="8" data-knob={knob.path.clone()} />
-                </span>
-            }
-        }
-    };
-    html! {
-        <div class="knob">
-            <label id={format!("{id}-label")} for={id.clone()}>{&knob.label}</label>
-            {control}
-            if let Some(help) = &knob.help { <p class="help">{help}</p> }
-            if let Some(error) = &props.error { <p class="error" role="alert" data-test="knob-error">{error}</p> }
-        </div>
+        </@>
     }
 }
 

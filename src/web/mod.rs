@@ -3,16 +3,20 @@
 //! leaving a page cancels its run.
 
 mod app;
+mod author;
 mod browser;
 mod catalog;
 mod charts;
+mod code_editor;
 mod diagram;
 mod exercise_page;
 mod grading;
+mod knob_input;
 mod lab;
 mod markdown;
 mod panic_panel;
 mod parts_table;
+mod prove;
 mod questions;
 mod sandbox;
 mod shared;

@@ -1,37 +1,43 @@
 //! The sandbox: write any scenario (the `queuelab run` format) and run it, with errors shown
-//! inline by line and column.
+//! marked in the editor at their line and column.
 
+use super::code_editor::CodeEditor;
 use super::lab::Lab;
+use crate::playground::marks::{marks, Mark};
 use crate::scenario::Config;
 use std::rc::Rc;
 use yew::prelude::*;
 
 const STARTER: &str = include_str!("../../scenarios/mmc.toml");
 
+/// The scenario, or the marks of its problems in the text that was applied.
+fn parse(text: &str) -> Result<Rc<Config>, Rc<Vec<Mark>>> {
+    crate::scenario::parse(text, "sandbox.toml")
+        .map(Rc::new)
+        .map_err(|errors| Rc::new(marks(&errors, text)))
+}
+
 #[function_component(Sandbox)]
 pub fn sandbox() -> Html {
     let text = use_state(|| STARTER.to_string());
-    let config = use_state(|| {
-        crate::scenario::parse(STARTER, "sandbox.toml")
-            .map(Rc::new)
-            .map_err(|e| e.to_string())
-    });
+    let config = use_state(|| parse(STARTER));
     let apply = {
         let text = text.clone();
         let config = config.clone();
         Callback::from(move |_: MouseEvent| {
-            config.set(
-                crate::scenario::parse(&text, "sandbox.toml")
-                    .map(Rc::new)
-                    .map_err(|e| e.to_string()),
-            );
+            config.set(parse(&text));
         })
     };
     let on_input = {
         let text = text.clone();
-        Callback::from(move |event: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = event.target_unchecked_into();
-            text.set(area.value());
+        Callback::from(move |typed: String| text.set(typed))
+    };
+    let on_submit = {
+        let text = text.clone();
+        let config = config.clone();
+        Callback::from(move |typed: String| {
+            config.set(parse(&typed));
+            text.set(typed);
         })
     };
     let on_new_seed = {
@@ -50,11 +56,10 @@ pub fn sandbox() -> Html {
             <p>{"Any scenario in the "}<code>{"queuelab run"}</code>{" format; see docs/reference.md for every field."}</p>
             <div class="layout">
                 <aside class="side">
-                    <textarea class="editor" spellcheck="false" value={(*text).clone()} oninput={on_input} aria-label="Scenario TOML" rows="30" />
+                    <CodeEditor id="sandbox-editor" value={STARTER} label="Scenario TOML" rows={30}
+                        marks={config.as_ref().err().cloned().unwrap_or_default()} on_input={on_input}
+                        on_submit={on_submit} data_test="sandbox-editor" problems_test="sandbox-errors" />
                     <button class="primary" onclick={apply} data-test="apply">{"Apply"}</button>
-                    if let Err(message) = &*config {
-                        <pre class="error" role="alert" data-test="sandbox-errors">{message}</pre>
-                    }
                 </aside>
                 <div class="main">
                     if let Ok(config) = &*config {

@@ -158,6 +158,9 @@ try {
   await page.press('[data-knob="limiter.code"]', 'Control+Enter');
   await page.waitForSelector('pre.error');
   assert.match(await page.locator('pre.error').textContent(), /limiter\.code.*3:1|3:1.*limiter\.code/s);
+  // The script's editor marks the problem at its line within the code.
+  await page.waitForSelector('.script-editor [data-test=editor-problems] li[data-line="3"]');
+  assert.equal((await page.locator('.script-editor .gutter .marked').textContent()).trim(), '3');
   const aimd = [
     'fn new_limit(sample) {',
     '    if sample.dropped { return (sample.limit.to_float() * 0.9).to_int(); }',
@@ -270,8 +273,8 @@ try {
   // 11. A learner's plausible overload (ρ = 2250, an unbounded queue, an hour) stops with a
   // message long before memory runs out, and the page keeps working.
   await page.goto(`${base}#/sandbox`);
-  await page.waitForSelector('textarea.editor');
-  await page.fill('textarea.editor', fs.readFileSync('tests/hostile/overload.toml', 'utf8'));
+  await page.waitForSelector('textarea#sandbox-editor');
+  await page.fill('textarea#sandbox-editor', fs.readFileSync('tests/hostile/overload.toml', 'utf8'));
   await page.click('[data-test=apply]');
   await page.selectOption('[data-test=speed]', 'max');
   await page.click('[data-test=run]');
@@ -298,6 +301,56 @@ try {
   assert.equal(await page.locator('#panic-panel').count(), 0, 'a fresh page after the reload');
   consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/deliberate panic|unreachable/.test(e)));
 
+
+  // 13. Authoring (issue 15): remix a built-in exercise, break it and see the problem marked at
+  // its line, mend it, prove it on every seed, then open its share link in a fresh browser
+  // context, where it is a normal exercise page that can be solved; a cut link says so.
+  await page.goto(`${base}#/author`);
+  await page.waitForSelector('[data-test=start-from]');
+  await page.selectOption('[data-test=start-from]', 'find-the-knee');
+  await page.waitForFunction(() => document.querySelector('#author-editor').value.includes('my-find-the-knee'));
+  await page.waitForSelector('[data-test=author-preview] [data-exercise=my-find-the-knee]');
+  const remixed = await page.inputValue('#author-editor');
+  const brokenRemix = remixed.replace('workers = 8', 'workers = "eight"');
+  const badLine = brokenRemix.split('\n').findIndex((l) => l.includes('"eight"')) + 1;
+  await page.fill('#author-editor', brokenRemix);
+  await page.waitForSelector(`[data-test=editor-problems] li[data-line="${badLine}"]`);
+  assert.match(await page.locator('.code-editor .mirror .says').first().textContent(), /pool\.workers/);
+  assert.equal((await page.locator('.code-editor .gutter .marked').first().textContent()).trim(), `${badLine}`);
+  // The problem's place in the list moves the cursor there (and scrolls the editor to it).
+  await page.click('[data-test=editor-problems] li button');
+  const caret = await page.evaluate(() => document.querySelector('#author-editor').selectionStart);
+  assert.equal(brokenRemix.slice(0, caret).split('\n').length, badLine, 'the cursor is on the marked line');
+  await page.screenshot({ path: path.join(artifacts, 'author-error.png') });
+  await page.fill('#author-editor', remixed);
+  await page.waitForSelector('[data-test=editor-problems]', { state: 'detached' });
+  await page.click('[data-test=prove]');
+  await page.waitForSelector('[data-test=prove-panel][data-state=finished]', { timeout: 120000 });
+  assert.match(await page.locator('[data-test=prove-verdict]').textContent(), /Proven on \d+ seed/);
+  await page.screenshot({ path: path.join(artifacts, 'author-proven.png'), fullPage: true });
+  await page.click('[data-test=share]');
+  const shareLink = await page.inputValue('[data-test=share-link]');
+  assert.match(shareLink, /#\/x\/[A-Za-z0-9_-]+$/);
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  other.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await other.goto(shareLink);
+  await other.waitForSelector('main.exercise[data-exercise=my-find-the-knee]');
+  await other.waitForFunction(() => location.hash.startsWith('#/exercise/my-find-the-knee'));
+  await other.fill('[data-knob="arrivals.rate"]', '340');
+  await other.press('[data-knob="arrivals.rate"]', 'Tab');
+  await other.waitForFunction(() => location.hash.includes('arrivals.rate=340'));
+  await other.selectOption('[data-test=speed]', 'max');
+  await other.click('[data-test=run]');
+  await other.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+  await other.waitForSelector('[data-test=grading][data-done=true]', { timeout: 60000 });
+  assert.equal(await other.locator('[data-test=verdict].pass').count(), 1, 'the shared exercise is solved, hidden seeds too');
+  await other.reload();
+  await other.waitForSelector('main.exercise[data-exercise=my-find-the-knee]');
+  await other.goto(shareLink.slice(0, -12));
+  await other.waitForSelector('[data-test=link-error]');
+  assert.match(await other.locator('[data-test=link-error]').textContent(), /cut short or changed/);
+  await fresh.close();
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {

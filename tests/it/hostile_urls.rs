@@ -20,6 +20,12 @@ fn what_the_page_says(hash: &str, exercises: &[Exercise]) -> (Result<String, Str
         match route::page(&link, exercises, false) {
             Page::Catalog => "the catalog".to_string(),
             Page::Sandbox => "the sandbox".to_string(),
+            Page::Author => "the authoring page".to_string(),
+            Page::Shared(Ok(text)) => match Exercise::parse(&text, "shared") {
+                Ok(exercise) => format!("the shared exercise {}", exercise.id),
+                Err(errors) => format!("the authoring page with {errors}"),
+            },
+            Page::Shared(Err(message)) => message,
             Page::DebugPanic => "a deliberate panic".to_string(),
             Page::NoSuchExercise(message) | Page::Unknown(message) => message,
             Page::Exercise {
@@ -225,7 +231,18 @@ fn good_addresses_open_their_page_without_a_problem() {
         ("", "the catalog"),
         ("#/", "the catalog"),
         ("#/sandbox", "the sandbox"),
+        ("#/author", "the authoring page"),
     ] {
         assert_eq!(what_the_page_says(hash, &exercises).0, Ok(page.to_string()));
+    }
+    // Every built-in exercise, shared whole in a link, opens as itself.
+    for (name, text) in queuelab::exercise::catalog_files() {
+        let link =
+            queuelab::playground::share::link(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let id = Exercise::parse(text, name).unwrap().id;
+        assert_eq!(
+            what_the_page_says(&link, &exercises).0,
+            Ok(format!("the shared exercise {id}"))
+        );
     }
 }

@@ -2,6 +2,7 @@
 
 mod admission;
 mod admission_script;
+mod authoring;
 mod autoscaling;
 mod bad_input;
 mod behaviour;

@@ -1,0 +1,154 @@
+//! One knob of an exercise as a control: a slider with a number or duration field, a select of
+//! choices, or a policy script's code in the code editor with its problems marked at their line.
+
+use super::code_editor::CodeEditor;
+use crate::exercise::{Knob, KnobKind, KnobValue};
+use crate::playground::marks::Mark;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// A policy script's code in the code editor, its problems marked at their line; the code is
+/// applied when the editor loses the focus or on Ctrl/Cmd-Enter (which is also how a learner
+/// asks for a run).
+fn script_editor(
+    id: &str,
+    knob: &Knob,
+    value: &KnobValue,
+    marks: Rc<Vec<Mark>>,
+    emit: impl Fn(String) + Clone + 'static,
+) -> Html {
+    let code = value.to_string();
+    let rows = (code.lines().count() + 2).clamp(8, 40);
+    let on_change = Callback::from(emit);
+    html! {
+        <span class="script-editor">
+            <CodeEditor id={id.to_string()} value={code} label={knob.label.clone()} {rows} {marks}
+                on_change={on_change.clone()} on_submit={on_change} data_knob={knob.path.clone()} />
+            <span class="help">{"Applied when you leave the editor, or with Ctrl/⌘-Enter."}</span>
+        </span>
+    }
+}
+
+/// The marks of a script knob's problems: the errors the scenario gave with that knob's code,
+/// at their line and column within the code.
+pub(super) fn script_marks(errors: &crate::scenario::ScenarioErrors, knob: &Knob) -> Vec<Mark> {
+    let origin = format!("knob scenario.{}", knob.path);
+    errors
+        .0
+        .iter()
+        .filter(|error| error.origin == origin || error.origin == format!("knob {}", knob.path))
+        .map(|error| match error.within {
+            Some(_) => Mark {
+                line: error.line,
+                column: error.column.max(1),
+                length: 1,
+                message: error.message.clone(),
+            },
+            None => Mark::unplaced(error.message.clone()),
+        })
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub(super) struct KnobProps {
+    pub knob: Knob,
+    pub value: KnobValue,
+    pub error: Option<String>,
+    /// A script knob's problems, marked in its editor.
+    #[prop_or_default]
+    pub marks: Rc<Vec<Mark>>,
+    pub on_change: Callback<(Knob, String)>,
+}
+
+#[function_component(KnobInput)]
+pub(super) fn knob_input(props: &KnobProps) -> Html {
+    let knob = props.knob.clone();
+    let id = format!("knob-{}", knob.path.replace(['.', '[', ']'], "-"));
+    let emit = {
+        let knob = knob.clone();
+        let on_change = props.on_change.clone();
+        move |text: String| on_change.emit((knob.clone(), text))
+    };
+    let on_text = {
+        let emit = emit.clone();
+        Callback::from(move |event: Event| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            emit(input.value());
+        })
+    };
+    let on_slide = {
+        let emit = emit.clone();
+        let kind = knob.kind.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            let text = match &kind {
+                KnobKind::Duration { .. } => input
+                    .value()
+                    .parse::<u64>()
+                    .map(|nanos| crate::time::SimDuration::from_nanos(nanos).to_string())
+                    .unwrap_or_default(),
+                _ => input.value(),
+            };
+            emit(text);
+        })
+    };
+    let on_select = {
+        let emit = emit.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            emit(select.value());
+        })
+    };
+    let unit = knob.unit.clone().unwrap_or_default();
+    let control = match &knob.kind {
+        KnobKind::Script => script_editor(&id, &knob, &props.value, props.marks.clone(), emit),
+        KnobKind::Choice(choices) => html! {
+            <select id={id.clone()} onchange={on_select} data-knob={knob.path.clone()}>
+                { for choices.iter().map(|choice| html! {
+                    <option value={choice.to_string()} selected={*choice == props.value}>{choice.to_string()}</option>
+                }) }
+            </select>
+        },
+        KnobKind::Integer { .. } | KnobKind::Float { .. } => {
+            let (min, max, step) = match &knob.kind {
+                KnobKind::Integer { min, max, step } => {
+                    (min.to_string(), max.to_string(), step.to_string())
+                }
+                KnobKind::Float { min, max, step } => {
+                    (min.to_string(), max.to_string(), step.to_string())
+                }
+                _ => Default::default(),
+            };
+            html! {
+                <span class="slider">
+                    <input type="range" min={min.clone()} max={max.clone()} step={step.clone()}
+                        value={props.value.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
+                    <input id={id.clone()} type="number" {min} {max} {step}
+                        value={props.value.to_string()} onchange={on_text} data-knob={knob.path.clone()} />
+                    <span class="unit">{unit}</span>
+                </span>
+            }
+        }
+        KnobKind::Duration { min, max, step } => {
+            let nanos = match &props.value {
+                KnobValue::Duration(d) => d.as_nanos(),
+                _ => min.as_nanos(),
+            };
+            html! {
+                <span class="slider">
+                    <input type="range" min={min.as_nanos().to_string()} max={max.as_nanos().to_string()} step={step.as_nanos().to_string()}
+                        value={nanos.to_string()} oninput={on_slide} aria-labelledby={format!("{id}-label")} />
+                    <input id={id.clone()} type="text" value={props.value.to_string()} onchange={on_text} size="8" data-knob={knob.path.clone()} />
+                </span>
+            }
+        }
+    };
+    html! {
+        <div class="knob">
+            <label id={format!("{id}-label")} for={id.clone()}>{&knob.label}</label>
+            {control}
+            if let Some(help) = &knob.help { <p class="help">{help}</p> }
+            if let Some(error) = &props.error { <p class="error" role="alert" data-test="knob-error">{error}</p> }
+        </div>
+    }
+}
