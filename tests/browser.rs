@@ -296,13 +296,25 @@ async fn answering_during_a_passing_run_solves_the_exercise() {
         }
         settle().await;
     }
+    // Then the same knobs are graded on the exercise's hidden seeds, one per turn.
+    for _ in 0..600 {
+        if root
+            .query_selector("[data-test=grading][data-done=true]")
+            .unwrap()
+            .is_some()
+        {
+            break;
+        }
+        settle().await;
+    }
     settle().await;
     let verdict: web_sys::HtmlElement = element(&root, "[data-test=verdict]");
     assert!(
-        verdict
-            .text_content()
-            .unwrap_or_default()
-            .starts_with("Solved"),
+        verdict.class_name().contains("pass")
+            && verdict
+                .text_content()
+                .unwrap_or_default()
+                .starts_with("Every goal met on seed 1 and on 4 hidden seeds"),
         "{:?}",
         verdict.text_content()
     );

@@ -124,7 +124,8 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
         let run_seed = *seed;
         Callback::from(move |summary: Summary| {
             let passed = exercise.evaluate(&summary).iter().all(|r| r.passed);
-            last_result.set(Some(passed));
+            // A pass counts once the hidden seeds agree (see `on_graded`); until then, none.
+            last_result.set((!passed).then_some(false));
             // Solved only once the hidden seeds agree (see `on_graded`).
             on_result.emit((exercise.id.clone(), Status::Tried));
             let count = passing_run.as_ref().map_or(0, |(count, _, _)| count + 1);
@@ -137,9 +138,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
         let questions_right = all_right(&answers);
         let last_result = last_result.clone();
         Callback::from(move |all_passed: bool| {
-            if !all_passed {
-                last_result.set(Some(false));
-            }
+            last_result.set(Some(all_passed));
             on_result.emit((exercise.id.clone(), status(all_passed, questions_right)));
         })
     };
