@@ -45,3 +45,34 @@ impl std::fmt::Display for PolicyFault {
         crate::report::ScriptErrorSummary::from(self).fmt(f)
     }
 }
+
+/// Why a job that was served did not succeed. Names are the keys of `failed_by_reason`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailReason {
+    /// The downstream call returned an error.
+    DownstreamError,
+    /// The circuit breaker was open: failed fast without calling.
+    BreakerOpen,
+    /// The task panicked (`[chaos]`); the worker survives.
+    Panic,
+    /// The dependency refused the call: it had `downstream.max_in_flight` calls already.
+    DownstreamLimit,
+}
+
+impl FailReason {
+    pub const ALL: [FailReason; 4] = [
+        FailReason::DownstreamError,
+        FailReason::BreakerOpen,
+        FailReason::Panic,
+        FailReason::DownstreamLimit,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FailReason::DownstreamError => "downstream_error",
+            FailReason::BreakerOpen => "breaker_open",
+            FailReason::Panic => "panic",
+            FailReason::DownstreamLimit => "downstream_limit",
+        }
+    }
+}

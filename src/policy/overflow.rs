@@ -187,13 +187,12 @@ impl Overflow {
         }
     }
 
-    /// The overflow policy of a scenario's `[queue]`, with its script if it has one.
-    pub fn for_queue(config: &crate::scenario::Config) -> Self {
-        let mut overflow = Overflow::new(config.queue.overflow);
-        overflow.script = config.queue.code.as_deref().and_then(full_queue_script);
-        if overflow.script.is_some() {
-            overflow.class_names = config.classes.iter().map(|c| c.name.clone()).collect();
-        }
+    /// `on_full = "script"`: the policy with the learner's script, which sees each job's class
+    /// by its name in `class_names`.
+    pub fn scripted(script: Box<dyn FullQueuePolicy>, class_names: Vec<String>) -> Self {
+        let mut overflow = Overflow::new(OverflowPolicy::Script);
+        overflow.script = Some(script);
+        overflow.class_names = class_names;
         overflow
     }
 
@@ -283,18 +282,6 @@ impl Overflow {
             }
         }
     }
-}
-
-#[cfg(feature = "script")]
-fn full_queue_script(code: &str) -> Option<Box<dyn FullQueuePolicy>> {
-    Some(Box::new(crate::script::ScriptOverflow::checked(code)))
-}
-
-/// Without the script engine validation refuses `on_full = "script"`; should a config reach
-/// here all the same, a full queue rejects.
-#[cfg(not(feature = "script"))]
-fn full_queue_script(_: &str) -> Option<Box<dyn FullQueuePolicy>> {
-    None
 }
 
 #[cfg(test)]

@@ -4,8 +4,7 @@
 //! backoff with jitter stays in [`crate::admission`]; both sit behind the same attempt cap, the
 //! same stop at shutdown and the same retry budget.
 
-use crate::policy::{PolicyFault, RejectReason};
-use crate::report::recorder::FailReason;
+use crate::policy::{FailReason, PolicyFault, RejectReason};
 use crate::time::{SimDuration, SimTime};
 
 /// How an attempt went wrong.

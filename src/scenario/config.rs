@@ -5,7 +5,6 @@
 //! receives a `Config` never re-checks.
 
 use crate::dist::Distribution;
-use crate::policy::OverflowPolicy;
 pub use crate::scenario::arrivals_config::{
     AfterSchedule, Arrivals, OpenProcess, RateSchedule, RateSegment, Spacing, TraceArrivals,
 };
@@ -14,6 +13,7 @@ pub use crate::scenario::limiter_config::LimiterConfig;
 pub use crate::scenario::operations_config::{
     AlertConfig, AlertSignal, HedgeConfig, KeyConfig, Next, Route, ShutdownConfig, StageConfig,
 };
+pub use crate::scenario::queue_config::{Discipline, QueueConfig};
 use crate::time::SimDuration;
 
 /// The front pool's name in the summary's `stages` map.
@@ -376,27 +376,6 @@ impl Config {
         }
         layout
     }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct QueueConfig {
-    /// Waiting slots (not counting jobs in service); `None` is unbounded.
-    pub capacity: Option<usize>,
-    pub overflow: OverflowPolicy,
-    /// `on_full = "script"`: the learner's `fn on_full(offer)`.
-    pub code: Option<String>,
-    pub discipline: Discipline,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Discipline {
-    Fifo,
-    Lifo,
-    /// Highest class priority first, FIFO within a priority.
-    Priority,
-    /// One queue per class, served in proportion to the classes' weights (weighted round-robin):
-    /// fair queuing across tenants sharing a pool.
-    Fair,
 }
 
 /// What happens to a job whose deadline passes while a worker is running it.

@@ -25,6 +25,7 @@ mod limiter_config;
 pub mod limits;
 pub mod network;
 mod operations_config;
+mod queue_config;
 pub mod raw;
 pub mod validate;
 

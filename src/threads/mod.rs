@@ -377,7 +377,7 @@ fn gate(config: &Config) -> Gate {
             .lanes()
             .workers
             .iter()
-            .map(|_| crate::policy::Overflow::for_queue(config))
+            .map(|_| config.overflow())
             .collect(),
         admission: crate::admission::AdmissionCore::new(config),
         dependency: crate::dependency::Dependency::new(config),

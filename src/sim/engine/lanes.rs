@@ -45,7 +45,7 @@ impl Lane {
             },
             capacity: config.queue.capacity,
             idle: Vec::new(),
-            overflow: Overflow::for_queue(config),
+            overflow: config.overflow(),
             blocked: VecDeque::new(),
             blocked_count: 0,
             busy: 0,
