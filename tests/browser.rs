@@ -63,6 +63,38 @@ fn hook_scripts_in_the_browser_match_the_native_fingerprint() {
     );
 }
 
+/// A runaway script — an endless loop in a learner's retry policy, a recursion in their
+/// admission policy — stops at the sandbox's limits in the browser too: the run ends at once with
+/// the fault naming the hook and the time, instead of freezing the tab. (The bound is a hang
+/// guard, not a speed goal.)
+#[wasm_bindgen_test]
+fn a_runaway_script_stops_at_its_limits_and_frees_the_page() {
+    let base = "[run]\nseed = 1\nduration = \"10m\"\n[arrivals]\nprocess = \"poisson\"\nrate = 50\n\
+                [service]\ndistribution = \"exponential\"\nmean = \"100ms\"\n[pool]\nworkers = 2\n[queue]\ncapacity = 5\n";
+    for (hook, table, expected) in [
+        (
+            "retry",
+            "[retry]\nkind = \"script\"\ncode = '''fn retry(failure) { loop { } }'''\n",
+            "endless loop",
+        ),
+        (
+            "admission",
+            "[admission]\nkind = \"script\"\ncode = '''fn deeper(n) { deeper(n + 1) }\nfn admit(request) { deeper(0) }'''\n",
+            "endless recursion",
+        ),
+    ] {
+        let config = queuelab::scenario::parse(&format!("{base}{table}"), "runaway.toml").unwrap();
+        let started = now_ms();
+        let summary = Engine::new(&config).run();
+        let elapsed = now_ms() - started;
+        let error = summary.script_error.expect("the runaway script is stopped");
+        assert_eq!(error.hook, hook);
+        assert!(error.message.contains(expected), "{}", error.message);
+        assert!(summary.truncated);
+        assert!(elapsed < 5_000.0, "{hook}: the tab was busy for {elapsed:.0} ms");
+    }
+}
+
 #[wasm_bindgen_test]
 fn one_million_customers_of_mm4_report_their_speed() {
     let text =
