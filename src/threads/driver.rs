@@ -186,12 +186,19 @@ impl<'scope> Running<'scope, '_> {
             // A policy script failed (the autoscaler's at a tick, the limiter's at a sample):
             // the run stops at once, like the simulator's, and reports where.
             if collector.fault.is_none() {
+                // Only a full-queue script can fail in a lane: no walk over thousands of shards
+                // on every pass without one.
+                let lane_scripts = shared.config.queue.code.is_some();
                 let mut gate = shared.gate();
                 collector.fault = gate
                     .admission
                     .take_fault()
                     .or_else(|| gate.dependency.take_fault())
-                    .or_else(|| gate.overflow.iter_mut().find_map(|o| o.take_fault()));
+                    .or_else(|| {
+                        lane_scripts
+                            .then(|| gate.overflow.iter_mut().find_map(|o| o.take_fault()))
+                            .flatten()
+                    });
             }
             let faulted = collector.fault.is_some();
             // A fault while draining (after a `[shutdown]`) stops the drain too.
