@@ -244,7 +244,7 @@ mod tests {
         let params = vec!["a=1"; 50_000].join("&");
         let started = std::time::Instant::now();
         let link = Permalink::parse(&format!("#/exercise/x?{params}"));
-        assert!(started.elapsed() < std::time::Duration::from_millis(50));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
         let Permalink::Unknown(text) = link else {
             panic!("{link:?}")
         };

@@ -200,7 +200,7 @@ mod tests {
         ] {
             let started = std::time::Instant::now();
             let error = eval(code).unwrap_err();
-            assert!(started.elapsed().as_secs() < 1, "{code}");
+            assert!(started.elapsed().as_secs() < 5, "{code}");
             assert!(
                 matches!(*error, rhai::EvalAltResult::ErrorRuntime(..)),
                 "{code}: {error}"

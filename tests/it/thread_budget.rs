@@ -30,7 +30,7 @@ fn shards_helpers_count_against_the_thread_limit() {
     let error = threads::run(&config, &ThreadOptions::default())
         .err()
         .expect("refused");
-    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
     assert!(
         error.contains("needs 8194 threads")
             && error.contains("workers 4096,")

@@ -184,7 +184,7 @@ fn an_interrupt_stops_intake_and_the_drain_deadline_is_honoured() {
     });
     let took = started.elapsed();
     assert!(
-        took >= Duration::from_millis(700) && took < Duration::from_millis(1500),
+        took >= Duration::from_millis(700) && took < Duration::from_secs(4),
         "interrupt at 0.4 s + 0.3 s drain, took {took:?}"
     );
     assert_accounted(&summary);
@@ -209,7 +209,7 @@ fn a_duration_run_stops_at_its_end_like_the_simulator() {
     let started = Instant::now();
     let summary = real(&config, 0.05);
     assert!(
-        started.elapsed() < Duration::from_secs(2),
+        started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
@@ -424,7 +424,7 @@ fn a_graceful_shutdown_on_real_threads_honours_its_drain_deadline() {
     let real = real(&config, 0.02);
     // 61 s of scenario time at 1/50: about 1.2 s of wall time, not the 10 minutes of `duration`.
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(8),
         "{:?}",
         started.elapsed()
     );
