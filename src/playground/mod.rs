@@ -4,6 +4,8 @@
 //! It never imports yew or web-sys, so it is tested natively like the engine; `src/web` only
 //! renders it and wires browser events to it.
 
+pub mod code_diff;
+pub mod code_drafts;
 pub mod drafts;
 pub mod markdown;
 pub mod marks;

@@ -7,6 +7,7 @@ use super::knob_input::{script_marks, KnobInput};
 use super::lab::Lab;
 use super::markdown::markdown;
 use super::questions::Questions;
+use super::script_knob;
 use super::shared::Shared;
 use crate::exercise::{Exercise, Knob, KnobKind, KnobValue};
 use crate::playground::permalink::{resolve, Permalink};
@@ -29,13 +30,23 @@ pub struct ExerciseProps {
 #[function_component(ExercisePage)]
 pub fn exercise_page(props: &ExerciseProps) -> Html {
     let exercise = props.exercise.clone();
-    let resolved = use_memo((), {
+    // The link's knobs, then the learner's code kept in this browser for script knobs the link
+    // leaves out (never in the authoring page's preview, whose drafts are the instructor's).
+    let opening = use_memo((), {
         let exercise = exercise.clone();
         let params = props.params.clone();
-        move |_| resolve(&exercise, &params)
+        let preview = props.preview;
+        move |_| {
+            let (mut values, problems) = resolve(&exercise, &params);
+            let restored = match preview {
+                true => Vec::new(),
+                false => script_knob::stored_drafts().restore(&exercise, &params, &mut values),
+            };
+            (values, problems, restored)
+        }
     });
-    let values = use_state(|| resolved.0.clone());
-    let url_problems = resolved.1.clone();
+    let values = use_state(|| opening.0.clone());
+    let url_problems = opening.1.clone();
     let seed = use_state(|| props.seed.unwrap_or(exercise.seeds[0]));
     let knob_errors = use_state(Vec::<(String, String)>::new);
     let hints_shown = use_state(|| 0usize);
@@ -80,10 +91,32 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
         let preview = props.preview;
         move |(values, seed)| {
             if !preview {
-                browser::replace_hash(&Permalink::for_run(&exercise, values, *seed).to_hash())
+                browser::replace_hash(&Permalink::for_run(&exercise, values, *seed).to_hash());
+                script_knob::update_drafts(|drafts| drafts.remember(&exercise, values));
             }
         }
     });
+    let on_typed = {
+        let exercise = exercise.clone();
+        let preview = props.preview;
+        Callback::from(move |(knob, text): (Knob, String)| {
+            if !preview {
+                let changed = text != knob.start.to_string();
+                script_knob::update_drafts(|drafts| {
+                    drafts.keep(&exercise.id, &knob.path, changed.then_some(text.as_str()))
+                });
+            }
+        })
+    };
+    // Once solved (now or before), a script knob offers the reference to compare with.
+    let solved = *last_result == Some(true)
+        || props.shared.progress.status(&exercise.id) == Some(Status::Solved);
+    let reference_of = |knob: &Knob| {
+        solved
+            .then(|| exercise.solution_values())
+            .and_then(|solution| solution.into_iter().find(|(path, _)| *path == knob.path))
+            .map(|(_, code)| AttrValue::from(code.to_string()))
+    };
 
     let set_value = {
         let values = values.clone();
@@ -220,7 +253,10 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                                 (KnobKind::Script, Err(errors)) => Rc::new(script_marks(errors, knob)),
                                 _ => Rc::default(),
                             };
-                            html! { <KnobInput knob={knob.clone()} value={value} error={error} {marks} on_change={set_value.clone()} /> }
+                            let reference = (knob.kind == KnobKind::Script).then(|| reference_of(knob)).flatten();
+                            let restored = opening.2.contains(&knob.path);
+                            html! { <KnobInput knob={knob.clone()} value={value} error={error} {marks} on_change={set_value.clone()}
+                                on_typed={on_typed.clone()} {reference} {restored} /> }
                         }) }
                     </section>
                     {par.unwrap_or_default()}

@@ -1,33 +1,11 @@
 //! One knob of an exercise as a control: a slider with a number or duration field, a select of
 //! choices, or a policy script's code in the code editor with its problems marked at their line.
 
-use super::code_editor::CodeEditor;
+use super::script_knob::ScriptKnob;
 use crate::exercise::{Knob, KnobKind, KnobValue};
 use crate::playground::marks::Mark;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// A policy script's code in the code editor, its problems marked at their line; the code is
-/// applied when the editor loses the focus or on Ctrl/Cmd-Enter (which is also how a learner
-/// asks for a run).
-fn script_editor(
-    id: &str,
-    knob: &Knob,
-    value: &KnobValue,
-    marks: Rc<Vec<Mark>>,
-    emit: impl Fn(String) + Clone + 'static,
-) -> Html {
-    let code = value.to_string();
-    let rows = (code.lines().count() + 2).clamp(8, 40);
-    let on_change = Callback::from(emit);
-    html! {
-        <span class="script-editor">
-            <CodeEditor id={id.to_string()} value={code} label={knob.label.clone()} {rows} {marks}
-                on_change={on_change.clone()} on_submit={on_change} data_knob={knob.path.clone()} />
-            <span class="help">{"Applied when you leave the editor, or with Ctrl/⌘-Enter."}</span>
-        </span>
-    }
-}
 
 /// The marks of a script knob's problems: the errors the scenario gave with that knob's code,
 /// at their line and column within the code.
@@ -58,6 +36,15 @@ pub(super) struct KnobProps {
     #[prop_or_default]
     pub marks: Rc<Vec<Mark>>,
     pub on_change: Callback<(Knob, String)>,
+    /// A script knob's every keystroke, for the draft kept in the browser.
+    #[prop_or_default]
+    pub on_typed: Callback<(Knob, String)>,
+    /// A script knob's reference code, once the exercise is solved.
+    #[prop_or_default]
+    pub reference: Option<AttrValue>,
+    /// A script knob's code came back from the browser's drafts.
+    #[prop_or_default]
+    pub restored: bool,
 }
 
 #[function_component(KnobInput)]
@@ -101,7 +88,16 @@ pub(super) fn knob_input(props: &KnobProps) -> Html {
     };
     let unit = knob.unit.clone().unwrap_or_default();
     let control = match &knob.kind {
-        KnobKind::Script => script_editor(&id, &knob, &props.value, props.marks.clone(), emit),
+        KnobKind::Script => {
+            let on_typed = {
+                let knob = knob.clone();
+                props.on_typed.reform(move |text| (knob.clone(), text))
+            };
+            html! {
+                <ScriptKnob id={id.clone()} knob={knob.clone()} code={props.value.to_string()} marks={props.marks.clone()}
+                    on_change={Callback::from(emit)} {on_typed} reference={props.reference.clone()} restored={props.restored} />
+            }
+        }
         KnobKind::Choice(choices) => html! {
             <select id={id.clone()} onchange={on_select} data-knob={knob.path.clone()}>
                 { for choices.iter().map(|choice| html! {

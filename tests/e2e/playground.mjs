@@ -179,6 +179,22 @@ try {
   await page.reload();
   await page.waitForSelector('[data-knob="limiter.code"]');
   assert.equal(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'the draft survives a reload');
+  // Solved: the reference can be compared with, line by line.
+  await page.click('[data-test=compare-reference]');
+  await page.waitForSelector('[data-test=comparison] li.both');
+  assert.match(await page.locator('[data-test=comparison] figcaption').textContent(), /only in yours/);
+  // Opened again from the catalog (no code in the link), the code comes back from this browser.
+  await page.goto(`${base}#/`);
+  await page.goto(`${base}#/exercise/build-aimd-limiter`);
+  await page.waitForSelector('[data-knob="limiter.code"]');
+  assert.equal(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'the draft is kept per exercise');
+  // Reset to the starter, then undo: nothing typed is lost.
+  await page.click('[data-test=reset-starter]');
+  await page.waitForSelector('[data-test=undo-reset]');
+  assert.notEqual(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'reset to the starter');
+  await page.click('[data-test=undo-reset]');
+  await page.waitForSelector('[data-test=reset-starter]');
+  assert.equal(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'the reset is undone');
 
   // 10. A hostile exercise file: every Markdown surface shows, no link in it can run script, and
   // the page's Content-Security-Policy refuses inline script even if markup got in.
