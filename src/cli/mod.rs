@@ -12,6 +12,7 @@ mod native;
 mod new;
 mod output;
 mod run;
+mod script_place;
 mod sweep;
 mod theory;
 
@@ -131,8 +132,11 @@ fn overrides(texts: &[String]) -> Result<Vec<crate::scenario::Override>, String>
         .map_err(|e| e.to_string())
 }
 
-/// Reads and validates a scenario with overrides; errors are ready to print.
-fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String> {
+/// Reads and validates a scenario with overrides; errors are ready to print. The text is kept to
+/// place a policy script's runtime fault in the user's files.
+fn load_scenario(
+    args: &ScenarioArgs,
+) -> Result<(crate::scenario::Config, script_place::ScriptSources), String> {
     let origin = args.scenario.display().to_string();
     let text = input::read_input(&args.scenario)?;
     let overrides = overrides(&args.overrides)?;
@@ -141,7 +145,9 @@ fn load_scenario(args: &ScenarioArgs) -> Result<crate::scenario::Config, String>
     if let Some(seed) = args.seed {
         config.seed = seed;
     }
-    Ok(config)
+    let overridden = overrides.into_iter().map(|o| o.path).collect();
+    let sources = script_place::ScriptSources::new(text, &args.scenario, overridden);
+    Ok((config, sources))
 }
 
 /// The data files a scenario names (`file = ...`), a relative name read from the scenario's

@@ -19,6 +19,8 @@ pub struct NativeArgs<'a> {
     pub json: bool,
     pub csv: Option<&'a Path>,
     pub chart: Option<&'a Path>,
+    /// The scenario as read, to place a script's fault in the user's files.
+    pub sources: &'a super::script_place::ScriptSources,
 }
 
 pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
@@ -78,7 +80,7 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
         if let Some(path) = args.chart {
             super::output::write_chart(path, &real.series, None, config)?;
         }
-        return Ok(script_verdict(&[&real.summary]));
+        return Ok(script_verdict(args.sources, &[&real.summary]));
     }
     let (sim, sim_series) = super::output::run_with_progress(config, args.quiet);
     let sim_json = serde_json::to_value(&sim).map_err(|e| e.to_string())?;
@@ -100,14 +102,17 @@ pub fn run(args: &NativeArgs<'_>, config: &Config) -> Result<ExitCode, String> {
         // The real run in colour over the simulation's ghost.
         super::output::write_chart(path, &real.series, Some(&sim_series), config)?;
     }
-    Ok(script_verdict(&[&real.summary, &sim]))
+    Ok(script_verdict(args.sources, &[&real.summary, &sim]))
 }
 
 /// A run whose policy script failed is an error (exit 1), said after the report.
-fn script_verdict(summaries: &[&crate::report::Summary]) -> ExitCode {
+fn script_verdict(
+    sources: &super::script_place::ScriptSources,
+    summaries: &[&crate::report::Summary],
+) -> ExitCode {
     match summaries.iter().find_map(|s| s.script_error.as_ref()) {
-        Some(error) => {
-            eprintln!("error: {error}; the run stops there");
+        Some(fault) => {
+            eprintln!("error: {}", sources.describe(fault));
             ExitCode::FAILURE
         }
         None => ExitCode::SUCCESS,

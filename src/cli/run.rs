@@ -67,9 +67,9 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     if let Some(chart) = &args.chart {
         chart_kind(chart)?;
     }
-    let config = load_scenario(&args.scenario)?;
+    let (config, sources) = load_scenario(&args.scenario)?;
     if args.mode != Mode::Sim {
-        return super::native::run(&args_for_threads(&args), &config);
+        return super::native::run(&args_for_threads(&args, &sources), &config);
     }
     let replications = args.scenario.replications;
     let (summaries, series) = if replications == 1 {
@@ -104,7 +104,13 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
         bar.finish_and_clear();
         (std::iter::once(first).chain(rest).collect(), series)
     };
-    let cut_short = summaries.iter().find_map(Summary::cut_short);
+    // A script's fault is said at its place in the user's files.
+    let cut_short = summaries
+        .iter()
+        .find_map(|summary| match &summary.script_error {
+            Some(fault) => Some(sources.describe(fault)),
+            None => summary.cut_short(),
+        });
     let script_failed = summaries.iter().any(|s| s.script_error.is_some());
     let single = (summaries.len() == 1).then(|| summaries[0].clone());
 
@@ -145,8 +151,12 @@ pub fn run(args: RunArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn args_for_threads(args: &RunArgs) -> super::native::NativeArgs<'_> {
+fn args_for_threads<'a>(
+    args: &'a RunArgs,
+    sources: &'a super::script_place::ScriptSources,
+) -> super::native::NativeArgs<'a> {
     super::native::NativeArgs {
+        sources,
         compare: args.mode == Mode::Compare,
         time_scale: args.time_scale,
         drain_timeout: args.drain_timeout,

@@ -46,10 +46,7 @@ mod tests {
 
     #[test]
     fn lines_are_marked_by_who_wrote_them() {
-        let lines = compare(
-            "fn f(x) {\n    x + 1\n}\n",
-            "fn f(x) {  \n    x * 2\n}",
-        );
+        let lines = compare("fn f(x) {\n    x + 1\n}\n", "fn f(x) {  \n    x * 2\n}");
         let sides: Vec<_> = lines.iter().map(|l| (l.side, l.text.as_str())).collect();
         assert_eq!(
             sides,

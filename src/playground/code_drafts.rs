@@ -83,7 +83,9 @@ impl CodeDrafts {
             if params.iter().any(|(key, _)| *key == knob.path) {
                 continue;
             }
-            let kept = self.get(&exercise.id, &knob.path).map(|code| knob.parse(code));
+            let kept = self
+                .get(&exercise.id, &knob.path)
+                .map(|code| knob.parse(code));
             if let (Some(Ok(value)), Some(slot)) =
                 (kept, values.iter_mut().find(|(path, _)| *path == knob.path))
             {
@@ -126,7 +128,11 @@ mod tests {
         assert_eq!(drafts.get("a", "autoscaler.code"), None);
         let back = CodeDrafts::from_json(&drafts.to_json()).unwrap();
         assert_eq!(back, drafts);
-        assert_eq!(back.exercises.len(), 1, "an exercise with no code left is gone");
+        assert_eq!(
+            back.exercises.len(),
+            1,
+            "an exercise with no code left is gone"
+        );
     }
 
     #[test]
@@ -158,19 +164,20 @@ mod tests {
         let mut drafts = CodeDrafts::default();
         drafts.remember(&exercise, &values);
         assert_eq!(drafts, CodeDrafts::default(), "the starter is not a draft");
-        values
-            .iter_mut()
-            .find(|(p, _)| *p == knob.path)
-            .unwrap()
-            .1 = knob.parse(&mine).unwrap();
+        values.iter_mut().find(|(p, _)| *p == knob.path).unwrap().1 = knob.parse(&mine).unwrap();
         drafts.remember(&exercise, &values);
 
         let mut opened = exercise.start_values();
-        assert_eq!(drafts.restore(&exercise, &[], &mut opened), vec![knob.path.clone()]);
+        assert_eq!(
+            drafts.restore(&exercise, &[], &mut opened),
+            vec![knob.path.clone()]
+        );
         assert_eq!(opened, values);
         let linked = vec![(knob.path.clone(), "fn other() {}".to_string())];
         let mut from_link = exercise.start_values();
-        assert!(drafts.restore(&exercise, &linked, &mut from_link).is_empty());
+        assert!(drafts
+            .restore(&exercise, &linked, &mut from_link)
+            .is_empty());
         assert_eq!(from_link, exercise.start_values());
     }
 

@@ -108,6 +108,8 @@ pub struct RawRetry {
     pub kind: Option<String>,
     /// `kind = "script"`: the policy's Rhai code, `fn retry(failure)`.
     pub code: Option<String>,
+    /// ...or read from this file, relative to the scenario file (`code_file = "policy.rhai"`).
+    pub code_file: Option<String>,
     pub max_attempts: Option<i64>,
     pub backoff: Option<RawDuration>,
     pub multiplier: Option<f64>,
@@ -132,6 +134,8 @@ pub struct RawAdmission {
     pub kind: Option<String>,
     /// `kind = "script"`: the policy's Rhai code, `fn admit(request)`.
     pub code: Option<String>,
+    /// ...or read from this file, relative to the scenario file (`code_file = "policy.rhai"`).
+    pub code_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -158,6 +162,8 @@ pub struct RawBreaker {
     pub kind: Option<String>,
     /// `kind = "script"`: the breaker's Rhai code, `fn allow(request)` and `fn record(result)`.
     pub code: Option<String>,
+    /// ...or read from this file, relative to the scenario file (`code_file = "policy.rhai"`).
+    pub code_file: Option<String>,
     pub failure_rate_threshold: Option<f64>,
     pub slow_call_rate_threshold: Option<f64>,
     pub slow_call_duration: Option<RawDuration>,
@@ -194,6 +200,8 @@ pub struct RawLimiter {
     pub headroom: Option<f64>,
     /// `kind = "script"`: the policy's Rhai code.
     pub code: Option<String>,
+    /// ...or read from this file, relative to the scenario file (`code_file = "policy.rhai"`).
+    pub code_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -328,6 +336,8 @@ pub struct RawQueue {
     pub on_full: Option<String>,
     /// `on_full = "script"`: the policy's Rhai code, `fn on_full(offer)`.
     pub code: Option<String>,
+    /// ...or read from this file, relative to the scenario file (`code_file = "policy.rhai"`).
+    pub code_file: Option<String>,
     pub timeout: Option<RawDuration>,
     pub shed_at: Option<i64>,
     pub resume_below: Option<i64>,
@@ -393,6 +403,8 @@ pub struct RawAutoscaler {
     pub reclaim: Option<bool>,
     /// `kind = "script"`: the policy's Rhai code.
     pub code: Option<String>,
+    /// ...or read from this file, relative to the scenario file (`code_file = "policy.rhai"`).
+    pub code_file: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

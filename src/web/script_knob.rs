@@ -106,7 +106,10 @@ pub(super) fn script_knob(props: &ScriptKnobProps) -> Html {
 fn comparison(yours: &str, reference: &str) -> Html {
     let lines = compare(yours, reference);
     let mine = lines.iter().filter(|l| l.side == Side::OnlyYours).count();
-    let theirs = lines.iter().filter(|l| l.side == Side::OnlyReference).count();
+    let theirs = lines
+        .iter()
+        .filter(|l| l.side == Side::OnlyReference)
+        .count();
     html! {
         <figure class="comparison" data-test="comparison">
             <figcaption>{format!(

@@ -28,6 +28,7 @@ mod pipeline;
 mod retry_script;
 mod routing;
 mod script;
+mod script_files;
 mod shard;
 mod split_pools;
 mod support;

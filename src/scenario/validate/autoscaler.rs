@@ -46,6 +46,7 @@ pub(super) fn autoscaler(
         super::script::ScriptHook::Autoscaler,
         kind == "script",
         raw.code.as_deref(),
+        raw.code_file.as_deref(),
     );
     let (min_workers, max_workers) = bounds(c, raw, kind, workers)?;
     let smoothing = match raw.smoothing {

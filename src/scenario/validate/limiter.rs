@@ -91,6 +91,7 @@ pub(super) fn limiter(c: &mut Checker, raw: &RawLimiter) -> Option<LimiterConfig
         super::script::ScriptHook::Limiter,
         kind == "script",
         raw.code.as_deref(),
+        raw.code_file.as_deref(),
     );
     let config = match kind {
         "fixed" => {

@@ -93,6 +93,7 @@ pub(super) fn breaker(c: &mut Checker, raw: &RawBreaker) -> Option<BreakerChoice
         super::script::ScriptHook::Breaker,
         script,
         raw.code.as_deref(),
+        raw.code_file.as_deref(),
     );
     if !script {
         return built_in_breaker(c, raw).map(BreakerChoice::BuiltIn);
@@ -238,6 +239,7 @@ pub(super) fn retry(c: &mut Checker, raw: &RawRetry) -> Option<(RetryConfig, Opt
         super::script::ScriptHook::Retry,
         script,
         raw.code.as_deref(),
+        raw.code_file.as_deref(),
     );
     if script && code.is_none() {
         return None;
@@ -308,6 +310,7 @@ pub(super) fn admission(
         super::script::ScriptHook::Admission,
         kind == "script" && raw.kind.is_some(),
         raw.code.as_deref(),
+        raw.code_file.as_deref(),
     )?;
     Some(crate::scenario::config::AdmissionConfig { code })
 }

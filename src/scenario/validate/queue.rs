@@ -90,6 +90,7 @@ pub(super) fn queue(c: &mut Checker, raw: &RawQueue) -> Option<QueueConfig> {
         super::script::ScriptHook::Overflow,
         overflow == OverflowPolicy::Script,
         raw.code.as_deref(),
+        raw.code_file.as_deref(),
     );
     if overflow == OverflowPolicy::Script && code.is_none() {
         return None;
