@@ -14,6 +14,9 @@ const LEGEND_PARTS: usize = 6;
 /// A line of the run as a whole: its label, colour and value at each point.
 type RunLine = (&'static str, RGBColor, fn(&SeriesPoint) -> f64);
 
+/// The pool chart's line of the autoscaler's decisions, drawn only when there is an autoscaler.
+const DECIDED: &str = "asked for by the autoscaler";
+
 /// The charts a run has, each a panel of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {
@@ -129,6 +132,9 @@ impl ChartKind {
                         color,
                         points: series.points().iter().map(|p| (p.end, value(p))).collect(),
                     })
+                    .filter(|curve| {
+                        curve.label != DECIDED || curve.points.iter().any(|p| p.1 > 0.0)
+                    })
                     .collect()
             }
         };
@@ -173,7 +179,10 @@ impl ChartKind {
                 ("throughput", MAIN, |p| p.throughput),
                 ("offered", DEMAND, |p| p.offered),
             ],
-            ChartKind::Pool => vec![("pool size K", MAIN, |p| p.pool_size)],
+            ChartKind::Pool => vec![
+                ("pool size K", MAIN, |p| p.pool_size),
+                (DECIDED, DEMAND, |p| p.desired_workers),
+            ],
             ChartKind::Drops => vec![
                 ("rejected", REJECTED, |p| p.rejected),
                 ("dropped", DROPPED, |p| p.dropped),

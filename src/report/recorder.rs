@@ -120,6 +120,8 @@ pub struct Recorder {
     shards: Vec<stages::StageMeter>,
     /// `shards` are shards of one pool, not classes' pools of their own.
     lanes_are_shards: bool,
+    /// The autoscaler's last decision (workers), for the series; 0 without one.
+    desired_workers: f64,
 }
 
 /// Most points a time series keeps before it halves its resolution.
@@ -168,6 +170,7 @@ impl Recorder {
             stages: Vec::new(),
             shards: Vec::new(),
             lanes_are_shards: false,
+            desired_workers: 0.0,
         }
     }
 
@@ -318,6 +321,12 @@ impl Recorder {
         self.pool_max = self.pool_max.max(workers);
     }
 
+    /// The autoscaler decided on `workers` (summed over pools): the series shows it beside the
+    /// pool's actual size, so a learner sees the decision and the pool catching up.
+    pub fn note_desired_workers(&mut self, workers: usize) {
+        self.desired_workers = workers as f64;
+    }
+
     /// The current sampling interval of the time series.
     pub fn sample_interval(&self) -> SimDuration {
         self.series.interval()
@@ -355,6 +364,7 @@ impl Recorder {
             limit,
             failed: per_second(self.all.failed_total() - self.all_at_sample.failed_total()),
             breaker,
+            desired_workers: self.desired_workers,
         };
         // Without part series (one pool, or too many parts to chart) nothing reads the parts here.
         let parts = if self.series.parts().is_empty() {

@@ -61,6 +61,11 @@ pub struct SeriesPoint {
     pub failed: f64,
     /// The circuit breaker's state at the end of the interval: 0 closed, 1 half-open, 2 open.
     pub breaker: f64,
+    /// The workers the autoscaler asked for at its last decision by the end of the interval
+    /// (summed over pools; what the policy decided, before the pool's start-up delay); 0 without
+    /// an autoscaler.
+    #[serde(default)]
+    pub desired_workers: f64,
 }
 
 /// One part of a run (a pipeline stage, a shard, a class's pool) during one interval.
@@ -153,6 +158,7 @@ impl SeriesPoint {
             limit: mean(self.limit, next.limit),
             failed: mean(self.failed, next.failed),
             breaker: self.breaker.max(next.breaker),
+            desired_workers: next.desired_workers,
         }
     }
 }
@@ -236,7 +242,7 @@ impl Series {
     /// named `kind.name.column` (`stages.resize.queue_len`).
     pub fn to_csv(&self) -> String {
         let mut csv = String::from(
-            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state",
+            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state,desired_workers",
         );
         for part in &self.parts {
             for column in PART_COLUMNS {
@@ -247,7 +253,7 @@ impl Series {
         csv.push('\n');
         for (row, p) in self.points.iter().enumerate() {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 p.start,
                 p.end,
                 p.queue_len,
@@ -264,7 +270,8 @@ impl Series {
                 p.timed_out,
                 p.limit,
                 p.failed,
-                p.breaker
+                p.breaker,
+                p.desired_workers
             ));
             for part in &self.parts {
                 match part.points.get(row) {

@@ -71,6 +71,11 @@ impl Collector {
         config: &crate::scenario::Config,
         autoscaler: Option<Box<dyn Autoscaler>>,
     ) -> Self {
+        let mut recorder = recorder;
+        if autoscaler.is_some() {
+            // Until its first decision, the autoscaler stands by the starting size.
+            recorder.note_desired_workers(config.workers);
+        }
         let next_sample = SimTime::ZERO + recorder.sample_interval();
         let next_tick = autoscaler
             .as_ref()
@@ -266,6 +271,8 @@ impl Collector {
             self.fault.get_or_insert(fault);
         }
         self.next_tick = now + autoscaler.interval();
+        self.recorder
+            .note_desired_workers(decision.unwrap_or(self.target));
         with_floor(
             decision,
             self.prewarm.floor_at(now - SimTime::ZERO),

@@ -183,3 +183,31 @@ fn prewarm_floor_raises_the_pool_before_the_load_and_releases_it_after() {
         "{refused}"
     );
 }
+
+#[test]
+fn the_series_shows_the_autoscalers_decision_beside_the_pool() {
+    let text = stepped(
+        "kind = \"queue-depth\"\nmin_workers = 2\nmax_workers = 40\nscale_up_cooldown = \"1s\"",
+    );
+    let (_, series) = Engine::new(&config(&text)).run_with_series();
+    let points = series.points();
+    assert_eq!(
+        points[0].desired_workers, 4.0,
+        "the starting size until the first decision"
+    );
+    assert!(points.iter().all(|p| p.desired_workers >= 2.0));
+    let during_step = points.iter().filter(|p| p.end > 300.0 && p.end < 900.0);
+    assert!(
+        during_step.map(|p| p.desired_workers).fold(0.0, f64::max) >= 7.0,
+        "it asked for more workers during the step"
+    );
+    let pool = queuelab::chart::ChartKind::Pool;
+    let labels: Vec<String> = pool.curves(&series).into_iter().map(|c| c.label).collect();
+    assert_eq!(labels, ["pool size K", "asked for by the autoscaler"]);
+
+    // Without an autoscaler there is no decision, and no line for it.
+    let fixed = text.split("[autoscaler]").next().unwrap();
+    let (_, series) = Engine::new(&config(fixed)).run_with_series();
+    assert!(series.points().iter().all(|p| p.desired_workers == 0.0));
+    assert_eq!(pool.curves(&series).len(), 1);
+}

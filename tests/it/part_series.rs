@@ -178,7 +178,7 @@ workers = 1
         header.contains(&"pools.free.throughput_per_s"),
         "{header:?}"
     );
-    assert_eq!(header.len(), 17 + 2 * 5);
+    assert_eq!(header.len(), 18 + 2 * 5);
     for line in lines {
         assert_eq!(line.split(',').count(), header.len(), "{line}");
     }

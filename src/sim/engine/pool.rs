@@ -148,6 +148,8 @@ impl Engine {
         let mut desired = Vec::with_capacity(self.lanes.len());
         // Lanes whose autoscaler itself (not the prewarm floor) asked to grow.
         let mut asked_to_grow = Vec::with_capacity(self.lanes.len());
+        // What the policies decided, summed over pools, for the series.
+        let mut decided = 0;
         for lane in 0..self.lanes.len() {
             let utilization = if split {
                 self.recorder
@@ -170,9 +172,11 @@ impl Engine {
                 self.control.fault.get_or_insert(fault);
             }
             asked_to_grow.push(decision.is_some_and(|size| size > state.target));
+            decided += decision.unwrap_or(state.target);
             let size = crate::policy::autoscale::with_floor(decision, floor, state.target);
             desired.push(size.unwrap_or(state.target));
         }
+        self.recorder.note_desired_workers(decided);
         let next = self.now + self.ops.autoscalers[0].interval();
         self.schedule(next, Event::AutoscaleTick);
         let sizes = self.within_budget(desired.clone());

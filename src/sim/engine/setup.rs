@@ -192,6 +192,9 @@ impl Engine {
         );
         if let Some(autoscaler) = self.ops.autoscalers.first() {
             self.schedule(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
+            // Until its first decision, the autoscaler stands by the starting size.
+            let starting: usize = self.lanes.iter().map(|lane| lane.target).sum();
+            self.recorder.note_desired_workers(starting);
         }
     }
 }
