@@ -19,6 +19,7 @@
 //! ```
 
 pub mod samples;
+pub mod shipped;
 pub mod trace;
 
 use std::collections::BTreeMap;

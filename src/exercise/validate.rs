@@ -82,7 +82,9 @@ pub(super) fn scenario_with(
         error.origin = origin.to_string();
         return Err(ScenarioErrors(vec![error]));
     };
-    scenario::validate::validate(&raw_scenario).map_err(|errors| {
+    // An exercise reads only the data files that ship with Queue Lab, the same everywhere.
+    let files = Some(crate::data::shipped::shipped());
+    scenario::validate::validate_with_files(&raw_scenario, files).map_err(|errors| {
         let prefixed_overrides: Vec<Override> = overrides
             .iter()
             .map(|o| Override::new(format!("scenario.{}", o.path), o.value.clone()))
@@ -173,7 +175,10 @@ pub(super) fn parse(text: &str, origin: &str) -> Result<Exercise, ScenarioErrors
             p.add("scenario", MISSING_SCENARIO);
             None
         }
-        Some(raw_scenario) => match scenario::validate::validate(raw_scenario) {
+        Some(raw_scenario) => match scenario::validate::validate_with_files(
+            raw_scenario,
+            Some(crate::data::shipped::shipped()),
+        ) {
             Ok(config) => Some(config),
             Err(errors) => {
                 p.0.extend(prefixed(errors));

@@ -225,8 +225,9 @@ mod tests {
             matches!(*error, rhai::EvalAltResult::ErrorTooManyOperations(_)),
             "{error}"
         );
+        // A hang guard with room for a loaded machine (about 0.1 s idle), not a speed goal.
         assert!(
-            started.elapsed().as_secs_f64() < 2.0,
+            started.elapsed().as_secs_f64() < 10.0,
             "{:?}",
             started.elapsed()
         );

@@ -155,7 +155,7 @@ fn from_file(c: &mut Checker, path: &str, raw: &RawDistribution, unit: f64) -> O
         }
     };
     let Some(files) = c.files.clone() else {
-        c.error(&field, format!("cannot read {name:?} here: this scenario is read without files (in the browser, or in an exercise); write the values inline with samples = [...] or buckets = [...]"));
+        c.error(&field, format!("cannot read {name:?} here: this scenario is read without files (in the browser's sandbox); write the values inline with samples = [...] or buckets = [...]"));
         return None;
     };
     let result = files

@@ -90,7 +90,7 @@ pub(super) fn code(
 /// line and column in that file (`policy.rhai:3:5: ...`), on the scenario's `code_file` line.
 fn from_file(c: &mut Checker, path: &str, hook: ScriptHook, name: &str) -> Option<String> {
     let Some(files) = c.files.clone() else {
-        c.error(path, format!("cannot read {name:?} here: this scenario is read without files (in the browser, or in an exercise); write the code inline, `code = \"\"\"...\"\"\"`"));
+        c.error(path, format!("cannot read {name:?} here: this scenario is read without files (in the browser's sandbox); write the code inline, `code = \"\"\"...\"\"\"`"));
         return None;
     };
     // Four bytes a character at most: a file past that is over the character cap whatever it holds.

@@ -139,7 +139,7 @@ pub(super) fn trace_arrivals(
         class_names: class_names(scenario),
     };
     let Some(files) = c.files.clone() else {
-        c.error("arrivals.file", format!("cannot read {name:?} here: this scenario is read without files (in the browser, or in an exercise); a trace replays only from the command line"));
+        c.error("arrivals.file", format!("cannot read {name:?} here: this scenario is read without files (in the browser's sandbox); a trace replays from the command line, or in an exercise from a file that ships with Queue Lab"));
         return None;
     };
     let file = match files.open(name, MAX_TRACE_BYTES) {
