@@ -127,7 +127,7 @@ fn display_dir(base: &std::path::Path) -> String {
     }
 }
 
-fn too_large(origin: &str, len: u64, cap: u64) -> String {
+pub(crate) fn too_large(origin: &str, len: u64, cap: u64) -> String {
     format!(
         "cannot read {origin}: it is {len} bytes, more than the limit of {cap} bytes ({} MiB) for this kind of file",
         cap >> 20

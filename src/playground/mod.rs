@@ -13,6 +13,7 @@ pub mod opened;
 pub mod permalink;
 pub mod progress;
 pub mod route;
+pub mod sandbox_files;
 pub mod session;
 pub mod share;
 

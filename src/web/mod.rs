@@ -19,6 +19,7 @@ mod parts_table;
 mod prove;
 mod questions;
 mod sandbox;
+mod sandbox_files;
 mod script_knob;
 mod shared;
 mod theory_box;

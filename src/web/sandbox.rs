@@ -1,9 +1,12 @@
 //! The sandbox: write any scenario (the `queuelab run` format) and run it, with errors shown
-//! marked in the editor at their line and column.
+//! marked in the editor at their line and column, and data files (a trace, latency samples)
+//! added from the learner's disk for the scenario to name.
 
 use super::code_editor::CodeEditor;
 use super::lab::Lab;
+use super::sandbox_files::DataFilesPanel;
 use crate::playground::marks::{marks, Mark};
+use crate::playground::sandbox_files::SandboxFiles;
 use crate::scenario::Config;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -11,8 +14,9 @@ use yew::prelude::*;
 const STARTER: &str = include_str!("../../scenarios/mmc.toml");
 
 /// The scenario, or the marks of its problems in the text that was applied.
-fn parse(text: &str) -> Result<Rc<Config>, Rc<Vec<Mark>>> {
-    crate::scenario::parse(text, "sandbox.toml")
+fn parse(text: &str, files: &SandboxFiles) -> Result<Rc<Config>, Rc<Vec<Mark>>> {
+    let files: std::sync::Arc<dyn crate::data::DataFiles> = std::sync::Arc::new(files.clone());
+    crate::scenario::parse_with_files(text, "sandbox.toml", &[], Some(files))
         .map(Rc::new)
         .map_err(|errors| Rc::new(marks(&errors, text)))
 }
@@ -20,12 +24,24 @@ fn parse(text: &str) -> Result<Rc<Config>, Rc<Vec<Mark>>> {
 #[function_component(Sandbox)]
 pub fn sandbox() -> Html {
     let text = use_state(|| STARTER.to_string());
-    let config = use_state(|| parse(STARTER));
+    let files = use_state(|| Rc::new(SandboxFiles::default()));
+    let config = use_state(|| parse(STARTER, &SandboxFiles::default()));
     let apply = {
         let text = text.clone();
+        let files = files.clone();
         let config = config.clone();
         Callback::from(move |_: MouseEvent| {
-            config.set(parse(&text));
+            config.set(parse(&text, &files));
+        })
+    };
+    // New files apply at once: the scenario naming them was probably waiting for them.
+    let on_files = {
+        let text = text.clone();
+        let files = files.clone();
+        let config = config.clone();
+        Callback::from(move |updated: SandboxFiles| {
+            config.set(parse(&text, &updated));
+            files.set(Rc::new(updated));
         })
     };
     let on_input = {
@@ -34,9 +50,10 @@ pub fn sandbox() -> Html {
     };
     let on_submit = {
         let text = text.clone();
+        let files = files.clone();
         let config = config.clone();
         Callback::from(move |typed: String| {
-            config.set(parse(&typed));
+            config.set(parse(&typed, &files));
             text.set(typed);
         })
     };
@@ -60,6 +77,7 @@ pub fn sandbox() -> Html {
                         marks={config.as_ref().err().cloned().unwrap_or_default()} on_input={on_input}
                         on_submit={on_submit} data_test="sandbox-editor" problems_test="sandbox-errors" />
                     <button class="primary" onclick={apply} data-test="apply">{"Apply"}</button>
+                    <DataFilesPanel files={(*files).clone()} on_change={on_files} />
                 </aside>
                 <div class="main">
                     if let Ok(config) = &*config {

@@ -297,6 +297,20 @@ try {
   await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
   assert.match(await page.locator('[data-test=cut-short]').textContent(), /more than a million jobs were in the system at once/);
   await page.screenshot({ path: path.join(artifacts, 'overloaded.png') });
+  // 11b. The sandbox replays the learner's own trace, read in the page (issue 16): a scenario
+  // naming a file not added yet is marked at the field; choosing the file applies it.
+  const traceScenario = '[run]\nseed = 1\nduration = "1m"\n[arrivals]\nprocess = "trace"\nfile = "mine.csv"\n' +
+    '[service]\ndistribution = "exponential"\nmean = "20ms"\n[pool]\nworkers = 1\n';
+  await page.fill('textarea#sandbox-editor', traceScenario);
+  await page.click('[data-test=apply]');
+  await page.waitForSelector('[data-test=sandbox-errors]');
+  assert.match(await page.locator('[data-test=sandbox-errors]').textContent(), /no file "mine.csv" in the sandbox/);
+  const rows = Array.from({ length: 200 }, (_, i) => (i * 0.25).toFixed(2)).join('\n');
+  await page.setInputFiles('[data-test=data-file-input]', { name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(`time\n${rows}\n`) });
+  await page.waitForSelector('[data-test=data-file-list] >> text=mine.csv');
+  await page.waitForSelector('.lab[data-state=ready]');
+  await page.click('[data-test=run]');
+  await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
   await page.goto(base);
   await page.waitForSelector('.card');
 
