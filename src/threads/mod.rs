@@ -168,6 +168,8 @@ pub(crate) struct Shared {
     stages: Vec<pipeline::StageLink>,
     /// `[fanout]`: each job's wait for its parallel calls, drawn as the simulator draws it.
     fanout: Option<Mutex<crate::fanout::FanOut>>,
+    /// Rows the producers replaying a trace handed out, summed as each finishes.
+    trace_rows: Mutex<Option<u64>>,
 }
 
 /// Runs the scenario on real threads and measures it.
@@ -230,6 +232,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
             .fanout
             .as_ref()
             .map(|fanout| Mutex::new(crate::fanout::FanOut::new(fanout, config.seed))),
+        trace_rows: Mutex::new(None),
         config: config.clone(),
     };
     let recorder = Recorder::for_config(config, crate::report::recorder::sample_interval(config));
@@ -349,6 +352,7 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
         .chain(gate.overflow.iter().map(|o| ("overflow", o.printed())))
         .collect(),
     );
+    summary.trace_rows = *shared.trace_rows.lock().unwrap_or_else(|e| e.into_inner());
     summary.fanout = shared
         .fanout
         .as_ref()

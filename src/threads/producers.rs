@@ -124,6 +124,10 @@ pub fn open_producer(shared: &Shared, mut plan: ProducerPlan) -> Histogram {
             break;
         }
     }
+    if let Some(rows) = plan.source.trace_rows() {
+        let mut total = shared.trace_rows.lock().unwrap_or_else(|e| e.into_inner());
+        *total = Some(total.unwrap_or(0) + rows);
+    }
     shared.flush();
     lateness
 }

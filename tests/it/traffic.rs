@@ -166,6 +166,11 @@ fn absolute_json_lines_and_the_same_arrivals_in_threads_mode() {
     };
     let real = queuelab::threads::run(&config, &options).unwrap().summary;
     assert_eq!(real.arrivals, 3);
+    assert_eq!(
+        real.trace_rows,
+        Some(3),
+        "real threads say the rows they replayed"
+    );
 }
 
 #[test]
