@@ -46,7 +46,7 @@ impl Engine {
                     .map_or(0.0, |started| (self.now - started).as_secs_f64()),
                 breaker_transitions: self.dependency.breaker_transitions(),
                 shedding_spells: self
-                    .lanes
+                    .lanes()
                     .iter()
                     .map(|lane| lane.overflow.shedding_spells())
                     .sum(),
@@ -72,7 +72,7 @@ impl Engine {
         printed.push(("retry", self.admission.retry_printed()));
         printed.push(("breaker", self.dependency.printed()));
         printed.extend(
-            self.lanes
+            self.lanes()
                 .iter()
                 .map(|lane| ("overflow", lane.overflow.printed())),
         );
@@ -90,17 +90,17 @@ impl Engine {
             now: self.now,
             queued: self.queued(),
             capacity: self
-                .lanes
+                .lanes()
                 .iter()
                 .map(|lane| lane.capacity)
                 .sum::<Option<usize>>(),
             busy: self.pool.busy,
-            idle: self.lanes.iter().map(|lane| lane.idle.len()).sum(),
+            idle: self.lanes().iter().map(|lane| lane.idle.len()).sum(),
             pool_size: self.pool.alive,
             target_size: self.pool.target,
             blocked: self.blocked_senders() + self.producers.waiting_outside,
             arrivals: self.control.generated,
-            shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
+            shedding: self.lanes().iter().any(|lane| lane.overflow.is_shedding()),
             finished: self.control.finished,
             calls_in_flight: self.dependency.calls_in_flight(),
         }

@@ -59,9 +59,12 @@ pub(super) struct Producers {
     pub services: Vec<Distribution>,
 }
 
-/// The first pool's workers, across all its lanes, and how they start, idle and stop.
+/// The workers of every station (one table, each worker naming its station), the first pool's
+/// totals across its lanes, and how its workers start, idle and stop.
 pub(super) struct Pool {
     pub workers: Vec<Worker>,
+    /// How many of the engine's stations are the first pool's lanes (the rest are later stages).
+    pub lanes: usize,
     pub retired: Vec<u32>,
     pub busy: usize,
     pub alive: usize,
@@ -72,8 +75,6 @@ pub(super) struct Pool {
     pub prewarm: Prewarm,
     /// Workers holding a finished item the second stage has no room for (counted busy).
     pub held: usize,
-    /// Where its finished items go (`pool.routes`); empty: the first later stage.
-    pub routes: Vec<crate::scenario::Route>,
 }
 
 /// Which lanes' levels changed, so the recorder hears of each once per event.
