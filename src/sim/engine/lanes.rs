@@ -13,25 +13,28 @@
 //! A lane is a [`Station`] at position 0; the engine keeps its lanes first in its list of
 //! stations, so a lane's index is its station's index.
 
-use super::station::Station;
+use super::station::{Counts, Station};
 use super::*;
 
 impl Engine {
-    /// Jobs waiting in every lane's queue.
-    /// (Between events: with several lanes it is the total kept up to date as lanes change.)
-    pub(super) fn queued(&self) -> usize {
+    /// What the first pool holds, all its lanes together: its one lane's counts, or (with
+    /// several lanes) the sum of theirs as of the end of the last event — each lane an event
+    /// touches is added in once when reported, so an event costs O(lanes it touches).
+    pub(super) fn pool_counts(&self) -> Counts {
         match self.lanes() {
-            [lane] => lane.queue.len(),
-            _ => self.lane_tracking.totals.0,
+            [lane] => lane.counts(),
+            _ => self.lane_tracking.totals,
         }
     }
 
-    /// Senders blocked at a full queue, in every lane (between events, like [`Engine::queued`]).
-    pub(super) fn blocked_senders(&self) -> usize {
-        match self.lanes() {
-            [lane] => lane.blocked_count,
-            _ => self.lane_tracking.totals.1,
-        }
+    /// How many workers the first pool should have: its lanes' targets.
+    pub(super) fn pool_target(&self) -> usize {
+        self.lanes().iter().map(|lane| lane.target).sum()
+    }
+
+    /// Jobs waiting in every lane's queue (between events, see [`Engine::pool_counts`]).
+    pub(super) fn queued(&self) -> usize {
+        self.pool_counts().queued
     }
 
     /// The lane a new request of `class` goes to: the shard of its key, or its class's pool.
@@ -61,19 +64,13 @@ impl Engine {
     pub(super) fn worker_started(&mut self, worker: u32) {
         let station = self.station_of(worker);
         self.stations[station].busy += 1;
-        if self.is_lane(station) {
-            self.pool.busy += 1;
-            self.touch(station);
-        }
+        self.touch(station);
     }
 
     pub(super) fn worker_stopped(&mut self, worker: u32) {
         let station = self.station_of(worker);
         self.stations[station].busy -= 1;
-        if self.is_lane(station) {
-            self.pool.busy -= 1;
-            self.touch(station);
-        }
+        self.touch(station);
     }
 
     /// Lane `lane`'s levels (queue, busy, held or workers) change in this event: its meter hears
@@ -100,11 +97,9 @@ impl Engine {
         for &lane in &touched {
             let state = &mut self.stations[lane as usize];
             state.touched = false;
-            let (queued, blocked) = (state.queue.len(), state.blocked_count);
-            let (was_queued, was_blocked) =
-                std::mem::replace(&mut state.counted, (queued, blocked));
-            self.lane_tracking.totals.0 = self.lane_tracking.totals.0 + queued - was_queued;
-            self.lane_tracking.totals.1 = self.lane_tracking.totals.1 + blocked - was_blocked;
+            let now = state.counts();
+            let was = std::mem::replace(&mut state.counted, now);
+            self.lane_tracking.totals = self.lane_tracking.totals.shifted(was, now);
             let levels = state.levels();
             self.recorder.shard_changed(lane as usize, self.now, levels);
         }

@@ -34,7 +34,7 @@ impl Engine {
                 seed: self.control.seed,
                 events: self.control.processed,
                 in_flight_at_end: self.unanswered_in_system() as u64,
-                workers_at_end: self.pool.alive as u64,
+                workers_at_end: self.pool_counts().workers as u64,
                 truncated: self.control.truncated,
                 stalled_at: self.control.stalled_at.map(|t| t.as_secs_f64()),
                 overloaded_at: self.control.overloaded_at.map(|t| t.as_secs_f64()),
@@ -86,19 +86,20 @@ impl Engine {
     }
 
     pub fn snapshot(&self) -> Snapshot {
+        let pool = self.pool_counts();
         Snapshot {
             now: self.now,
-            queued: self.queued(),
+            queued: pool.queued,
             capacity: self
                 .lanes()
                 .iter()
                 .map(|lane| lane.capacity)
                 .sum::<Option<usize>>(),
-            busy: self.pool.busy,
+            busy: pool.busy,
             idle: self.lanes().iter().map(|lane| lane.idle.len()).sum(),
-            pool_size: self.pool.alive,
-            target_size: self.pool.target,
-            blocked: self.blocked_senders() + self.producers.waiting_outside,
+            pool_size: pool.workers,
+            target_size: self.pool_target(),
+            blocked: pool.blocked + self.producers.waiting_outside,
             arrivals: self.control.generated,
             shedding: self.lanes().iter().any(|lane| lane.overflow.is_shedding()),
             finished: self.control.finished,
@@ -115,21 +116,19 @@ impl Engine {
     }
 
     pub(super) fn levels(&self) -> Levels {
+        let pool = self.pool_counts();
         Levels {
-            queued: self.queued() as u64,
-            busy: self.pool.busy as u64,
-            blocked: (self.blocked_senders() + self.producers.waiting_outside) as u64,
-            workers: self.pool.alive as u64,
+            queued: pool.queued as u64,
+            busy: pool.busy as u64,
+            blocked: (pool.blocked + self.producers.waiting_outside) as u64,
+            workers: pool.workers as u64,
             staged: self.staged() as u64,
         }
     }
 
     pub(super) fn in_system(&self) -> usize {
-        self.queued()
-            + self.pool.busy
-            + self.blocked_senders()
-            + self.producers.waiting_outside
-            + self.staged()
+        let pool = self.pool_counts();
+        pool.queued + pool.busy + pool.blocked + self.producers.waiting_outside + self.staged()
     }
 
     /// Jobs in the system whose request has no outcome yet: a worker still finishing a job

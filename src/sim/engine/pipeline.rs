@@ -40,11 +40,12 @@ impl Engine {
         if self.stations.len() == self.pool.lanes {
             return;
         }
+        let pool = self.pool_counts();
         let pool = StageLevels {
-            queued: self.queued() as u64,
-            working: (self.pool.busy - self.pool.held) as u64,
-            held: self.pool.held as u64,
-            workers: self.pool.alive as u64,
+            queued: pool.queued as u64,
+            working: (pool.busy - pool.held) as u64,
+            held: pool.held as u64,
+            workers: pool.workers as u64,
         };
         self.recorder.advance_stage(0, at, pool);
         for (i, stage) in self.stations[self.pool.lanes..].iter().enumerate() {
@@ -105,14 +106,7 @@ impl Engine {
         } else {
             state.held -= 1;
         }
-        if self.is_lane(station) {
-            if holding {
-                self.pool.held += 1;
-            } else {
-                self.pool.held -= 1;
-            }
-            self.touch(station);
-        }
+        self.touch(station);
     }
 
     /// The item leaves `worker`'s station: its time there is measured.

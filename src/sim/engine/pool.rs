@@ -8,6 +8,9 @@ impl Engine {
     /// when they finish (lazy scale-down). A split pool's first part (see [`Engine::resize_lane`]).
     pub fn resize(&mut self, size: usize) {
         self.resize_lane(0, size);
+        // Called between events: the split pool's totals hear of the lane now, not at the end of
+        // the next event.
+        self.report_touched_lanes();
     }
 
     /// Sets one lane's target size (a class's own pool, or the single pool).
@@ -18,15 +21,13 @@ impl Engine {
             return;
         }
         self.stations[lane].target = size;
-        self.pool.target = self.pool.target + size - current;
-        self.recorder.pool_resized(self.pool.target);
+        self.recorder.pool_resized(self.pool_target());
         while self.stations[lane].workers < size {
             let worker = self.pool.retired.pop().unwrap_or_else(|| {
                 self.pool.workers.push(Worker::default());
                 (self.pool.workers.len() - 1) as u32
             });
             self.pool.workers[worker as usize].station = lane as u16;
-            self.pool.alive += 1;
             self.stations[lane].workers += 1;
             self.touch(lane);
             if self.pool.lifecycle.start_up.is_zero() {
@@ -54,7 +55,7 @@ impl Engine {
         if self.pool.scale_down == ScaleDown::Preempt {
             // Validation keeps preemption to unsplit pools: every worker of the first pool is in
             // this lane (later stages' workers are not resized).
-            while self.pool.alive > self.pool.target {
+            while self.lane_too_big(lane) {
                 let busy = self
                     .pool
                     .workers
@@ -113,7 +114,6 @@ impl Engine {
     pub(super) fn retire(&mut self, worker: u32) {
         let slot = &mut self.pool.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
-        self.pool.alive -= 1;
         let lane = self.station_of(worker);
         self.stations[lane].workers -= 1;
         self.touch(lane);
@@ -136,9 +136,8 @@ impl Engine {
         self.retire(worker);
         let state = &mut self.stations[lane];
         if state.target > state.workers {
-            self.pool.target -= state.target - state.workers;
             state.target = state.workers;
-            self.recorder.pool_resized(self.pool.target);
+            self.recorder.pool_resized(self.pool_target());
         }
     }
 

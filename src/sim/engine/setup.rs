@@ -1,7 +1,7 @@
 //! Building an engine from a configuration: its classes, stations (lanes, then later stages)
 //! and policies.
 
-use super::station::Station;
+use super::station::{Counts, Station};
 use super::*;
 use crate::report::recorder::sample_interval;
 
@@ -99,7 +99,7 @@ impl Engine {
             lane_tracking: parts::LaneTracking {
                 touched: Vec::new(),
                 per_lane: layout.workers.len() > 1,
-                totals: (0, 0),
+                totals: Counts::default(),
             },
             pool: parts::Pool {
                 // Every station's workers, in station order: the lanes', then each later stage's.
@@ -117,14 +117,10 @@ impl Engine {
                     .collect(),
                 lanes: layout.workers.len(),
                 retired: Vec::new(),
-                busy: 0,
-                alive: config.workers,
-                target: config.workers,
                 started_work: config.deadline_started_work,
                 lifecycle: config.lifecycle,
                 scale_down: config.scale_down,
                 prewarm: config.prewarm.clone(),
-                held: 0,
             },
             ops: parts::Operations {
                 autoscalers,

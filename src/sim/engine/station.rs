@@ -41,8 +41,8 @@ pub(super) struct Station {
     pub(super) target: usize,
     /// Its levels changed during the current event (it is in the engine's `touched` lanes).
     pub(super) touched: bool,
-    /// Its queue length and blocked senders as last counted in the engine's totals.
-    pub(super) counted: (usize, usize),
+    /// Its counts as last added into the first pool's totals (lanes of a split pool only).
+    pub(super) counted: Counts,
     /// Its place on the line: 0 for the first pool (each of its lanes), i + 1 for `stages[i]`.
     pub(super) position: u16,
     /// The work each item needs here, drawn per request and hop; `None`: the job's own service
@@ -50,6 +50,31 @@ pub(super) struct Station {
     pub(super) service: Option<Distribution>,
     /// Where its finished items go (`pool.routes`, `stages[].routes`); empty: down the line.
     pub(super) routes: Vec<Route>,
+}
+
+/// What a station (or the first pool, all its lanes together) holds: jobs queued, producers'
+/// senders blocked, workers busy (`held` of them holding a finished item for downstream) and
+/// workers alive.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct Counts {
+    pub(super) queued: usize,
+    pub(super) blocked: usize,
+    pub(super) busy: usize,
+    pub(super) held: usize,
+    pub(super) workers: usize,
+}
+
+impl Counts {
+    /// These totals with one part's counts moved from `was` to `now`.
+    pub(super) fn shifted(self, was: Counts, now: Counts) -> Counts {
+        Counts {
+            queued: self.queued + now.queued - was.queued,
+            blocked: self.blocked + now.blocked - was.blocked,
+            busy: self.busy + now.busy - was.busy,
+            held: self.held + now.held - was.held,
+            workers: self.workers + now.workers - was.workers,
+        }
+    }
 }
 
 impl Station {
@@ -92,7 +117,7 @@ impl Station {
             workers: 0,
             target: 0,
             touched: false,
-            counted: (0, 0),
+            counted: Counts::default(),
             position: 0,
             service: None,
             routes: Vec::new(),
@@ -110,6 +135,17 @@ impl Station {
     /// Items here: queued, worked on, or held for the next station.
     pub(super) fn in_system(&self) -> usize {
         self.queue.len() + self.busy
+    }
+
+    /// What it holds now, as the first pool's totals add it up.
+    pub(super) fn counts(&self) -> Counts {
+        Counts {
+            queued: self.queue.len(),
+            blocked: self.blocked_count,
+            busy: self.busy,
+            held: self.held,
+            workers: self.workers,
+        }
     }
 
     /// Its levels as the recorder's meters count them.
