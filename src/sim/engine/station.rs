@@ -158,3 +158,65 @@ impl Station {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_later_stage_is_a_bounded_fifo_station_that_blocks_its_sender() {
+        let config = StageConfig {
+            name: "b".into(),
+            workers: 2,
+            buffer: 1,
+            service: Distribution::Constant { value: 0.5 },
+            routes: Vec::new(),
+        };
+        let mut stage = Station::later_stage(1, &config);
+        assert_eq!(
+            stage.position, 2,
+            "stages[1] is the third station on the line"
+        );
+        assert_eq!(stage.overflow.policy(), OverflowPolicy::Block);
+        assert!(stage.service.is_some());
+        assert!(stage.has_room(), "an empty buffer has room");
+        stage.queue.push(0, 7);
+        assert!(
+            !stage.has_room(),
+            "a full buffer and no idle worker: the sender holds"
+        );
+        stage.idle.push(3);
+        assert!(stage.has_room(), "an idle worker takes the item");
+    }
+
+    #[test]
+    fn totals_follow_a_part_from_what_it_had_to_what_it_has() {
+        let was = Counts {
+            queued: 3,
+            busy: 2,
+            workers: 4,
+            ..Counts::default()
+        };
+        let now = Counts {
+            queued: 1,
+            blocked: 1,
+            busy: 4,
+            held: 1,
+            workers: 4,
+        };
+        let totals = Counts {
+            queued: 5,
+            busy: 6,
+            workers: 8,
+            ..Counts::default()
+        };
+        let expected = Counts {
+            queued: 3,
+            blocked: 1,
+            busy: 8,
+            held: 1,
+            workers: 8,
+        };
+        assert_eq!(totals.shifted(was, now), expected);
+    }
+}
