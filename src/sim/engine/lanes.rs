@@ -10,10 +10,10 @@
 //! limiter, bulkheads, breaker) stay shared; the overflow policy and blocked senders act per lane,
 //! as each shard's channel blocks or refuses on its own.
 //!
-//! A lane is a [`Station`] at position 0; the engine keeps its lanes first in its list of
+//! A lane is a [`Station`](super::station::Station) at position 0; the engine keeps its lanes first in its list of
 //! stations, so a lane's index is its station's index.
 
-use super::station::{Counts, Station};
+use super::station::Counts;
 use super::*;
 
 impl Engine {
@@ -44,33 +44,6 @@ impl Engine {
         };
         let key = given_key.unwrap_or_else(|| draw_key(&keys, &mut self.producers.key_rng));
         shard_of(key, self.pool.lanes) as u16
-    }
-
-    /// The first pool's lanes.
-    pub(super) fn lanes(&self) -> &[Station] {
-        &self.stations[..self.pool.lanes]
-    }
-
-    /// Whether station `station` is a lane of the first pool (not a later stage).
-    pub(super) fn is_lane(&self, station: usize) -> bool {
-        station < self.pool.lanes
-    }
-
-    /// The station `worker` serves (for a worker of the first pool: its lane).
-    pub(super) fn station_of(&self, worker: u32) -> usize {
-        self.pool.workers[worker as usize].station as usize
-    }
-
-    pub(super) fn worker_started(&mut self, worker: u32) {
-        let station = self.station_of(worker);
-        self.stations[station].busy += 1;
-        self.touch(station);
-    }
-
-    pub(super) fn worker_stopped(&mut self, worker: u32) {
-        let station = self.station_of(worker);
-        self.stations[station].busy -= 1;
-        self.touch(station);
     }
 
     /// Lane `lane`'s levels (queue, busy, held or workers) change in this event: its meter hears

@@ -25,11 +25,6 @@ use crate::scenario::Next;
 use crate::workload::routing::next_station;
 
 impl Engine {
-    /// The pipeline's later stages (after the first pool's lanes).
-    pub(super) fn later_stages(&self) -> &[Station] {
-        &self.stations[self.pool.lanes..]
-    }
-
     /// Items in later stages (buffered, worked on, or held for the stage after).
     pub(super) fn staged(&self) -> usize {
         self.later_stages().iter().map(Station::in_system).sum()

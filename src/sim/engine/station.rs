@@ -159,6 +159,44 @@ impl Station {
     }
 }
 
+/// The engine's list of stations: which are the first pool's lanes, which are later stages,
+/// and which station a worker serves.
+impl Engine {
+    /// The first pool's lanes.
+    pub(super) fn lanes(&self) -> &[Station] {
+        &self.stations[..self.pool.lanes]
+    }
+
+    /// Whether station `station` is a lane of the first pool (not a later stage).
+    pub(super) fn is_lane(&self, station: usize) -> bool {
+        station < self.pool.lanes
+    }
+
+    /// The station `worker` serves (for a worker of the first pool: its lane).
+    pub(super) fn station_of(&self, worker: u32) -> usize {
+        self.pool.workers[worker as usize].station as usize
+    }
+
+    /// `worker` takes a job (or an item): its station has one more busy worker.
+    pub(super) fn worker_started(&mut self, worker: u32) {
+        let station = self.station_of(worker);
+        self.stations[station].busy += 1;
+        self.touch(station);
+    }
+
+    /// `worker` lets go of its job: its station has one busy worker fewer.
+    pub(super) fn worker_stopped(&mut self, worker: u32) {
+        let station = self.station_of(worker);
+        self.stations[station].busy -= 1;
+        self.touch(station);
+    }
+
+    /// The pipeline's later stages (after the first pool's lanes).
+    pub(super) fn later_stages(&self) -> &[Station] {
+        &self.stations[self.pool.lanes..]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
