@@ -48,6 +48,7 @@ mod parts;
 mod pipeline;
 mod pool;
 mod setup;
+mod station;
 
 pub use observe::Snapshot;
 
@@ -112,7 +113,6 @@ enum Event {
     Shutdown,
     /// A later pipeline stage's worker finished its item.
     StageDone {
-        stage: u16,
         worker: u32,
     },
     /// An alert's hold time ran out (see [`crate::policy::alert`]).
@@ -151,12 +151,13 @@ struct Producer {
     next_at: SimTime,
 }
 
+/// A worker of any station (see [`station`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct Worker {
     job: Option<JobKey>,
     generation: u32,
-    /// The lane (shard) it serves.
-    lane: u16,
+    /// The station it serves (a lane of the first pool, or a later stage).
+    station: u16,
 }
 
 struct ClassRuntime {
@@ -170,13 +171,12 @@ pub struct Engine {
     control: parts::RunControl,
     jobs: JobSlab,
     producers: parts::Producers,
-    /// The queue(s) and idle workers: one lane, one per shard (`pool.shards`), or the shared
-    /// pool and one per class with workers of its own.
-    lanes: Vec<lanes::Lane>,
+    /// Every station: the first pool's lanes (one lane, one per shard (`pool.shards`), or the
+    /// shared pool and one per class with workers of its own), then a pipeline's later stages
+    /// (`[[stages]]`).
+    stations: Vec<station::Station>,
     lane_tracking: parts::LaneTracking,
     pool: parts::Pool,
-    /// A pipeline's later stages (`[[stages]]`); empty for a single pool.
-    stages: Vec<pipeline::Stage>,
     ops: parts::Operations,
     faults: parts::Faults,
     recorder: Recorder,
@@ -300,7 +300,7 @@ impl Engine {
                 }
             }
             Event::IdleExpire { worker, generation } => self.on_idle_expire(worker, generation),
-            Event::StageDone { stage, worker } => self.on_stage_done(stage, worker),
+            Event::StageDone { worker } => self.on_stage_done(worker),
             Event::Sample => {
                 self.recorder
                     .sample(at, self.current_limit(), self.breaker_level());

@@ -12,7 +12,7 @@ impl Engine {
         let job = *self.jobs.get(key);
         match job.state {
             JobState::AtProducer => {
-                self.lanes[job.lane as usize].blocked_count -= 1;
+                self.stations[job.lane as usize].blocked_count -= 1;
                 self.touch(job.lane as usize);
                 self.jobs.remove(key);
                 self.release_permit(&job, true);
@@ -28,7 +28,7 @@ impl Engine {
                 let gone = self.jobs.get_mut(key);
                 gone.state = JobState::Tombstone;
                 gone.holds_permit = false;
-                self.lanes[job.lane as usize].queue.mark_gone();
+                self.stations[job.lane as usize].queue.mark_gone();
                 self.touch(job.lane as usize);
                 self.timed_out(&job);
                 self.admit_blocked(job.lane as usize);
@@ -76,7 +76,7 @@ impl Engine {
         }
         let job = self.jobs.get(key);
         let (producer, lane) = (job.producer as usize, job.lane as usize);
-        self.lanes[lane].blocked_count -= 1;
+        self.stations[lane].blocked_count -= 1;
         self.touch(lane);
         if !self.reject(key, RejectReason::BlockTimeout) {
             self.client_answered(producer);

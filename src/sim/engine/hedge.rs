@@ -100,7 +100,7 @@ impl Engine {
                     gone.state = JobState::Tombstone;
                     gone.holds_permit = false;
                     gone.twin = None;
-                    self.lanes[loser.lane as usize].queue.mark_gone();
+                    self.stations[loser.lane as usize].queue.mark_gone();
                     self.touch(loser.lane as usize);
                 }
                 JobState::InService { worker } => {
@@ -116,7 +116,7 @@ impl Engine {
                 JobState::AtProducer => {
                     self.jobs.remove(twin);
                     self.return_permit(&loser);
-                    self.lanes[loser.lane as usize].blocked_count -= 1;
+                    self.stations[loser.lane as usize].blocked_count -= 1;
                     self.touch(loser.lane as usize);
                 }
                 JobState::Delayed | JobState::Retrying => {

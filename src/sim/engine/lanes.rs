@@ -9,78 +9,32 @@
 //! shard, but a shard's idle workers never help a busy one. Admission policies (rate limit,
 //! limiter, bulkheads, breaker) stay shared; the overflow policy and blocked senders act per lane,
 //! as each shard's channel blocks or refuses on its own.
+//!
+//! A lane is a [`Station`](super::station::Station) at position 0; the engine keeps its lanes first in its list of
+//! stations, so a lane's index is its station's index.
 
+use super::station::Counts;
 use super::*;
 
-pub(super) struct Lane {
-    pub(super) queue: JobQueue,
-    pub(super) capacity: Option<usize>,
-    pub(super) idle: Vec<u32>,
-    pub(super) overflow: Overflow,
-    /// Senders waiting for a slot in this lane, oldest first: (job, job generation). Entries of
-    /// jobs that gave up meanwhile are skipped when reached.
-    pub(super) blocked: VecDeque<(JobKey, u32)>,
-    pub(super) blocked_count: usize,
-    /// Its workers holding a job (working, or holding a finished item for a pipeline's next
-    /// stage: `held` of them).
-    pub(super) busy: usize,
-    pub(super) held: usize,
-    /// Its workers alive, and how many it should have.
-    pub(super) workers: usize,
-    pub(super) target: usize,
-    /// Its levels changed during the current event (it is in the engine's `touched_lanes`).
-    pub(super) touched: bool,
-    /// Its queue length and blocked senders as last counted in the engine's totals.
-    pub(super) counted: (usize, usize),
-}
-
-impl Lane {
-    pub(super) fn new(config: &Config, levels: usize) -> Self {
-        Lane {
-            queue: match config.queue.discipline {
-                Discipline::Fair => {
-                    JobQueue::fair(config.classes.iter().map(|class| class.weight).collect())
-                }
-                discipline => JobQueue::new(levels, discipline == Discipline::Lifo),
-            },
-            capacity: config.queue.capacity,
-            idle: Vec::new(),
-            overflow: config.overflow(),
-            blocked: VecDeque::new(),
-            blocked_count: 0,
-            busy: 0,
-            held: 0,
-            workers: 0,
-            target: 0,
-            touched: false,
-            counted: (0, 0),
-        }
-    }
-
-    pub(super) fn has_room(&self) -> bool {
-        !self.idle.is_empty()
-            || self
-                .capacity
-                .is_none_or(|capacity| self.queue.len() < capacity)
-    }
-}
-
 impl Engine {
-    /// Jobs waiting in every lane's queue.
-    /// (Between events: with several lanes it is the total kept up to date as lanes change.)
-    pub(super) fn queued(&self) -> usize {
-        match self.lanes.as_slice() {
-            [lane] => lane.queue.len(),
-            _ => self.lane_tracking.totals.0,
+    /// What the first pool holds, all its lanes together: its one lane's counts, or (with
+    /// several lanes) the sum of theirs as of the end of the last event — each lane an event
+    /// touches is added in once when reported, so an event costs O(lanes it touches).
+    pub(super) fn pool_counts(&self) -> Counts {
+        match self.lanes() {
+            [lane] => lane.counts(),
+            _ => self.lane_tracking.totals,
         }
     }
 
-    /// Senders blocked at a full queue, in every lane (between events, like [`Engine::queued`]).
-    pub(super) fn blocked_senders(&self) -> usize {
-        match self.lanes.as_slice() {
-            [lane] => lane.blocked_count,
-            _ => self.lane_tracking.totals.1,
-        }
+    /// How many workers the first pool should have: its lanes' targets.
+    pub(super) fn pool_target(&self) -> usize {
+        self.lanes().iter().map(|lane| lane.target).sum()
+    }
+
+    /// Jobs waiting in every lane's queue (between events, see [`Engine::pool_counts`]).
+    pub(super) fn queued(&self) -> usize {
+        self.pool_counts().queued
     }
 
     /// The lane a new request of `class` goes to: the shard of its key, or its class's pool.
@@ -89,31 +43,17 @@ impl Engine {
             return self.producers.lane_of_class[class as usize] as u16;
         };
         let key = given_key.unwrap_or_else(|| draw_key(&keys, &mut self.producers.key_rng));
-        shard_of(key, self.lanes.len()) as u16
-    }
-
-    pub(super) fn lane_of_worker(&self, worker: u32) -> usize {
-        self.pool.workers[worker as usize].lane as usize
-    }
-
-    pub(super) fn worker_started(&mut self, worker: u32) {
-        self.pool.busy += 1;
-        let lane = self.lane_of_worker(worker);
-        self.lanes[lane].busy += 1;
-        self.touch(lane);
-    }
-
-    pub(super) fn worker_stopped(&mut self, worker: u32) {
-        self.pool.busy -= 1;
-        let lane = self.lane_of_worker(worker);
-        self.lanes[lane].busy -= 1;
-        self.touch(lane);
+        shard_of(key, self.pool.lanes) as u16
     }
 
     /// Lane `lane`'s levels (queue, busy, held or workers) change in this event: its meter hears
-    /// of it at the event's end. Events cost O(lanes they touch), not O(lanes).
+    /// of it at the event's end. Events cost O(lanes they touch), not O(lanes). Later stages
+    /// are metered at every event instead (see [`Engine::advance_stages`]).
     pub(super) fn touch(&mut self, lane: usize) {
-        let state = &mut self.lanes[lane];
+        if !self.is_lane(lane) {
+            return;
+        }
+        let state = &mut self.stations[lane];
         if !state.touched && self.lane_tracking.per_lane {
             state.touched = true;
             self.lane_tracking.touched.push(lane as u32);
@@ -128,19 +68,12 @@ impl Engine {
         // Taken and given back, so the list keeps its allocation from event to event.
         let mut touched = std::mem::take(&mut self.lane_tracking.touched);
         for &lane in &touched {
-            let state = &mut self.lanes[lane as usize];
+            let state = &mut self.stations[lane as usize];
             state.touched = false;
-            let (queued, blocked) = (state.queue.len(), state.blocked_count);
-            let (was_queued, was_blocked) =
-                std::mem::replace(&mut state.counted, (queued, blocked));
-            self.lane_tracking.totals.0 = self.lane_tracking.totals.0 + queued - was_queued;
-            self.lane_tracking.totals.1 = self.lane_tracking.totals.1 + blocked - was_blocked;
-            let levels = crate::report::recorder::StageLevels {
-                queued: queued as u64,
-                working: (state.busy - state.held) as u64,
-                held: state.held as u64,
-                workers: state.workers as u64,
-            };
+            let now = state.counts();
+            let was = std::mem::replace(&mut state.counted, now);
+            self.lane_tracking.totals = self.lane_tracking.totals.shifted(was, now);
+            let levels = state.levels();
             self.recorder.shard_changed(lane as usize, self.now, levels);
         }
         touched.clear();

@@ -34,7 +34,7 @@ impl Engine {
                 seed: self.control.seed,
                 events: self.control.processed,
                 in_flight_at_end: self.unanswered_in_system() as u64,
-                workers_at_end: self.pool.alive as u64,
+                workers_at_end: self.pool_counts().workers as u64,
                 truncated: self.control.truncated,
                 stalled_at: self.control.stalled_at.map(|t| t.as_secs_f64()),
                 overloaded_at: self.control.overloaded_at.map(|t| t.as_secs_f64()),
@@ -46,7 +46,7 @@ impl Engine {
                     .map_or(0.0, |started| (self.now - started).as_secs_f64()),
                 breaker_transitions: self.dependency.breaker_transitions(),
                 shedding_spells: self
-                    .lanes
+                    .lanes()
                     .iter()
                     .map(|lane| lane.overflow.shedding_spells())
                     .sum(),
@@ -72,7 +72,7 @@ impl Engine {
         printed.push(("retry", self.admission.retry_printed()));
         printed.push(("breaker", self.dependency.printed()));
         printed.extend(
-            self.lanes
+            self.lanes()
                 .iter()
                 .map(|lane| ("overflow", lane.overflow.printed())),
         );
@@ -86,21 +86,22 @@ impl Engine {
     }
 
     pub fn snapshot(&self) -> Snapshot {
+        let pool = self.pool_counts();
         Snapshot {
             now: self.now,
-            queued: self.queued(),
+            queued: pool.queued,
             capacity: self
-                .lanes
+                .lanes()
                 .iter()
                 .map(|lane| lane.capacity)
                 .sum::<Option<usize>>(),
-            busy: self.pool.busy,
-            idle: self.lanes.iter().map(|lane| lane.idle.len()).sum(),
-            pool_size: self.pool.alive,
-            target_size: self.pool.target,
-            blocked: self.blocked_senders() + self.producers.waiting_outside,
+            busy: pool.busy,
+            idle: self.lanes().iter().map(|lane| lane.idle.len()).sum(),
+            pool_size: pool.workers,
+            target_size: self.pool_target(),
+            blocked: pool.blocked + self.producers.waiting_outside,
             arrivals: self.control.generated,
-            shedding: self.lanes.iter().any(|lane| lane.overflow.is_shedding()),
+            shedding: self.lanes().iter().any(|lane| lane.overflow.is_shedding()),
             finished: self.control.finished,
             calls_in_flight: self.dependency.calls_in_flight(),
         }
@@ -115,21 +116,19 @@ impl Engine {
     }
 
     pub(super) fn levels(&self) -> Levels {
+        let pool = self.pool_counts();
         Levels {
-            queued: self.queued() as u64,
-            busy: self.pool.busy as u64,
-            blocked: (self.blocked_senders() + self.producers.waiting_outside) as u64,
-            workers: self.pool.alive as u64,
+            queued: pool.queued as u64,
+            busy: pool.busy as u64,
+            blocked: (pool.blocked + self.producers.waiting_outside) as u64,
+            workers: pool.workers as u64,
             staged: self.staged() as u64,
         }
     }
 
     pub(super) fn in_system(&self) -> usize {
-        self.queued()
-            + self.pool.busy
-            + self.blocked_senders()
-            + self.producers.waiting_outside
-            + self.staged()
+        let pool = self.pool_counts();
+        pool.queued + pool.busy + pool.blocked + self.producers.waiting_outside + self.staged()
     }
 
     /// Jobs in the system whose request has no outcome yet: a worker still finishing a job

@@ -26,8 +26,9 @@ impl Engine {
 
     /// Shows each alert its signal's current value (after every event, when there are alerts).
     pub(super) fn observe_alerts(&mut self) {
-        let utilization = if self.pool.alive > 0 {
-            self.pool.busy as f64 / self.pool.alive as f64
+        let pool = self.pool_counts();
+        let utilization = if pool.workers > 0 {
+            pool.busy as f64 / pool.workers as f64
         } else {
             0.0
         };

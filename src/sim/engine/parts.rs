@@ -1,5 +1,5 @@
 //! The engine's state, grouped by the part of the system it belongs to. Each handler works on
-//! the parts it names (`self.pool.busy`, `self.ops.alerts`), so a reader sees at a glance what an
+//! the parts it names (`self.pool.workers`, `self.ops.alerts`), so a reader sees at a glance what an
 //! event touches, and a new part (a station kind, a topology) adds a field here instead of ten
 //! on the engine.
 
@@ -59,21 +59,18 @@ pub(super) struct Producers {
     pub services: Vec<Distribution>,
 }
 
-/// The first pool's workers, across all its lanes, and how they start, idle and stop.
+/// The workers of every station (one table, each worker naming its station) and how the first
+/// pool's workers start, idle and stop. Its totals (busy, alive, target) are not kept here:
+/// they are read from its lanes (see `Engine::pool_counts`).
 pub(super) struct Pool {
     pub workers: Vec<Worker>,
+    /// How many of the engine's stations are the first pool's lanes (the rest are later stages).
+    pub lanes: usize,
     pub retired: Vec<u32>,
-    pub busy: usize,
-    pub alive: usize,
-    pub target: usize,
     pub started_work: StartedWork,
     pub lifecycle: Lifecycle,
     pub scale_down: ScaleDown,
     pub prewarm: Prewarm,
-    /// Workers holding a finished item the second stage has no room for (counted busy).
-    pub held: usize,
-    /// Where its finished items go (`pool.routes`); empty: the first later stage.
-    pub routes: Vec<crate::scenario::Route>,
 }
 
 /// Which lanes' levels changed, so the recorder hears of each once per event.
@@ -82,8 +79,9 @@ pub(super) struct LaneTracking {
     pub touched: Vec<u32>,
     /// Whether the recorder measures lanes one by one (more than one lane).
     pub per_lane: bool,
-    /// With several lanes: jobs queued and senders blocked in all of them, as of the last event.
-    pub totals: (usize, usize),
+    /// With several lanes: what all of them hold together, as of the end of the last event
+    /// (each touched lane's change is added when it is reported).
+    pub totals: super::station::Counts,
 }
 
 /// What operators do to the running system: autoscaling, graceful shutdown, alerts.

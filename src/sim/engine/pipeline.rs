@@ -13,102 +13,59 @@
 //! stage, until the first pool's queue fills and its overflow policy decides. Held senders are
 //! served oldest first when room appears.
 //!
-//! Later stages do not fail and are not resized; deadlines still apply: a request whose client
-//! gives up while its item is in a later stage times out at once, and the item finishes unanswered.
+//! Every stage is a [`Station`]; a later stage is one at position i + 1, kept after the first
+//! pool's lanes in the engine's list. Later stages do not fail and are not resized; deadlines
+//! still apply: a request whose client gives up while its item is in a later stage times out at
+//! once, and the item finishes unanswered.
 
+use super::station::Station;
 use super::*;
 use crate::report::recorder::StageLevels;
 use crate::scenario::Next;
 use crate::workload::routing::next_station;
 
-/// A worker holding a finished item for the next stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Sender {
-    /// A worker of the first pool.
-    Pool(u32),
-    /// A worker of a later stage: (index into the engine's `stages`, worker).
-    Stage(u16, u32),
-}
-
-pub(super) struct Stage {
-    service: Distribution,
-    capacity: usize,
-    buffer: VecDeque<JobKey>,
-    workers: Vec<Option<JobKey>>,
-    idle: Vec<u32>,
-    working: usize,
-    held: usize,
-    /// Upstream workers holding an item for this stage, oldest first.
-    senders: VecDeque<Sender>,
-    /// Where its items go next (`routes`); empty: the next stage, or the answer.
-    routes: Vec<crate::scenario::Route>,
-}
-
-impl Stage {
-    pub(super) fn new(config: &crate::scenario::StageConfig) -> Self {
-        Stage {
-            service: config.service.clone(),
-            capacity: config.buffer,
-            buffer: VecDeque::new(),
-            workers: vec![None; config.workers],
-            idle: (0..config.workers as u32).rev().collect(),
-            working: 0,
-            held: 0,
-            senders: VecDeque::new(),
-            routes: config.routes.clone(),
-        }
-    }
-
-    fn has_room(&self) -> bool {
-        !self.idle.is_empty() || self.buffer.len() < self.capacity
-    }
-
-    fn in_system(&self) -> usize {
-        self.buffer.len() + self.working + self.held
-    }
-}
-
 impl Engine {
     /// Items in later stages (buffered, worked on, or held for the stage after).
     pub(super) fn staged(&self) -> usize {
-        self.stages.iter().map(Stage::in_system).sum()
+        self.later_stages().iter().map(Station::in_system).sum()
     }
 
     /// Reports each stage's levels to the recorder (before an event changes them).
     pub(super) fn advance_stages(&mut self, at: SimTime) {
-        if self.stages.is_empty() {
+        if self.stations.len() == self.pool.lanes {
             return;
         }
+        let pool = self.pool_counts();
         let pool = StageLevels {
-            queued: self.queued() as u64,
-            working: (self.pool.busy - self.pool.held) as u64,
-            held: self.pool.held as u64,
-            workers: self.pool.alive as u64,
+            queued: pool.queued as u64,
+            working: (pool.busy - pool.held) as u64,
+            held: pool.held as u64,
+            workers: pool.workers as u64,
         };
         self.recorder.advance_stage(0, at, pool);
-        for (i, stage) in self.stages.iter().enumerate() {
-            let levels = StageLevels {
-                queued: stage.buffer.len() as u64,
-                working: stage.working as u64,
-                held: stage.held as u64,
-                workers: stage.workers.len() as u64,
-            };
-            self.recorder.advance_stage(i + 1, at, levels);
+        for (i, stage) in self.stations[self.pool.lanes..].iter().enumerate() {
+            self.recorder.advance_stage(i + 1, at, stage.levels());
         }
     }
 
-    /// Where the item `key` goes when it leaves station `position` (0: the pool, i + 1: stage
-    /// i): the routes' draw for its request and hop, or on down the line.
-    pub(super) fn next_station(&self, position: usize, key: JobKey) -> Next {
+    /// Where the item `key` goes when it leaves station `station`: the routes' draw for its
+    /// request and hop, or on down the line.
+    pub(super) fn next_station(&self, station: usize, key: JobKey) -> Next {
         let job = self.jobs.get(key);
-        let (routes, default) = match position {
-            0 => (&self.pool.routes, Next::Stage(0)),
-            _ if position < self.stages.len() => {
-                (&self.stages[position - 1].routes, Next::Stage(position))
-            }
-            _ => (&self.stages[position - 1].routes, Next::Exit),
+        let here = &self.stations[station];
+        let position = usize::from(here.position);
+        let default = if position < self.later_stages().len() {
+            Next::Stage(position)
+        } else {
+            Next::Exit
         };
-        next_station(self.control.seed, routes, default, job.serial, job.hops)
+        next_station(
+            self.control.seed,
+            &here.routes,
+            default,
+            job.serial,
+            job.hops,
+        )
     }
 
     /// A pool worker finished `key` successfully: the item moves on to later stage `next`.
@@ -118,39 +75,38 @@ impl Engine {
             autoscaler.on_job_done(self.now, job.started - job.arrived);
         }
         self.jobs.get_mut(key).state = JobState::Onward;
-        self.pass_on(Sender::Pool(worker), key, next);
+        self.pass_on(worker, key, next);
     }
 
-    /// `sender` offers its finished item `key` to later stage `next`: placed at once, or held.
-    fn pass_on(&mut self, sender: Sender, key: JobKey, next: usize) {
-        if self.stages[next].has_room() {
-            self.left_stage(sender, key);
-            self.place(next, key);
-            self.sender_freed(sender);
+    /// `worker` offers its finished item `key` to later stage `next`: placed at once, or held.
+    fn pass_on(&mut self, worker: u32, key: JobKey, next: usize) {
+        let to = self.pool.lanes + next;
+        if self.stations[to].has_room() {
+            self.left_station(worker, key);
+            self.place(to, key);
+            self.sender_freed(worker);
         } else {
-            match sender {
-                Sender::Pool(worker) => {
-                    self.pool.held += 1;
-                    let lane = self.lane_of_worker(worker);
-                    self.lanes[lane].held += 1;
-                    self.touch(lane);
-                }
-                Sender::Stage(stage, _) => {
-                    let stage = &mut self.stages[stage as usize];
-                    stage.working -= 1;
-                    stage.held += 1;
-                }
-            }
-            self.stages[next].senders.push_back(sender);
+            self.set_holding(worker, true);
+            self.stations[to].senders.push_back(worker);
         }
     }
 
-    /// The item leaves the sender's stage: its time there is measured.
-    pub(super) fn left_stage(&mut self, sender: Sender, key: JobKey) {
-        let position = match sender {
-            Sender::Pool(_) => 0,
-            Sender::Stage(stage, _) => stage as usize + 1,
-        };
+    /// `worker` starts (or stops) holding a finished item for a full station downstream: it
+    /// stays busy, counted as held.
+    fn set_holding(&mut self, worker: u32, holding: bool) {
+        let station = self.station_of(worker);
+        let state = &mut self.stations[station];
+        if holding {
+            state.held += 1;
+        } else {
+            state.held -= 1;
+        }
+        self.touch(station);
+    }
+
+    /// The item leaves `worker`'s station: its time there is measured.
+    pub(super) fn left_station(&mut self, worker: u32, key: JobKey) {
+        let position = usize::from(self.stations[self.station_of(worker)].position);
         let job = self.jobs.get_mut(key);
         let residence = self.now - job.entered;
         job.entered = self.now;
@@ -159,58 +115,51 @@ impl Engine {
         self.recorder.stage_done(position, measured, residence);
     }
 
-    /// Puts an item into stage `stage` (which has room): onto an idle worker, or into the buffer.
-    fn place(&mut self, stage: usize, key: JobKey) {
-        match self.stages[stage].idle.pop() {
-            Some(worker) => self.start_stage_work(stage, worker, key),
-            None => self.stages[stage].buffer.push_back(key),
+    /// Puts an item into later station `station` (which has room): onto an idle worker, or into
+    /// its buffer.
+    fn place(&mut self, station: usize, key: JobKey) {
+        match self.stations[station].idle.pop() {
+            Some(worker) => self.start_stage_work(worker, key),
+            None => self.stations[station].queue.push(0, key),
         }
     }
 
-    fn start_stage_work(&mut self, stage: usize, worker: u32, key: JobKey) {
+    fn start_stage_work(&mut self, worker: u32, key: JobKey) {
         let (serial, hops) = (self.jobs.get(key).serial, self.jobs.get(key).hops);
-        let state = &mut self.stages[stage];
-        let work = stage_work(self.control.seed, stage, serial, hops, &state.service);
-        state.workers[worker as usize] = Some(key);
-        state.working += 1;
-        self.schedule(
-            self.now + work,
-            Event::StageDone {
-                stage: stage as u16,
-                worker,
-            },
-        );
+        let state = &self.stations[self.station_of(worker)];
+        let stage = usize::from(state.position) - 1;
+        let service = state
+            .service
+            .as_ref()
+            .expect("a later stage draws its work");
+        let work = stage_work(self.control.seed, stage, serial, hops, service);
+        self.pool.workers[worker as usize].job = Some(key);
+        self.worker_started(worker);
+        self.schedule(self.now + work, Event::StageDone { worker });
     }
 
     /// A sender's item was placed downstream: its worker is free for new work.
-    fn sender_freed(&mut self, sender: Sender) {
-        match sender {
-            Sender::Pool(worker) => {
-                self.pool.workers[worker as usize].job = None;
-                self.worker_stopped(worker);
-                self.worker_released(worker);
-            }
-            Sender::Stage(stage, worker) => {
-                let state = &mut self.stages[stage as usize];
-                state.workers[worker as usize] = None;
-                state.working -= 1;
-                self.stage_worker_free(stage as usize, worker);
-            }
+    fn sender_freed(&mut self, worker: u32) {
+        self.pool.workers[worker as usize].job = None;
+        self.worker_stopped(worker);
+        if self.is_lane(self.station_of(worker)) {
+            self.worker_released(worker);
+        } else {
+            self.stage_worker_free(worker);
         }
     }
 
-    pub(super) fn on_stage_done(&mut self, stage: u16, worker: u32) {
-        let Some(key) = self.stages[stage as usize].workers[worker as usize] else {
+    pub(super) fn on_stage_done(&mut self, worker: u32) {
+        let Some(key) = self.pool.workers[worker as usize].job else {
             return;
         };
-        if let Next::Stage(next) = self.next_station(stage as usize + 1, key) {
-            self.pass_on(Sender::Stage(stage, worker), key, next);
+        if let Next::Stage(next) = self.next_station(self.station_of(worker), key) {
+            self.pass_on(worker, key, next);
             return;
         }
-        let state = &mut self.stages[stage as usize];
-        state.workers[worker as usize] = None;
-        state.working -= 1;
-        self.left_stage(Sender::Stage(stage, worker), key);
+        self.pool.workers[worker as usize].job = None;
+        self.worker_stopped(worker);
+        self.left_station(worker, key);
         let job = self.jobs.remove(key);
         if job.given_up {
             self.release_permit(&job, true);
@@ -218,44 +167,32 @@ impl Engine {
             self.release_permit(&job, false);
             self.completed(&job);
         }
-        self.stage_worker_free(stage as usize, worker);
+        self.stage_worker_free(worker);
     }
 
     /// A later stage's worker let go of its item (it was held, or finished): it takes the next
     /// buffered item or idles, and room may have appeared for held senders.
-    fn stage_worker_free(&mut self, stage: usize, worker: u32) {
-        let state = &mut self.stages[stage];
-        match state.buffer.pop_front() {
-            Some(key) => self.start_stage_work(stage, worker, key),
-            None => state.idle.push(worker),
+    fn stage_worker_free(&mut self, worker: u32) {
+        let station = self.station_of(worker);
+        match self.stations[station].queue.pop_next(&mut self.jobs) {
+            Some(key) => self.start_stage_work(worker, key),
+            None => self.stations[station].idle.push(worker),
         }
-        self.admit_senders(stage);
+        self.admit_senders(station);
     }
 
-    /// Room in `stage`: held senders hand their items over, oldest first.
-    fn admit_senders(&mut self, stage: usize) {
-        while self.stages[stage].has_room() {
-            let Some(sender) = self.stages[stage].senders.pop_front() else {
+    /// Room in `station`: held senders hand their items over, oldest first.
+    fn admit_senders(&mut self, station: usize) {
+        while self.stations[station].has_room() {
+            let Some(sender) = self.stations[station].senders.pop_front() else {
                 break;
             };
-            let key = match sender {
-                Sender::Pool(worker) => {
-                    self.pool.held -= 1;
-                    let lane = self.lane_of_worker(worker);
-                    self.lanes[lane].held -= 1;
-                    self.touch(lane);
-                    self.pool.workers[worker as usize].job
-                }
-                Sender::Stage(from, worker) => {
-                    let from = &mut self.stages[from as usize];
-                    from.held -= 1;
-                    from.working += 1;
-                    from.workers[worker as usize]
-                }
+            self.set_holding(sender, false);
+            let Some(key) = self.pool.workers[sender as usize].job else {
+                continue;
             };
-            let Some(key) = key else { continue };
-            self.left_stage(sender, key);
-            self.place(stage, key);
+            self.left_station(sender, key);
+            self.place(station, key);
             self.sender_freed(sender);
         }
     }

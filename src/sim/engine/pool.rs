@@ -8,29 +8,30 @@ impl Engine {
     /// when they finish (lazy scale-down). A split pool's first part (see [`Engine::resize_lane`]).
     pub fn resize(&mut self, size: usize) {
         self.resize_lane(0, size);
+        // Called between events: the split pool's totals hear of the lane now, not at the end of
+        // the next event.
+        self.report_touched_lanes();
     }
 
     /// Sets one lane's target size (a class's own pool, or the single pool).
     fn resize_lane(&mut self, lane: usize, size: usize) {
         let size = size.max(1);
-        let current = self.lanes[lane].target;
+        let current = self.stations[lane].target;
         if size == current {
             return;
         }
-        self.lanes[lane].target = size;
-        self.pool.target = self.pool.target + size - current;
-        self.recorder.pool_resized(self.pool.target);
-        while self.lanes[lane].workers < size {
+        self.stations[lane].target = size;
+        self.recorder.pool_resized(self.pool_target());
+        while self.stations[lane].workers < size {
             let worker = self.pool.retired.pop().unwrap_or_else(|| {
                 self.pool.workers.push(Worker::default());
                 (self.pool.workers.len() - 1) as u32
             });
-            self.pool.workers[worker as usize].lane = lane as u16;
-            self.pool.alive += 1;
-            self.lanes[lane].workers += 1;
+            self.pool.workers[worker as usize].station = lane as u16;
+            self.stations[lane].workers += 1;
             self.touch(lane);
             if self.pool.lifecycle.start_up.is_zero() {
-                match self.lanes[lane].queue.pop_next(&mut self.jobs) {
+                match self.stations[lane].queue.pop_next(&mut self.jobs) {
                     Some(key) => self.start_service(worker, key),
                     None => self.make_idle(worker),
                 }
@@ -44,17 +45,23 @@ impl Engine {
             }
         }
         if self.pool.scale_down != ScaleDown::Lazy {
-            while self.lanes[lane].workers > size {
-                let Some(worker) = self.lanes[lane].idle.pop() else {
+            while self.stations[lane].workers > size {
+                let Some(worker) = self.stations[lane].idle.pop() else {
                     break;
                 };
                 self.retire(worker);
             }
         }
         if self.pool.scale_down == ScaleDown::Preempt {
-            // Validation keeps preemption to unsplit pools: every worker is in this lane.
-            while self.pool.alive > self.pool.target {
-                let Some(worker) = self.pool.workers.iter().rposition(|w| w.job.is_some()) else {
+            // Validation keeps preemption to unsplit pools: every worker of the first pool is in
+            // this lane (later stages' workers are not resized).
+            while self.lane_too_big(lane) {
+                let busy = self
+                    .pool
+                    .workers
+                    .iter()
+                    .rposition(|w| w.job.is_some() && usize::from(w.station) < self.pool.lanes);
+                let Some(worker) = busy else {
                     break;
                 };
                 self.preempt(worker as u32);
@@ -65,7 +72,7 @@ impl Engine {
 
     /// The lane has more workers than its target: the next worker to finish retires.
     pub(super) fn lane_too_big(&self, lane: usize) -> bool {
-        self.lanes[lane].workers > self.lanes[lane].target
+        self.stations[lane].workers > self.stations[lane].target
     }
 
     /// Interrupts a busy worker: its job goes back to the front of the queue, the worker retires.
@@ -88,7 +95,7 @@ impl Engine {
             job.call = crate::sim::jobs::Call::None;
             let level = self.producers.classes[job.class as usize].level;
             let lane = job.lane as usize;
-            self.lanes[lane].queue.push_next(level, key);
+            self.stations[lane].queue.push_next(level, key);
             self.touch(lane);
         }
         self.retire(worker);
@@ -96,8 +103,8 @@ impl Engine {
 
     /// An idle worker waits for work; with an idle timeout it may retire on its own.
     pub(super) fn make_idle(&mut self, worker: u32) {
-        let lane = self.lane_of_worker(worker);
-        self.lanes[lane].idle.push(worker);
+        let lane = self.station_of(worker);
+        self.stations[lane].idle.push(worker);
         if let Some(timeout) = self.pool.lifecycle.idle_timeout {
             let generation = self.pool.workers[worker as usize].generation;
             self.schedule(self.now + timeout, Event::IdleExpire { worker, generation });
@@ -107,32 +114,30 @@ impl Engine {
     pub(super) fn retire(&mut self, worker: u32) {
         let slot = &mut self.pool.workers[worker as usize];
         slot.generation = slot.generation.wrapping_add(1);
-        self.pool.alive -= 1;
-        let lane = self.lane_of_worker(worker);
-        self.lanes[lane].workers -= 1;
+        let lane = self.station_of(worker);
+        self.stations[lane].workers -= 1;
         self.touch(lane);
         self.pool.retired.push(worker);
     }
 
     /// Seed book 003, task 14: an idle worker above the floor exits on its own.
     pub(super) fn on_idle_expire(&mut self, worker: u32, generation: u32) {
-        let lane = self.lane_of_worker(worker);
+        let lane = self.station_of(worker);
         if self.pool.workers[worker as usize].generation != generation
-            || self.lanes[lane].workers <= self.pool.lifecycle.min_workers
+            || self.stations[lane].workers <= self.pool.lifecycle.min_workers
         {
             return;
         }
-        let idle = &mut self.lanes[lane].idle;
+        let idle = &mut self.stations[lane].idle;
         let Some(position) = idle.iter().position(|&w| w == worker) else {
             return;
         };
         idle.remove(position);
         self.retire(worker);
-        let state = &mut self.lanes[lane];
+        let state = &mut self.stations[lane];
         if state.target > state.workers {
-            self.pool.target -= state.target - state.workers;
             state.target = state.workers;
-            self.recorder.pool_resized(self.pool.target);
+            self.recorder.pool_resized(self.pool_target());
         }
     }
 
@@ -144,20 +149,21 @@ impl Engine {
         }
         let (utilization, error_rate) = self.recorder.since_last_tick(&mut self.ops.tick_marks);
         let floor = self.pool.prewarm.floor_at(self.now - SimTime::ZERO);
-        let split = self.lanes.len() > 1;
-        let mut desired = Vec::with_capacity(self.lanes.len());
+        let lanes = self.pool.lanes;
+        let split = lanes > 1;
+        let mut desired = Vec::with_capacity(lanes);
         // Lanes whose autoscaler itself (not the prewarm floor) asked to grow.
-        let mut asked_to_grow = Vec::with_capacity(self.lanes.len());
+        let mut asked_to_grow = Vec::with_capacity(lanes);
         // What the policies decided, summed over pools, for the series.
         let mut decided = 0;
-        for lane in 0..self.lanes.len() {
+        for lane in 0..lanes {
             let utilization = if split {
                 self.recorder
                     .lane_utilization_since(lane, &mut self.ops.lane_marks[lane])
             } else {
                 utilization
             };
-            let state = &self.lanes[lane];
+            let state = &self.stations[lane];
             let signals = PoolSignals {
                 now: self.now,
                 size: state.target,
@@ -181,7 +187,7 @@ impl Engine {
         self.schedule(next, Event::AutoscaleTick);
         let sizes = self.within_budget(desired.clone());
         for (lane, (&size, &wanted)) in sizes.iter().zip(&desired).enumerate() {
-            if asked_to_grow[lane] && size < wanted && size <= self.lanes[lane].target {
+            if asked_to_grow[lane] && size < wanted && size <= self.stations[lane].target {
                 self.ops.autoscalers[lane].growth_refused();
             }
         }
@@ -189,7 +195,7 @@ impl Engine {
         let (shrinking, growing): (Vec<_>, Vec<_>) = sizes
             .into_iter()
             .enumerate()
-            .partition(|&(lane, size)| size <= self.lanes[lane].target);
+            .partition(|&(lane, size)| size <= self.stations[lane].target);
         for (lane, size) in shrinking.into_iter().chain(growing) {
             self.resize_lane(lane, size);
         }
@@ -205,7 +211,7 @@ impl Engine {
         };
         let mut sizes: Vec<usize> = desired
             .iter()
-            .zip(&self.lanes)
+            .zip(self.lanes())
             .map(|(&want, lane)| want.min(lane.target))
             .collect();
         if self.ops.reclaim {
@@ -214,7 +220,7 @@ impl Engine {
         // Workers still finishing a job before they retire hold their place in the budget.
         let committed: usize = sizes
             .iter()
-            .zip(&self.lanes)
+            .zip(self.lanes())
             .map(|(&size, lane)| size.max(lane.workers))
             .sum();
         let mut left = budget.saturating_sub(committed);
@@ -222,7 +228,7 @@ impl Engine {
         order.sort_by_key(|&lane| std::cmp::Reverse(self.ops.lane_priority[lane]));
         for lane in order {
             // Growing back into its own workers still waiting to retire takes no new place.
-            let retiring = self.lanes[lane].workers.saturating_sub(sizes[lane]);
+            let retiring = self.stations[lane].workers.saturating_sub(sizes[lane]);
             let grant = (desired[lane] - sizes[lane]).min(retiring + left);
             sizes[lane] += grant;
             left -= grant.saturating_sub(retiring);
@@ -236,7 +242,7 @@ impl Engine {
     fn reclaim_for_priority(&self, desired: &mut [usize], sizes: &mut [usize], budget: usize) {
         let held: usize = sizes
             .iter()
-            .zip(&self.lanes)
+            .zip(self.lanes())
             .map(|(&size, lane)| size.max(lane.workers))
             .sum();
         // The budget's free workers go to the highest priority first, as `within_budget` grants
@@ -247,7 +253,7 @@ impl Engine {
         let mut by_priority: Vec<usize> = (0..sizes.len()).collect();
         by_priority.sort_by_key(|&lane| self.ops.lane_priority[lane]);
         for urgent in urgent_first {
-            let retiring = self.lanes[urgent].workers.saturating_sub(sizes[urgent]);
+            let retiring = self.stations[urgent].workers.saturating_sub(sizes[urgent]);
             let growth = (desired[urgent] - sizes[urgent]).saturating_sub(retiring);
             let from_free = growth.min(free);
             free -= from_free;

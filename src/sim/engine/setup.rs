@@ -1,5 +1,7 @@
-//! Building an engine from a configuration: its classes, lanes, stages and policies.
+//! Building an engine from a configuration: its classes, stations (lanes, then later stages)
+//! and policies.
 
+use super::station::{Counts, Station};
 use super::*;
 use crate::report::recorder::sample_interval;
 
@@ -82,39 +84,44 @@ impl Engine {
                     .map(|class| class.service.clone())
                     .collect(),
             },
-            lanes: layout
+            stations: layout
                 .workers
                 .iter()
-                .map(|_| lanes::Lane::new(config, levels))
+                .map(|_| Station::lane(config, levels))
+                .chain(
+                    config
+                        .stages
+                        .iter()
+                        .enumerate()
+                        .map(|(i, stage)| Station::later_stage(i, stage)),
+                )
                 .collect(),
             lane_tracking: parts::LaneTracking {
                 touched: Vec::new(),
                 per_lane: layout.workers.len() > 1,
-                totals: (0, 0),
+                totals: Counts::default(),
             },
             pool: parts::Pool {
+                // Every station's workers, in station order: the lanes', then each later stage's.
                 workers: layout
                     .workers
                     .iter()
+                    .copied()
+                    .chain(config.stages.iter().map(|stage| stage.workers))
                     .enumerate()
-                    .flat_map(|(lane, &workers)| std::iter::repeat_n(lane as u16, workers))
-                    .map(|lane| Worker {
-                        lane,
+                    .flat_map(|(station, workers)| std::iter::repeat_n(station as u16, workers))
+                    .map(|station| Worker {
+                        station,
                         ..Worker::default()
                     })
                     .collect(),
+                lanes: layout.workers.len(),
                 retired: Vec::new(),
-                busy: 0,
-                alive: config.workers,
-                target: config.workers,
                 started_work: config.deadline_started_work,
                 lifecycle: config.lifecycle,
                 scale_down: config.scale_down,
                 prewarm: config.prewarm.clone(),
-                routes: config.pool_routes.clone(),
-                held: 0,
             },
-            stages: config.stages.iter().map(pipeline::Stage::new).collect(),
             ops: parts::Operations {
                 autoscalers,
                 budget: config.autoscale_budget,
@@ -162,16 +169,16 @@ impl Engine {
             }
         }
         for worker in (0..self.pool.workers.len() as u32).rev() {
-            let lane = self.lane_of_worker(worker);
-            self.lanes[lane].idle.push(worker);
-            self.lanes[lane].workers += 1;
-            self.lanes[lane].target += 1;
-            self.touch(lane);
+            let station = self.station_of(worker);
+            self.stations[station].idle.push(worker);
+            self.stations[station].workers += 1;
+            self.stations[station].target += 1;
+            self.touch(station);
         }
         self.report_touched_lanes();
         if config.lifecycle.idle_timeout.is_some() {
-            for lane in 0..self.lanes.len() {
-                let idle = std::mem::take(&mut self.lanes[lane].idle);
+            for lane in 0..self.pool.lanes {
+                let idle = std::mem::take(&mut self.stations[lane].idle);
                 for worker in idle.into_iter().rev() {
                     self.make_idle(worker);
                 }
@@ -193,7 +200,7 @@ impl Engine {
         if let Some(autoscaler) = self.ops.autoscalers.first() {
             self.schedule(SimTime::ZERO + autoscaler.interval(), Event::AutoscaleTick);
             // Until its first decision, the autoscaler stands by the starting size.
-            let starting: usize = self.lanes.iter().map(|lane| lane.target).sum();
+            let starting = self.pool_target();
             self.recorder.note_desired_workers(starting);
         }
     }
