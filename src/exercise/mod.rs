@@ -39,6 +39,18 @@ pub const CHAPTERS: [&str; 6] = [
     "steady-state",
     "build-it",
 ];
+/// A chapter's heading in the catalog (the app's and the prerendered first paint's).
+pub fn chapter_title(chapter: &str) -> &'static str {
+    match chapter {
+        "pools" => "Worker pools",
+        "backpressure" => "Backpressure",
+        "limiters" => "Limiters",
+        "autoscaling" => "Autoscaling",
+        "build-it" => "Build it: write the policy",
+        _ => "Steady state",
+    }
+}
+
 pub const DIFFICULTIES: [&str; 3] = ["junior", "middle", "senior"];
 
 #[derive(Debug, Clone, PartialEq)]
