@@ -1,7 +1,10 @@
 // Serves dist/ gzip-compressed (as a static host would) on 127.0.0.1 and runs the Lighthouse CLI
 // against the catalog, an exercise and the sandbox, with the mobile preset (slow 4G, 4× CPU
 // slowdown) and the desktop one. Run through scripts/lighthouse.sh, which installs Lighthouse.
+// Scores move with the machine's load: LIGHTHOUSE_RUNS (default 2) runs each page that many
+// times, and the summary gives each figure's range and the load average before and after.
 import http from 'node:http';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -48,11 +51,14 @@ const pages = [
   ['sandbox', `${base}#/sandbox`],
 ];
 const flags = '--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage';
+const runs = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 2));
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadBefore = load();
 const rows = [];
 try {
-  for (const preset of ['mobile', 'desktop']) {
+  for (let run = 1; run <= runs; run++) for (const preset of ['mobile', 'desktop']) {
     for (const [page, url] of pages) {
-      const report = path.join(out, `${page}-${preset}.json`);
+      const report = path.join(out, `${page}-${preset}-${run}.json`);
       const args = [url, '--quiet', '--output=json', `--output-path=${report}`, '--only-categories=performance,accessibility',
         `--chrome-flags=${flags}`, ...(preset === 'desktop' ? ['--preset=desktop'] : [])];
       // Asynchronously: the server answering Lighthouse runs in this very process.
@@ -60,6 +66,7 @@ try {
       const json = JSON.parse(fs.readFileSync(report, 'utf8'));
       const audit = (id) => json.audits[id]?.numericValue ?? NaN;
       rows.push({
+        run,
         page,
         preset,
         performance: Math.round(json.categories.performance.score * 100),
@@ -76,6 +83,23 @@ try {
 }
 console.log(`Lighthouse ${JSON.parse(fs.readFileSync(path.join(path.dirname(process.env.LIGHTHOUSE_BIN), '../lighthouse/package.json'), 'utf8')).version}, dist/ served gzip -9, ${new Date().toISOString().slice(0, 10)}`);
 console.table(rows);
+// Each figure over the runs: the lowest and highest.
+const range = (values) => {
+  const numbers = values.map(Number);
+  const [low, high] = [Math.min(...numbers), Math.max(...numbers)];
+  return low === high ? String(values[0]) : `${values[numbers.indexOf(low)]}–${values[numbers.indexOf(high)]}`;
+};
+const summary = [];
+for (const preset of ['mobile', 'desktop']) {
+  for (const [page] of pages) {
+    const mine = rows.filter((r) => r.page === page && r.preset === preset);
+    const entry = { page, preset };
+    for (const key of ['performance', 'accessibility', 'FCP s', 'LCP s', 'TBT ms']) entry[key] = range(mine.map((r) => r[key]));
+    summary.push(entry);
+  }
+}
+console.log(`${runs} run(s) per page; load average (1, 5, 15 min) before ${loadBefore}, after ${load()} on ${os.cpus().length} CPUs`);
+console.table(summary);
 for (const [name, file] of files) {
-  if (/\.(wasm|js|css)$/.test(name)) console.log(`${name}: ${Math.round(file.raw.length / 1024)} KB raw, ${Math.round(file.gzip.length / 1024)} KB gzipped`);
+  if (/\.(wasm|js|css)$|^\/index\.html$/.test(name)) console.log(`${name}: ${Math.round(file.raw.length / 1024)} KB raw, ${Math.round(file.gzip.length / 1024)} KB gzipped`);
 }

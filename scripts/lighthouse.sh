@@ -4,6 +4,7 @@
 # --release`) served gzip-compressed, as a static host would. Prints a table; the JSON reports
 # go to test-artifacts/lighthouse/. Not part of scripts/test.sh: it takes minutes and installs
 # Lighthouse from npm the first time (into .tools/lighthouse, skipped when already there).
+# LIGHTHOUSE_RUNS=N runs each page N times (default 2) and reports each figure's range.
 #
 #   ./scripts/lighthouse.sh            # build if dist/ is missing, then measure
 #   ./scripts/lighthouse.sh --build    # rebuild the release first
@@ -27,5 +28,5 @@ if [ "${1:-}" = "--build" ] || [ ! -f dist/index.html ]; then
   say "release build (trunk build --release)"
   trunk build --release
 fi
-say "measuring (3 pages × mobile and desktop)"
+say "measuring (3 pages × mobile and desktop × ${LIGHTHOUSE_RUNS:-2} runs)"
 CHROME_PATH=$(command -v chromium) LIGHTHOUSE_BIN="$TOOLS/node_modules/.bin/lighthouse" node scripts/lighthouse.mjs

@@ -38,6 +38,7 @@ pub mod fanout;
 pub mod fit;
 pub mod playground;
 pub mod policy;
+pub mod prerender;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -42,6 +42,15 @@ enum Command {
     Fit(fit::FitArgs),
     /// Write a commented starting file: `queuelab new exercise FILE [--from ID] [--force]`.
     New(new::NewArgs),
+    /// Write the playground's first paint (static HTML of the catalog, every exercise and the
+    /// sandbox) into a built site: `queuelab prerender dist/` (Trunk's post_build hook runs it).
+    Prerender(PrerenderArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct PrerenderArgs {
+    /// The built site: its index.html gets the catalog, first-paint/ the other pages.
+    dir: PathBuf,
 }
 
 /// Options shared by `run` and `sweep`.
@@ -79,6 +88,13 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::check(args),
         Command::Fit(args) => fit::fit(args),
         Command::New(args) => new::new(args),
+        Command::Prerender(args) => crate::prerender::write_site(&args.dir).map(|written| {
+            println!(
+                "prerender: {written} files of the first paint in {}",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }),
     };
     match result {
         Ok(code) => code,

@@ -39,6 +39,18 @@ pub const CHAPTERS: [&str; 6] = [
     "steady-state",
     "build-it",
 ];
+/// A chapter's heading in the catalog (the app's and the prerendered first paint's).
+pub fn chapter_title(chapter: &str) -> &'static str {
+    match chapter {
+        "pools" => "Worker pools",
+        "backpressure" => "Backpressure",
+        "limiters" => "Limiters",
+        "autoscaling" => "Autoscaling",
+        "build-it" => "Build it: write the policy",
+        _ => "Steady state",
+    }
+}
+
 pub const DIFFICULTIES: [&str; 3] = ["junior", "middle", "senior"];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -249,22 +261,64 @@ pub fn is_exercise(text: &str) -> bool {
         .is_ok_and(|table| EXERCISE_KEYS.iter().any(|key| table.contains_key(*key)))
 }
 
+thread_local! {
+    /// The built-in catalog once parsed: parsing every file is the largest part of the
+    /// playground's start, so it happens once per thread (the browser does it in slices, see
+    /// [`CatalogParse`]), and [`catalog`] hands out copies.
+    static CATALOG: std::cell::OnceCell<Vec<Exercise>> = const { std::cell::OnceCell::new() };
+}
+
 /// The built-in curriculum: every file in `exercises/`, compiled in, in catalog order: by
 /// chapter, then junior → middle → senior within it (a path through each topic), then file name.
 /// Files that fail to parse are left out here; `queuelab check` and the test suite report them.
 pub fn catalog() -> Vec<Exercise> {
-    let mut exercises: Vec<Exercise> = catalog_files()
-        .iter()
-        .filter_map(|(name, text)| Exercise::parse(text, name).ok())
-        .collect();
-    exercises.sort_by_key(|e| {
-        (
-            CHAPTERS.iter().position(|c| *c == e.chapter),
-            DIFFICULTIES.iter().position(|d| *d == e.difficulty),
-            e.origin.clone(),
-        )
-    });
-    exercises
+    let mut parse = CatalogParse::default();
+    while !parse.step(|| true) {}
+    CATALOG.with(|catalog| catalog.get().cloned().unwrap_or_default())
+}
+
+/// Parses the built-in catalog a few files at a time, so the browser can parse it between
+/// frames instead of in one long task that holds the page (Lighthouse counts every task past
+/// 50 ms as blocking). Once done, [`catalog`] has it without parsing again.
+#[derive(Default)]
+pub struct CatalogParse {
+    parsed: Vec<Exercise>,
+    next: usize,
+}
+
+impl CatalogParse {
+    /// Parses files while `more()` says so (at least one per call); true once the whole catalog
+    /// is parsed (or already was).
+    pub fn step(&mut self, more: impl Fn() -> bool) -> bool {
+        if CATALOG.with(|catalog| catalog.get().is_some()) {
+            return true;
+        }
+        let files = catalog_files();
+        while let Some((name, text)) = files.get(self.next) {
+            self.next += 1;
+            if let Ok(exercise) = Exercise::parse(text, name) {
+                self.parsed.push(exercise);
+            }
+            if !more() {
+                break;
+            }
+        }
+        if self.next < files.len() {
+            return false;
+        }
+        let mut exercises = std::mem::take(&mut self.parsed);
+        exercises.sort_by_key(|e| {
+            (
+                CHAPTERS.iter().position(|c| *c == e.chapter),
+                DIFFICULTIES.iter().position(|d| *d == e.difficulty),
+                e.origin.clone(),
+            )
+        });
+        CATALOG.with(|catalog| {
+            let _ = catalog.set(exercises);
+        });
+        true
+    }
 }
 
 /// (file name, text) of every exercise compiled into the binary.

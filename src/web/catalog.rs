@@ -12,15 +12,9 @@ pub struct CatalogProps {
     pub shared: Shared,
 }
 
+/// The heading is shared with the prerendered first paint (src/prerender).
 fn chapter_title(chapter: &str) -> &'static str {
-    match chapter {
-        "pools" => "Worker pools",
-        "backpressure" => "Backpressure",
-        "limiters" => "Limiters",
-        "autoscaling" => "Autoscaling",
-        "build-it" => "Build it: write the policy",
-        _ => "Steady state",
-    }
+    crate::exercise::chapter_title(chapter)
 }
 
 #[function_component(Catalog)]

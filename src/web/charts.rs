@@ -54,25 +54,38 @@ pub fn chart(props: &ChartProps) -> Html {
         let ghost = props.ghost.clone();
         let thresholds = props.thresholds.clone();
         let kind = props.kind;
+        // The first drawing waits for a task of its own: a page with six charts then mounts in
+        // short tasks instead of one long one (the start of an exercise page, see web::start).
+        let first = use_mut_ref(|| true);
         use_effect_with((props.version, props.ghost.is_some()), move |_| {
-            if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                let scale = fit_to_screen(&element);
-                if let Some(backend) = CanvasBackend::with_canvas_object(element) {
-                    let picture = SingleChart {
-                        kind,
-                        series: &series,
-                        ghost: ghost.as_deref(),
-                        thresholds: &thresholds,
-                        scale,
-                    };
-                    let result = picture.draw(
-                        &plotters::prelude::IntoDrawingArea::into_drawing_area(backend),
-                    );
-                    if let Err(message) = result {
-                        error.set(Some(message));
+            let draw = move || {
+                if let Some(element) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    let scale = fit_to_screen(&element);
+                    if let Some(backend) = CanvasBackend::with_canvas_object(element) {
+                        let picture = SingleChart {
+                            kind,
+                            series: &series,
+                            ghost: ghost.as_deref(),
+                            thresholds: &thresholds,
+                            scale,
+                        };
+                        let result = picture.draw(
+                            &plotters::prelude::IntoDrawingArea::into_drawing_area(backend),
+                        );
+                        if let Err(message) = result {
+                            error.set(Some(message));
+                        }
                     }
                 }
+            };
+            let later = first
+                .replace(false)
+                .then(|| gloo_timers::callback::Timeout::new(0, draw.clone()));
+            if later.is_none() {
+                draw();
             }
+            // A newer drawing (or leaving the page) cancels a first one not yet done.
+            move || drop(later)
         });
     }
     let export = {

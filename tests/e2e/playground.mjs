@@ -35,6 +35,47 @@ try {
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
 
+  // 0. The first paint comes before the WebAssembly (src/prerender): with the .wasm held back, the
+  // catalog, an exercise's story, knobs and goals, and the sandbox are already on the page; then
+  // the app takes over without moving them.
+  {
+    const early = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    early.on('pageerror', (e) => consoleErrors.push(String(e)));
+    const held = [];
+    await early.route('**/*.wasm', (route) => { held.push(route); });
+    // Not waiting for `load`: the held .wasm (preloaded) would keep it from ever firing.
+    await early.goto(base, { waitUntil: 'commit' });
+    await early.waitForSelector('#first-paint .card');
+    assert.ok(await early.locator('#first-paint .card').count() >= 70, 'the prerendered catalog');
+    assert.equal(await early.locator('[data-exercise]').count(), 0, 'the app has not mounted');
+    await early.screenshot({ path: path.join(artifacts, 'first-paint-catalog.png') });
+    // A card followed before the app runs shows that exercise's prerendered page.
+    await early.click('#first-paint a[href="#/exercise/shed-vs-block"]');
+    await early.waitForSelector('#first-paint main.exercise h1');
+    assert.equal(await early.locator('h1').textContent(), 'Shed on full versus block on full');
+    assert.match(await early.locator('details.story').textContent(), /image-thumbnail service/);
+    assert.ok(await early.locator('#first-paint .goal').count() >= 1, 'its goals');
+    assert.ok(await early.locator('#first-paint .knob select').count() >= 1, 'its knobs');
+    await early.screenshot({ path: path.join(artifacts, 'first-paint-exercise.png') });
+    const where = () => early.evaluate(() => ['h1', 'details.story', 'section.knobs', '.controls', '.goals']
+      .map((selector) => Math.round(document.querySelector(selector).getBoundingClientRect().top)));
+    const before = await where();
+    await early.goto(`${base}#/sandbox`, { waitUntil: 'commit' });
+    await early.waitForSelector('#first-paint main.sandbox textarea');
+    assert.equal(held.length >= 1, true, 'the .wasm was asked for and held');
+    // Now the app: it mounts over the first paint, the exercise in the same places.
+    await early.goto(`${base}#/exercise/shed-vs-block`, { waitUntil: 'commit' });
+    await early.waitForSelector('#first-paint main.exercise h1');
+    await early.unroute('**/*.wasm');
+    for (const route of held.splice(0)) await route.continue().catch(() => {});
+    await early.waitForSelector('main.exercise[data-exercise=shed-vs-block] [data-test=run]');
+    const after = await where();
+    for (const [i, top] of after.entries()) {
+      assert.ok(Math.abs(top - before[i]) <= 2, `no layout jump: ${before} became ${after}`);
+    }
+    await early.close();
+  }
+
   // 1. The catalog lists the exercises.
   await page.goto(base);
   await page.waitForSelector('[data-exercise=shed-vs-block]');

@@ -25,6 +25,7 @@ mod overflow_script;
 mod part_series;
 mod parts_and_limits;
 mod pipeline;
+mod prerender;
 mod retry_script;
 mod routing;
 mod script;
