@@ -23,7 +23,8 @@ step "engine determinism in WebAssembly (node)"
 WASM_BINDGEN_TEST_ONLY_NODE=1 cargo test --target wasm32-unknown-unknown --no-default-features --features script --locked --test wasm
 
 step "playground components and engine in headless Chromium (wasm-bindgen-test)"
-CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} \
+# The runner gives a test 20 s by default; a loaded host can take longer to start the page.
+CHROMEDRIVER=${CHROMEDRIVER:-/usr/bin/chromedriver} WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120} \
   cargo test --target wasm32-unknown-unknown --no-default-features --features script --locked --test browser
 
 step "release build of the playground (trunk)"
