@@ -245,18 +245,16 @@ impl AdmissionCore {
         self.class_in_flight[class] -= 1;
     }
 
-    /// What the limiter's script printed, if it has one.
-    pub fn printed(&self) -> Vec<(f64, String)> {
-        self.limiter
-            .as_ref()
-            .map_or_else(Vec::new, |limiter| limiter.printed())
-    }
-
-    /// What the admission policy's script printed.
-    pub fn admission_printed(&self) -> Vec<(f64, String)> {
-        self.policy
-            .as_ref()
-            .map_or_else(Vec::new, |policy| policy.printed())
+    /// What each of the core's policy scripts printed (limiter, admission, retry), by hook, for
+    /// the script console both runtimes assemble.
+    pub fn printed_by_hook(&self) -> [(&'static str, Vec<(f64, String)>); 3] {
+        let limiter = self.limiter.as_ref().map(|limiter| limiter.printed());
+        let admission = self.policy.as_ref().map(|policy| policy.printed());
+        [
+            ("limiter", limiter.unwrap_or_default()),
+            ("admission", admission.unwrap_or_default()),
+            ("retry", self.retry_printed()),
+        ]
     }
 
     /// A policy script of the core's failed: the runtime stops the run and reports it.

@@ -79,7 +79,7 @@ impl AdmissionCore {
     }
 
     /// What the retry policy's script printed.
-    pub fn retry_printed(&self) -> Vec<(f64, String)> {
+    pub(super) fn retry_printed(&self) -> Vec<(f64, String)> {
         self.retry_policy
             .as_ref()
             .map_or_else(Vec::new, |policy| policy.printed())

@@ -341,16 +341,11 @@ pub fn run(config: &Config, options: &ThreadOptions<'_>) -> Result<ThreadRun, St
     );
     summary.script_error = collector.fault.as_ref().map(Into::into);
     summary.script_console = crate::report::console_lines(
-        vec![
-            ("autoscaler", collector.printed()),
-            ("limiter", gate.admission.printed()),
-            ("admission", gate.admission.admission_printed()),
-            ("retry", gate.admission.retry_printed()),
-            ("breaker", gate.dependency.printed()),
-        ]
-        .into_iter()
-        .chain(gate.overflow.iter().map(|o| ("overflow", o.printed())))
-        .collect(),
+        std::iter::once(("autoscaler", collector.printed()))
+            .chain(gate.admission.printed_by_hook())
+            .chain([("breaker", gate.dependency.printed())])
+            .chain(gate.overflow.iter().map(|o| ("overflow", o.printed())))
+            .collect(),
     );
     summary.trace_rows = *shared.trace_rows.lock().unwrap_or_else(|e| e.into_inner());
     summary.fanout = shared

@@ -67,9 +67,7 @@ impl Engine {
             .iter()
             .map(|autoscaler| ("autoscaler", autoscaler.printed()))
             .collect();
-        printed.push(("limiter", self.admission.printed()));
-        printed.push(("admission", self.admission.admission_printed()));
-        printed.push(("retry", self.admission.retry_printed()));
+        printed.extend(self.admission.printed_by_hook());
         printed.push(("breaker", self.dependency.printed()));
         printed.extend(
             self.lanes()
