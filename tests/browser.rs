@@ -14,6 +14,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "browser/author.rs"]
 mod author;
+#[path = "browser/courses.rs"]
+mod courses;
 #[path = "browser/sizes.rs"]
 mod sizes;
 
@@ -357,6 +359,10 @@ async fn answering_during_a_passing_run_solves_the_exercise() {
     assert!(
         progress.contains("\"sharded-pool\":\"solved\""),
         "every goal met and the question right, yet progress is {progress}"
+    );
+    assert!(
+        progress.contains("\"run\":\"#/exercise/sharded-pool?seed=1&pool.shards=4\""),
+        "the solving run is kept for the progress report: {progress}"
     );
 }
 

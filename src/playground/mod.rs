@@ -10,6 +10,7 @@ pub mod marks;
 pub mod opened;
 pub mod permalink;
 pub mod progress;
+pub mod report;
 pub mod route;
 pub mod session;
 pub mod share;

@@ -3,9 +3,12 @@
 use super::author::Author;
 use super::browser;
 use super::catalog::Catalog;
+use super::class_progress::ClassProgress;
 use super::exercise_page::ExercisePage;
+use super::following;
 use super::sandbox::Sandbox;
 use super::shared::Shared;
+use crate::course::Course;
 use crate::exercise::{self, Exercise};
 use crate::playground::opened;
 use crate::playground::route::{self, Page};
@@ -44,11 +47,23 @@ fn catalog_with_shared() -> Vec<Exercise> {
 #[function_component(App)]
 pub fn app() -> Html {
     let address = use_state(|| Permalink::parse(&browser::hash()));
-    let exercises = use_state(|| Rc::new(catalog_with_shared()));
+    let course = use_state(following::saved_course);
+    let exercises = use_state(|| {
+        let exercises = catalog_with_shared();
+        Rc::new(match course.as_deref() {
+            Some(course) => following::with_own_exercises(&exercises, course),
+            None => exercises,
+        })
+    });
     let progress = use_state(|| {
         Rc::new(Progress::from_json(
             &browser::load(PROGRESS_KEY).unwrap_or_default(),
         ))
+    });
+    let course_progress = use_state(|| {
+        course
+            .as_deref()
+            .map(|course| Rc::new(following::progress_in(course)))
     });
 
     {
@@ -79,13 +94,64 @@ pub fn app() -> Html {
         });
     }
 
+    // A result counts in the course followed when the course lists the exercise, else in the
+    // built-in catalog.
     let on_result = {
         let progress = progress.clone();
-        Callback::from(move |(id, status): (String, Status)| {
+        let course = course.clone();
+        let course_progress = course_progress.clone();
+        Callback::from(move |(id, status, run): (String, Status, Option<String>)| {
+            let record = |progress: &mut Progress| match &run {
+                Some(run) if status == Status::Solved => {
+                    progress.record_solved(&id, &browser::now_iso(), run);
+                }
+                _ => progress.record(&id, status),
+            };
+            if let (Some(course), Some(in_course)) = (course.as_deref(), course_progress.as_deref())
+            {
+                if following::lists(course, &id) {
+                    let mut updated = (*in_course).clone();
+                    record(&mut updated);
+                    browser::save(&following::progress_key(&course.id), &updated.to_json());
+                    course_progress.set(Some(Rc::new(updated)));
+                    return;
+                }
+            }
             let mut updated = (**progress).clone();
-            updated.record(&id, status);
+            record(&mut updated);
             browser::save(PROGRESS_KEY, &updated.to_json());
             progress.set(Rc::new(updated));
+        })
+    };
+    let on_course = {
+        let course = course.clone();
+        let course_progress = course_progress.clone();
+        let exercises = exercises.clone();
+        let address = address.clone();
+        Callback::from(move |followed: Option<Rc<Course>>| {
+            following::remember(followed.as_deref());
+            // The catalog as it is (opened files stay), without the previous course's own.
+            let mut list: Vec<Exercise> = exercises
+                .iter()
+                .filter(|kept| {
+                    course.as_deref().is_none_or(|previous| {
+                        previous.own_exercises().all(|own| own.id != kept.id)
+                    })
+                })
+                .cloned()
+                .collect();
+            if let Some(followed) = followed.as_deref() {
+                list = following::with_own_exercises(&list, followed);
+            }
+            exercises.set(Rc::new(list));
+            course_progress.set(
+                followed
+                    .as_deref()
+                    .map(|c| Rc::new(following::progress_in(c))),
+            );
+            course.set(followed);
+            browser::replace_hash(&Permalink::Catalog.to_hash());
+            address.set(Permalink::Catalog);
         })
     };
     // What the page says about an opened file's id, for as long as that exercise is shown.
@@ -119,6 +185,20 @@ pub fn app() -> Html {
         let place = place.clone();
         Callback::from(move |opened: Exercise| place.emit((opened, false)))
     };
+    // A course link whose course is valid: the learner follows it (its chapters become the
+    // catalog); one with problems shows them (below) and changes nothing.
+    {
+        let on_course = on_course.clone();
+        use_effect_with((*address).clone(), move |address| {
+            if let Permalink::Course(payload) = address {
+                if let Ok(text) = crate::playground::share::decode_text(payload, "course") {
+                    if let Ok(opened) = Course::parse(&text, "course link", &exercise::catalog()) {
+                        on_course.emit(Some(Rc::new(opened)));
+                    }
+                }
+            }
+        });
+    }
     // A shared link whose exercise is valid: it joins the catalog (and is remembered, so its
     // permalinks work after a reload) and opens as a normal exercise page.
     use_effect_with((*address).clone(), move |address| {
@@ -142,9 +222,13 @@ pub fn app() -> Html {
     });
     let shared = Shared {
         exercises: (*exercises).clone(),
-        progress: (*progress).clone(),
+        progress: (*course_progress)
+            .clone()
+            .unwrap_or_else(|| (*progress).clone()),
         on_result,
         on_open,
+        course: (*course).clone(),
+        on_course,
     };
 
     // `#/debug/panic` panics on purpose only in a debug build or after the opt-in that only the
@@ -155,6 +239,7 @@ pub fn app() -> Html {
         Page::Catalog => html! { <Catalog shared={shared.clone()} /> },
         Page::Sandbox => html! { <Sandbox /> },
         Page::Author => html! { <Author shared={shared.clone()} /> },
+        Page::ClassProgress => html! { <ClassProgress /> },
         Page::Shared(Ok(text)) => match Exercise::parse(&text, "shared link") {
             // The effect above opens it.
             Ok(_) => {
@@ -168,7 +253,21 @@ pub fn app() -> Html {
                 html! { <Author key="shared" shared={shared.clone()} opened={Some((text, notice))} /> }
             }
         },
-        Page::Shared(Err(message)) => html! {
+        Page::Course(Ok(text)) => match Course::parse(&text, "course link", &exercise::catalog()) {
+            // The effect above follows it.
+            Ok(_) => {
+                html! { <main class="page"><p role="status">{"Opening the course…"}</p></main> }
+            }
+            Err(errors) => html! {
+                <main class="page">
+                    <h1>{"This course has problems"}</h1>
+                    <p class="error" role="alert">{format!("The course in this link has {} problem(s); the catalog stays as it was. Send them to the course's author:", errors.0.len())}</p>
+                    <pre class="error" data-test="course-errors">{errors.to_string()}</pre>
+                    <p><a href="#/">{"Back to the catalog"}</a></p>
+                </main>
+            },
+        },
+        Page::Course(Err(message)) | Page::Shared(Err(message)) => html! {
             <main class="page"><p class="error" role="alert" data-test="link-error">{message}{" "}<a href="#/">{"Back to the catalog"}</a></p></main>
         },
         Page::Exercise {
@@ -199,6 +298,7 @@ pub fn app() -> Html {
                     <a href="#/">{"Exercises"}</a>
                     <a href="#/sandbox">{"Sandbox"}</a>
                     <a href="#/author">{"Write"}</a>
+                    <a href="#/progress">{"Class"}</a>
                 </nav>
             </header>
             {page}
