@@ -134,6 +134,10 @@ fn links_open_or_say_what_is_wrong() {
     let cut = once.replace(&link, &link[..link.len() / 2]);
     let message = errors(&cut);
     assert!(message.contains("c.toml:5:14: chapters[0].exercises[0]: chapter 1, entry 1: This link's exercise is damaged"), "{message}");
+    let permalink = once.replace(&link, "https://example.org/q/#/exercise/littles-law");
+    assert!(
+        errors(&permalink).contains("chapter 1, entry 1: a shared exercise's link has \"#/x/\"")
+    );
     let broken =
         share::link(&TEMPLATE.replace("chapter = \"pools\"", "chapter = \"poolz\"")).unwrap();
     let message = errors(&once.replace(&link, &broken));

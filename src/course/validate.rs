@@ -188,6 +188,9 @@ impl Reading<'_> {
     ) -> Option<Entry> {
         match value {
             toml::Value::String(text) if text.contains("#/x/") => self.link(at, here, text),
+            toml::Value::String(text) if text.contains("://") || text.starts_with('#') => {
+                self.link(at, here, text)
+            }
             toml::Value::String(id) => self.built_in(at, here, id),
             toml::Value::Table(table)
                 if table.contains_key("builtin") || table.contains_key("link") =>

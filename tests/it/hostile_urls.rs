@@ -238,9 +238,16 @@ fn good_addresses_open_their_page_without_a_problem() {
         ("#/", "the catalog"),
         ("#/sandbox", "the sandbox"),
         ("#/author", "the authoring page"),
+        ("#/progress", "the instructor's progress page"),
     ] {
         assert_eq!(what_the_page_says(hash, &exercises).0, Ok(page.to_string()));
     }
+    // The example course, shared whole in a link, opens as itself.
+    let link = queuelab::playground::share::course_link(queuelab::course::EXAMPLE).unwrap();
+    assert_eq!(
+        what_the_page_says(&link, &exercises).0,
+        Ok("the course queues-in-a-week".to_string())
+    );
     // Every built-in exercise, shared whole in a link, opens as itself.
     for (name, text) in queuelab::exercise::catalog_files() {
         let link =
