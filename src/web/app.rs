@@ -13,6 +13,7 @@ use crate::exercise::{self, Exercise};
 use crate::playground::opened;
 use crate::playground::route::{self, Page};
 use crate::playground::{permalink::Permalink, Progress, Status};
+use crate::scenario::ScenarioErrors;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -31,11 +32,10 @@ fn shared_texts() -> Vec<String> {
 }
 
 /// The catalog: the built-in exercises and the shared ones this browser opened.
-fn catalog_with_shared() -> Vec<Exercise> {
-    let built_in = exercise::catalog();
+fn catalog_with_shared(built_in: &[Exercise]) -> Vec<Exercise> {
     let ids: Vec<String> = built_in.iter().map(|e| e.id.clone()).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut exercises = built_in.clone();
+    let mut exercises = built_in.to_vec();
     for text in shared_texts().iter().rev() {
         if let Ok(shared) = Exercise::parse(text, "shared link") {
             exercises = opened::place(shared, &exercises, &ids).exercises;
@@ -47,9 +47,11 @@ fn catalog_with_shared() -> Vec<Exercise> {
 #[function_component(App)]
 pub fn app() -> Html {
     let address = use_state(|| Permalink::parse(&browser::hash()));
-    let course = use_state(following::saved_course);
+    // Parsed once per page: every built-in exercise.
+    let built_in = use_memo((), |_| exercise::catalog());
+    let course = use_state(|| following::saved_course(&built_in));
     let exercises = use_state(|| {
-        let exercises = catalog_with_shared();
+        let exercises = catalog_with_shared(&built_in);
         Rc::new(match course.as_deref() {
             Some(course) => following::with_own_exercises(&exercises, course),
             None => exercises,
@@ -162,10 +164,10 @@ pub fn app() -> Html {
         let exercises = exercises.clone();
         let opened_notice = opened_notice.clone();
         let address = address.clone();
+        let built_in = built_in.clone();
         Callback::from(move |(opened, replace): (Exercise, bool)| {
-            let built_in = exercise::catalog();
-            let built_in: Vec<&str> = built_in.iter().map(|e| e.id.as_str()).collect();
-            let placed = opened::place(opened, &exercises, &built_in);
+            let ids: Vec<&str> = built_in.iter().map(|e| e.id.as_str()).collect();
+            let placed = opened::place(opened, &exercises, &ids);
             opened_notice.set(placed.notice.map(|notice| (placed.id.clone(), notice)));
             exercises.set(Rc::new(placed.exercises));
             let link = Permalink::Exercise {
@@ -187,13 +189,20 @@ pub fn app() -> Html {
     };
     // A course link whose course is valid: the learner follows it (its chapters become the
     // catalog); one with problems shows them (below) and changes nothing.
+    // The problems of the last course link that had some: (its payload, the problems).
+    let course_problems = use_state(|| None::<(String, Rc<ScenarioErrors>)>);
     {
         let on_course = on_course.clone();
+        let course_problems = course_problems.clone();
+        let built_in = built_in.clone();
         use_effect_with((*address).clone(), move |address| {
             if let Permalink::Course(payload) = address {
                 if let Ok(text) = crate::playground::share::decode_text(payload, "course") {
-                    if let Ok(opened) = Course::parse(&text, "course link", &exercise::catalog()) {
-                        on_course.emit(Some(Rc::new(opened)));
+                    match Course::parse(&text, "course link", &built_in) {
+                        Ok(opened) => on_course.emit(Some(Rc::new(opened))),
+                        Err(errors) => {
+                            course_problems.set(Some((payload.clone(), Rc::new(errors))))
+                        }
                     }
                 }
             }
@@ -253,12 +262,8 @@ pub fn app() -> Html {
                 html! { <Author key="shared" shared={shared.clone()} opened={Some((text, notice))} /> }
             }
         },
-        Page::Course(Ok(text)) => match Course::parse(&text, "course link", &exercise::catalog()) {
-            // The effect above follows it.
-            Ok(_) => {
-                html! { <main class="page"><p role="status">{"Opening the course…"}</p></main> }
-            }
-            Err(errors) => html! {
+        Page::Course(Ok(_)) => match (&*address, &*course_problems) {
+            (Permalink::Course(payload), Some((failed, errors))) if payload == failed => html! {
                 <main class="page">
                     <h1>{"This course has problems"}</h1>
                     <p class="error" role="alert">{format!("The course in this link has {} problem(s); the catalog stays as it was. Send them to the course's author:", errors.0.len())}</p>
@@ -266,6 +271,8 @@ pub fn app() -> Html {
                     <p><a href="#/">{"Back to the catalog"}</a></p>
                 </main>
             },
+            // The effect above follows it, or finds its problems.
+            _ => html! { <main class="page"><p role="status">{"Opening the course…"}</p></main> },
         },
         Page::Course(Err(message)) | Page::Shared(Err(message)) => html! {
             <main class="page"><p class="error" role="alert" data-test="link-error">{message}{" "}<a href="#/">{"Back to the catalog"}</a></p></main>

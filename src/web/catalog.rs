@@ -31,6 +31,8 @@ fn chapter_title(chapter: &str) -> &'static str {
 pub fn catalog(props: &CatalogProps) -> Html {
     let errors = use_state(|| None::<String>);
     let dragging = use_state(|| false);
+    // Packed once: the catalog renders often.
+    let example_course = use_memo((), |_| example_course_link());
     let open_file = {
         let errors = errors.clone();
         let on_open = props.shared.on_open.clone();
@@ -100,7 +102,7 @@ pub fn catalog(props: &CatalogProps) -> Html {
                     <input type="file" accept=".toml,text/plain" onchange={on_pick} data-test="open-file" />
                 </label>
                 {". It is checked like "}<code>{"queuelab check"}</code>{" and opened if valid. "}
-                <a href={example_course_link()} data-test="example-course">{"Open the example course"}</a></p>
+                <a href={(*example_course).clone()} data-test="example-course">{"Open the example course"}</a></p>
             if let Some(message) = &*errors {
                 <pre class="error" role="alert" data-test="file-errors">{message}</pre>
             }

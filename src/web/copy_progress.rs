@@ -20,6 +20,13 @@ pub fn copy_progress(props: &CopyProgressProps) -> Html {
     let open = use_state(|| false);
     let name = use_state(|| browser::load(NAME_KEY).unwrap_or_default());
     let copied = use_state(|| None::<&'static str>);
+    if !*open {
+        let open = open.clone();
+        return html! {
+            <button type="button" onclick={Callback::from(move |_| open.set(true))} data-test="copy-progress">{"Copy my progress"}</button>
+        };
+    }
+    // Made only while shown: the catalog renders often.
     let shared = &props.shared;
     let exercises: Vec<(String, String)> = match &shared.course {
         Some(course) => course
@@ -69,20 +76,14 @@ pub fn copy_progress(props: &CopyProgressProps) -> Html {
             browser::download_text("queuelab-progress.md", "text/markdown", &markdown)
         })
     };
-    if !*open {
-        let open = open.clone();
-        return html! {
-            <button type="button" onclick={Callback::from(move |_| open.set(true))} data-test="copy-progress">{"Copy my progress"}</button>
-        };
-    }
     html! {
-        <section class="copy-progress" aria-label="My progress report">
+        <div class="copy-progress" role="group" aria-label="My progress report">
             <label>{"Your name (for your instructor) "}
                 <input type="text" value={(*name).clone()} oninput={on_name} data-test="learner-name" /></label>
             {" "}<button type="button" onclick={on_copy} data-test="copy-report">{"Copy the report"}</button>
             {" "}<button type="button" onclick={on_download}>{"Download .md"}</button>
             if let Some(said) = *copied { <p role="status">{said}</p> }
             <textarea readonly=true rows="10" class="report" aria-label="The report" data-test="progress-report" value={markdown} />
-        </section>
+        </div>
     }
 }

@@ -5,7 +5,7 @@
 
 use super::browser;
 use crate::course::Course;
-use crate::exercise::{self, Exercise};
+use crate::exercise::Exercise;
 use crate::playground::Progress;
 use std::rc::Rc;
 
@@ -17,12 +17,11 @@ pub fn progress_key(id: &str) -> String {
     format!("queuelab.progress.course.{id}.v1")
 }
 
-/// The course followed before this page loaded, if it still reads.
-pub fn saved_course() -> Option<Rc<Course>> {
+/// The course followed before this page loaded, if it still reads against the built-in
+/// exercises (`built_in`).
+pub fn saved_course(built_in: &[Exercise]) -> Option<Rc<Course>> {
     let text = browser::load(COURSE_KEY)?;
-    Course::parse(&text, "course", &exercise::catalog())
-        .ok()
-        .map(Rc::new)
+    Course::parse(&text, "course", built_in).ok().map(Rc::new)
 }
 
 /// Follows `course` from now on (`None`: back to the built-in catalog).
