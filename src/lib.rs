@@ -30,6 +30,7 @@
 //! * [`report`] — histograms, the recorder, time series, the [`report::Summary`], replications.
 
 pub mod admission;
+pub mod course;
 pub mod data;
 pub mod dependency;
 pub mod dist;

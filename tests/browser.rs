@@ -14,6 +14,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "browser/author.rs"]
 mod author;
+#[path = "browser/courses.rs"]
+mod courses;
 #[path = "browser/sizes.rs"]
 mod sizes;
 
@@ -190,6 +192,16 @@ async fn settle() {
     yew::platform::time::sleep(Duration::from_millis(100)).await;
 }
 
+/// Waits until `selector` is under `root`, or 10 s have passed (a generous hang guard, not a
+/// speed goal: every app earlier tests left mounted answers an address change too, and the
+/// machine may be busy). The caller's assertions then say what is missing.
+async fn settle_until(root: &web_sys::Element, selector: &str) {
+    let started = now_ms();
+    while root.query_selector(selector).unwrap().is_none() && now_ms() - started < 10_000.0 {
+        settle().await;
+    }
+}
+
 fn mount() -> web_sys::Element {
     let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
@@ -215,7 +227,9 @@ async fn catalog_then_exercise_render_in_the_dom() {
         .location()
         .set_hash("#/exercise/shed-vs-block?queue.capacity=8")
         .unwrap();
-    settle().await;
+    // Every app earlier tests left mounted answers the address too: wait (a generous hang
+    // guard, not a speed goal) rather than for a fixed time.
+    settle_until(&root, ".lab[data-state=ready]").await;
     let goals = root.query_selector_all(".goal").unwrap().length();
     assert!(goals >= 2, "goals shown: {goals}");
     let capacity = root
@@ -260,7 +274,7 @@ async fn unknown_exercise_and_bad_parameters_show_messages() {
         .location()
         .set_hash("#/exercise/shed-vs-block?queue.on_full=explode")
         .unwrap();
-    settle().await;
+    settle_until(&root, "[data-test=url-errors]").await;
     let errors = root
         .query_selector("[data-test=url-errors]")
         .unwrap()
@@ -357,6 +371,10 @@ async fn answering_during_a_passing_run_solves_the_exercise() {
     assert!(
         progress.contains("\"sharded-pool\":\"solved\""),
         "every goal met and the question right, yet progress is {progress}"
+    );
+    assert!(
+        progress.contains("\"run\":\"#/exercise/sharded-pool?seed=1&pool.shards=4\""),
+        "the solving run is kept for the progress report: {progress}"
     );
 }
 

@@ -3,6 +3,10 @@
 //! The checks themselves are the library's ([`Exercise::parse_for_authoring`],
 //! [`exercise::verify`]), which the browser's authoring page runs too; this module reads files
 //! and prints, ending each failing exercise with the one problem to fix first.
+//!
+//! A course file (`chapters = …`, [`crate::course`]) is validated as a whole, then every exercise
+//! it lists is proven like an exercise file — built-in ones too, since the course stands on them —
+//! each named by the course and its place in it.
 
 use crate::exercise::{self, Exercise};
 use rayon::prelude::*;
@@ -27,10 +31,18 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     }
     let mut failed = 0;
     let mut exercises: Vec<Exercise> = Vec::new();
+    // A course's exercises: proven, but not held to the files' one-id-each rule (a course lists
+    // built-in exercises that `check exercises/` also reads).
+    let mut in_courses: Vec<Exercise> = Vec::new();
+    let mut built_in: Option<Vec<Exercise>> = None;
     for file in &files {
         let origin = file.display().to_string();
         let text = super::input::read_input(file)?;
-        let result = if exercise::is_exercise(&text) {
+        let result = if crate::course::is_course(&text) {
+            let built_in = built_in.get_or_insert_with(exercise::catalog);
+            crate::course::Course::parse(&text, &origin, built_in)
+                .map(|course| in_courses.extend(course_exercises(&course)))
+        } else if exercise::is_exercise(&text) {
             Exercise::parse_for_authoring(&text, &origin).and_then(|(exercise, unsafe_links)| {
                 exercises.push(exercise);
                 if unsafe_links.is_empty() {
@@ -57,6 +69,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
             );
         }
     }
+    exercises.extend(in_courses);
     if !args.no_run && !exercises.is_empty() {
         let bar = super::progress_bar(exercises.len() as u64, false, "proving exercises");
         let problems: Vec<Vec<String>> = exercises
@@ -95,4 +108,26 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// A course's exercises, each named by the course file and its place (`course.toml, chapter 2,
+/// entry 3 (find-the-knee)`), so a failing proof says which entry to fix.
+fn course_exercises(course: &crate::course::Course) -> Vec<Exercise> {
+    course
+        .chapters
+        .iter()
+        .enumerate()
+        .flat_map(|(i, chapter)| {
+            chapter.entries.iter().enumerate().map(move |(j, entry)| {
+                let mut exercise = entry.exercise.clone();
+                exercise.origin = format!(
+                    "{}, {} ({})",
+                    course.origin,
+                    crate::course::place(i, j),
+                    exercise.id
+                );
+                exercise
+            })
+        })
+        .collect()
 }

@@ -12,6 +12,7 @@ pub mod marks;
 pub mod opened;
 pub mod permalink;
 pub mod progress;
+pub mod report;
 pub mod route;
 pub mod sandbox_files;
 pub mod session;

@@ -19,8 +19,12 @@ pub enum Permalink {
     Sandbox,
     /// `#/author`: the authoring page.
     Author,
+    /// `#/progress`: the instructor's page, where learners' progress reports are read.
+    Progress,
     /// `#/x/PAYLOAD`: an exercise carried whole in the link ([`super::share`]).
     Shared(String),
+    /// `#/course/PAYLOAD`: a course carried whole in the link, packed as a shared exercise is.
+    Course(String),
     Exercise {
         id: String,
         seed: Option<u64>,
@@ -91,7 +95,9 @@ impl Permalink {
             [] => Permalink::Catalog,
             ["sandbox"] => Permalink::Sandbox,
             ["author"] => Permalink::Author,
+            ["progress"] => Permalink::Progress,
             ["x", payload] if query.is_empty() => Permalink::Shared(payload.to_string()),
+            ["course", payload] if query.is_empty() => Permalink::Course(payload.to_string()),
             ["exercise", id] => {
                 let mut seed = None;
                 let mut values = Vec::new();
@@ -122,7 +128,9 @@ impl Permalink {
             Permalink::Catalog => "#/".into(),
             Permalink::Sandbox => "#/sandbox".into(),
             Permalink::Author => "#/author".into(),
+            Permalink::Progress => "#/progress".into(),
             Permalink::Shared(payload) => format!("{}{payload}", super::share::ROUTE),
+            Permalink::Course(payload) => format!("{}{payload}", super::share::COURSE_ROUTE),
             Permalink::Unknown(text) => format!("#{text}"),
             Permalink::Exercise { id, seed, values } => {
                 let mut params: Vec<String> = seed.iter().map(|s| format!("seed={s}")).collect();

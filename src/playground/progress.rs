@@ -25,9 +25,23 @@ pub enum Status {
     Solved,
 }
 
+/// When an exercise was first solved, and the run that solved it, for the learner's report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Solved {
+    /// The time, as the browser gave it (ISO 8601 in UTC: `2026-12-03T17:25:00.000Z`).
+    pub at: String,
+    /// The solving run's permalink (`#/exercise/ID?seed=N&…`).
+    pub run: String,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     pub exercises: BTreeMap<String, Status>,
+    /// For solved exercises, when and by which run (progress saved before this field existed
+    /// has none: its exercises are solved, with no time or run).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub solved: BTreeMap<String, Solved>,
     /// What the saved progress held that this version could not read, by where it was
     /// (`exercises.ID` for an entry, a top-level field's name, or `saved text` for text that was
     /// not a JSON object), kept as it was and saved again.
@@ -61,6 +75,18 @@ impl Progress {
                             }
                             Err(_) => {
                                 progress.set_aside.insert(format!("exercises.{id}"), status);
+                            }
+                        }
+                    }
+                }
+                ("solved", Value::Object(entries)) => {
+                    for (id, entry) in entries {
+                        match serde_json::from_value::<Solved>(entry.clone()) {
+                            Ok(solved) => {
+                                progress.solved.insert(id, solved);
+                            }
+                            Err(_) => {
+                                progress.set_aside.insert(format!("solved.{id}"), entry);
                             }
                         }
                     }
@@ -106,6 +132,16 @@ impl Progress {
         *entry = (*entry).max(status);
         // A fresh result replaces an unreadable old one.
         self.set_aside.remove(&format!("exercises.{id}"));
+    }
+
+    /// Records a solve at `at` by the run `run`; the first solve is the one kept.
+    pub fn record_solved(&mut self, id: &str, at: &str, run: &str) {
+        self.record(id, Status::Solved);
+        self.solved.entry(id.to_string()).or_insert_with(|| Solved {
+            at: at.to_string(),
+            run: run.to_string(),
+        });
+        self.set_aside.remove(&format!("solved.{id}"));
     }
 
     pub fn status(&self, id: &str) -> Option<Status> {
@@ -160,6 +196,22 @@ mod tests {
         let progress = Progress::from_json(r#"{"exercises":["a"]}"#);
         assert!(progress.set_aside.contains_key("exercises"));
         assert!(Progress::from_json("").notice().is_none());
+    }
+
+    #[test]
+    fn a_solve_keeps_its_first_time_and_run_and_old_progress_still_reads() {
+        let old = r#"{"exercises":{"a":"solved","b":"tried"}}"#;
+        let mut progress = Progress::from_json(old);
+        assert_eq!(progress.to_json(), old, "nothing added until a new solve");
+        progress.record_solved("b", "2026-12-03T17:00:00.000Z", "#/exercise/b?seed=2");
+        progress.record_solved("b", "2026-12-04T09:00:00.000Z", "#/exercise/b?seed=3");
+        let again = Progress::from_json(&progress.to_json());
+        assert_eq!(again.status("b"), Some(Status::Solved));
+        assert_eq!(again.solved["b"].at, "2026-12-03T17:00:00.000Z");
+        assert_eq!(again.solved["b"].run, "#/exercise/b?seed=2");
+        assert!(!again.solved.contains_key("a"));
+        let odd = Progress::from_json(r#"{"exercises":{},"solved":{"c":{"at":1}}}"#);
+        assert!(odd.set_aside.contains_key("solved.c"));
     }
 
     #[test]

@@ -23,8 +23,12 @@ pub enum Page<'a> {
     Sandbox,
     /// The authoring page.
     Author,
+    /// The instructor's page of learners' progress reports.
+    ClassProgress,
     /// A shared exercise: its text, or the sentence saying why the link cannot be read.
     Shared(Result<String, String>),
+    /// A shared course: its text, or the sentence saying why the link cannot be read.
+    Course(Result<String, String>),
     /// An exercise; its `seed` and knob values from the address are resolved by
     /// [`super::permalink::resolve`], which reports the bad ones.
     Exercise {
@@ -58,7 +62,9 @@ pub fn page<'a>(link: &'a Permalink, exercises: &'a [Exercise], debug_panic: boo
         Permalink::Catalog => Page::Catalog,
         Permalink::Sandbox => Page::Sandbox,
         Permalink::Author => Page::Author,
+        Permalink::Progress => Page::ClassProgress,
         Permalink::Shared(payload) => Page::Shared(super::share::decode(payload)),
+        Permalink::Course(payload) => Page::Course(super::share::decode_text(payload, "course")),
         Permalink::Exercise { id, seed, values } => {
             match exercises.iter().find(|exercise| &exercise.id == id) {
                 Some(exercise) => Page::Exercise {

@@ -6,7 +6,7 @@
 //! text that is not UTF-8, or one that would unpack past [`MAX_INPUT_BYTES`] (the size any
 //! exercise file may have) each give a sentence saying so, and unpacking stops at that size, so
 //! a small link cannot make the page allocate gigabytes. What the text then says is the
-//! exercise parser's business, as for a file.
+//! exercise parser's business, as for a file. A course travels the same way, as `#/course/PAYLOAD`.
 //!
 //! ```
 //! use queuelab::playground::share;
@@ -48,35 +48,56 @@ pub fn link(text: &str) -> Result<String, String> {
 
 /// The exercise text a payload carries, or a sentence saying what is wrong with the link.
 pub fn decode(payload: &str) -> Result<String, String> {
-    const CUT: &str = "Was the link cut short or changed? Ask for it again, or for the .toml file.";
+    decode_text(payload, "exercise")
+}
+
+/// The route a shared course's link starts with (`#/course/PAYLOAD`, the same packing).
+pub const COURSE_ROUTE: &str = "#/course/";
+
+/// The link (`#/course/…`) carrying a course file's text, or why there is none.
+pub fn course_link(text: &str) -> Result<String, String> {
+    let link = format!("{COURSE_ROUTE}{}", encode(text));
+    if link.len() - 1 > MAX_URL_FRAGMENT_BYTES {
+        return Err(format!(
+            "This course is too large for a link: compressed it takes {} characters, more than the {MAX_URL_FRAGMENT_BYTES} a playground address may have. Put its own exercises in links of their own (Share on the authoring page), or share the .toml file.",
+            link.len() - 1
+        ));
+    }
+    Ok(link)
+}
+
+/// The text a payload carries, or a sentence saying what is wrong with the link, which carries
+/// `what` ("exercise", "course").
+pub fn decode_text(payload: &str, what: &str) -> Result<String, String> {
+    let cut = "Was the link cut short or changed? Ask for it again, or for the .toml file.";
+    let too_large = || {
+        format!(
+            "This link's {what} unpacks to more than {MAX_INPUT_BYTES} bytes, the most a {what} file may have."
+        )
+    };
     if let Some((at, bad)) = payload
         .char_indices()
         .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
     {
         return Err(format!(
-            "This link's exercise is damaged: {:?} at character {} is not part of a shared exercise. {CUT}",
+            "This link's {what} is damaged: {:?} at character {} is not part of a shared {what}. {cut}",
             bad.to_string(),
             payload[..at].chars().count() + 1
         ));
     }
     let bytes = URL_SAFE_NO_PAD
         .decode(payload)
-        .map_err(|_| format!("This link's exercise is damaged: its length does not fit. {CUT}"))?;
-    let text =
-        miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&bytes, MAX_INPUT_BYTES + 1)
-            .map_err(|error| match error.status {
-                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!(
-                    "This link's exercise unpacks to more than {MAX_INPUT_BYTES} bytes, the most an exercise file may have."
-                ),
-                _ => format!("This link's exercise is damaged: it does not unpack. {CUT}"),
-            })?;
+        .map_err(|_| format!("This link's {what} is damaged: its length does not fit. {cut}"))?;
+    let text = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&bytes, MAX_INPUT_BYTES + 1)
+        .map_err(|error| match error.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => too_large(),
+            _ => format!("This link's {what} is damaged: it does not unpack. {cut}"),
+        })?;
     if text.len() > MAX_INPUT_BYTES {
-        return Err(format!(
-            "This link's exercise unpacks to more than {MAX_INPUT_BYTES} bytes, the most an exercise file may have."
-        ));
+        return Err(too_large());
     }
     String::from_utf8(text)
-        .map_err(|_| format!("This link's exercise is damaged: it is not text. {CUT}"))
+        .map_err(|_| format!("This link's {what} is damaged: it is not text. {cut}"))
 }
 
 #[cfg(test)]

@@ -109,6 +109,17 @@ pub const MAX_PROOF_SEEDS: usize = 16;
 /// `hints` of one exercise.
 pub const MAX_HINTS: usize = 16;
 
+// --- Courses ------------------------------------------------------------------------------------
+
+/// `[[chapters]]` of one course.
+pub const MAX_COURSE_CHAPTERS: usize = 100;
+/// Exercises of one course, over all its chapters (`check` proves every one).
+pub const MAX_COURSE_EXERCISES: usize = 500;
+/// Bytes the exercises a course carries as links (`#/x/…`) may unpack to together: each alone
+/// may have an exercise file's [`MAX_INPUT_BYTES`], and this keeps a 1 MiB course of links from
+/// unpacking to hundreds of megabytes.
+pub const MAX_COURSE_LINKED_BYTES: usize = 4 << 20;
+
 // --- Command line -------------------------------------------------------------------------------
 
 /// Steps of a field path (`classes[0].service.mean` has 4) in `--set`, `--param` and knobs.

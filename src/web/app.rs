@@ -3,13 +3,17 @@
 use super::author::Author;
 use super::browser;
 use super::catalog::Catalog;
+use super::class_progress::ClassProgress;
 use super::exercise_page::ExercisePage;
+use super::following;
 use super::sandbox::Sandbox;
 use super::shared::Shared;
+use crate::course::Course;
 use crate::exercise::{self, Exercise};
 use crate::playground::opened;
 use crate::playground::route::{self, Page};
 use crate::playground::{permalink::Permalink, Progress, Status};
+use crate::scenario::ScenarioErrors;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -28,11 +32,10 @@ fn shared_texts() -> Vec<String> {
 }
 
 /// The catalog: the built-in exercises and the shared ones this browser opened.
-fn catalog_with_shared() -> Vec<Exercise> {
-    let built_in = exercise::catalog();
+fn catalog_with_shared(built_in: &[Exercise]) -> Vec<Exercise> {
     let ids: Vec<String> = built_in.iter().map(|e| e.id.clone()).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let mut exercises = built_in.clone();
+    let mut exercises = built_in.to_vec();
     for text in shared_texts().iter().rev() {
         if let Ok(shared) = Exercise::parse(text, "shared link") {
             exercises = opened::place(shared, &exercises, &ids).exercises;
@@ -44,11 +47,25 @@ fn catalog_with_shared() -> Vec<Exercise> {
 #[function_component(App)]
 pub fn app() -> Html {
     let address = use_state(|| Permalink::parse(&browser::hash()));
-    let exercises = use_state(|| Rc::new(catalog_with_shared()));
+    // Parsed once per page: every built-in exercise.
+    let built_in = use_memo((), |_| exercise::catalog());
+    let course = use_state(|| following::saved_course(&built_in));
+    let exercises = use_state(|| {
+        let exercises = catalog_with_shared(&built_in);
+        Rc::new(match course.as_deref() {
+            Some(course) => following::with_own_exercises(&exercises, course),
+            None => exercises,
+        })
+    });
     let progress = use_state(|| {
         Rc::new(Progress::from_json(
             &browser::load(PROGRESS_KEY).unwrap_or_default(),
         ))
+    });
+    let course_progress = use_state(|| {
+        course
+            .as_deref()
+            .map(|course| Rc::new(following::progress_in(course)))
     });
 
     {
@@ -79,13 +96,64 @@ pub fn app() -> Html {
         });
     }
 
+    // A result counts in the course followed when the course lists the exercise, else in the
+    // built-in catalog.
     let on_result = {
         let progress = progress.clone();
-        Callback::from(move |(id, status): (String, Status)| {
+        let course = course.clone();
+        let course_progress = course_progress.clone();
+        Callback::from(move |(id, status, run): (String, Status, Option<String>)| {
+            let record = |progress: &mut Progress| match &run {
+                Some(run) if status == Status::Solved => {
+                    progress.record_solved(&id, &browser::now_iso(), run);
+                }
+                _ => progress.record(&id, status),
+            };
+            if let (Some(course), Some(in_course)) = (course.as_deref(), course_progress.as_deref())
+            {
+                if following::lists(course, &id) {
+                    let mut updated = (*in_course).clone();
+                    record(&mut updated);
+                    browser::save(&following::progress_key(&course.id), &updated.to_json());
+                    course_progress.set(Some(Rc::new(updated)));
+                    return;
+                }
+            }
             let mut updated = (**progress).clone();
-            updated.record(&id, status);
+            record(&mut updated);
             browser::save(PROGRESS_KEY, &updated.to_json());
             progress.set(Rc::new(updated));
+        })
+    };
+    let on_course = {
+        let course = course.clone();
+        let course_progress = course_progress.clone();
+        let exercises = exercises.clone();
+        let address = address.clone();
+        Callback::from(move |followed: Option<Rc<Course>>| {
+            following::remember(followed.as_deref());
+            // The catalog as it is (opened files stay), without the previous course's own.
+            let mut list: Vec<Exercise> = exercises
+                .iter()
+                .filter(|kept| {
+                    course.as_deref().is_none_or(|previous| {
+                        previous.own_exercises().all(|own| own.id != kept.id)
+                    })
+                })
+                .cloned()
+                .collect();
+            if let Some(followed) = followed.as_deref() {
+                list = following::with_own_exercises(&list, followed);
+            }
+            exercises.set(Rc::new(list));
+            course_progress.set(
+                followed
+                    .as_deref()
+                    .map(|c| Rc::new(following::progress_in(c))),
+            );
+            course.set(followed);
+            browser::replace_hash(&Permalink::Catalog.to_hash());
+            address.set(Permalink::Catalog);
         })
     };
     // What the page says about an opened file's id, for as long as that exercise is shown.
@@ -96,10 +164,10 @@ pub fn app() -> Html {
         let exercises = exercises.clone();
         let opened_notice = opened_notice.clone();
         let address = address.clone();
+        let built_in = built_in.clone();
         Callback::from(move |(opened, replace): (Exercise, bool)| {
-            let built_in = exercise::catalog();
-            let built_in: Vec<&str> = built_in.iter().map(|e| e.id.as_str()).collect();
-            let placed = opened::place(opened, &exercises, &built_in);
+            let ids: Vec<&str> = built_in.iter().map(|e| e.id.as_str()).collect();
+            let placed = opened::place(opened, &exercises, &ids);
             opened_notice.set(placed.notice.map(|notice| (placed.id.clone(), notice)));
             exercises.set(Rc::new(placed.exercises));
             let link = Permalink::Exercise {
@@ -119,6 +187,27 @@ pub fn app() -> Html {
         let place = place.clone();
         Callback::from(move |opened: Exercise| place.emit((opened, false)))
     };
+    // A course link whose course is valid: the learner follows it (its chapters become the
+    // catalog); one with problems shows them (below) and changes nothing.
+    // The problems of the last course link that had some: (its payload, the problems).
+    let course_problems = use_state(|| None::<(String, Rc<ScenarioErrors>)>);
+    {
+        let on_course = on_course.clone();
+        let course_problems = course_problems.clone();
+        let built_in = built_in.clone();
+        use_effect_with((*address).clone(), move |address| {
+            if let Permalink::Course(payload) = address {
+                if let Ok(text) = crate::playground::share::decode_text(payload, "course") {
+                    match Course::parse(&text, "course link", &built_in) {
+                        Ok(opened) => on_course.emit(Some(Rc::new(opened))),
+                        Err(errors) => {
+                            course_problems.set(Some((payload.clone(), Rc::new(errors))))
+                        }
+                    }
+                }
+            }
+        });
+    }
     // A shared link whose exercise is valid: it joins the catalog (and is remembered, so its
     // permalinks work after a reload) and opens as a normal exercise page.
     use_effect_with((*address).clone(), move |address| {
@@ -142,9 +231,13 @@ pub fn app() -> Html {
     });
     let shared = Shared {
         exercises: (*exercises).clone(),
-        progress: (*progress).clone(),
+        progress: (*course_progress)
+            .clone()
+            .unwrap_or_else(|| (*progress).clone()),
         on_result,
         on_open,
+        course: (*course).clone(),
+        on_course,
     };
 
     // `#/debug/panic` panics on purpose only in a debug build or after the opt-in that only the
@@ -155,6 +248,7 @@ pub fn app() -> Html {
         Page::Catalog => html! { <Catalog shared={shared.clone()} /> },
         Page::Sandbox => html! { <Sandbox /> },
         Page::Author => html! { <Author shared={shared.clone()} /> },
+        Page::ClassProgress => html! { <ClassProgress /> },
         Page::Shared(Ok(text)) => match Exercise::parse(&text, "shared link") {
             // The effect above opens it.
             Ok(_) => {
@@ -168,7 +262,19 @@ pub fn app() -> Html {
                 html! { <Author key="shared" shared={shared.clone()} opened={Some((text, notice))} /> }
             }
         },
-        Page::Shared(Err(message)) => html! {
+        Page::Course(Ok(_)) => match (&*address, &*course_problems) {
+            (Permalink::Course(payload), Some((failed, errors))) if payload == failed => html! {
+                <main class="page">
+                    <h1>{"This course has problems"}</h1>
+                    <p class="error" role="alert">{format!("The course in this link has {} problem(s); the catalog stays as it was. Send them to the course's author:", errors.0.len())}</p>
+                    <pre class="error" data-test="course-errors">{errors.to_string()}</pre>
+                    <p><a href="#/">{"Back to the catalog"}</a></p>
+                </main>
+            },
+            // The effect above follows it, or finds its problems.
+            _ => html! { <main class="page"><p role="status">{"Opening the course…"}</p></main> },
+        },
+        Page::Course(Err(message)) | Page::Shared(Err(message)) => html! {
             <main class="page"><p class="error" role="alert" data-test="link-error">{message}{" "}<a href="#/">{"Back to the catalog"}</a></p></main>
         },
         Page::Exercise {
@@ -199,6 +305,7 @@ pub fn app() -> Html {
                     <a href="#/">{"Exercises"}</a>
                     <a href="#/sandbox">{"Sandbox"}</a>
                     <a href="#/author">{"Write"}</a>
+                    <a href="#/progress">{"Class"}</a>
                 </nav>
             </header>
             {page}

@@ -81,13 +81,19 @@ pub fn author(props: &AuthorProps) -> Html {
     let preview = use_state(|| checked.as_ref().as_ref().ok().cloned());
     let version = use_state(|| 0u32);
     let link = use_state(|| None::<Result<String, String>>);
+    // A run of the Prove table to replay in the preview: (how many so far, seed, knob values).
+    let replay = use_state(|| None::<(u32, u64, Rc<Vec<(String, String)>>)>);
+    // Whether "Copy link" put the link on the clipboard.
+    let copied = use_state(|| None::<bool>);
     use_effect_with(checked.clone(), {
-        let (preview, version) = (preview.clone(), version.clone());
+        let (preview, version, replay) = (preview.clone(), version.clone(), replay.clone());
         move |checked| {
             if let Ok(exercise) = &**checked {
                 if preview.as_ref().is_none_or(|shown| **shown != **exercise) {
                     preview.set(Some(exercise.clone()));
                     version.set(*version + 1);
+                    // A replayed run belonged to the version before.
+                    replay.set(None);
                 }
             }
         }
@@ -176,9 +182,27 @@ pub fn author(props: &AuthorProps) -> Html {
             )
         })
     };
+    let on_replay = {
+        let replay = replay.clone();
+        Callback::from(move |(seed, values): (u64, Vec<(String, String)>)| {
+            let count = replay.as_ref().map_or(1, |r| r.0 + 1);
+            replay.set(Some((count, seed, Rc::new(values))));
+            if let Some(preview) = browser::window().and_then(|w| w.document()).and_then(|d| {
+                d.query_selector("[data-test=author-preview]")
+                    .ok()
+                    .flatten()
+            }) {
+                preview.scroll_into_view();
+            }
+        })
+    };
     let make_link = {
         let (text, link) = (text.clone(), link.clone());
-        Callback::from(move |_: MouseEvent| link.set(Some(share::link(&text))))
+        let copied = copied.clone();
+        Callback::from(move |_: MouseEvent| {
+            copied.set(None);
+            link.set(Some(share::link(&text)));
+        })
     };
 
     let marks = checked.as_ref().as_ref().err().cloned().unwrap_or_default();
@@ -231,25 +255,36 @@ pub fn author(props: &AuthorProps) -> Html {
                     { match &*link {
                         Some(Ok(hash)) => {
                             let href = format!("{}{hash}", browser::page_address());
+                            let copy = {
+                                let (href, copied) = (href.clone(), copied.clone());
+                                Callback::from(move |_: MouseEvent| copied.set(Some(browser::copy_to_clipboard(&href))))
+                            };
                             html! { <p class="share">
                                 <label for="share-link">{"Anyone with this link opens the exercise: "}</label>
                                 <input id="share-link" type="text" readonly=true value={href.clone()} data-test="share-link" />
+                                {" "}<button type="button" onclick={copy} data-test="copy-link">{"Copy link"}</button>
                                 {" "}<a href={href} target="_blank" rel="noopener">{"open it"}</a>
+                                { match *copied {
+                                    Some(true) => html! { <span role="status">{" Copied."}</span> },
+                                    Some(false) => html! { <span role="status">{" This browser does not let the page copy: select the link and copy it."}</span> },
+                                    None => html! {},
+                                } }
                             </p> }
                         }
                         Some(Err(message)) => html! { <p class="error" role="alert" data-test="share-error">{message}</p> },
                         None => html! {},
                     } }
                     if let Ok(exercise) = &*checked {
-                        <Prove key={format!("prove-{}", *version)} exercise={exercise.clone()} />
+                        <Prove key={format!("prove-{}", *version)} exercise={exercise.clone()} on_replay={on_replay.clone()} />
                     }
                     {my_exercises(&drafts, &replace)}
                 </section>
                 <section class="preview" aria-label="Preview" data-test="author-preview">
                     <h2 class="part">{"Preview"}{if checked.is_err() && preview.is_some() { " (the last version without problems)" } else { "" }}</h2>
                     if let Some(exercise) = &*preview {
-                        <ExercisePage key={format!("preview-{}", *version)} exercise={exercise.clone()} seed={None::<u64>}
-                            params={Rc::new(Vec::new())} shared={preview_shared} preview=true />
+                        <ExercisePage key={format!("preview-{}-{}", *version, replay.as_ref().map_or(0, |r| r.0))} exercise={exercise.clone()}
+                            seed={replay.as_ref().map(|r| r.1)}
+                            params={replay.as_ref().map_or_else(|| Rc::new(Vec::new()), |r| r.2.clone())} shared={preview_shared} preview=true />
                     }
                 </section>
             </div>

@@ -58,6 +58,32 @@ pub fn save(key: &str, value: &str) {
     }
 }
 
+/// The time now, ISO 8601 in UTC (`2026-12-03T17:25:00.000Z`).
+pub fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`, looked up at run time so no
+/// extra bindings are needed); false when the browser offers no clipboard here.
+pub fn copy_to_clipboard(text: &str) -> bool {
+    let get = |target: &wasm_bindgen::JsValue, name: &str| {
+        js_sys::Reflect::get(target, &wasm_bindgen::JsValue::from_str(name)).ok()
+    };
+    let Some(window) = window() else { return false };
+    let clipboard = get(&window, "navigator").and_then(|navigator| get(&navigator, "clipboard"));
+    let Some(clipboard) = clipboard.filter(|c| !c.is_undefined()) else {
+        return false;
+    };
+    let write = get(&clipboard, "writeText").and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    write.is_some_and(|write| write.call1(&clipboard, &text.into()).is_ok())
+}
+
+pub fn remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
 /// Offers `data` as a file download.
 pub fn download_text(file_name: &str, mime: &str, data: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(data));

@@ -160,19 +160,28 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
             // A pass counts once the hidden seeds agree (see `on_graded`); until then, none.
             last_result.set((!passed).then_some(false));
             // Solved only once the hidden seeds agree (see `on_graded`).
-            on_result.emit((exercise.id.clone(), Status::Tried));
+            on_result.emit((exercise.id.clone(), Status::Tried, None));
             let count = passing_run.as_ref().map_or(0, |(count, _, _)| count + 1);
             passing_run.set(passed.then(|| (count, run_values.clone(), run_seed)));
         })
     };
+    // The permalink of the run that passed, for the learner's progress report.
+    let solving_run = passing_run
+        .as_ref()
+        .map(|(_, values, seed)| Permalink::for_run(&exercise, values, *seed).to_hash());
     let on_graded = {
         let on_result = props.shared.on_result.clone();
         let exercise = exercise.clone();
         let questions_right = all_right(&answers);
         let last_result = last_result.clone();
+        let solving_run = solving_run.clone();
         Callback::from(move |all_passed: bool| {
             last_result.set(Some(all_passed));
-            on_result.emit((exercise.id.clone(), status(all_passed, questions_right)));
+            let status = status(all_passed, questions_right);
+            let run = (status == Status::Solved)
+                .then(|| solving_run.clone())
+                .flatten();
+            on_result.emit((exercise.id.clone(), status, run));
         })
     };
     let on_replay = {
@@ -181,6 +190,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
     };
     let on_answer = {
         let on_result = props.shared.on_result.clone();
+        let solving_run = solving_run.clone();
         let exercise = exercise.clone();
         let answers = answers.clone();
         let goals_met = exercise.goals.is_empty() || *last_result == Some(true);
@@ -192,7 +202,11 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                 .iter()
                 .zip(&updated)
                 .all(|(q, a)| a.is_some_and(|a| q.is_right(a)));
-            on_result.emit((exercise.id.clone(), status(goals_met, questions_right)));
+            let status = status(goals_met, questions_right);
+            let run = (status == Status::Solved)
+                .then(|| solving_run.clone())
+                .flatten();
+            on_result.emit((exercise.id.clone(), status, run));
             answers.set(updated);
         })
     };

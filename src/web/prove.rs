@@ -20,6 +20,9 @@ const TICK_BUDGET_MS: f64 = 30.0;
 #[derive(Properties, PartialEq)]
 pub struct ProveProps {
     pub exercise: Rc<Exercise>,
+    /// Replays a run that is not as it should be: its seed and knob values (as in a permalink).
+    #[prop_or_default]
+    pub on_replay: Callback<(u64, Vec<(String, String)>)>,
 }
 
 /// Where a proof is.
@@ -96,7 +99,7 @@ pub fn prove(props: &ProveProps) -> Html {
                 _ => html! {},
             } }
             if let Some(prover) = prover.as_ref() {
-                {seed_table(prover.exercise(), prover.verification(), prover.steps(), done)}
+                {seed_table(prover.exercise(), prover.verification(), prover.steps(), done, &props.on_replay)}
             }
         </section>
     }
@@ -142,6 +145,7 @@ fn seed_table(
     verification: &Verification,
     steps: &[Step],
     done: usize,
+    on_replay: &Callback<(u64, Vec<(String, String)>)>,
 ) -> Html {
     if exercise.goals.is_empty() {
         return html! {};
@@ -166,6 +170,19 @@ fn seed_table(
         let good = if start { true } else { !missed };
         html! { <span class={if good { "ok" } else { "bad" }}>{format!("{shown} {}", if missed { "✗" } else { "✓" })}</span> }
     };
+    let as_text = |values: Vec<(String, crate::exercise::KnobValue)>| -> Vec<(String, String)> {
+        values
+            .into_iter()
+            .map(|(path, value)| (path, value.to_string()))
+            .collect()
+    };
+    // A run that is not as it should be can be replayed in the preview, on its seed.
+    let replay = |seed: u64, values: Vec<(String, String)>, run: &'static str| {
+        let on_replay = on_replay.clone();
+        html! { <>{" "}<button type="button" class="link" data-test="replay"
+        onclick={Callback::from(move |_: MouseEvent| on_replay.emit((seed, values.clone())))}>
+        {format!("Replay the {run} on seed {seed}")}</button></> }
+    };
     html! {
         <table class="prove-seeds" data-test="prove-seeds">
             <thead><tr><th>{"seed"}</th><th>{"run"}</th>
@@ -179,12 +196,14 @@ fn seed_table(
                         html! { <tr data-seed={seed.to_string()} data-run="start">
                             <td>{seed}</td><td>{"start"}</td>
                             { for (0..exercise.goals.len()).map(|g| html! { <td>{cell(&verification.start_values, &verification.start_failures, i, g, true)}</td> }) }
-                            <td>{ match (ran(Step::Start(i)), start_ok) { (true, Some(true)) => "yes: misses a goal", (true, _) => "no: meets every goal", _ => "…" } }</td>
+                            <td>{ match (ran(Step::Start(i)), start_ok) { (true, Some(true)) => "yes: misses a goal", (true, _) => "no: meets every goal", _ => "…" } }
+                                if ran(Step::Start(i)) && start_ok == Some(false) { {replay(*seed, as_text(exercise.start_values()), "start")} }</td>
                         </tr> },
                         html! { <tr data-seed={seed.to_string()} data-run="solution">
                             <td>{seed}</td><td>{"solution"}</td>
                             { for (0..exercise.goals.len()).map(|g| html! { <td>{cell(&verification.solution_values, &verification.solution_failures, i, g, false)}</td> }) }
-                            <td>{ match (ran(Step::Solution(i)), solution_ok) { (true, Some(true)) => "yes: meets every goal", (true, _) => "no: misses a goal", _ => "…" } }</td>
+                            <td>{ match (ran(Step::Solution(i)), solution_ok) { (true, Some(true)) => "yes: meets every goal", (true, _) => "no: misses a goal", _ => "…" } }
+                                if ran(Step::Solution(i)) && solution_ok == Some(false) { {replay(*seed, as_text(exercise.solution_values()), "solution")} }</td>
                         </tr> },
                     ]
                 }) }

@@ -77,7 +77,13 @@ async fn author_marks_an_error_at_its_line_proves_and_shares() {
     let link: web_sys::HtmlInputElement = element(&root, "[data-test=share-link]");
     let hash = link.value().split_once('#').unwrap().1.to_string();
     window.location().set_hash(&hash).unwrap();
-    wait_for(&root, "main.exercise[data-exercise=my-first-exercise]", 5.0).await;
+    // A hang guard with room for the apps earlier tests left mounted, which open the link too.
+    wait_for(
+        &root,
+        "main.exercise[data-exercise=my-first-exercise]",
+        20.0,
+    )
+    .await;
 }
 
 /// A 2 MB paste is refused with the file limit, inside the editor, and the text stays in it.

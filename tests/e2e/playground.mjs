@@ -422,6 +422,30 @@ try {
   await other.waitForSelector('[data-test=link-error]');
   assert.match(await other.locator('[data-test=link-error]').textContent(), /cut short or changed/);
   await fresh.close();
+
+  // 14. Courses and progress reports (issue 15): the example course opens as the catalog (its
+  // own exercise among its chapters) with the way back; the learner's progress report, copied
+  // from the catalog, reads back on the instructor's page as a row of the class table.
+  await page.goto(base);
+  await page.waitForSelector('[data-test=example-course]');
+  await page.click('[data-test=example-course]');
+  await page.waitForSelector('[data-test=course] h1');
+  assert.equal(await page.locator('[data-test=course] h1').textContent(), 'Queues in a week');
+  await page.waitForSelector('[data-exercise=lunch-rush]');
+  await page.screenshot({ path: path.join(artifacts, 'course.png'), fullPage: true });
+  await page.click('[data-test=leave-course]');
+  await page.waitForSelector('[data-test=course]', { state: 'detached' });
+  await page.click('[data-test=copy-progress]');
+  await page.fill('[data-test=learner-name]', 'Ada');
+  await page.waitForFunction(() => document.querySelector('[data-test=progress-report]').value.includes('progress: Ada'));
+  const report = await page.inputValue('[data-test=progress-report]');
+  await page.goto(`${base}#/progress`);
+  await page.waitForSelector('[data-test=paste-report]');
+  await page.fill('[data-test=paste-report]', report);
+  await page.click('[data-test=add-report]');
+  await page.waitForSelector('[data-test=class-table]');
+  assert.match(await page.locator('[data-test=class-table]').textContent(), /Ada/);
+  await page.screenshot({ path: path.join(artifacts, 'class-progress.png'), fullPage: true });
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {

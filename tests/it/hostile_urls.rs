@@ -3,6 +3,7 @@
 //! app picks ([`route::page`]) and, for an exercise, its parameters ([`resolve`]). Each must
 //! lead to a page that says what was wrong, never panic, and take at most [`TIME_BOUND`].
 
+use queuelab::course::Course;
 use queuelab::exercise::Exercise;
 use queuelab::playground::permalink::{resolve, Permalink};
 use queuelab::playground::route::{self, Page};
@@ -21,11 +22,16 @@ fn what_the_page_says(hash: &str, exercises: &[Exercise]) -> (Result<String, Str
             Page::Catalog => "the catalog".to_string(),
             Page::Sandbox => "the sandbox".to_string(),
             Page::Author => "the authoring page".to_string(),
+            Page::ClassProgress => "the instructor's progress page".to_string(),
             Page::Shared(Ok(text)) => match Exercise::parse(&text, "shared") {
                 Ok(exercise) => format!("the shared exercise {}", exercise.id),
                 Err(errors) => format!("the authoring page with {errors}"),
             },
-            Page::Shared(Err(message)) => message,
+            Page::Shared(Err(message)) | Page::Course(Err(message)) => message,
+            Page::Course(Ok(text)) => match Course::parse(&text, "course link", exercises) {
+                Ok(course) => format!("the course {}", course.id),
+                Err(errors) => format!("the course's problems: {errors}"),
+            },
             Page::DebugPanic => "a deliberate panic".to_string(),
             Page::NoSuchExercise(message) | Page::Unknown(message) => message,
             Page::Exercise {
@@ -232,9 +238,16 @@ fn good_addresses_open_their_page_without_a_problem() {
         ("#/", "the catalog"),
         ("#/sandbox", "the sandbox"),
         ("#/author", "the authoring page"),
+        ("#/progress", "the instructor's progress page"),
     ] {
         assert_eq!(what_the_page_says(hash, &exercises).0, Ok(page.to_string()));
     }
+    // The example course, shared whole in a link, opens as itself.
+    let link = queuelab::playground::share::course_link(queuelab::course::EXAMPLE).unwrap();
+    assert_eq!(
+        what_the_page_says(&link, &exercises).0,
+        Ok("the course queues-in-a-week".to_string())
+    );
     // Every built-in exercise, shared whole in a link, opens as itself.
     for (name, text) in queuelab::exercise::catalog_files() {
         let link =

@@ -10,6 +10,7 @@ mod breaker_script;
 mod caps;
 mod cli;
 mod clock_end;
+mod courses;
 mod determinism;
 mod downstream;
 mod exercises;
