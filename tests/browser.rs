@@ -202,12 +202,36 @@ async fn settle_until(root: &web_sys::Element, selector: &str) {
     }
 }
 
+thread_local! {
+    /// The app a test mounted, unmounted when the next test mounts its own.
+    static MOUNTED: std::cell::RefCell<Option<(web_sys::Element, yew::AppHandle<queuelab::web::App>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Mounts a fresh playground, as a page load would. The tests share one page: an app left
+/// mounted would go on answering later tests' address changes and saving what it follows (a
+/// course), so the previous test's app is unmounted first and the followed course forgotten.
 fn mount() -> web_sys::Element {
-    let document = web_sys::window().unwrap().document().unwrap();
+    let (root, app) = mount_app();
+    MOUNTED.with(|mounted| mounted.borrow_mut().replace((root.clone(), app)));
+    root
+}
+
+/// [`mount`], handing the app to the caller to unmount.
+fn mount_app() -> (web_sys::Element, yew::AppHandle<queuelab::web::App>) {
+    if let Some((root, app)) = MOUNTED.with(|mounted| mounted.borrow_mut().take()) {
+        app.destroy();
+        root.remove();
+    }
+    let window = web_sys::window().unwrap();
+    if let Ok(Some(storage)) = window.local_storage() {
+        let _ = storage.remove_item("queuelab.course.v1");
+    }
+    let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<queuelab::web::App>::with_root(root.clone()).render();
-    root
+    let app = yew::Renderer::<queuelab::web::App>::with_root(root.clone()).render();
+    (root, app)
 }
 
 #[wasm_bindgen_test]

@@ -2,20 +2,10 @@
 //! catalog (its own exercise among them) with the way back; a progress report copied from the
 //! catalog reads back on the instructor's page as a row of the class table.
 
-use super::element;
+use super::{element, mount_app};
 use queuelab::playground::share;
 use std::time::Duration;
 use wasm_bindgen_test::wasm_bindgen_test;
-
-/// Mounts the playground, returning the app's handle so the test can unmount it: an app left
-/// mounted would go on answering every later test's address changes.
-fn mount_app() -> (web_sys::Element, yew::AppHandle<queuelab::web::App>) {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    let app = yew::Renderer::<queuelab::web::App>::with_root(root.clone()).render();
-    (root, app)
-}
 
 /// Waits for `selector` under `root`; a generous hang guard, not a speed goal.
 async fn wait_for(root: &web_sys::Element, selector: &str) {
