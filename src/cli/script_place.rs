@@ -37,10 +37,14 @@ impl ScriptSources {
             true => format!("scenario.{table}"),
             false => table.to_string(),
         };
+        // Only an override of where the code comes from moves it out of the files.
         let set_on_command_line = self.overridden.iter().any(|path| {
             let path = path.strip_prefix("scenario.").unwrap_or(path);
             let table = table.strip_prefix("scenario.").unwrap_or(&table);
-            path == table || path.starts_with(&format!("{table}."))
+            path == table
+                || ["code", "code_file", "kind", "on_full"]
+                    .iter()
+                    .any(|field| path == format!("{table}.{field}"))
         });
         if set_on_command_line {
             return None;
@@ -115,6 +119,16 @@ mod tests {
             vec!["autoscaler.code".into()],
         );
         assert_eq!(sources.place(&fault("autoscaler", 3, 5)), None);
+        let other_field = ScriptSources::new(
+            SCENARIO.into(),
+            Path::new("s.toml"),
+            vec!["autoscaler.max_workers".into()],
+        );
+        assert_eq!(
+            other_field.place(&fault("autoscaler", 3, 5)).as_deref(),
+            Some("s.toml:9:5"),
+            "another field set on the command line leaves the code where it is"
+        );
         assert_eq!(sources.place(&fault("overflow", 0, 0)), None);
         assert_eq!(
             sources.place(&fault("limiter", 1, 1)),

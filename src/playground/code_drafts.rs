@@ -1,9 +1,14 @@
 //! A learner's code for each script exercise, kept in the browser's local storage as JSON, so the
-//! code survives leaving the page and coming back by the catalog (a reload keeps it too, through
-//! the permalink). A link that carries code wins over the draft: it is what its sender meant.
+//! code survives leaving the page and coming back by the catalog or a reload.
 //!
-//! Saved text this version cannot read is never overwritten: the page keeps it under another key
-//! (see `web::script_knob`) and starts a fresh store.
+//! Three things are kept per script knob: the code as last typed (saved on every keystroke, so
+//! code not yet applied survives a reload), the code last applied (which the page's address then
+//! carries), and code the page set aside without the learner typing it — replaced by "Reset to
+//! the starter", or hidden by a link that carries other code — offered back until taken. A link
+//! that carries code wins over the draft (it is what its sender meant), unless it carries the code
+//! this browser last applied: then it is this page's own address, and what was typed since wins.
+//!
+//! Saved text this version cannot read is never overwritten (see `web::script_knob`).
 
 use crate::exercise::{Exercise, KnobKind, KnobValue};
 use serde::{Deserialize, Serialize};
@@ -22,8 +27,29 @@ pub struct CodeDrafts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct ExerciseCode {
     id: String,
-    /// Knob path → code.
+    /// Knob path → code as last typed.
     code: BTreeMap<String, String>,
+    /// Knob path → code last applied.
+    #[serde(default)]
+    applied: BTreeMap<String, String>,
+    /// Knob path → code set aside by a reset or by a link's other code.
+    #[serde(default)]
+    aside: BTreeMap<String, String>,
+}
+
+impl ExerciseCode {
+    fn is_empty(&self) -> bool {
+        self.code.is_empty() && self.aside.is_empty()
+    }
+}
+
+/// What opening an exercise found in the drafts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Restored {
+    /// Knobs whose code came back from the drafts.
+    pub restored: Vec<String>,
+    /// Knobs whose draft the link's other code hid: (path, the draft), to set aside.
+    pub shadowed: Vec<(String, String)>,
 }
 
 impl CodeDrafts {
@@ -39,152 +65,126 @@ impl CodeDrafts {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The code kept for one knob of one exercise.
+    fn entry(&self, exercise: &str) -> Option<&ExerciseCode> {
+        self.exercises.iter().find(|entry| entry.id == exercise)
+    }
+
+    /// The code last typed for one knob of one exercise.
     pub fn get(&self, exercise: &str, knob: &str) -> Option<&str> {
-        self.exercises
-            .iter()
-            .find(|entry| entry.id == exercise)
+        self.entry(exercise)
             .and_then(|entry| entry.code.get(knob))
             .map(String::as_str)
     }
 
-    /// Keeps `code` for a knob; `None` (the code is back to the starter) forgets it. The
-    /// exercise becomes the most recent; past the limit the least recent is forgotten.
-    pub fn keep(&mut self, exercise: &str, knob: &str, code: Option<&str>) {
+    /// The code set aside for a knob, offered back to the learner.
+    pub fn aside(&self, exercise: &str, knob: &str) -> Option<&str> {
+        self.entry(exercise)
+            .and_then(|entry| entry.aside.get(knob))
+            .map(String::as_str)
+    }
+
+    /// Changes one exercise's entry; it becomes the most recent, an empty one is dropped, and
+    /// past the limit the least recent is forgotten.
+    fn edit(&mut self, exercise: &str, change: impl FnOnce(&mut ExerciseCode)) {
         let mut entry = match self.exercises.iter().position(|e| e.id == exercise) {
             Some(at) => self.exercises.remove(at),
             None => ExerciseCode {
                 id: exercise.to_string(),
                 code: BTreeMap::new(),
+                applied: BTreeMap::new(),
+                aside: BTreeMap::new(),
             },
         };
-        match code {
-            Some(code) => entry.code.insert(knob.to_string(), code.to_string()),
-            None => entry.code.remove(knob),
-        };
-        if !entry.code.is_empty() {
+        change(&mut entry);
+        if !entry.is_empty() {
             self.exercises.push(entry);
         }
         let excess = self.exercises.len().saturating_sub(MAX_DRAFTED_EXERCISES);
         self.exercises.drain(..excess);
     }
 
-    /// Puts the kept code into `values` for each script knob the link (`params`) did not set;
-    /// returns the paths of the knobs restored. Kept code that no longer reads as the knob's
-    /// value (a limit lowered since) stays kept and is not used.
+    /// Keeps `code` as typed for a knob; `None` (the code is back to the starter) forgets it.
+    pub fn keep(&mut self, exercise: &str, knob: &str, code: Option<&str>) {
+        self.edit(exercise, |entry| match code {
+            Some(code) => {
+                entry.code.insert(knob.to_string(), code.to_string());
+            }
+            None => {
+                entry.code.remove(knob);
+            }
+        });
+    }
+
+    /// Sets code aside for a knob (`None` once it is taken back).
+    pub fn set_aside(&mut self, exercise: &str, knob: &str, code: Option<&str>) {
+        self.edit(exercise, |entry| match code {
+            Some(code) => {
+                entry.aside.insert(knob.to_string(), code.to_string());
+            }
+            None => {
+                entry.aside.remove(knob);
+            }
+        });
+    }
+
+    /// Puts the kept code into `values` for each script knob: where the link (`params`) does not
+    /// set it, or sets it to the code this browser last applied (its own address). Kept code
+    /// that no longer reads as the knob's value (a limit lowered since) stays kept, unused.
     pub fn restore(
         &self,
         exercise: &Exercise,
         params: &[(String, String)],
         values: &mut [(String, KnobValue)],
-    ) -> Vec<String> {
-        let mut restored = Vec::new();
+    ) -> Restored {
+        let mut found = Restored::default();
+        let Some(entry) = self.entry(&exercise.id) else {
+            return found;
+        };
         for knob in exercise.knobs.iter().filter(|k| k.kind == KnobKind::Script) {
-            if params.iter().any(|(key, _)| *key == knob.path) {
+            let (Some(draft), Some(slot)) = (
+                entry.code.get(&knob.path),
+                values.iter_mut().find(|(path, _)| *path == knob.path),
+            ) else {
+                continue;
+            };
+            let linked = params.iter().any(|(key, _)| *key == knob.path);
+            let own_address = entry.applied.get(&knob.path) == Some(&slot.1.to_string());
+            if linked && !own_address {
+                if *draft != slot.1.to_string() {
+                    found.shadowed.push((knob.path.clone(), draft.clone()));
+                }
                 continue;
             }
-            let kept = self
-                .get(&exercise.id, &knob.path)
-                .map(|code| knob.parse(code));
-            if let (Some(Ok(value)), Some(slot)) =
-                (kept, values.iter_mut().find(|(path, _)| *path == knob.path))
-            {
+            if let Ok(value) = knob.parse(draft) {
                 if slot.1 != value {
                     slot.1 = value;
-                    restored.push(knob.path.clone());
+                    found.restored.push(knob.path.clone());
                 }
             }
         }
-        restored
+        found
     }
 
-    /// Keeps the code of each script knob in `values`; code back at the starter is forgotten.
+    /// The learner applied `values`: keeps each script knob's code as typed and as applied;
+    /// code back at the starter is forgotten (a reset sets the replaced code aside first).
     pub fn remember(&mut self, exercise: &Exercise, values: &[(String, KnobValue)]) {
         for knob in exercise.knobs.iter().filter(|k| k.kind == KnobKind::Script) {
             if let Some((_, value)) = values.iter().find(|(path, _)| *path == knob.path) {
                 let code = value.to_string();
                 let changed = *value != knob.start;
-                self.keep(&exercise.id, &knob.path, changed.then_some(code.as_str()));
+                self.edit(&exercise.id, |entry| {
+                    if changed {
+                        entry.code.insert(knob.path.clone(), code.clone());
+                        entry.applied.insert(knob.path.clone(), code);
+                    } else {
+                        entry.code.remove(&knob.path);
+                        entry.applied.remove(&knob.path);
+                    }
+                });
             }
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn code_is_kept_per_exercise_and_knob_and_forgotten_at_the_starter() {
-        let mut drafts = CodeDrafts::default();
-        drafts.keep("a", "autoscaler.code", Some("fn x() {}"));
-        drafts.keep("a", "retry.code", Some("fn y() {}"));
-        drafts.keep("b", "autoscaler.code", Some("fn z() {}"));
-        assert_eq!(drafts.get("a", "retry.code"), Some("fn y() {}"));
-        assert_eq!(drafts.get("b", "autoscaler.code"), Some("fn z() {}"));
-        assert_eq!(drafts.get("b", "retry.code"), None);
-        drafts.keep("a", "retry.code", None);
-        drafts.keep("a", "autoscaler.code", None);
-        assert_eq!(drafts.get("a", "autoscaler.code"), None);
-        let back = CodeDrafts::from_json(&drafts.to_json()).unwrap();
-        assert_eq!(back, drafts);
-        assert_eq!(
-            back.exercises.len(),
-            1,
-            "an exercise with no code left is gone"
-        );
-    }
-
-    #[test]
-    fn the_least_recently_edited_exercise_goes_first() {
-        let mut drafts = CodeDrafts::default();
-        for i in 0..MAX_DRAFTED_EXERCISES {
-            drafts.keep(&format!("e{i}"), "k", Some("code"));
-        }
-        drafts.keep("e0", "k", Some("edited again"));
-        drafts.keep("new", "k", Some("code"));
-        assert_eq!(drafts.exercises.len(), MAX_DRAFTED_EXERCISES);
-        assert_eq!(drafts.get("e1", "k"), None);
-        assert_eq!(drafts.get("e0", "k"), Some("edited again"));
-    }
-
-    #[test]
-    fn a_script_exercise_gets_its_code_back_unless_the_link_carries_code() {
-        let exercise = crate::exercise::catalog()
-            .into_iter()
-            .find(|e| e.knobs.iter().any(|k| k.kind == KnobKind::Script))
-            .expect("a script exercise");
-        let knob = exercise
-            .knobs
-            .iter()
-            .find(|k| k.kind == KnobKind::Script)
-            .unwrap();
-        let mine = format!("// mine\n{}", knob.start);
-        let mut values = exercise.start_values();
-        let mut drafts = CodeDrafts::default();
-        drafts.remember(&exercise, &values);
-        assert_eq!(drafts, CodeDrafts::default(), "the starter is not a draft");
-        values.iter_mut().find(|(p, _)| *p == knob.path).unwrap().1 = knob.parse(&mine).unwrap();
-        drafts.remember(&exercise, &values);
-
-        let mut opened = exercise.start_values();
-        assert_eq!(
-            drafts.restore(&exercise, &[], &mut opened),
-            vec![knob.path.clone()]
-        );
-        assert_eq!(opened, values);
-        let linked = vec![(knob.path.clone(), "fn other() {}".to_string())];
-        let mut from_link = exercise.start_values();
-        assert!(drafts
-            .restore(&exercise, &linked, &mut from_link)
-            .is_empty());
-        assert_eq!(from_link, exercise.start_values());
-    }
-
-    #[test]
-    fn text_that_is_not_drafts_is_refused_not_read_as_empty() {
-        assert!(CodeDrafts::from_json("{\"exercises\": 3}").is_err());
-        assert!(CodeDrafts::from_json("not json").is_err());
-        assert_eq!(CodeDrafts::from_json("").unwrap(), CodeDrafts::default());
-    }
-}
+mod tests;

@@ -239,10 +239,11 @@ impl Series {
     }
 
     /// The series as CSV with a header row; each part adds its columns after the run's own,
-    /// named `kind.name.column` (`stages.resize.queue_len`).
+    /// named `kind.name.column` (`stages.resize.queue_len`). Columns added later come last
+    /// (`desired_workers`), so a reader by position keeps working.
     pub fn to_csv(&self) -> String {
         let mut csv = String::from(
-            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state,desired_workers",
+            "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state",
         );
         for part in &self.parts {
             for column in PART_COLUMNS {
@@ -250,10 +251,10 @@ impl Series {
                 csv.push_str(&csv_field(&format!("{}.{column}", part.name)));
             }
         }
-        csv.push('\n');
+        csv.push_str(",desired_workers\n");
         for (row, p) in self.points.iter().enumerate() {
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
                 p.start,
                 p.end,
                 p.queue_len,
@@ -270,8 +271,7 @@ impl Series {
                 p.timed_out,
                 p.limit,
                 p.failed,
-                p.breaker,
-                p.desired_workers
+                p.breaker
             ));
             for part in &self.parts {
                 match part.points.get(row) {
@@ -282,7 +282,7 @@ impl Series {
                     None => csv.push_str(&",".repeat(PART_COLUMNS.len())),
                 }
             }
-            csv.push('\n');
+            csv.push_str(&format!(",{}\n", p.desired_workers));
         }
         csv
     }

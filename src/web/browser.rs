@@ -58,6 +58,17 @@ pub fn save(key: &str, value: &str) {
     }
 }
 
+/// What is stored under `key`: `Err` when the browser would not say (no storage, or refused),
+/// which a caller must not take for "nothing stored".
+pub fn try_load(key: &str) -> Result<Option<String>, ()> {
+    storage().ok_or(())?.get_item(key).map_err(|_| ())
+}
+
+/// Saves `value` under `key`; `false` when the browser refused (storage full, or none).
+pub fn try_save(key: &str, value: &str) -> bool {
+    storage().is_some_and(|storage| storage.set_item(key, value).is_ok())
+}
+
 /// The time now, ISO 8601 in UTC (`2026-12-03T17:25:00.000Z`).
 pub fn now_iso() -> String {
     js_sys::Date::new_0().to_iso_string().into()

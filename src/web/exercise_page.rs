@@ -13,6 +13,7 @@ use crate::exercise::{Exercise, Knob, KnobKind, KnobValue};
 use crate::playground::permalink::{resolve, Permalink};
 use crate::playground::Status;
 use crate::report::Summary;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -38,15 +39,40 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
         let preview = props.preview;
         move |_| {
             let (mut values, problems) = resolve(&exercise, &params);
-            let restored = match preview {
-                true => Vec::new(),
-                false => script_knob::stored_drafts().restore(&exercise, &params, &mut values),
-            };
-            (values, problems, restored)
+            let drafts = (!preview).then(script_knob::stored_drafts).flatten();
+            let found = drafts
+                .as_ref()
+                .map(|drafts| drafts.restore(&exercise, &params, &mut values))
+                .unwrap_or_default();
+            // Code set aside before (a reset), and drafts the link's other code hides now.
+            let mut asides: BTreeMap<String, String> = exercise
+                .knobs
+                .iter()
+                .filter_map(|knob| {
+                    let aside = drafts.as_ref()?.aside(&exercise.id, &knob.path)?;
+                    Some((knob.path.clone(), aside.to_string()))
+                })
+                .collect();
+            asides.extend(found.shadowed.iter().cloned());
+            (values, problems, found, asides)
         }
     });
     let values = use_state(|| opening.0.clone());
     let url_problems = opening.1.clone();
+    let asides = use_state(|| opening.3.clone());
+    // Drafts a link's other code hid are set aside in storage at once, so editing the linked code
+    // (which saves over the draft) loses nothing.
+    use_effect_with((), {
+        let exercise = exercise.clone();
+        let shadowed = opening.2.shadowed.clone();
+        move |_| {
+            for (path, draft) in shadowed {
+                script_knob::update_drafts(|d| d.set_aside(&exercise.id, &path, Some(&draft)));
+            }
+        }
+    });
+    // The address opened is not an edit: the drafts change only once the learner applies code.
+    let opened = use_mut_ref(|| true);
     let seed = use_state(|| props.seed.unwrap_or(exercise.seeds[0]));
     let knob_errors = use_state(Vec::<(String, String)>::new);
     let hints_shown = use_state(|| 0usize);
@@ -92,7 +118,9 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
         move |(values, seed)| {
             if !preview {
                 browser::replace_hash(&Permalink::for_run(&exercise, values, *seed).to_hash());
-                script_knob::update_drafts(|drafts| drafts.remember(&exercise, values));
+                if !std::mem::replace(&mut *opened.borrow_mut(), false) {
+                    script_knob::update_drafts(|drafts| drafts.remember(&exercise, values));
+                }
             }
         }
     });
@@ -138,6 +166,37 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                 Err(message) => errors.push((knob.path.clone(), message)),
             }
             knob_errors.set(errors);
+        })
+    };
+    let on_reset = {
+        let exercise = exercise.clone();
+        let asides = asides.clone();
+        let set_value = set_value.clone();
+        let preview = props.preview;
+        Callback::from(move |(knob, replaced): (Knob, String)| {
+            if !preview {
+                script_knob::update_drafts(|d| d.set_aside(&exercise.id, &knob.path, Some(&replaced)));
+            }
+            let mut updated = (*asides).clone();
+            updated.insert(knob.path.clone(), replaced);
+            asides.set(updated);
+            set_value.emit((knob.clone(), knob.start.to_string()));
+        })
+    };
+    let on_take_back = {
+        let exercise = exercise.clone();
+        let asides = asides.clone();
+        let set_value = set_value.clone();
+        let preview = props.preview;
+        Callback::from(move |knob: Knob| {
+            let mut updated = (*asides).clone();
+            if let Some(code) = updated.remove(&knob.path) {
+                if !preview {
+                    script_knob::update_drafts(|d| d.set_aside(&exercise.id, &knob.path, None));
+                }
+                asides.set(updated);
+                set_value.emit((knob, code));
+            }
         })
     };
     // Solved: every goal met on a run (if there are goals) and every question answered right.
@@ -268,9 +327,11 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
                                 _ => Rc::default(),
                             };
                             let reference = (knob.kind == KnobKind::Script).then(|| reference_of(knob)).flatten();
-                            let restored = opening.2.contains(&knob.path);
+                            let restored = opening.2.restored.contains(&knob.path);
+                            let aside = asides.get(&knob.path).map(|code| AttrValue::from(code.clone()));
                             html! { <KnobInput knob={knob.clone()} value={value} error={error} {marks} on_change={set_value.clone()}
-                                on_typed={on_typed.clone()} {reference} {restored} /> }
+                                on_typed={on_typed.clone()} on_reset={on_reset.clone()} on_take_back={on_take_back.clone()}
+                                {aside} {reference} {restored} /> }
                         }) }
                     </section>
                     {par.unwrap_or_default()}

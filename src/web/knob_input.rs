@@ -39,6 +39,15 @@ pub(super) struct KnobProps {
     /// A script knob's every keystroke, for the draft kept in the browser.
     #[prop_or_default]
     pub on_typed: Callback<(Knob, String)>,
+    /// A script knob's "Reset to the starter", with the code it replaces.
+    #[prop_or_default]
+    pub on_reset: Callback<(Knob, String)>,
+    /// A script knob's code set aside is taken back.
+    #[prop_or_default]
+    pub on_take_back: Callback<Knob>,
+    /// A script knob's code set aside (by a reset, or hidden by a link's other code).
+    #[prop_or_default]
+    pub aside: Option<AttrValue>,
     /// A script knob's reference code, once the exercise is solved.
     #[prop_or_default]
     pub reference: Option<AttrValue>,
@@ -89,13 +98,18 @@ pub(super) fn knob_input(props: &KnobProps) -> Html {
     let unit = knob.unit.clone().unwrap_or_default();
     let control = match &knob.kind {
         KnobKind::Script => {
-            let on_typed = {
+            let with_knob = |callback: &Callback<(Knob, String)>| {
                 let knob = knob.clone();
-                props.on_typed.reform(move |text| (knob.clone(), text))
+                callback.reform(move |text| (knob.clone(), text))
+            };
+            let on_take_back = {
+                let knob = knob.clone();
+                props.on_take_back.reform(move |()| knob.clone())
             };
             html! {
                 <ScriptKnob id={id.clone()} knob={knob.clone()} code={props.value.to_string()} marks={props.marks.clone()}
-                    on_change={Callback::from(emit)} {on_typed} reference={props.reference.clone()} restored={props.restored} />
+                    on_change={Callback::from(emit)} on_typed={with_knob(&props.on_typed)} on_reset={with_knob(&props.on_reset)}
+                    {on_take_back} aside={props.aside.clone()} reference={props.reference.clone()} restored={props.restored} />
             }
         }
         KnobKind::Choice(choices) => html! {

@@ -23,15 +23,17 @@ fn parse(text: &str, files: &SandboxFiles) -> Result<Rc<Config>, Rc<Vec<Mark>>> 
 
 #[function_component(Sandbox)]
 pub fn sandbox() -> Html {
-    let text = use_state(|| STARTER.to_string());
-    let files = use_state(|| Rc::new(SandboxFiles::default()));
+    // The text as typed and the data files, read by callbacks when they run (a file read that
+    // finishes later applies the text as it is then, not as it was when the read began).
+    let text = use_mut_ref(|| STARTER.to_string());
+    let files = use_mut_ref(SandboxFiles::default);
     let config = use_state(|| parse(STARTER, &SandboxFiles::default()));
     let apply = {
         let text = text.clone();
         let files = files.clone();
         let config = config.clone();
         Callback::from(move |_: MouseEvent| {
-            config.set(parse(&text, &files));
+            config.set(parse(&text.borrow(), &files.borrow()));
         })
     };
     // New files apply at once: the scenario naming them was probably waiting for them.
@@ -39,24 +41,24 @@ pub fn sandbox() -> Html {
         let text = text.clone();
         let files = files.clone();
         let config = config.clone();
-        Callback::from(move |updated: SandboxFiles| {
-            config.set(parse(&text, &updated));
-            files.set(Rc::new(updated));
-        })
+        Callback::from(move |()| config.set(parse(&text.borrow(), &files.borrow())))
     };
     let on_input = {
         let text = text.clone();
-        Callback::from(move |typed: String| text.set(typed))
+        Callback::from(move |typed: String| *text.borrow_mut() = typed)
     };
     let on_submit = {
         let text = text.clone();
         let files = files.clone();
         let config = config.clone();
         Callback::from(move |typed: String| {
-            config.set(parse(&typed, &files));
-            text.set(typed);
+            config.set(parse(&typed, &files.borrow()));
+            *text.borrow_mut() = typed;
         })
     };
+    // A file dropped anywhere on the page but the Data files panel would make the browser open
+    // it in place of the page, and the scenario typed here with it.
+    let keep_the_page = Callback::from(|event: DragEvent| event.prevent_default());
     let on_new_seed = {
         let config = config.clone();
         Callback::from(move |_| {
@@ -68,7 +70,7 @@ pub fn sandbox() -> Html {
         })
     };
     html! {
-        <main class="page sandbox">
+        <main class="page sandbox" ondragover={keep_the_page.clone()} ondrop={keep_the_page}>
             <h1>{"Sandbox"}</h1>
             <p>{"Any scenario in the "}<code>{"queuelab run"}</code>{" format; see docs/reference.md for every field."}</p>
             <div class="layout">
@@ -77,7 +79,7 @@ pub fn sandbox() -> Html {
                         marks={config.as_ref().err().cloned().unwrap_or_default()} on_input={on_input}
                         on_submit={on_submit} data_test="sandbox-editor" problems_test="sandbox-errors" />
                     <button class="primary" onclick={apply} data-test="apply">{"Apply"}</button>
-                    <DataFilesPanel files={(*files).clone()} on_change={on_files} />
+                    <DataFilesPanel files={files.clone()} on_change={on_files} />
                 </aside>
                 <div class="main">
                     if let Ok(config) = &*config {

@@ -4,14 +4,17 @@
 
 use super::browser;
 use crate::playground::sandbox_files::SandboxFiles;
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub(super) struct DataFilesProps {
-    pub files: Rc<SandboxFiles>,
-    /// The files after an addition or a removal.
-    pub on_change: Callback<SandboxFiles>,
+    /// The sandbox's files, shared with the page: each read that finishes (several may be under
+    /// way at once) adds to the files as they are then, never to an older copy.
+    pub files: Rc<RefCell<SandboxFiles>>,
+    /// After an addition or a removal.
+    pub on_change: Callback<()>,
 }
 
 #[function_component(DataFilesPanel)]
@@ -24,7 +27,8 @@ pub(super) fn data_files_panel(props: &DataFilesProps) -> Html {
         let on_change = props.on_change.clone();
         Callback::from(move |file: web_sys::File| {
             let name = file.name();
-            if let Err(message) = files.admits(&name, file.size() as u64) {
+            let admitted = files.borrow().admits(&name, file.size() as u64);
+            if let Err(message) = admitted {
                 problem.set(Some(message));
                 return;
             }
@@ -32,11 +36,11 @@ pub(super) fn data_files_panel(props: &DataFilesProps) -> Html {
             let files = files.clone();
             let on_change = on_change.clone();
             browser::read_file(file, move |name, text| {
-                let mut updated = (*files).clone();
-                match text.and_then(|text| updated.add(&name, &text)) {
+                let added = text.and_then(|text| files.borrow_mut().add(&name, &text));
+                match added {
                     Ok(()) => {
                         problem.set(None);
-                        on_change.emit(updated);
+                        on_change.emit(());
                     }
                     Err(message) => problem.set(Some(format!("{name}: {message}"))),
                 }
@@ -83,6 +87,7 @@ pub(super) fn data_files_panel(props: &DataFilesProps) -> Html {
         let dragging = dragging.clone();
         Callback::from(move |_: DragEvent| dragging.set(false))
     };
+    let listed = props.files.borrow().list();
     html! {
         <section class={classes!("open-file", "data-files", dragging.then_some("dragging"))} aria-label="Data files"
             ondrop={on_drop} ondragover={on_drag_over} ondragleave={on_drag_leave} data-test="data-files">
@@ -93,17 +98,16 @@ pub(super) fn data_files_panel(props: &DataFilesProps) -> Html {
                         onchange={on_pick} data-test="data-file-input" />
                 </label>
                 {". They are read here and never leave your computer."}</p>
-            if !props.files.list().is_empty() {
+            if !listed.is_empty() {
                 <ul class="file-list" data-test="data-file-list">
-                    { for props.files.list().into_iter().map(|(name, bytes)| {
+                    { for listed.into_iter().map(|(name, bytes)| {
                         let remove = {
                             let files = props.files.clone();
                             let on_change = props.on_change.clone();
                             let name = name.clone();
                             Callback::from(move |_: MouseEvent| {
-                                let mut updated = (*files).clone();
-                                updated.remove(&name);
-                                on_change.emit(updated);
+                                files.borrow_mut().remove(&name);
+                                on_change.emit(());
                             })
                         };
                         html! {

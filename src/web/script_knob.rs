@@ -18,11 +18,20 @@ pub(super) struct ScriptKnobProps {
     pub code: AttrValue,
     #[prop_or_default]
     pub marks: Rc<Vec<Mark>>,
-    /// Applied code: on leaving the editor, Ctrl/⌘-Enter, a reset or an undo.
+    /// Applied code: on leaving the editor, Ctrl/⌘-Enter.
     pub on_change: Callback<String>,
     /// Every keystroke, for the draft kept in the browser.
     #[prop_or_default]
     pub on_typed: Callback<String>,
+    /// "Reset to the starter", with the code it replaces (the page sets it aside first).
+    #[prop_or_default]
+    pub on_reset: Callback<String>,
+    /// Take the code set aside back.
+    #[prop_or_default]
+    pub on_take_back: Callback<()>,
+    /// Code the page set aside (a reset, or a link's other code hid it), kept until taken back.
+    #[prop_or_default]
+    pub aside: Option<AttrValue>,
     /// The reference solution's code, once the exercise is solved.
     #[prop_or_default]
     pub reference: Option<AttrValue>,
@@ -34,37 +43,13 @@ pub(super) struct ScriptKnobProps {
 #[function_component(ScriptKnob)]
 pub(super) fn script_knob(props: &ScriptKnobProps) -> Html {
     let starter = props.knob.start.to_string();
-    // The code a reset replaced, offered back until the learner writes something else.
-    let replaced = use_state(|| None::<String>);
     let comparing = use_state(|| false);
-    {
-        let replaced = replaced.clone();
-        let at_starter = props.code.as_str() == starter;
-        use_effect_with(props.code.clone(), move |_| {
-            if !at_starter {
-                replaced.set(None);
-            }
-        });
-    }
     let reset = {
-        let replaced = replaced.clone();
         let code = props.code.to_string();
-        let starter = starter.clone();
-        let on_change = props.on_change.clone();
-        Callback::from(move |_: MouseEvent| {
-            replaced.set(Some(code.clone()));
-            on_change.emit(starter.clone());
-        })
+        let on_reset = props.on_reset.clone();
+        Callback::from(move |_: MouseEvent| on_reset.emit(code.clone()))
     };
-    let undo = {
-        let replaced = replaced.clone();
-        let on_change = props.on_change.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(code) = (*replaced).clone() {
-                on_change.emit(code);
-            }
-        })
-    };
+    let take_back = props.on_take_back.reform(|_: MouseEvent| ());
     let toggle_compare = {
         let comparing = comparing.clone();
         Callback::from(move |_: MouseEvent| comparing.set(!*comparing))
@@ -81,11 +66,12 @@ pub(super) fn script_knob(props: &ScriptKnobProps) -> Html {
                 if props.restored && !at_starter { {" Your code from last time, kept in this browser."} }
             </span>
             <span class="script-tools">
-                if let Some(code) = &*replaced {
-                    <button class="link" onclick={undo} data-test="undo-reset">
-                        {format!("Undo the reset (back to your {} lines)", code.lines().count())}
+                if let Some(code) = props.aside.as_ref().filter(|aside| aside.as_str() != props.code.as_str()) {
+                    <button class="link" onclick={take_back} data-test="undo-reset">
+                        {format!("Back to your code ({} lines, kept in this browser)", code.lines().count())}
                     </button>
-                } else if !at_starter {
+                }
+                if !at_starter {
                     <button class="link" onclick={reset} data-test="reset-starter">{"Reset to the starter"}</button>
                 }
                 if props.reference.is_some() {
@@ -95,10 +81,25 @@ pub(super) fn script_knob(props: &ScriptKnobProps) -> Html {
                 }
             </span>
             if let (true, Some(reference)) = (*comparing, &props.reference) {
-                {comparison(&props.code, reference)}
+                <Comparison yours={props.code.clone()} reference={reference.clone()} />
             }
         </span>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct ComparisonProps {
+    yours: AttrValue,
+    reference: AttrValue,
+}
+
+/// The comparison, worked out again only when either code changes.
+#[function_component(Comparison)]
+fn comparison_view(props: &ComparisonProps) -> Html {
+    let shown = use_memo((props.yours.clone(), props.reference.clone()), |(yours, reference)| {
+        comparison(yours, reference)
+    });
+    (*shown).clone()
 }
 
 /// The learner's code and the reference as one list, each line marked by who wrote it (in words
@@ -132,25 +133,29 @@ fn comparison(yours: &str, reference: &str) -> Html {
     }
 }
 
-/// Where the learner's code drafts are kept, and where text there that this version cannot read
-/// is moved (once) instead of being overwritten.
+/// Where the learner's code drafts are kept; text there that this version cannot read is moved
+/// to a key of its own (stamped with the time) instead of being overwritten.
 const CODE_DRAFTS_KEY: &str = "queuelab.code.v1";
 const UNREADABLE_DRAFTS_KEY: &str = "queuelab.code.v1.unreadable";
 
-/// The learner's code drafts kept in this browser.
-pub(super) fn stored_drafts() -> CodeDrafts {
-    let text = super::browser::load(CODE_DRAFTS_KEY).unwrap_or_default();
-    CodeDrafts::from_json(&text).unwrap_or_else(|_| {
-        if super::browser::load(UNREADABLE_DRAFTS_KEY).is_none() {
-            super::browser::save(UNREADABLE_DRAFTS_KEY, &text);
+/// The learner's code drafts kept in this browser; `None` when they cannot be read and cannot be
+/// safely replaced (the browser would not say what is stored, or would not keep the unreadable
+/// text aside): then nothing is saved over them.
+pub(super) fn stored_drafts() -> Option<CodeDrafts> {
+    let text = super::browser::try_load(CODE_DRAFTS_KEY).ok()?.unwrap_or_default();
+    match CodeDrafts::from_json(&text) {
+        Ok(drafts) => Some(drafts),
+        Err(_) => {
+            let aside = format!("{UNREADABLE_DRAFTS_KEY}.{}", js_sys::Date::now() as u64);
+            super::browser::try_save(&aside, &text).then(CodeDrafts::default)
         }
-        CodeDrafts::default()
-    })
+    }
 }
 
-/// Changes the stored drafts and saves them.
+/// Changes the stored drafts and saves them (never over drafts that could not be read).
 pub(super) fn update_drafts(change: impl FnOnce(&mut CodeDrafts)) {
-    let mut drafts = stored_drafts();
-    change(&mut drafts);
-    super::browser::save(CODE_DRAFTS_KEY, &drafts.to_json());
+    if let Some(mut drafts) = stored_drafts() {
+        change(&mut drafts);
+        super::browser::save(CODE_DRAFTS_KEY, &drafts.to_json());
+    }
 }

@@ -229,10 +229,12 @@ try {
   await page.goto(`${base}#/exercise/build-aimd-limiter`);
   await page.waitForSelector('[data-knob="limiter.code"]');
   assert.equal(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'the draft is kept per exercise');
-  // Reset to the starter, then undo: nothing typed is lost.
+  // Reset to the starter, reload, then take the code back: nothing typed is lost.
   await page.click('[data-test=reset-starter]');
   await page.waitForSelector('[data-test=undo-reset]');
   assert.notEqual(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'reset to the starter');
+  await page.reload();
+  await page.waitForSelector('[data-test=undo-reset]');
   await page.click('[data-test=undo-reset]');
   await page.waitForSelector('[data-test=reset-starter]');
   assert.equal(await page.locator('[data-knob="limiter.code"]').inputValue(), aimd, 'the reset is undone');

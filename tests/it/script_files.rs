@@ -88,7 +88,7 @@ fn a_code_file_that_is_missing_doubled_or_out_of_place_is_refused_with_the_reaso
     let (ok, _, stderr) = run(&both);
     assert!(!ok && stderr.contains("not both"), "{stderr}");
 
-    // An exercise (like the browser) reads no files: the code must be inline.
+    // Read without files (the library's plain parse), the code must be inline.
     let text = format!("{SCENARIO}code_file = \"step.rhai\"\n");
     let error = queuelab::scenario::parse(&text, "s.toml")
         .unwrap_err()
@@ -102,7 +102,8 @@ fn a_runtime_fault_is_said_at_its_place_in_the_scenario_or_the_code_file() {
     let inline = written("fault-inline", &format!("code = '''\n{failing}'''\n"), &[]);
     let (ok, _, stderr) = run(&inline);
     assert!(!ok);
-    // `code = '''` is line 19 of the scenario; the code's line 2 is the file's line 20.
+    // `code = '''` is line 18 of the scenario; the code starts on line 19, so its line 2 is
+    // the file's line 20.
     let expected = format!("error: {}:20:", inline.display());
     assert!(stderr.contains(&expected), "{expected} in {stderr}");
     assert!(
