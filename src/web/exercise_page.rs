@@ -175,7 +175,9 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
         let preview = props.preview;
         Callback::from(move |(knob, replaced): (Knob, String)| {
             if !preview {
-                script_knob::update_drafts(|d| d.set_aside(&exercise.id, &knob.path, Some(&replaced)));
+                script_knob::update_drafts(|d| {
+                    d.set_aside(&exercise.id, &knob.path, Some(&replaced))
+                });
             }
             let mut updated = (*asides).clone();
             updated.insert(knob.path.clone(), replaced);

@@ -96,9 +96,10 @@ struct ComparisonProps {
 /// The comparison, worked out again only when either code changes.
 #[function_component(Comparison)]
 fn comparison_view(props: &ComparisonProps) -> Html {
-    let shown = use_memo((props.yours.clone(), props.reference.clone()), |(yours, reference)| {
-        comparison(yours, reference)
-    });
+    let shown = use_memo(
+        (props.yours.clone(), props.reference.clone()),
+        |(yours, reference)| comparison(yours, reference),
+    );
     (*shown).clone()
 }
 
@@ -142,7 +143,9 @@ const UNREADABLE_DRAFTS_KEY: &str = "queuelab.code.v1.unreadable";
 /// safely replaced (the browser would not say what is stored, or would not keep the unreadable
 /// text aside): then nothing is saved over them.
 pub(super) fn stored_drafts() -> Option<CodeDrafts> {
-    let text = super::browser::try_load(CODE_DRAFTS_KEY).ok()?.unwrap_or_default();
+    let text = super::browser::try_load(CODE_DRAFTS_KEY)
+        .ok()?
+        .unwrap_or_default();
     match CodeDrafts::from_json(&text) {
         Ok(drafts) => Some(drafts),
         Err(_) => {

@@ -179,7 +179,11 @@ workers = 1
         "{header:?}"
     );
     assert_eq!(header.len(), 18 + 2 * 5);
-    assert_eq!(header.last(), Some(&"desired_workers"), "a later column comes last");
+    assert_eq!(
+        header.last(),
+        Some(&"desired_workers"),
+        "a later column comes last"
+    );
     for line in lines {
         assert_eq!(line.split(',').count(), header.len(), "{line}");
     }

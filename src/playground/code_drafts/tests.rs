@@ -35,7 +35,11 @@ fn code_is_kept_per_exercise_and_knob_and_forgotten_at_the_starter() {
     assert_eq!(drafts.get("a", "autoscaler.code"), None);
     let back = CodeDrafts::from_json(&drafts.to_json()).unwrap();
     assert_eq!(back, drafts);
-    assert_eq!(back.exercises.len(), 1, "an exercise with no code left is gone");
+    assert_eq!(
+        back.exercises.len(),
+        1,
+        "an exercise with no code left is gone"
+    );
 }
 
 #[test]
@@ -109,7 +113,11 @@ fn a_reset_sets_the_replaced_code_aside_until_it_is_taken_back() {
     drafts.set_aside(&exercise.id, &knob.path, Some(&mine));
     drafts.remember(&exercise, &exercise.start_values());
     let back = CodeDrafts::from_json(&drafts.to_json()).unwrap();
-    assert_eq!(back.aside(&exercise.id, &knob.path), Some(mine.as_str()), "kept past a reload");
+    assert_eq!(
+        back.aside(&exercise.id, &knob.path),
+        Some(mine.as_str()),
+        "kept past a reload"
+    );
     assert_eq!(back.get(&exercise.id, &knob.path), None);
     drafts.set_aside(&exercise.id, &knob.path, None);
     assert!(drafts.exercises.is_empty());
@@ -118,7 +126,10 @@ fn a_reset_sets_the_replaced_code_aside_until_it_is_taken_back() {
 #[test]
 fn drafts_saved_before_applied_and_aside_existed_still_read() {
     let old = r#"{"exercises":[{"id":"a","code":{"k":"fn x() {}"}}]}"#;
-    assert_eq!(CodeDrafts::from_json(old).unwrap().get("a", "k"), Some("fn x() {}"));
+    assert_eq!(
+        CodeDrafts::from_json(old).unwrap().get("a", "k"),
+        Some("fn x() {}")
+    );
 }
 
 #[test]
