@@ -210,7 +210,8 @@ thread_local! {
 
 /// Mounts a fresh playground, as a page load would. The tests share one page: an app left
 /// mounted would go on answering later tests' address changes and saving what it follows (a
-/// course), so the previous test's app is unmounted first and the followed course forgotten.
+/// course), so the previous test's app is unmounted first, and the followed course and shared
+/// exercises are forgotten, as for a first visit.
 fn mount() -> web_sys::Element {
     let (root, app) = mount_app();
     MOUNTED.with(|mounted| mounted.borrow_mut().replace((root.clone(), app)));
@@ -224,8 +225,10 @@ fn mount_app() -> (web_sys::Element, yew::AppHandle<queuelab::web::App>) {
         root.remove();
     }
     let window = web_sys::window().unwrap();
+    // What a visit leaves behind that changes the catalog: a followed course, shared exercises.
     if let Ok(Some(storage)) = window.local_storage() {
         let _ = storage.remove_item("queuelab.course.v1");
+        let _ = storage.remove_item("queuelab.shared.v1");
     }
     let document = window.document().unwrap();
     let root = document.create_element("div").unwrap();
