@@ -7,6 +7,7 @@
 pub mod code_diff;
 pub mod code_drafts;
 pub mod drafts;
+pub mod embed;
 pub mod markdown;
 pub mod marks;
 pub mod opened;

@@ -2,6 +2,8 @@
 //!
 //! `#/exercise/shed-vs-block?seed=3&queue.on_full=reject` — knob values are checked against the
 //! exercise like typed input; a bad value becomes a message shown on the page, never a panic.
+//! `#/embed/exercise/…` is the same exercise with minimal chrome, for an iframe in a course page
+//! or a blog post.
 //!
 //! ```
 //! use queuelab::playground::Permalink;
@@ -26,6 +28,13 @@ pub enum Permalink {
     /// `#/course/PAYLOAD`: a course carried whole in the link, packed as a shared exercise is.
     Course(String),
     Exercise {
+        id: String,
+        seed: Option<u64>,
+        values: Vec<(String, String)>,
+    },
+    /// `#/embed/exercise/ID?…`: an exercise as [`Permalink::Exercise`], shown with minimal chrome
+    /// for an iframe.
+    Embed {
         id: String,
         seed: Option<u64>,
         values: Vec<(String, String)>,
@@ -70,6 +79,26 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
+/// An exercise address's seed and knob values: a `seed` that is not a whole number is kept as a
+/// value, for [`resolve`] to report.
+fn seed_and_values(query: &str) -> (Option<u64>, Vec<(String, String)>) {
+    let mut seed = None;
+    let mut values = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (key, value) = (decode(key), decode(value));
+        if key == "seed" {
+            match value.parse() {
+                Ok(n) => seed = Some(n),
+                Err(_) => values.push((key, value)),
+            }
+        } else {
+            values.push((key, value));
+        }
+    }
+    (seed, values)
+}
+
 impl Permalink {
     /// Whether a location fragment is one of the playground's routes (`#/…`, or empty for the
     /// catalog) rather than an in-page anchor such as `#goals` from a link in an exercise.
@@ -99,21 +128,16 @@ impl Permalink {
             ["x", payload] if query.is_empty() => Permalink::Shared(payload.to_string()),
             ["course", payload] if query.is_empty() => Permalink::Course(payload.to_string()),
             ["exercise", id] => {
-                let mut seed = None;
-                let mut values = Vec::new();
-                for pair in query.split('&').filter(|p| !p.is_empty()) {
-                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                    let (key, value) = (decode(key), decode(value));
-                    if key == "seed" {
-                        match value.parse() {
-                            Ok(n) => seed = Some(n),
-                            Err(_) => values.push((key, value)),
-                        }
-                    } else {
-                        values.push((key, value));
-                    }
-                }
+                let (seed, values) = seed_and_values(query);
                 Permalink::Exercise {
+                    id: decode(id),
+                    seed,
+                    values,
+                }
+            }
+            ["embed", "exercise", id] => {
+                let (seed, values) = seed_and_values(query);
+                Permalink::Embed {
                     id: decode(id),
                     seed,
                     values,
@@ -132,6 +156,14 @@ impl Permalink {
             Permalink::Shared(payload) => format!("{}{payload}", super::share::ROUTE),
             Permalink::Course(payload) => format!("{}{payload}", super::share::COURSE_ROUTE),
             Permalink::Unknown(text) => format!("#{text}"),
+            Permalink::Embed { id, seed, values } => {
+                let exercise = Permalink::Exercise {
+                    id: id.clone(),
+                    seed: *seed,
+                    values: values.clone(),
+                };
+                format!("#/embed{}", &exercise.to_hash()[1..])
+            }
             Permalink::Exercise { id, seed, values } => {
                 let mut params: Vec<String> = seed.iter().map(|s| format!("seed={s}")).collect();
                 params.extend(
@@ -145,6 +177,14 @@ impl Permalink {
                     format!("#/exercise/{}?{}", encode(id), params.join("&"))
                 }
             }
+        }
+    }
+
+    /// The same exercise address shown embedded (`#/embed/exercise/…`); other addresses as they are.
+    pub fn embedded(self) -> Permalink {
+        match self {
+            Permalink::Exercise { id, seed, values } => Permalink::Embed { id, seed, values },
+            other => other,
         }
     }
 
@@ -266,6 +306,30 @@ mod tests {
             Permalink::parse(&fits),
             Permalink::Exercise { .. }
         ));
+    }
+
+    #[test]
+    fn embed_addresses_round_trip_and_keep_their_knobs() {
+        let link = Permalink::parse("#/embed/exercise/shed-vs-block?seed=3&queue.capacity=8");
+        assert_eq!(
+            link,
+            Permalink::Embed {
+                id: "shed-vs-block".into(),
+                seed: Some(3),
+                values: vec![("queue.capacity".into(), "8".into())],
+            }
+        );
+        assert_eq!(
+            link.to_hash(),
+            "#/embed/exercise/shed-vs-block?seed=3&queue.capacity=8"
+        );
+        let plain = Permalink::parse("#/exercise/shed-vs-block?seed=3&queue.capacity=8");
+        assert_eq!(plain.embedded(), link);
+        assert_eq!(Permalink::Sandbox.embedded(), Permalink::Sandbox);
+        assert_eq!(
+            Permalink::parse("#/embed/sandbox"),
+            Permalink::Unknown("/embed/sandbox".into())
+        );
     }
 
     #[test]

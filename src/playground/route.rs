@@ -35,6 +35,8 @@ pub enum Page<'a> {
         exercise: &'a Exercise,
         seed: Option<u64>,
         values: &'a [(String, String)],
+        /// `#/embed/exercise/…`: shown with minimal chrome, for an iframe.
+        embed: bool,
     },
     /// No exercise has this id: the message says so.
     NoSuchExercise(String),
@@ -66,22 +68,31 @@ pub fn page<'a>(link: &'a Permalink, exercises: &'a [Exercise], debug_panic: boo
         Permalink::Shared(payload) => Page::Shared(super::share::decode(payload)),
         Permalink::Course(payload) => Page::Course(super::share::decode_text(payload, "course")),
         Permalink::Exercise { id, seed, values } => {
-            match exercises.iter().find(|exercise| &exercise.id == id) {
-                Some(exercise) => Page::Exercise {
-                    exercise,
-                    seed: *seed,
-                    values,
-                },
-                None => Page::NoSuchExercise(format!(
-                    "There is no exercise called {:?}.",
-                    shortened(id)
-                )),
-            }
+            exercise_page(exercises, id, *seed, values, false)
         }
+        Permalink::Embed { id, seed, values } => exercise_page(exercises, id, *seed, values, true),
         Permalink::Unknown(text) if debug_panic && text.trim_matches('/') == "debug/panic" => {
             Page::DebugPanic
         }
         Permalink::Unknown(text) => Page::Unknown(format!("Unknown address #{}.", shortened(text))),
+    }
+}
+
+fn exercise_page<'a>(
+    exercises: &'a [Exercise],
+    id: &str,
+    seed: Option<u64>,
+    values: &'a [(String, String)],
+    embed: bool,
+) -> Page<'a> {
+    match exercises.iter().find(|exercise| exercise.id == id) {
+        Some(exercise) => Page::Exercise {
+            exercise,
+            seed,
+            values,
+            embed,
+        },
+        None => Page::NoSuchExercise(format!("There is no exercise called {:?}.", shortened(id))),
     }
 }
 

@@ -36,7 +36,12 @@
       show(catalog);
       return afterPaint();
     }
-    var file = path.length === 1 && path[0] === 'sandbox' ? 'sandbox'
+    // `#/embed/exercise/ID` is the exercise page without the site's header (the app's embed).
+    var embed = path[0] === 'embed';
+    var header = document.querySelector('header.top');
+    if (header) header.hidden = embed;
+    if (embed) path = path.slice(1);
+    var file = path.length === 1 && path[0] === 'sandbox' && !embed ? 'sandbox'
       : path.length === 2 && path[0] === 'exercise' && /^[A-Za-z0-9_-]+$/.test(path[1]) ? 'exercise/' + path[1]
       : null;
     show('');

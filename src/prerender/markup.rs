@@ -80,7 +80,7 @@ pub fn catalog(exercises: &[Exercise]) -> String {
 /// folded, and the run panel before the first run with every goal pending.
 pub fn exercise(exercise: &Exercise) -> String {
     let mut out = format!(
-        "<main class=\"page exercise\"><nav class=\"crumbs\"><a href=\"#/\">Exercises</a> › {} · {}</nav>\
+        "<main class=\"page exercise\"><div class=\"embed\"><button class=\"link\" aria-expanded=\"false\" data-test=\"embed\">Embed</button></div><nav class=\"crumbs\"><a href=\"#/\">Exercises</a> › {} · {}</nav>\
          <h1>{}</h1><p class=\"sources\">From the exercise books: {}</p>\
          <div class=\"layout\"><aside class=\"side\">\
          <details class=\"story\" open><summary>The story</summary>{}</details>\

@@ -281,13 +281,14 @@ pub fn app() -> Html {
             exercise,
             seed,
             values,
+            embed,
         } => html! {
             <>
                 if let Some((_, notice)) = opened_notice.as_ref().filter(|(id, _)| *id == exercise.id) {
                     <p class="warn page" role="status" data-test="open-notice">{notice}</p>
                 }
                 <ExercisePage key={exercise.id.clone()} exercise={Rc::new(exercise.clone())} seed={seed}
-                    params={Rc::new(values.to_vec())} shared={shared.clone()} />
+                    params={Rc::new(values.to_vec())} shared={shared.clone()} {embed} />
             </>
         },
         Page::NoSuchExercise(message) | Page::Unknown(message) => html! {
@@ -297,6 +298,10 @@ pub fn app() -> Html {
             panic!("a deliberate panic (#/debug/panic), to show the error panel")
         }
     };
+    // An embedded exercise shows no header: the page around the iframe is the chrome.
+    if matches!(&*address, Permalink::Embed { .. }) {
+        return page;
+    }
     html! {
         <>
             <header class="top">

@@ -2,6 +2,7 @@
 //! par and the solution. Knob values and the seed live in the URL, so any run can be shared.
 
 use super::browser;
+use super::embed_button::EmbedButton;
 use super::grading::Grading;
 use super::knob_input::{script_marks, KnobInput};
 use super::lab::Lab;
@@ -26,6 +27,9 @@ pub struct ExerciseProps {
     /// Shown as the authoring page's preview: the address is left alone (it is `#/author`).
     #[prop_or_default]
     pub preview: bool,
+    /// `#/embed/exercise/…`: minimal chrome for an iframe, and the address stays an embed one.
+    #[prop_or_default]
+    pub embed: bool,
 }
 
 #[function_component(ExercisePage)]
@@ -114,10 +118,12 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
 
     use_effect_with(((*values).clone(), *seed), {
         let exercise = exercise.clone();
-        let preview = props.preview;
+        let (preview, embed) = (props.preview, props.embed);
         move |(values, seed)| {
             if !preview {
-                browser::replace_hash(&Permalink::for_run(&exercise, values, *seed).to_hash());
+                let link = Permalink::for_run(&exercise, values, *seed);
+                let link = if embed { link.embedded() } else { link };
+                browser::replace_hash(&link.to_hash());
                 if !std::mem::replace(&mut *opened.borrow_mut(), false) {
                     script_knob::update_drafts(|drafts| drafts.remember(&exercise, values));
                 }
@@ -305,7 +311,15 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
 
     html! {
         <@{if props.preview { "div" } else { "main" }} class={classes!(if props.preview { "exercise" } else { "page exercise" })} data-exercise={exercise.id.clone()}>
-            <nav class="crumbs"><a href="#/">{"Exercises"}</a>{format!(" › {} · {}", exercise.chapter, exercise.difficulty)}</nav>
+            if props.embed {
+                <p class="crumbs"><a href={format!("{}{}", browser::page_address(), Permalink::for_run(&exercise, &values, *seed).to_hash())}
+                    target="_blank" rel="noopener" data-test="open-full">{"Open in Queue Lab ↗"}</a></p>
+            } else {
+                if !props.preview {
+                    <EmbedButton address={Permalink::for_run(&exercise, &values, *seed).to_hash()} title={exercise.title.clone()} />
+                }
+                <nav class="crumbs"><a href="#/">{"Exercises"}</a>{format!(" › {} · {}", exercise.chapter, exercise.difficulty)}</nav>
+            }
             <h1>{&exercise.title}</h1>
             <p class="sources">{format!("From the exercise books: {}", exercise.sources.join(", "))}</p>
             if !url_problems.is_empty() {

@@ -11,6 +11,7 @@ mod class_progress;
 mod code_editor;
 mod copy_progress;
 mod diagram;
+mod embed_button;
 mod exercise_page;
 mod following;
 mod grading;

@@ -448,6 +448,27 @@ try {
   await page.waitForSelector('[data-test=class-table]');
   assert.match(await page.locator('[data-test=class-table]').textContent(), /Ada/);
   await page.screenshot({ path: path.join(artifacts, 'class-progress.png'), fullPage: true });
+  // 15. Embeds (issue 14): "Embed" gives the iframe snippet of the run on screen; pasted into a
+  // page, it shows the exercise without the site's header, keeps its knobs, and runs.
+  await page.goto(`${base}#/exercise/shed-vs-block?seed=3&queue.capacity=8`);
+  await page.waitForSelector('main.exercise[data-exercise=shed-vs-block] [data-test=run]');
+  await page.click('[data-test=embed]');
+  const snippet = await page.inputValue('[data-test=embed-snippet]');
+  assert.match(snippet, /^<iframe src="http:\/\/127\.0\.0\.1:\d+\/#\/embed\/exercise\/shed-vs-block\?seed=3&amp;queue\.capacity=8" title="Queue Lab: /);
+  await page.screenshot({ path: path.join(artifacts, 'embed-snippet.png') });
+  const blog = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  blog.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await blog.setContent(`<h1>My post about queues</h1>${snippet}`);
+  const frame = blog.frameLocator('iframe');
+  await frame.locator('main.exercise[data-exercise=shed-vs-block] [data-test=run]').waitFor();
+  assert.equal(await frame.locator('header.top').count(), 0, 'no site header in an embed');
+  assert.match(await frame.locator('[data-test=open-full]').getAttribute('href'), /#\/exercise\/shed-vs-block\?seed=3&queue\.capacity=8$/);
+  await frame.locator('[data-test=speed]').selectOption('max');
+  await frame.locator('[data-test=run]').click();
+  await frame.locator('.lab[data-state=finished]').waitFor({ timeout: 60000 });
+  await blog.screenshot({ path: path.join(artifacts, 'embed.png') });
+  await blog.close();
+
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {

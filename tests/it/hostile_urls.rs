@@ -227,6 +227,10 @@ fn good_addresses_open_their_page_without_a_problem() {
         let hash = link.to_hash();
         let (said, _) = what_the_page_says(&hash, &exercises);
         assert_eq!(said, Ok(String::new()), "{hash}");
+        let embedded = link.embedded().to_hash();
+        assert!(embedded.starts_with("#/embed/exercise/"), "{embedded}");
+        let (said, _) = what_the_page_says(&embedded, &exercises);
+        assert_eq!(said, Ok(String::new()), "{embedded}");
     }
     let (said, _) = what_the_page_says(
         "#/exercise/shed-vs-block?seed=3&queue.capacity=8",
