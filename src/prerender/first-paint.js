@@ -24,6 +24,11 @@
     // On a phone the app starts with the story folded: so does the first paint.
     var story = box.querySelector('details.story');
     if (story && window.innerWidth <= 700) story.open = false;
+    // The tour's offer (src/web/tour.rs) only until the learner has taken or dismissed it.
+    var tour = box.querySelector('section.tour');
+    var toured = false;
+    try { toured = localStorage.getItem('queuelab.tour.v1') !== null; } catch (e) {}
+    if (tour && toured) tour.remove();
   }
   function route() {
     if (!box.isConnected) return window.removeEventListener('hashchange', route);

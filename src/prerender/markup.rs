@@ -75,13 +75,20 @@ pub fn catalog(exercises: &[Exercise]) -> String {
     out
 }
 
+/// The first visit's offer of a tour (src/web/tour.rs); the first paint's router removes it once
+/// the learner has dismissed or taken the tour, as the app does.
+const TOUR_OFFER: &str =
+    "<section class=\"tour\" aria-label=\"How this page works\" data-test=\"tour\"><p>New here? \
+    <button class=\"link\" data-test=\"tour-start\">Take the one-minute tour</button> · \
+    <button class=\"link\" data-test=\"tour-dismiss\">No thanks</button></p></section>";
+
 /// An exercise page (src/web/exercise_page.rs) at its start: the story (open; the first-paint
 /// script folds it on a phone, as the app does), the knobs at their start values, the hints
 /// folded, and the run panel before the first run with every goal pending.
 pub fn exercise(exercise: &Exercise) -> String {
     let mut out = format!(
         "<main class=\"page exercise\"><div class=\"embed\"><button class=\"link\" aria-expanded=\"false\" data-test=\"embed\">Embed</button></div><nav class=\"crumbs\"><a href=\"#/\">Exercises</a> › {} · {}</nav>\
-         <h1>{}</h1><p class=\"sources\">From the exercise books: {}</p>\
+         <h1>{}</h1><p class=\"sources\">From the exercise books: {}</p>{TOUR_OFFER}\
          <div class=\"layout\"><aside class=\"side\">\
          <details class=\"story\" open><summary>The story</summary>{}</details>\
          <section class=\"knobs\" aria-label=\"Knobs\"><h2 class=\"part\">Knobs</h2>",

@@ -22,6 +22,9 @@ pub const PLACEHOLDER: &str = "<div id=\"first-paint\"></div>";
 /// The first line of every fragment file; the script shows nothing else (a static host answers
 /// a missing file with `index.html`).
 pub const FRAGMENT_MARK: &str = "<!-- first-paint -->";
+/// Local storage's record that the learner has taken or dismissed the first visit's tour
+/// (src/web/tour.rs); the router (`first-paint.js`) reads the same key.
+pub const TOUR_KEY: &str = "queuelab.tour.v1";
 /// The sandbox's starting scenario, as src/web/sandbox.rs starts it.
 const SANDBOX_STARTER: &str = include_str!("../../scenarios/mmc.toml");
 /// The route switcher, inlined into the page.

@@ -10,6 +10,7 @@ use super::markdown::markdown;
 use super::questions::Questions;
 use super::script_knob;
 use super::shared::Shared;
+use super::tour::Tour;
 use crate::exercise::{Exercise, Knob, KnobKind, KnobValue};
 use crate::playground::permalink::{resolve, Permalink};
 use crate::playground::Status;
@@ -322,6 +323,7 @@ pub fn exercise_page(props: &ExerciseProps) -> Html {
             }
             <h1>{&exercise.title}</h1>
             <p class="sources">{format!("From the exercise books: {}", exercise.sources.join(", "))}</p>
+            if !props.preview { <Tour /> }
             if !url_problems.is_empty() {
                 <ul class="error" role="alert" data-test="url-errors">
                     { for url_problems.iter().map(|p| html! { <li>{p}</li> }) }

@@ -27,6 +27,7 @@ mod sandbox_files;
 mod script_knob;
 mod shared;
 mod theory_box;
+mod tour;
 
 pub use app::App;
 

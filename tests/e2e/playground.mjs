@@ -469,6 +469,32 @@ try {
   await blog.screenshot({ path: path.join(artifacts, 'embed.png') });
   await blog.close();
 
+  // 16. The first visit's tour (issue 14): offered on a first visit, it walks the story, knobs,
+  // run controls, charts and goals, outlining each; once finished it is never offered again.
+  {
+    const first = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    first.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await first.goto(`${base}#/exercise/bound-the-queue`);
+    await first.waitForSelector('main.exercise[data-exercise=bound-the-queue] [data-test=tour-start]');
+    await first.click('[data-test=tour-start]');
+    const outlined = [];
+    for (let i = 0; i < 5; i++) {
+      outlined.push(await first.evaluate(() => document.querySelector('[data-tour-focus]')?.className ?? 'nothing'));
+      if (i < 4) await first.click('[data-test=tour-next]');
+    }
+    assert.deepEqual(outlined, ['story', 'knobs', 'controls', 'charts', 'goals'], 'each step outlines its part');
+    const panel = await first.locator('[data-test=tour]').boundingBox();
+    assert.ok(panel.y >= -1 && panel.y < 900, `the step's text stays on screen (at ${panel.y})`);
+    await first.screenshot({ path: path.join(artifacts, 'tour-goals.png') });
+    await first.click('[data-test=tour-done]');
+    assert.equal(await first.locator('[data-test=tour]').count(), 0);
+    assert.equal(await first.locator('[data-tour-focus]').count(), 0, 'no outline left behind');
+    await first.reload();
+    await first.waitForSelector('main.exercise[data-exercise=bound-the-queue] [data-test=run]');
+    assert.equal(await first.locator('[data-test=tour]').count(), 0, 'remembered');
+    await first.close();
+  }
+
   assert.deepEqual(consoleErrors, [], 'no console errors');
   console.log(`e2e: ok (${cards} exercises; screenshots in ${artifacts})`);
 } catch (error) {

@@ -107,6 +107,10 @@ fn the_page_gets_the_header_the_catalog_and_the_router_in_place_of_the_placehold
         body.contains("<script>") && body.contains("first-paint/"),
         "the router is inline"
     );
+    assert!(
+        body.contains(&format!("localStorage.getItem('{}')", prerender::TOUR_KEY)),
+        "the router drops the tour's offer as the app does"
+    );
     // Nothing in the markup is a script or a handler: only the router runs.
     assert_eq!(index.matches("<script").count(), 1);
     for handler in [
