@@ -92,7 +92,10 @@ fn exercise_page<'a>(
             values,
             embed,
         },
-        None => Page::NoSuchExercise(format!("There is no exercise called {:?}.", shortened(id))),
+        None => Page::NoSuchExercise(format!(
+            "There is no exercise called {:?}. An exercise from a shared link (#/x/…) or a course (#/course/…) opens at its own address once that link has been opened in this browser: ask for the link it came from.",
+            shortened(id)
+        )),
     }
 }
 
@@ -118,6 +121,6 @@ mod tests {
             panic!()
         };
         assert!(message.contains("… (5000 characters)"), "{message}");
-        assert!(message.len() < 250, "{message}");
+        assert!(message.len() < 420, "{message}");
     }
 }
