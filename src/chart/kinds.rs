@@ -16,6 +16,13 @@ type RunLine = (&'static str, RGBColor, fn(&SeriesPoint) -> f64);
 
 /// The pool chart's line of the autoscaler's decisions, drawn only when there is an autoscaler.
 const DECIDED: &str = "asked for by the autoscaler";
+/// The losses chart's share of "rejected" refused by the admission policy (a learner's
+/// `fn admit` included), dashed in rejected's colour; drawn only when it refused something.
+const BY_ADMISSION: &str = "of those, by the admission policy";
+
+/// Lines drawn only once they show something: without them the legend would promise a line
+/// that sits on zero (no autoscaler, no admission policy).
+const ONLY_WHEN_NONZERO: [&str; 2] = [DECIDED, BY_ADMISSION];
 
 /// The charts a run has, each a panel of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,9 +138,11 @@ impl ChartKind {
                         label: label.to_string(),
                         color,
                         points: series.points().iter().map(|p| (p.end, value(p))).collect(),
+                        dashed: label == BY_ADMISSION,
                     })
                     .filter(|curve| {
-                        curve.label != DECIDED || curve.points.iter().any(|p| p.1 > 0.0)
+                        !ONLY_WHEN_NONZERO.contains(&curve.label.as_str())
+                            || curve.points.iter().any(|p| p.1 > 0.0)
                     })
                     .collect()
             }
@@ -151,6 +160,7 @@ impl ChartKind {
                     .zip(&part.points)
                     .map(|(p, q)| (p.end, part_value(q)))
                     .collect(),
+                dashed: false,
             })
             .collect();
         if curves.len() > LEGEND_PARTS {
@@ -185,6 +195,7 @@ impl ChartKind {
             ],
             ChartKind::Drops => vec![
                 ("rejected", REJECTED, |p| p.rejected),
+                (BY_ADMISSION, REJECTED, |p| p.admission_rejected),
                 ("dropped", DROPPED, |p| p.dropped),
                 ("timed out", TIMED_OUT, |p| p.timed_out),
                 ("failed", FAILED, |p| p.failed),

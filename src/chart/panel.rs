@@ -15,6 +15,8 @@ pub struct Curve {
     pub label: String,
     pub color: RGBColor,
     pub points: Vec<(f64, f64)>,
+    /// Drawn dashed: a share of another line in the same colour ("of those, …").
+    pub dashed: bool,
 }
 
 /// A goal's target on a chart: a dashed line, named in the legend by the goal's words.
@@ -141,7 +143,7 @@ fn entries(panel: &Panel) -> Vec<Entry> {
         .curves
         .iter()
         .filter(|c| !c.label.is_empty())
-        .map(|c| (c.label.clone(), c.color, false))
+        .map(|c| (c.label.clone(), c.color, c.dashed))
         .collect();
     if !panel.ghosts.is_empty() {
         entries.push(("previous run".into(), GHOST, false));
@@ -229,12 +231,18 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, panel: &Pan
             .map_err(err)?;
     }
     for curve in panel.curves {
-        chart
-            .draw_series(LineSeries::new(
-                curve.points.iter().copied().map(at),
-                curve.color.stroke_width(stroke),
-            ))
-            .map_err(err)?;
+        let style = curve.color.stroke_width(stroke);
+        let points = curve.points.iter().copied().map(at);
+        if curve.dashed {
+            let (dash, gap) = ((5.0 * scale) as u32, (3.0 * scale) as u32);
+            chart
+                .draw_series(DashedLineSeries::new(points, dash, gap, style))
+                .map_err(err)?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(points, style))
+                .map_err(err)?;
+        }
     }
     for goal in panel.goals {
         chart

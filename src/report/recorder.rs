@@ -365,6 +365,10 @@ impl Recorder {
             failed: per_second(self.all.failed_total() - self.all_at_sample.failed_total()),
             breaker,
             desired_workers: self.desired_workers,
+            admission_rejected: per_second(
+                self.all.rejected[RejectReason::Admission.index()]
+                    - self.all_at_sample.rejected[RejectReason::Admission.index()],
+            ),
         };
         // Without part series (one pool, or too many parts to chart) nothing reads the parts here.
         let parts = if self.series.parts().is_empty() {

@@ -66,6 +66,10 @@ pub struct SeriesPoint {
     /// an autoscaler.
     #[serde(default)]
     pub desired_workers: f64,
+    /// Jobs per second the admission policy (`[admission]`, a learner's `fn admit` included)
+    /// turned away; also in `rejected`.
+    #[serde(default)]
+    pub admission_rejected: f64,
 }
 
 /// One part of a run (a pipeline stage, a shard, a class's pool) during one interval.
@@ -159,6 +163,7 @@ impl SeriesPoint {
             failed: mean(self.failed, next.failed),
             breaker: self.breaker.max(next.breaker),
             desired_workers: next.desired_workers,
+            admission_rejected: mean(self.admission_rejected, next.admission_rejected),
         }
     }
 }
@@ -240,7 +245,7 @@ impl Series {
 
     /// The series as CSV with a header row; each part adds its columns after the run's own,
     /// named `kind.name.column` (`stages.resize.queue_len`). Columns added later come last
-    /// (`desired_workers`), so a reader by position keeps working.
+    /// (`desired_workers`, `admission_rejected_per_s`), so a reader by position keeps working.
     pub fn to_csv(&self) -> String {
         let mut csv = String::from(
             "start_s,end_s,queue_len,in_flight,in_system,pool_size,offered_per_s,throughput_per_s,drops_per_s,p99_latency_s,p50_latency_s,rejected_per_s,dropped_per_s,timed_out_per_s,limit,failed_per_s,breaker_state",
@@ -251,7 +256,7 @@ impl Series {
                 csv.push_str(&csv_field(&format!("{}.{column}", part.name)));
             }
         }
-        csv.push_str(",desired_workers\n");
+        csv.push_str(",desired_workers,admission_rejected_per_s\n");
         for (row, p) in self.points.iter().enumerate() {
             csv.push_str(&format!(
                 "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
@@ -282,7 +287,10 @@ impl Series {
                     None => csv.push_str(&",".repeat(PART_COLUMNS.len())),
                 }
             }
-            csv.push_str(&format!(",{}\n", p.desired_workers));
+            csv.push_str(&format!(
+                ",{},{}\n",
+                p.desired_workers, p.admission_rejected
+            ));
         }
         csv
     }

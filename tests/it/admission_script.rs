@@ -181,3 +181,46 @@ fn an_admission_script_runs_on_real_threads() {
     assert!(real.script_error.is_none());
     assert_every_request_counted_once(&real);
 }
+
+#[test]
+fn the_losses_chart_shows_the_admission_scripts_share_of_the_refusals() {
+    use queuelab::chart::ChartKind;
+    let scripted = config(&base(&format!(
+        "[admission]\nkind = \"script\"\ncode = '''{BUCKET}'''\n"
+    )));
+    let (summary, series) = Engine::new(&scripted).run_with_series();
+    let per_interval: f64 = series
+        .points()
+        .iter()
+        .map(|p| p.admission_rejected * (p.end - p.start))
+        .sum();
+    let refused = summary.rejected_by_reason["admission"] as f64;
+    assert!(
+        (per_interval - refused).abs() < 1e-6 * refused.max(1.0),
+        "the series adds up to the summary: {per_interval} vs {refused}"
+    );
+    assert!(series
+        .points()
+        .iter()
+        .all(|p| p.admission_rejected <= p.rejected + 1e-9));
+    let curves = ChartKind::Drops.curves(&series);
+    let share = curves
+        .iter()
+        .find(|c| c.label == "of those, by the admission policy")
+        .expect("the admission policy's line");
+    assert!(share.dashed, "a share of 'rejected', dashed in its colour");
+    assert_eq!(
+        share.color,
+        curves.iter().find(|c| c.label == "rejected").unwrap().color
+    );
+
+    // A queue that sheds but no admission policy: no such line.
+    let shedding = config(&base("[queue]\ncapacity = 2\non_full = \"reject\"\n"));
+    let (_, series) = Engine::new(&shedding).run_with_series();
+    let curves = ChartKind::Drops.curves(&series);
+    assert!(curves.iter().any(|c| c.label == "rejected"));
+    assert!(
+        curves.iter().all(|c| !c.dashed),
+        "no dashed line without an admission policy"
+    );
+}

@@ -178,11 +178,11 @@ workers = 1
         header.contains(&"pools.free.throughput_per_s"),
         "{header:?}"
     );
-    assert_eq!(header.len(), 18 + 2 * 5);
+    assert_eq!(header.len(), 19 + 2 * 5);
     assert_eq!(
-        header.last(),
-        Some(&"desired_workers"),
-        "a later column comes last"
+        header[header.len() - 2..],
+        ["desired_workers", "admission_rejected_per_s"],
+        "later columns come last"
     );
     for line in lines {
         assert_eq!(line.split(',').count(), header.len(), "{line}");
