@@ -67,6 +67,17 @@ pub fn theory_lines(analysis: &Analysis, utilization: f64) -> String {
             "prediction",
             seconds(network.latency_mean),
         );
+    } else if let Some(priority) = &analysis.priority {
+        let _ = writeln!(
+            out,
+            "{:<22}{}: mean latency",
+            "prediction",
+            priority.model.label()
+        );
+        for class in &priority.classes {
+            let name = format!("  {} ({})", class.class, class.priority);
+            let _ = writeln!(out, "{name:<22}{}", seconds(class.latency_mean));
+        }
     } else if !analysis.caveats.is_empty() {
         let _ = writeln!(out, "{:<22}no closed form here:", "prediction");
         for caveat in &analysis.caveats {

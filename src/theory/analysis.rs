@@ -80,6 +80,9 @@ pub struct Analysis {
     /// Stations in a line or a network of routes that form an open Jackson network: the mean
     /// latency end to end (see [`super::jackson`]).
     pub network: Option<super::NetworkPrediction>,
+    /// Each class's mean wait under the priority discipline, when that is all that departs from
+    /// the textbook (see [`super::priority`]).
+    pub priority: Option<super::PriorityPrediction>,
 }
 
 impl Analysis {
@@ -91,6 +94,7 @@ impl Analysis {
             caveats,
             prediction: None,
             network: None,
+            priority: None,
         };
         if !config.stages.is_empty() {
             analysis.network = super::jackson(config).ok();
@@ -105,6 +109,7 @@ impl Analysis {
         if analysis.caveats.is_empty() {
             analysis.prediction = predict(config, &analysis.stations[0]);
         }
+        analysis.priority = super::priority::predict(config, &analysis.caveats);
         analysis
     }
 

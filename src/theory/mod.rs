@@ -15,9 +15,11 @@ mod analysis;
 mod caveat;
 mod closed;
 mod load;
+mod priority;
 
 pub use analysis::{Analysis, Caveat, Model, Station};
 pub use closed::closed_loop_throughput;
+pub use priority::{cobham, ClassWait, PriorityClass, PriorityModel, PriorityPrediction};
 
 mod jackson;
 pub use jackson::{jackson, NetworkPrediction, NotJackson, StationPrediction, UNBOUNDED_BUFFER};

@@ -101,6 +101,20 @@ pub fn theory_box(props: &TheoryProps) -> Html {
                     network.latency_mean * 1e3,
                     summary.latency.mean * 1e3
                 )}</p>
+            } else if let Some(priority) = &analysis.priority {
+                <table data-test="priority-prediction">
+                    <caption>{priority.model.label()}</caption>
+                    <thead><tr><th scope="col">{"class (priority)"}</th><th scope="col">{"predicted mean latency"}</th><th scope="col">{"measured"}</th></tr></thead>
+                    <tbody>
+                        { for priority.classes.iter().map(|class| {
+                            let measured = summary.classes.get(&class.class)
+                                .filter(|_| summary.events > 0)
+                                .map_or("–".to_string(), |c| seconds(c.latency.mean));
+                            html! { <tr><th scope="row">{format!("{} ({})", class.class, class.priority)}</th>
+                                <td>{seconds(class.latency_mean)}</td><td>{measured}</td></tr> }
+                        }) }
+                    </tbody>
+                </table>
             } else if !analysis.caveats.is_empty() {
                 <div class="caveats" data-test="caveats">
                     <p>{"No closed form here, because:"}</p>

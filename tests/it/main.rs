@@ -37,6 +37,7 @@ mod support;
 mod theory;
 mod theory_formulas;
 mod theory_load;
+mod theory_priority;
 mod thread_budget;
 mod threads;
 mod traffic;
