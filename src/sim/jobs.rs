@@ -213,6 +213,18 @@ impl JobQueue {
         if self.fair.is_some() {
             return self.pop_fair(slab);
         }
+        if let ([only], false) = (&mut self.levels[..], self.lifo) {
+            // One first-in first-out level (one class, a later stage's buffer): the common case.
+            while let Some(key) = only.pop_front() {
+                if slab.get(key).state == JobState::Tombstone {
+                    slab.remove(key);
+                    continue;
+                }
+                self.live -= 1;
+                return Some(key);
+            }
+            return None;
+        }
         for level in 0..self.levels.len() {
             loop {
                 let key = if self.lifo {

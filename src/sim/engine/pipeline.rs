@@ -32,7 +32,8 @@ impl Engine {
         self.later_stages().iter().map(Station::in_system).sum()
     }
 
-    /// Reports each stage's levels to the recorder (before an event changes them).
+    /// Reports the first pool's levels, as stage 0, to the recorder (before an event changes
+    /// them).
     pub(super) fn advance_stages(&mut self, at: SimTime) {
         if self.stations.len() == self.pool.lanes {
             return;
@@ -44,10 +45,8 @@ impl Engine {
             held: pool.held as u64,
             workers: pool.workers as u64,
         };
+        // Later stages report their levels when they change (see `Engine::touch`).
         self.recorder.advance_stage(0, at, pool);
-        for (i, stage) in self.stations[self.pool.lanes..].iter().enumerate() {
-            self.recorder.advance_stage(i + 1, at, stage.levels());
-        }
     }
 
     /// Where the item `key` goes when it leaves station `station`: the routes' draw for its
@@ -112,7 +111,10 @@ impl Engine {
     fn place(&mut self, station: usize, key: JobKey) {
         match self.stations[station].idle.pop() {
             Some(worker) => self.start_work(worker, key),
-            None => self.stations[station].queue.push(0, key),
+            None => {
+                self.stations[station].queue.push(0, key);
+                self.touch(station);
+            }
         }
     }
 
