@@ -361,6 +361,28 @@ mod tests {
     }
 
     #[test]
+    fn a_one_level_fifo_serves_in_order_and_frees_tombstones() {
+        let mut slab = JobSlab::default();
+        let mut queue = JobQueue::new(1, false);
+        let keys: Vec<_> = (0..3).map(|_| slab.insert(job())).collect();
+        for &key in &keys {
+            queue.push(0, key);
+        }
+        slab.get_mut(keys[0]).state = JobState::Tombstone;
+        queue.mark_gone();
+        assert_eq!(queue.pop_next(&mut slab), Some(keys[1]));
+        assert_eq!(slab.len(), 2, "the tombstone passed is freed");
+        queue.push_next(0, keys[1]);
+        assert_eq!(
+            queue.pop_next(&mut slab),
+            Some(keys[1]),
+            "put back in front"
+        );
+        assert_eq!(queue.pop_next(&mut slab), Some(keys[2]));
+        assert_eq!(queue.pop_next(&mut slab), None);
+    }
+
+    #[test]
     fn fair_queuing_serves_levels_by_weight() {
         let mut slab = JobSlab::default();
         let mut queue = JobQueue::fair(vec![3.0, 1.0]);
