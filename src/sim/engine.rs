@@ -39,6 +39,7 @@ use std::collections::VecDeque;
 
 mod admission;
 mod deadline;
+mod departure;
 mod flow;
 mod hedge;
 mod lanes;
@@ -71,6 +72,7 @@ enum Event {
     Arrival {
         producer: u32,
     },
+    /// A worker of any station finished its job (see [`departure`]).
     Departure {
         worker: u32,
         generation: u32,
@@ -111,10 +113,6 @@ enum Event {
     WarmupEnd,
     /// `[shutdown]`: intake stops, in-flight work drains.
     Shutdown,
-    /// A later pipeline stage's worker finished its item.
-    StageDone {
-        worker: u32,
-    },
     /// An alert's hold time ran out (see [`crate::policy::alert`]).
     AlertTimer {
         alert: u16,
@@ -300,7 +298,6 @@ impl Engine {
                 }
             }
             Event::IdleExpire { worker, generation } => self.on_idle_expire(worker, generation),
-            Event::StageDone { worker } => self.on_stage_done(worker),
             Event::Sample => {
                 self.recorder
                     .sample(at, self.current_limit(), self.breaker_level());

@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod event_queue;
+pub mod job_queue;
 pub mod jobs;
 
 pub use engine::{Engine, Snapshot};

@@ -146,6 +146,16 @@ impl Recorder {
         self.stages[stage].advance(now, levels, warmup, open);
     }
 
+    /// Later stage `stage`'s levels change to `levels` at `now` (see
+    /// [`Recorder::shard_changed`]): integrals are whole nanoseconds, so reporting changes only
+    /// sums exactly what reporting at every event would.
+    pub fn stage_changed(&mut self, stage: usize, now: SimTime, levels: StageLevels) {
+        let (warmup, open) = (self.warmup, self.window_end.is_none());
+        let meter = &mut self.stages[stage];
+        meter.advance(now, meter.current, warmup, open);
+        meter.current = levels;
+    }
+
     /// Integrates shard `shard`'s levels since its previous report up to `now`.
     pub fn advance_shard(&mut self, shard: usize, now: SimTime, levels: StageLevels) {
         let (warmup, open) = (self.warmup, self.window_end.is_none());

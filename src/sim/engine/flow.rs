@@ -4,8 +4,6 @@
 use super::*;
 use crate::policy::retry::Setback;
 use crate::policy::Offer;
-use crate::report::recorder::FailReason;
-use crate::scenario::Next;
 use crate::sim::jobs::Call;
 
 impl Engine {
@@ -298,122 +296,6 @@ impl Engine {
         let generation = slot.generation;
         self.worker_started(worker);
         self.schedule(done_at, Event::Departure { worker, generation });
-    }
-
-    pub(super) fn on_departure(&mut self, worker: u32, generation: u32) {
-        let slot = &self.pool.workers[worker as usize];
-        if slot.generation != generation {
-            return;
-        }
-        let Some(key) = slot.job else { return };
-        let job = *self.jobs.get(key);
-        self.recorder
-            .shard_done(slot.station as usize, job.measured, self.now - job.arrived);
-        self.dependency.answered(self.now, job.call);
-        let failure = match job.call {
-            _ if job.panic_at >= 0.0 => Some(FailReason::Panic),
-            Call::Made { failed: true, .. } => Some(FailReason::DownstreamError),
-            Call::FailedFast => Some(FailReason::BreakerOpen),
-            Call::Refused => Some(FailReason::DownstreamLimit),
-            _ => None,
-        };
-        if failure.is_none()
-            && matches!(job.state, JobState::InService { .. })
-            && self.stations.len() > self.pool.lanes
-        {
-            match self.next_station(self.station_of(worker), key) {
-                Next::Stage(next) => {
-                    // The worker stays busy until the next stage takes the item.
-                    self.leave_pool(worker, key, next);
-                    return;
-                }
-                // Routed straight out: answered here, its time in the pool measured.
-                Next::Exit => self.left_station(worker, key),
-            }
-        }
-        self.pool.workers[worker as usize].job = None;
-        self.jobs.remove(key);
-        self.worker_stopped(worker);
-        let restart = match (&self.faults.chaos, failure) {
-            (Some(chaos), Some(FailReason::Panic)) if !chaos.restart.is_zero() => {
-                Some(chaos.restart)
-            }
-            _ => None,
-        };
-        match job.state {
-            JobState::InService { .. } if failure.is_some() => {
-                self.release_permit(&job, true);
-                let reason = failure.unwrap_or(FailReason::DownstreamError);
-                if self.twin_carries_on(&job) || self.maybe_retry(&job, Setback::Failed(reason)) {
-                    self.free_worker(worker, restart);
-                    return;
-                }
-                self.recorder.failure(job.class, job.measured, reason);
-                self.client_answered(job.producer as usize);
-            }
-            JobState::InService { .. } => {
-                self.release_permit(&job, false);
-                self.cancel_twin(&job);
-                if job.hedge {
-                    self.recorder.hedge_won(job.measured);
-                }
-                if let Some(autoscaler) = self.ops.autoscalers.get_mut(job.lane as usize) {
-                    autoscaler.on_job_done(self.now, job.started - job.arrived);
-                }
-                self.completed(&job);
-            }
-            _ => {
-                self.release_permit(&job, true);
-                self.recorder
-                    .wasted_work(job.measured, self.now - job.started);
-            }
-        }
-        self.free_worker(worker, restart);
-    }
-
-    /// A request succeeded: its latency is measured from its intended send time, its wait until
-    /// the first pool started it, and its client has the answer.
-    pub(super) fn completed(&mut self, job: &Job) {
-        self.recorder.completion(
-            job.class,
-            job.measured,
-            self.now - job.arrived,
-            job.started - job.arrived,
-            self.now - job.started,
-        );
-        self.client_answered(job.producer as usize);
-    }
-
-    /// After a job: the worker moves on, or first recovers from a panic (`chaos.restart`).
-    pub(super) fn free_worker(&mut self, worker: u32, restart: Option<SimDuration>) {
-        match restart {
-            Some(restart) => {
-                let slot = &mut self.pool.workers[worker as usize];
-                slot.generation = slot.generation.wrapping_add(1);
-                let generation = slot.generation;
-                self.schedule(
-                    self.now + restart,
-                    Event::WorkerReady { worker, generation },
-                );
-            }
-            None => self.worker_released(worker),
-        }
-    }
-
-    /// A worker finished (or dropped) its job: retire it, give it the next job, or let it idle.
-    pub(super) fn worker_released(&mut self, worker: u32) {
-        let slot = &mut self.pool.workers[worker as usize];
-        slot.generation = slot.generation.wrapping_add(1);
-        let lane = slot.station as usize;
-        if self.lane_too_big(lane) {
-            self.retire(worker);
-        } else if let Some(key) = self.stations[lane].queue.pop_next(&mut self.jobs) {
-            self.touch(lane);
-            self.start_service(worker, key);
-        } else {
-            self.make_idle(worker);
-        }
-        self.admit_blocked(lane);
     }
 
     /// Hands a lane's free slots (an idle worker or queue room) to its blocked senders, oldest

@@ -46,35 +46,40 @@ impl Engine {
         shard_of(key, self.pool.lanes) as u16
     }
 
-    /// Lane `lane`'s levels (queue, busy, held or workers) change in this event: its meter hears
-    /// of it at the event's end. Events cost O(lanes they touch), not O(lanes). Later stages
-    /// are metered at every event instead (see [`Engine::advance_stages`]).
-    pub(super) fn touch(&mut self, lane: usize) {
-        if !self.is_lane(lane) {
-            return;
-        }
-        let state = &mut self.stations[lane];
-        if !state.touched && self.lane_tracking.per_lane {
+    /// Station `station`'s levels (queue, busy, held or workers) change in this event: its
+    /// meter hears of it at the event's end. Events cost O(stations they touch), not
+    /// O(stations). A lane is metered on its own only when the pool has several.
+    pub(super) fn touch(&mut self, station: usize) {
+        let metered = self.lane_tracking.per_lane || !self.is_lane(station);
+        let state = &mut self.stations[station];
+        if !state.touched && metered {
             state.touched = true;
-            self.lane_tracking.touched.push(lane as u32);
+            self.lane_tracking.touched.push(station as u32);
         }
     }
 
-    /// Reports the lanes this event changed, with their new levels, to the recorder.
+    /// Reports the stations this event changed, with their new levels, to the recorder.
     pub(super) fn report_touched_lanes(&mut self) {
         if self.lane_tracking.touched.is_empty() {
             return;
         }
         // Taken and given back, so the list keeps its allocation from event to event.
         let mut touched = std::mem::take(&mut self.lane_tracking.touched);
-        for &lane in &touched {
-            let state = &mut self.stations[lane as usize];
+        for &station in &touched {
+            let station = station as usize;
+            let lane = self.is_lane(station);
+            let state = &mut self.stations[station];
             state.touched = false;
+            let levels = state.levels();
+            if !lane {
+                let position = usize::from(state.position);
+                self.recorder.stage_changed(position, self.now, levels);
+                continue;
+            }
             let now = state.counts();
             let was = std::mem::replace(&mut state.counted, now);
             self.lane_tracking.totals = self.lane_tracking.totals.shifted(was, now);
-            let levels = state.levels();
-            self.recorder.shard_changed(lane as usize, self.now, levels);
+            self.recorder.shard_changed(station, self.now, levels);
         }
         touched.clear();
         self.lane_tracking.touched = touched;

@@ -73,9 +73,9 @@ pub(super) struct Pool {
     pub prewarm: Prewarm,
 }
 
-/// Which lanes' levels changed, so the recorder hears of each once per event.
+/// Which stations' levels changed, so the recorder hears of each once per event.
 pub(super) struct LaneTracking {
-    /// Lanes whose levels the current event changed.
+    /// Stations whose levels the current event changed (lanes only when metered one by one).
     pub touched: Vec<u32>,
     /// Whether the recorder measures lanes one by one (more than one lane).
     pub per_lane: bool,

@@ -14,7 +14,9 @@
 //! served oldest first when room appears.
 //!
 //! Every stage is a [`Station`]; a later stage is one at position i + 1, kept after the first
-//! pool's lanes in the engine's list. Later stages do not fail and are not resized; deadlines
+//! pool's lanes in the engine's list. Its workers finish items with the same `Departure` as the
+//! first pool's (see [`super::departure`]); this module is what happens between stations:
+//! routing, handing over, holding. Later stages do not fail and are not resized; deadlines
 //! still apply: a request whose client gives up while its item is in a later stage times out at
 //! once, and the item finishes unanswered.
 
@@ -30,7 +32,8 @@ impl Engine {
         self.later_stages().iter().map(Station::in_system).sum()
     }
 
-    /// Reports each stage's levels to the recorder (before an event changes them).
+    /// Reports the first pool's levels, as stage 0, to the recorder (before an event changes
+    /// them).
     pub(super) fn advance_stages(&mut self, at: SimTime) {
         if self.stations.len() == self.pool.lanes {
             return;
@@ -42,10 +45,8 @@ impl Engine {
             held: pool.held as u64,
             workers: pool.workers as u64,
         };
+        // Later stages report their levels when they change (see `Engine::touch`).
         self.recorder.advance_stage(0, at, pool);
-        for (i, stage) in self.stations[self.pool.lanes..].iter().enumerate() {
-            self.recorder.advance_stage(i + 1, at, stage.levels());
-        }
     }
 
     /// Where the item `key` goes when it leaves station `station`: the routes' draw for its
@@ -68,18 +69,8 @@ impl Engine {
         )
     }
 
-    /// A pool worker finished `key` successfully: the item moves on to later stage `next`.
-    pub(super) fn leave_pool(&mut self, worker: u32, key: JobKey, next: usize) {
-        let job = self.jobs.get(key);
-        if let Some(autoscaler) = self.ops.autoscalers.get_mut(job.lane as usize) {
-            autoscaler.on_job_done(self.now, job.started - job.arrived);
-        }
-        self.jobs.get_mut(key).state = JobState::Onward;
-        self.pass_on(worker, key, next);
-    }
-
     /// `worker` offers its finished item `key` to later stage `next`: placed at once, or held.
-    fn pass_on(&mut self, worker: u32, key: JobKey, next: usize) {
+    pub(super) fn pass_on(&mut self, worker: u32, key: JobKey, next: usize) {
         let to = self.pool.lanes + next;
         if self.stations[to].has_room() {
             self.left_station(worker, key);
@@ -119,12 +110,17 @@ impl Engine {
     /// its buffer.
     fn place(&mut self, station: usize, key: JobKey) {
         match self.stations[station].idle.pop() {
-            Some(worker) => self.start_stage_work(worker, key),
-            None => self.stations[station].queue.push(0, key),
+            Some(worker) => self.start_work(worker, key),
+            None => {
+                self.stations[station].queue.push(0, key);
+                self.touch(station);
+            }
         }
     }
 
-    fn start_stage_work(&mut self, worker: u32, key: JobKey) {
+    /// `worker` of a later stage starts on item `key`: its work is drawn for this request and
+    /// hop, and it leaves like any job, with a `Departure`.
+    pub(super) fn start_stage_work(&mut self, worker: u32, key: JobKey) {
         let (serial, hops) = (self.jobs.get(key).serial, self.jobs.get(key).hops);
         let state = &self.stations[self.station_of(worker)];
         let stage = usize::from(state.position) - 1;
@@ -133,56 +129,23 @@ impl Engine {
             .as_ref()
             .expect("a later stage draws its work");
         let work = stage_work(self.control.seed, stage, serial, hops, service);
-        self.pool.workers[worker as usize].job = Some(key);
+        let slot = &mut self.pool.workers[worker as usize];
+        slot.job = Some(key);
+        slot.generation = slot.generation.wrapping_add(1);
+        let generation = slot.generation;
         self.worker_started(worker);
-        self.schedule(self.now + work, Event::StageDone { worker });
+        self.schedule(self.now + work, Event::Departure { worker, generation });
     }
 
     /// A sender's item was placed downstream: its worker is free for new work.
     fn sender_freed(&mut self, worker: u32) {
         self.pool.workers[worker as usize].job = None;
         self.worker_stopped(worker);
-        if self.is_lane(self.station_of(worker)) {
-            self.worker_released(worker);
-        } else {
-            self.stage_worker_free(worker);
-        }
-    }
-
-    pub(super) fn on_stage_done(&mut self, worker: u32) {
-        let Some(key) = self.pool.workers[worker as usize].job else {
-            return;
-        };
-        if let Next::Stage(next) = self.next_station(self.station_of(worker), key) {
-            self.pass_on(worker, key, next);
-            return;
-        }
-        self.pool.workers[worker as usize].job = None;
-        self.worker_stopped(worker);
-        self.left_station(worker, key);
-        let job = self.jobs.remove(key);
-        if job.given_up {
-            self.release_permit(&job, true);
-        } else {
-            self.release_permit(&job, false);
-            self.completed(&job);
-        }
-        self.stage_worker_free(worker);
-    }
-
-    /// A later stage's worker let go of its item (it was held, or finished): it takes the next
-    /// buffered item or idles, and room may have appeared for held senders.
-    fn stage_worker_free(&mut self, worker: u32) {
-        let station = self.station_of(worker);
-        match self.stations[station].queue.pop_next(&mut self.jobs) {
-            Some(key) => self.start_stage_work(worker, key),
-            None => self.stations[station].idle.push(worker),
-        }
-        self.admit_senders(station);
+        self.worker_released(worker);
     }
 
     /// Room in `station`: held senders hand their items over, oldest first.
-    fn admit_senders(&mut self, station: usize) {
+    pub(super) fn admit_senders(&mut self, station: usize) {
         while self.stations[station].has_room() {
             let Some(sender) = self.stations[station].senders.pop_front() else {
                 break;

@@ -32,7 +32,7 @@ impl Engine {
             self.touch(lane);
             if self.pool.lifecycle.start_up.is_zero() {
                 match self.stations[lane].queue.pop_next(&mut self.jobs) {
-                    Some(key) => self.start_service(worker, key),
+                    Some(key) => self.start_work(worker, key),
                     None => self.make_idle(worker),
                 }
             } else {
@@ -103,9 +103,11 @@ impl Engine {
 
     /// An idle worker waits for work; with an idle timeout it may retire on its own.
     pub(super) fn make_idle(&mut self, worker: u32) {
-        let lane = self.station_of(worker);
-        self.stations[lane].idle.push(worker);
-        if let Some(timeout) = self.pool.lifecycle.idle_timeout {
+        let station = self.station_of(worker);
+        self.stations[station].idle.push(worker);
+        // `pool.idle_timeout` is the first pool's: a later stage's workers stay.
+        let timeout = self.pool.lifecycle.idle_timeout;
+        if let Some(timeout) = timeout.filter(|_| self.is_lane(station)) {
             let generation = self.pool.workers[worker as usize].generation;
             self.schedule(self.now + timeout, Event::IdleExpire { worker, generation });
         }

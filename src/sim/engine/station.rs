@@ -39,7 +39,7 @@ pub(super) struct Station {
     /// Its workers alive, and how many it should have.
     pub(super) workers: usize,
     pub(super) target: usize,
-    /// Its levels changed during the current event (it is in the engine's `touched` lanes).
+    /// Its levels changed during the current event (it is in the engine's `touched` list).
     pub(super) touched: bool,
     /// Its counts as last added into the first pool's totals (lanes of a split pool only).
     pub(super) counted: Counts,
