@@ -9,6 +9,7 @@ pub mod code_drafts;
 pub mod drafts;
 pub mod markdown;
 pub mod marks;
+pub mod narrate;
 pub mod opened;
 pub mod permalink;
 pub mod progress;

@@ -6,4 +6,4 @@ pub mod engine;
 pub mod event_queue;
 pub mod jobs;
 
-pub use engine::{Engine, Snapshot};
+pub use engine::{Engine, Snapshot, WatchView};

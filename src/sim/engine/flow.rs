@@ -236,6 +236,7 @@ impl Engine {
             return true;
         }
         self.recorder.rejection(job.class, job.measured, reason);
+        self.watched_exit(&job, watch::How::Rejected(reason));
         false
     }
 
@@ -255,6 +256,7 @@ impl Engine {
             self.release_permit(&job, true);
             if !self.twin_carries_on(&job) && !self.maybe_retry(&job, Setback::Dropped) {
                 self.recorder.drop_evicted(job.class, job.measured);
+                self.watched_exit(&job, watch::How::Dropped);
                 self.client_answered(job.producer as usize);
             }
         }
@@ -349,6 +351,7 @@ impl Engine {
                     return;
                 }
                 self.recorder.failure(job.class, job.measured, reason);
+                self.watched_exit(&job, watch::How::Failed(reason));
                 self.client_answered(job.producer as usize);
             }
             JobState::InService { .. } => {
@@ -374,6 +377,7 @@ impl Engine {
     /// A request succeeded: its latency is measured from its intended send time, its wait until
     /// the first pool started it, and its client has the answer.
     pub(super) fn completed(&mut self, job: &Job) {
+        self.watched_exit(job, watch::How::Done);
         self.recorder.completion(
             job.class,
             job.measured,
