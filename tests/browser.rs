@@ -18,6 +18,8 @@ mod author;
 mod courses;
 #[path = "browser/sizes.rs"]
 mod sizes;
+#[path = "browser/watch.rs"]
+mod watch;
 
 const GOLDEN: &str = include_str!("golden/determinism.toml");
 const GOLDEN_FINGERPRINT: &str = include_str!("golden/determinism.fingerprint");

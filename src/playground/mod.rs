@@ -10,6 +10,7 @@ pub mod drafts;
 pub mod embed;
 pub mod markdown;
 pub mod marks;
+pub mod narrate;
 pub mod opened;
 pub mod permalink;
 pub mod progress;

@@ -16,7 +16,7 @@
 
 use crate::report::{Series, Summary};
 use crate::scenario::Config;
-use crate::sim::{Engine, Snapshot};
+use crate::sim::{Engine, Snapshot, WatchView};
 use crate::time::{SimDuration, SimTime};
 
 /// Simulated seconds per real second.
@@ -43,7 +43,8 @@ impl Speed {
         }
     }
 
-    fn factor(self) -> Option<f64> {
+    /// Simulated seconds per real second (`None`: as fast as the frame budget allows).
+    pub fn factor(self) -> Option<f64> {
         match self {
             Speed::X1 => Some(1.0),
             Speed::X10 => Some(10.0),
@@ -57,6 +58,12 @@ impl Speed {
 /// Events processed between two looks at the clock: small enough to keep within the budget.
 const EVENTS_PER_CLOCK_CHECK: usize = 1_000;
 
+/// The most events one Step passes over while nothing moves (a hang guard: timers only).
+pub const STEP_TIMERS: usize = 10_000;
+
+/// The most jobs a watch lists per station and list (queue, workers, blocked senders).
+pub const WATCH_LIMIT: usize = 256;
+
 pub struct Session {
     config: Config,
     engine: Engine,
@@ -64,6 +71,8 @@ pub struct Session {
     pub speed: Speed,
     /// The previous run's series and summary (same seed: a true A/B).
     pub ghost: Option<(Series, Summary)>,
+    /// Someone watches single jobs: the engine notes exits (see [`Session::set_watching`]).
+    watching: bool,
 }
 
 impl Session {
@@ -76,6 +85,7 @@ impl Session {
             summary,
             speed: Speed::X100,
             ghost: None,
+            watching: false,
         }
     }
 
@@ -85,8 +95,21 @@ impl Session {
             self.ghost = Some((self.engine.series().clone(), self.engine.summary()));
         }
         self.engine = Engine::new(&config);
+        self.engine.watch_exits(self.watching);
         self.summary = self.engine.summary();
         self.config = config;
+    }
+
+    /// Turns watching single jobs on or off: while on, the engine keeps its short log of exits
+    /// and [`Session::watch`] shows them; off, the run pays nothing for it.
+    pub fn set_watching(&mut self, on: bool) {
+        self.watching = on;
+        self.engine.watch_exits(on);
+    }
+
+    /// The jobs as they are now, if watching (see [`Session::set_watching`]).
+    pub fn watch(&self) -> Option<WatchView> {
+        self.watching.then(|| self.engine.watch(WATCH_LIMIT))
     }
 
     pub fn config(&self) -> &Config {
@@ -145,10 +168,35 @@ impl Session {
         self.summary = self.engine.summary();
     }
 
-    /// Processes exactly one event (the "step" button).
-    pub fn step(&mut self) {
-        self.engine.step();
+    /// The Step button: processes events up to the next one that moves a job (the engine's own
+    /// timers — samples, ticks — pass silently, at most [`STEP_TIMERS`] of them) and says what
+    /// happened, in words, naming stations by `names` (see
+    /// [`crate::playground::narrate::station_names`]). Stepping is watching: it turns
+    /// [`Session::set_watching`] on.
+    pub fn step(&mut self, names: &[String]) -> String {
+        use crate::playground::narrate::{describe, step_sentence};
+        self.set_watching(true);
+        let mut before = self.engine.watch(WATCH_LIMIT);
+        let mut said = Vec::new();
+        for _ in 0..STEP_TIMERS {
+            if !self.engine.step() {
+                break;
+            }
+            let after = self.engine.watch(WATCH_LIMIT);
+            said = describe(&before, &after, names);
+            if !said.is_empty() {
+                break;
+            }
+            before = after;
+        }
         self.summary = self.engine.summary();
+        if said.is_empty() && self.is_finished() {
+            return format!(
+                "t = {:.3} s: the run is over.",
+                self.engine.now().as_secs_f64()
+            );
+        }
+        step_sentence(self.engine.now(), &said)
     }
 }
 

@@ -306,7 +306,8 @@ fn lab(seed: u64, goals: &[Goal]) -> String {
          <button disabled title=\"Same knobs, different random arrivals\">New seed</button>\
          <progress max=\"1\" value=\"0.000\" aria-label=\"Run progress\"></progress>\
          <span class=\"clock\">t = 0.0 s · 0 events</span></div>\
-         <svg class=\"diagram\" viewBox=\"0 0 560 130\" role=\"img\" aria-label=\"Nothing has run yet\"></svg>"
+         <svg class=\"diagram\" viewBox=\"0 0 560 130\" role=\"img\" aria-label=\"Nothing has run yet\"></svg>\
+         <p class=\"step-told\" aria-live=\"polite\"></p>"
     );
     if !goals.is_empty() {
         out.push_str("<section class=\"goals\"><h2 class=\"part\">Goals (live)</h2><ul>");

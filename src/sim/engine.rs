@@ -50,8 +50,10 @@ mod pipeline;
 mod pool;
 mod setup;
 mod station;
+mod watch;
 
 pub use observe::Snapshot;
+pub use watch::{Exit, How, JobMark, OnWorker, StationView, WatchView, WorkerView, EXITS_KEPT};
 
 /// A hard stop for runaway runs; validation already refuses runs expected to need 10⁸ events.
 pub const DEFAULT_EVENT_LIMIT: u64 = 400_000_000;
@@ -184,6 +186,8 @@ pub struct Engine {
     dependency: crate::dependency::Dependency,
     /// `[fanout]`: the parallel calls each job makes on its worker, and its wait for them.
     fanout: Option<crate::fanout::FanOut>,
+    /// The exit log a watcher turned on (see [`watch`]); `None` costs nothing.
+    watch: Option<Box<watch::ExitLog>>,
 }
 
 impl Engine {

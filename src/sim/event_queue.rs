@@ -74,6 +74,11 @@ impl<E> EventQueue<E> {
         self.heap.pop().map(|entry| (entry.at, entry.event))
     }
 
+    /// Every pending event with its time, in no particular order (for watching, not running).
+    pub fn pending(&self) -> impl Iterator<Item = (SimTime, &E)> {
+        self.heap.iter().map(|entry| (entry.at, &entry.event))
+    }
+
     pub fn peek_time(&self) -> Option<SimTime> {
         self.heap.peek().map(|entry| entry.at)
     }

@@ -62,6 +62,25 @@ impl JobQueue {
         self.live += 1;
     }
 
+    /// The jobs waiting, in the order they would be served (each level in turn, first-in or
+    /// last-in first; fair queuing's interleaving is not replayed), tombstones skipped. For
+    /// watching only: the engine never reads it.
+    pub fn waiting<'a>(&'a self, slab: &'a JobSlab) -> impl Iterator<Item = JobKey> + 'a {
+        self.levels
+            .iter()
+            .flat_map(move |level| {
+                let (front, back) = (level.iter(), level.iter().rev());
+                let ordered: Box<dyn Iterator<Item = &JobKey>> = if self.lifo {
+                    Box::new(back)
+                } else {
+                    Box::new(front)
+                };
+                ordered
+            })
+            .copied()
+            .filter(move |&key| slab.get(key).state != JobState::Tombstone)
+    }
+
     /// Records that a queued job became a tombstone.
     pub fn mark_gone(&mut self) {
         self.live -= 1;

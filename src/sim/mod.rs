@@ -7,4 +7,4 @@ pub mod event_queue;
 pub mod job_queue;
 pub mod jobs;
 
-pub use engine::{Engine, Snapshot};
+pub use engine::{Engine, Snapshot, WatchView};

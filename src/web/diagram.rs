@@ -1,8 +1,12 @@
 //! The live picture of the system: senders waiting, the queue's slots filling, each worker busy
-//! or idle, and the jobs that were turned away.
+//! or idle, and the jobs that were turned away. At 1× and 10× (and while stepping) it draws every
+//! job ([`jobs`]); faster, it sums them up: filled slots, busy workers, counters.
 
-use crate::sim::Snapshot;
+use crate::sim::{Snapshot, WatchView};
+use std::rc::Rc;
 use yew::prelude::*;
+
+mod jobs;
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
@@ -11,12 +15,75 @@ pub struct DiagramProps {
     pub dropped: u64,
     pub timed_out: u64,
     pub completed: u64,
+    /// The jobs one by one, when the speed lets a person follow them.
+    #[prop_or_default]
+    pub watch: Option<Rc<WatchView>>,
+    /// Each station's name (see [`crate::playground::narrate::station_names`]).
+    #[prop_or_default]
+    pub names: Rc<Vec<String>>,
+    #[prop_or_default]
+    pub classes: Rc<Vec<String>>,
+    /// Simulated seconds per real second.
+    #[prop_or(1.0)]
+    pub factor: f64,
+}
+
+/// The diagram in words: each station, then how many left and how.
+fn words(props: &DiagramProps, view: &WatchView) -> String {
+    let mut parts: Vec<String> = view
+        .stations
+        .iter()
+        .zip(props.names.iter().chain(std::iter::repeat(&String::new())))
+        .take(jobs::MAX_ROWS)
+        .map(|(station, name)| {
+            let busy: Vec<String> = station
+                .workers
+                .iter()
+                .filter_map(|w| w.job.map(|on| format!("job {}", on.job.id)))
+                .collect();
+            let place = if name.is_empty() {
+                String::new()
+            } else {
+                format!("{name}: ")
+            };
+            format!(
+                "{place}{} waiting in the queue, {} outside, {} of {} workers busy{}",
+                station.queued_total,
+                station.blocked_total,
+                busy.len(),
+                station.workers_total,
+                if busy.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", busy.join(", "))
+                }
+            )
+        })
+        .collect();
+    if let Some(exit) = view.exits.last() {
+        parts.push(format!(
+            "latest: {} {}",
+            crate::playground::narrate::job_name(&exit.job),
+            crate::playground::narrate::how_words(exit.how)
+        ));
+    }
+    parts.push(format!(
+        "{} done, {} rejected, {} dropped, {} timed out",
+        props.completed, props.rejected, props.dropped, props.timed_out
+    ));
+    parts.join("; ")
 }
 
 const MAX_DRAWN: usize = 48;
 
 #[function_component(Diagram)]
 pub fn diagram(props: &DiagramProps) -> Html {
+    if let Some(view) = &props.watch {
+        return html! {
+            <jobs::Jobs view={view.clone()} names={props.names.clone()} classes={props.classes.clone()}
+                factor={props.factor} label={words(props, view)} />
+        };
+    }
     let s = &props.snapshot;
     let slots = s.capacity.unwrap_or(0);
     let queue_boxes: Html = match s.capacity {

@@ -44,12 +44,31 @@ fn format_metric(goal: &Goal, value: f64) -> String {
     }
 }
 
+/// Whether the diagram draws single jobs at this speed: a person can follow them at 1× and 10×;
+/// faster, it sums them up.
+fn watches_jobs(speed: Speed) -> bool {
+    matches!(speed, Speed::X1 | Speed::X10)
+}
+
 #[function_component(Lab)]
 pub fn lab(props: &LabProps) -> Html {
     let session = use_mut_ref(|| Session::new((*props.config).clone()));
     let running = use_state(|| false);
     let show_ghost = use_state(|| true);
     let speed = use_state(|| Speed::X100);
+    // The last Step's words, and whether the diagram shows single jobs because of stepping.
+    let told = use_state(String::new);
+    let stepped = use_state(|| false);
+    let names = use_memo(props.config.clone(), |config| {
+        crate::playground::narrate::station_names(config)
+    });
+    let class_names = use_memo(props.config.clone(), |config| {
+        config
+            .classes
+            .iter()
+            .map(|class| class.name.clone())
+            .collect::<Vec<_>>()
+    });
     let version = use_mut_ref(|| 0u64);
     let reported = use_mut_ref(|| false);
     let redraw = use_force_update();
@@ -95,6 +114,7 @@ pub fn lab(props: &LabProps) -> Html {
                     let elapsed = (now - last.replace(now)) / 1000.0;
                     let mut session = session.borrow_mut();
                     session.speed = speed;
+                    session.set_watching(watches_jobs(speed));
                     session.frame(elapsed, &browser::now_ms, FRAME_BUDGET_MS);
                     *version.borrow_mut() += 1;
                     if session.is_finished() {
@@ -115,7 +135,10 @@ pub fn lab(props: &LabProps) -> Html {
         let running = running.clone();
         let session = session.clone();
         let config = props.config.clone();
+        let (told, stepped) = (told.clone(), stepped.clone());
         Callback::from(move |_: MouseEvent| {
+            told.set(String::new());
+            stepped.set(false);
             if session.borrow().is_finished() {
                 session.borrow_mut().restart((*config).clone());
             }
@@ -127,9 +150,11 @@ pub fn lab(props: &LabProps) -> Html {
         let version = version.clone();
         let redraw = redraw.clone();
         let running = running.clone();
+        let (told, stepped, names) = (told.clone(), stepped.clone(), names.clone());
         Callback::from(move |_: MouseEvent| {
             running.set(false);
-            session.borrow_mut().step();
+            stepped.set(true);
+            told.set(session.borrow_mut().step(&names));
             *version.borrow_mut() += 1;
             redraw.force_update();
         })
@@ -141,8 +166,10 @@ pub fn lab(props: &LabProps) -> Html {
         let reported = reported.clone();
         let redraw = redraw.clone();
         let running = running.clone();
+        let told = told.clone();
         Callback::from(move |_: MouseEvent| {
             running.set(false);
+            told.set(String::new());
             session.borrow_mut().restart((*config).clone());
             *reported.borrow_mut() = false;
             *version.borrow_mut() += 1;
@@ -174,7 +201,10 @@ pub fn lab(props: &LabProps) -> Html {
         })
     };
 
+    let detailed = watches_jobs(*speed) || *stepped;
+    session.borrow_mut().set_watching(detailed);
     let session_ref = session.borrow();
+    let watch = session_ref.watch().map(Rc::new);
     let summary = session_ref.summary().clone();
     let snapshot = session_ref.snapshot();
     let finished = session_ref.is_finished();
@@ -226,7 +256,7 @@ pub fn lab(props: &LabProps) -> Html {
                 <button class="primary" onclick={toggle} data-test="run">
                     { if *running { "Pause" } else if finished { "Run again" } else if summary.events > 0 { "Resume" } else { "Run" } }
                 </button>
-                <button onclick={step} disabled={finished} title="Process one event">{"Step"}</button>
+                <button onclick={step} disabled={finished} title="Process one event" data-test="step">{"Step"}</button>
                 <button onclick={reset}>{"Reset"}</button>
                 <label>{"Speed "}
                     <select onchange={on_speed} data-test="speed">
@@ -242,7 +272,9 @@ pub fn lab(props: &LabProps) -> Html {
                 <p class="warn" role="alert" data-test="cut-short">{format!("The run stopped early: {why}.")}</p>
             }
             <Diagram snapshot={snapshot} rejected={summary.rejected} dropped={summary.dropped}
-                timed_out={summary.timed_out} completed={summary.completed} />
+                timed_out={summary.timed_out} completed={summary.completed} watch={watch}
+                names={names.clone()} classes={class_names.clone()} factor={speed.factor().unwrap_or(1000.0)} />
+            <p class="step-told" aria-live="polite" data-test="step-told">{(*told).clone()}</p>
             if !props.goals.is_empty() {
                 <section class="goals" aria-live="polite">
                     <h2 class="part">{ if finished { "Goals (final)" } else { "Goals (live)" } }</h2>

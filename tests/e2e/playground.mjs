@@ -128,6 +128,35 @@ try {
   assert.equal(await again.locator('[data-test=summary-json]').textContent(), summary, 'same numbers from the permalink');
   await again.close();
 
+  // 4b. At 1× the diagram draws single jobs and they move: two screenshots a moment apart, the
+  // jobs' positions differ. Then Step, paused, says what happened in words.
+  {
+    await page.selectOption('[data-test=speed]', '1×');
+    await page.click('[data-test=run]');
+    await page.waitForSelector('.lab[data-state=running] .diagram.jobs .job[data-job]', { timeout: 30000 });
+    const positions = () => page.locator('.diagram.jobs .job[data-job]').evaluateAll((jobs) => jobs
+      .map((job) => { const r = job.getBoundingClientRect(); return `${job.dataset.job}@${Math.round(r.x)},${Math.round(r.y)}`; })
+      .sort());
+    const diagram = page.locator('.diagram.jobs');
+    await diagram.screenshot({ path: path.join(artifacts, 'jobs-1x-a.png') });
+    const first = await positions();
+    await page.waitForTimeout(800);
+    await diagram.screenshot({ path: path.join(artifacts, 'jobs-1x-b.png') });
+    const second = await positions();
+    assert.ok(first.length > 0 && second.length > 0, 'job elements drawn');
+    assert.notDeepEqual(first, second, `the jobs moved: ${first} then ${second}`);
+    await page.click('[data-test=run]');
+    await page.waitForSelector('.lab[data-state=paused]');
+    let told = '';
+    for (let i = 0; i < 50 && !/job \d+/.test(told); i++) {
+      await page.click('[data-test=step]');
+      told = await page.locator('[data-test=step-told]').textContent();
+    }
+    assert.match(told, /^t = \d+\.\d{3} s: .*job \d+ .*\.$/, told);
+    assert.equal(await page.locator('[data-test=step-told]').getAttribute('aria-live'), 'polite');
+    await diagram.screenshot({ path: path.join(artifacts, 'jobs-step.png') });
+  }
+
   // 5. Progress is saved: the catalog marks the exercise solved.
   await page.goto(base);
   await page.waitForSelector('[data-exercise=shed-vs-block] .badge.solved');

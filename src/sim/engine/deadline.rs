@@ -64,6 +64,7 @@ impl Engine {
     pub(super) fn timed_out(&mut self, job: &Job) {
         if !self.twin_carries_on(job) && !self.maybe_retry(job, Setback::TimedOut) {
             self.recorder.timeout(job.class, job.measured);
+            self.watched_exit(job, watch::How::TimedOut);
             self.client_answered(job.producer as usize);
         }
     }

@@ -63,6 +63,7 @@ impl Engine {
                     return;
                 }
                 self.recorder.failure(job.class, job.measured, reason);
+                self.watched_exit(&job, watch::How::Failed(reason));
                 self.client_answered(job.producer as usize);
             }
             (JobState::InService { .. }, None) => self.answered(station, &job),
@@ -127,6 +128,7 @@ impl Engine {
     /// A request succeeded: its latency is measured from its intended send time, its wait until
     /// the first pool started it, and its client has the answer.
     pub(super) fn completed(&mut self, job: &Job) {
+        self.watched_exit(job, watch::How::Done);
         self.recorder.completion(
             job.class,
             job.measured,

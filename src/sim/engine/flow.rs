@@ -234,6 +234,7 @@ impl Engine {
             return true;
         }
         self.recorder.rejection(job.class, job.measured, reason);
+        self.watched_exit(&job, watch::How::Rejected(reason));
         false
     }
 
@@ -253,6 +254,7 @@ impl Engine {
             self.release_permit(&job, true);
             if !self.twin_carries_on(&job) && !self.maybe_retry(&job, Setback::Dropped) {
                 self.recorder.drop_evicted(job.class, job.measured);
+                self.watched_exit(&job, watch::How::Dropped);
                 self.client_answered(job.producer as usize);
             }
         }

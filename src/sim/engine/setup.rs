@@ -152,6 +152,7 @@ impl Engine {
                 .fanout
                 .as_ref()
                 .map(|fanout| crate::fanout::FanOut::new(fanout, seed)),
+            watch: None,
         };
         engine.schedule_start(config);
         engine
