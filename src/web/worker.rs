@@ -32,9 +32,7 @@
 use crate::playground::worker_job::{self, Job, Reply};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{
-    DedicatedWorkerGlobalScope, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType,
-};
+use web_sys::{DedicatedWorkerGlobalScope, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 /// The worker script, next to the glue in the build.
@@ -46,7 +44,7 @@ const GLUE_KEY: &str = "queuelabGlue";
 pub struct EngineWorker {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl EngineWorker {
@@ -69,10 +67,16 @@ impl EngineWorker {
             let text = event.data().as_string().unwrap_or_default();
             replies.emit(Reply::from_json(&text));
         });
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        // An error in the worker comes as an ErrorEvent; a script that could not be loaded as a
+        // plain Event, without a message.
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             event.prevent_default();
+            let message = js_sys::Reflect::get(&event, &"message".into())
+                .ok()
+                .and_then(|message| message.as_string())
+                .unwrap_or_else(|| format!("{WORKER_SCRIPT} could not be loaded"));
             on_reply.emit(Reply::Failed {
-                message: format!("the engine's worker stopped: {}", event.message()),
+                message: format!("the engine's worker stopped: {message}"),
             });
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
