@@ -425,6 +425,18 @@ try {
   const provenTable = await page.locator('[data-test=prove-seeds]').textContent();
   const provenVerdict = await page.locator('[data-test=prove-verdict]').textContent();
   await page.screenshot({ path: path.join(artifacts, 'author-proven.png'), fullPage: true });
+  // A worker lives for one proof: it ends with the proof, and Cancel terminates it mid-run.
+  const noWorkerLeft = async (what) => {
+    for (let i = 0; i < 100 && page.workers().length > 0; i++) await page.waitForTimeout(100);
+    assert.equal(page.workers().length, 0, `no worker left after ${what}`);
+  };
+  await noWorkerLeft('the proof');
+  await page.click('[data-test=prove]');
+  if (await page.click('[data-test=prove-cancel]', { timeout: 5000 }).then(() => true, () => false)) {
+    await page.waitForSelector('[data-test=prove-panel][data-state=cancelled]');
+    assert.match(await page.locator('[data-test=prove-verdict]').textContent(), /Cancelled after \d+ of \d+ steps/);
+  }
+  await noWorkerLeft('Cancel');
   // A worker that cannot start leaves the proof to the page, between frames: the same result.
   await page.route('**/engine-worker.js', (route) => route.abort());
   await watchLongTasks(page);
