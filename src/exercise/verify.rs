@@ -4,14 +4,18 @@
 //!
 //! The proof is a list of steps ([`Prover`]): the knobs' choices, each question's proofs, and
 //! per seed the start and the solution. `queuelab check` runs them all at once ([`verify`]);
-//! the authoring page runs the very same steps one at a time between frames, so it can show
-//! progress and stop when asked — one checker, two ways to drive it.
+//! the authoring page runs the very same steps one at a time — in the engine's Web Worker, or
+//! between frames where no worker can start — so it can show progress and stop when asked: one
+//! checker, driven two ways.
+
+mod floats;
 
 use super::{Exercise, Expect, Goal};
 use crate::sim::Engine;
+use serde::{Deserialize, Serialize};
 
-/// What the checker saw on each seed.
-#[derive(Debug, Clone, PartialEq)]
+/// What the checker saw on each seed (serialized when the engine's Web Worker proves it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verification {
     pub seeds: Vec<u64>,
     /// Per seed: the goals the starting configuration failed (indices).
@@ -23,8 +27,10 @@ pub struct Verification {
     /// Proofs behind questions' answers that did not hold (should be none).
     pub unproven_answers: Vec<String>,
     /// Per seed: each goal's measured value with the starting configuration.
+    #[serde(with = "floats")]
     pub start_values: Vec<Vec<f64>>,
     /// Per seed: each goal's measured value with the solution.
+    #[serde(with = "floats")]
     pub solution_values: Vec<Vec<f64>>,
 }
 
@@ -291,8 +297,8 @@ pub enum Step {
     Solution(usize),
 }
 
-/// The proof of an exercise as steps, run one at a time: the authoring page runs one per frame
-/// (progress, cancel), `queuelab check` all at once through [`verify`].
+/// The proof of an exercise as steps, run one at a time: the authoring page reports each one
+/// (progress, cancel), `queuelab check` runs all at once through [`verify`].
 #[derive(Debug, Clone)]
 pub struct Prover {
     exercise: Exercise,

@@ -19,6 +19,7 @@ pub mod route;
 pub mod sandbox_files;
 pub mod session;
 pub mod share;
+pub mod worker_job;
 
 pub use permalink::Permalink;
 pub use progress::{Progress, Status};

@@ -28,6 +28,7 @@ mod script_knob;
 mod shared;
 mod theory_box;
 mod tour;
+mod worker;
 
 pub use app::App;
 
@@ -37,8 +38,13 @@ const START_SLICE_MS: f64 = 10.0;
 
 /// Mounts the playground on the page's body, after parsing the built-in catalog in slices of at
 /// most [`START_SLICE_MS`], each its own task: the page (the prerendered first paint) stays
-/// responsive while the app gets ready, and the mount that replaces it comes in one step.
+/// responsive while the app gets ready, and the mount that replaces it comes in one step. In the
+/// engine's Web Worker (`worker`) it does nothing.
 pub fn start() {
+    // The same module runs in the engine's Web Worker, where there is no page to mount.
+    if worker::in_worker() {
+        return;
+    }
     panic_panel::install();
     yew::platform::spawn_local(async {
         let mut parse = crate::exercise::CatalogParse::default();

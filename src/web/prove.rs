@@ -1,20 +1,29 @@
 //! "Prove": the checker of `queuelab check` ([`Prover`], the same steps `verify` runs) on the
-//! exercise being written, one step after another between frames, so the page stays responsive,
-//! shows how far it got, and can be stopped. Each step is one simulation run (or the knobs'
-//! choices, or a question's proofs), so the page pauses for at most one run at a time; moving
-//! the engine into a Web Worker (issue 14) would take even that off the main thread.
+//! exercise being written, off the main thread in the engine's Web Worker ([`super::worker`]),
+//! which reports after every step: the page shows how far it got, stays responsive however
+//! long a step's simulation run takes, and Cancel terminates the worker mid-run.
+//!
+//! Where no worker can start (the page was not loaded by Trunk's loader, as under
+//! wasm-bindgen-test; or the worker failed before it said it was ready), the page steps the same
+//! [`Prover`] itself between frames, as before the worker: each tick runs steps for up to
+//! [`TICK_BUDGET_MS`], at least one, so the page pauses for one simulation run at a time. Both
+//! drive the same code on the same text, so the result is the same (the end-to-end test proves
+//! once each way and compares the tables).
 //!
 //! The result is shown per seed and per goal: what the start and the solution measured against
 //! each goal's bound, and the one problem to fix first.
 
 use super::browser;
+use super::worker::EngineWorker;
 use crate::exercise::{Exercise, Prover, Step, Verification};
+use crate::playground::worker_job::{Job, Reply};
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use yew::prelude::*;
 
-/// Real time the prover may use per tick before it yields to the page (at least one step runs).
+/// Real time the page may use per tick, proving in the page, before it yields (at least one
+/// step runs).
 const TICK_BUDGET_MS: f64 = 30.0;
 
 #[derive(Properties, PartialEq)]
@@ -32,24 +41,151 @@ enum State {
     Running,
     Cancelled,
     Finished,
-    /// A run could not be set up at all.
+    /// A run could not be set up at all, or the worker stopped.
     Failed(String),
+}
+
+/// Who runs the proof's steps.
+enum Driver {
+    /// The engine's Web Worker (while it works); its replies fill in `done` and `verification`.
+    Worker {
+        worker: Option<EngineWorker>,
+        ready: bool,
+        done: usize,
+        verification: Verification,
+    },
+    /// The page itself, between frames.
+    Page(Box<Prover>),
+}
+
+/// A proof under way: its exercise, steps, and who runs them.
+struct Proof {
+    exercise: Rc<Exercise>,
+    steps: Vec<Step>,
+    driver: Driver,
+}
+
+impl Proof {
+    fn done(&self) -> usize {
+        match &self.driver {
+            Driver::Worker { done, .. } => *done,
+            Driver::Page(prover) => prover.done(),
+        }
+    }
+
+    fn verification(&self) -> &Verification {
+        match &self.driver {
+            Driver::Worker { verification, .. } => verification,
+            Driver::Page(prover) => prover.verification(),
+        }
+    }
+
+    fn in_page(&self) -> bool {
+        matches!(self.driver, Driver::Page(_))
+    }
+
+    /// Stops the worker, if one runs: later, since this may be called from its own message.
+    fn stop_worker(&mut self) {
+        if let Driver::Worker { worker, .. } = &mut self.driver {
+            if let Some(worker) = worker.take() {
+                yew::platform::spawn_local(async move { drop(worker) });
+            }
+        }
+    }
+
+    /// Proves in the page from the start.
+    fn fall_back(&mut self) {
+        self.stop_worker();
+        self.driver = Driver::Page(Box::new(Prover::new((*self.exercise).clone())));
+    }
+}
+
+/// What a reply from the worker does to the proof.
+enum Outcome {
+    Goes,
+    Finished,
+    Failed(String),
+}
+
+fn on_reply(proof: &mut Proof, reply: Reply) -> Outcome {
+    let Driver::Worker {
+        ready,
+        done,
+        verification,
+        ..
+    } = &mut proof.driver
+    else {
+        return Outcome::Goes;
+    };
+    match reply {
+        Reply::Ready => {
+            *ready = true;
+            Outcome::Goes
+        }
+        Reply::Progress {
+            done: now,
+            finished,
+            verification: found,
+        } => {
+            (*done, *verification) = (now, found);
+            if finished {
+                proof.stop_worker();
+                return Outcome::Finished;
+            }
+            Outcome::Goes
+        }
+        Reply::Failed { message } if *ready => {
+            proof.stop_worker();
+            Outcome::Failed(message)
+        }
+        Reply::Failed { message } => {
+            web_sys::console::warn_1(&format!("Prove runs in the page: {message}").into());
+            proof.fall_back();
+            Outcome::Goes
+        }
+    }
+}
+
+/// Starts proving `exercise`: in a worker, or else in the page.
+fn begin(exercise: Rc<Exercise>, on_reply: Callback<Reply>) -> Proof {
+    let prover = Prover::new((*exercise).clone());
+    let steps = prover.steps().to_vec();
+    let job = Job::Prove {
+        source: exercise.source().to_string(),
+        origin: exercise.origin.clone(),
+    };
+    let driver = match EngineWorker::start(&job, on_reply) {
+        Some(worker) => Driver::Worker {
+            worker: Some(worker),
+            ready: false,
+            done: 0,
+            verification: prover.verification().clone(),
+        },
+        None => Driver::Page(Box::new(prover)),
+    };
+    Proof {
+        exercise,
+        steps,
+        driver,
+    }
 }
 
 #[function_component(Prove)]
 pub fn prove(props: &ProveProps) -> Html {
-    let prover = use_mut_ref(|| None::<Prover>);
+    let proof = use_mut_ref(|| None::<Proof>);
     let state = use_state(|| State::Idle);
     let tick = use_force_update();
+    let in_page = proof.borrow().as_ref().is_some_and(Proof::in_page);
     {
-        let prover = prover.clone();
+        let proof = proof.clone();
         let state_handle = state.clone();
-        let running = *state == State::Running;
-        use_effect_with(running, move |running| {
-            let interval = running.then(|| {
+        let tick = tick.clone();
+        let stepping = *state == State::Running && in_page;
+        use_effect_with(stepping, move |stepping| {
+            let interval = stepping.then(|| {
                 Interval::new(0, move || {
                     let started = browser::now_ms();
-                    let outcome = step_for(&prover, started);
+                    let outcome = step_for(&proof, started);
                     match outcome {
                         Ok(true) => state_handle.set(State::Finished),
                         Ok(false) => tick.force_update(),
@@ -61,25 +197,52 @@ pub fn prove(props: &ProveProps) -> Html {
         });
     }
     let start = {
-        let prover = prover.clone();
+        let proof = proof.clone();
         let state = state.clone();
         let exercise = props.exercise.clone();
         Callback::from(move |_: MouseEvent| {
-            *prover.borrow_mut() = Some(Prover::new((*exercise).clone()));
+            // The worker's replies reach the proof through a weak handle: leaving the page drops
+            // the proof, and with it the worker.
+            let weak: Weak<RefCell<Option<Proof>>> = Rc::downgrade(&proof);
+            let (settle, tick) = (state.clone(), tick.clone());
+            let replies = Callback::from(move |reply: Reply| {
+                let Some(proof) = weak.upgrade() else { return };
+                let Some(outcome) = proof.borrow_mut().as_mut().map(|p| on_reply(p, reply)) else {
+                    return;
+                };
+                match outcome {
+                    Outcome::Goes => tick.force_update(),
+                    Outcome::Finished => settle.set(State::Finished),
+                    Outcome::Failed(message) => settle.set(State::Failed(message)),
+                }
+            });
+            if let Some(mut old) = proof.borrow_mut().take() {
+                old.stop_worker();
+            }
+            *proof.borrow_mut() = Some(begin(exercise.clone(), replies));
             state.set(State::Running);
         })
     };
     let cancel = {
+        let proof = proof.clone();
         let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.set(State::Cancelled))
+        Callback::from(move |_: MouseEvent| {
+            if let Some(proof) = proof.borrow_mut().as_mut() {
+                proof.stop_worker();
+            }
+            state.set(State::Cancelled)
+        })
     };
-    let prover = prover.borrow();
-    let (done, total) = prover
-        .as_ref()
-        .map_or((0, 0), |p| (p.done(), p.steps().len()));
+    let proof = proof.borrow();
+    let (done, total) = proof.as_ref().map_or((0, 0), |p| (p.done(), p.steps.len()));
     let running = *state == State::Running;
+    let engine = match proof.as_ref() {
+        None => "none",
+        Some(proof) if proof.in_page() => "page",
+        Some(_) => "worker",
+    };
     html! {
-        <section class="prove" aria-label="Prove the exercise" data-test="prove-panel"
+        <section class="prove" aria-label="Prove the exercise" data-test="prove-panel" data-engine={engine}
             data-state={match &*state { State::Idle => "idle", State::Running => "running", State::Cancelled => "cancelled", State::Finished => "finished", State::Failed(_) => "failed" }}>
             <h2 class="part">{"Prove it"}</h2>
             <p class="help">{"Runs the checks of "}<code>{"queuelab check"}</code>{": on every seed the start misses a goal and the solution meets them all; every choice a knob offers is valid; every question's proof holds."}</p>
@@ -92,23 +255,28 @@ pub fn prove(props: &ProveProps) -> Html {
                 <progress max={total.to_string()} value={done.to_string()} aria-label="Proof progress" data-test="prove-progress" />
                 <span class="help">{format!(" {done} of {total} steps")}</span>
             }
-            { match (&*state, prover.as_ref()) {
+            { match (&*state, proof.as_ref()) {
                 (State::Failed(message), _) => html! { <p class="error" role="alert" data-test="prove-verdict">{message}</p> },
                 (State::Cancelled, _) => html! { <p class="warn" role="status" data-test="prove-verdict">{format!("Cancelled after {done} of {total} steps.")}</p> },
-                (State::Finished, Some(prover)) => verdict(prover.exercise(), prover.verification()),
+                (State::Finished, Some(proof)) => verdict(&proof.exercise, proof.verification()),
                 _ => html! {},
             } }
-            if let Some(prover) = prover.as_ref() {
-                {seed_table(prover.exercise(), prover.verification(), prover.steps(), done, &props.on_replay)}
+            if let Some(proof) = proof.as_ref() {
+                {seed_table(&proof.exercise, proof.verification(), &proof.steps, done, &props.on_replay)}
             }
         </section>
     }
 }
 
-/// Runs steps until the proof ends or the tick's budget is spent; `Ok(true)` once finished.
-fn step_for(prover: &Rc<RefCell<Option<Prover>>>, started: f64) -> Result<bool, String> {
-    let mut prover = prover.borrow_mut();
-    let Some(prover) = prover.as_mut() else {
+/// Runs steps in the page until the proof ends or the tick's budget is spent; `Ok(true)` once
+/// finished.
+fn step_for(proof: &Rc<RefCell<Option<Proof>>>, started: f64) -> Result<bool, String> {
+    let mut proof = proof.borrow_mut();
+    let Some(Proof {
+        driver: Driver::Page(prover),
+        ..
+    }) = proof.as_mut()
+    else {
         return Ok(true);
     };
     loop {

@@ -65,6 +65,12 @@ async fn author_marks_an_error_at_its_line_proves_and_shares() {
     wait_for(&root, "[data-test=prove]", 2.0).await;
     element::<web_sys::HtmlElement>(&root, "[data-test=prove]").click();
     wait_for(&root, "[data-test=prove-panel][data-state=finished]", 60.0).await;
+    // No Trunk loader here, so no worker: Prove steps the checker in the page (the end-to-end
+    // test proves in the worker, and both ways on one exercise).
+    assert!(root
+        .query_selector("[data-test=prove-panel][data-engine=page]")
+        .unwrap()
+        .is_some());
     let verdict = element::<web_sys::Element>(&root, "[data-test=prove-verdict]");
     assert!(
         verdict.text_content().unwrap().contains("Proven on"),

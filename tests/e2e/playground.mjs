@@ -30,6 +30,23 @@ const browser = await chromium.launch({
 });
 const consoleErrors = [];
 let failed = false;
+// The longest main-thread task (PerformanceObserver 'longtask': tasks over 50 ms) from
+// watchLongTasks(page) to longestTask(page), in ms (0: none). Printed for README's figures;
+// asserted only against a generous hang guard, never a tight bound.
+const HANG_GUARD_MS = 2000;
+const watchLongTasks = (p) => p.evaluate(() => {
+  window.queuelabLongest = 0;
+  if (!window.queuelabLongTasks) {
+    window.queuelabLongTasks = new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) window.queuelabLongest = Math.max(window.queuelabLongest, task.duration);
+    });
+    window.queuelabLongTasks.observe({ type: 'longtask' });
+  }
+});
+const longestTask = (p) => p.evaluate(() => {
+  for (const task of window.queuelabLongTasks.takeRecords()) window.queuelabLongest = Math.max(window.queuelabLongest, task.duration);
+  return Math.round(window.queuelabLongest);
+});
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
@@ -426,10 +443,41 @@ try {
   await page.screenshot({ path: path.join(artifacts, 'author-error.png') });
   await page.fill('#author-editor', remixed);
   await page.waitForSelector('[data-test=editor-problems]', { state: 'detached' });
+  // Prove runs in the engine's Web Worker; the page's longest task meanwhile is printed.
+  await watchLongTasks(page);
   await page.click('[data-test=prove]');
   await page.waitForSelector('[data-test=prove-panel][data-state=finished]', { timeout: 120000 });
+  assert.equal(await page.getAttribute('[data-test=prove-panel]', 'data-engine'), 'worker', 'proven in the worker');
+  const inWorker = await longestTask(page);
+  console.log(`e2e: Prove's longest main-thread task in the worker: ${inWorker} ms`);
   assert.match(await page.locator('[data-test=prove-verdict]').textContent(), /Proven on \d+ seed/);
+  const provenTable = await page.locator('[data-test=prove-seeds]').textContent();
+  const provenVerdict = await page.locator('[data-test=prove-verdict]').textContent();
   await page.screenshot({ path: path.join(artifacts, 'author-proven.png'), fullPage: true });
+  // A worker lives for one proof: it ends with the proof, and Cancel terminates it mid-run.
+  const noWorkerLeft = async (what) => {
+    for (let i = 0; i < 100 && page.workers().length > 0; i++) await page.waitForTimeout(100);
+    assert.equal(page.workers().length, 0, `no worker left after ${what}`);
+  };
+  await noWorkerLeft('the proof');
+  await page.click('[data-test=prove]');
+  if (await page.click('[data-test=prove-cancel]', { timeout: 5000 }).then(() => true, () => false)) {
+    await page.waitForSelector('[data-test=prove-panel][data-state=cancelled]');
+    assert.match(await page.locator('[data-test=prove-verdict]').textContent(), /Cancelled after \d+ of \d+ steps/);
+  }
+  await noWorkerLeft('Cancel');
+  // A worker that cannot start leaves the proof to the page, between frames: the same result.
+  await page.route('**/engine-worker.js', (route) => route.abort());
+  await watchLongTasks(page);
+  await page.click('[data-test=prove]');
+  await page.waitForSelector('[data-test=prove-panel][data-engine=page][data-state=finished]', { timeout: 120000 });
+  const inPage = await longestTask(page);
+  assert.equal(await page.locator('[data-test=prove-seeds]').textContent(), provenTable, 'the same table, worker or page');
+  assert.equal(await page.locator('[data-test=prove-verdict]').textContent(), provenVerdict);
+  await page.unroute('**/engine-worker.js');
+  consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !/engine-worker|ERR_FAILED/.test(e)));
+  console.log(`e2e: Prove's longest main-thread task proving in the page: ${inPage} ms`);
+  assert.ok(inWorker < HANG_GUARD_MS, `hang guard: a ${inWorker} ms task during Prove`);
   await page.click('[data-test=share]');
   const shareLink = await page.inputValue('[data-test=share-link]');
   assert.match(shareLink, /#\/x\/[A-Za-z0-9_-]+$/);
@@ -453,6 +501,28 @@ try {
   await other.waitForSelector('[data-test=link-error]');
   assert.match(await other.locator('[data-test=link-error]').textContent(), /cut short or changed/);
   await fresh.close();
+
+  // 13b. Runs at every speed (issue 14): the page's longest task during a run, printed (3 s of
+  // each timed speed, the whole run at max). Simulations still run on the main thread.
+  {
+    await page.goto(`${base}#/exercise/find-the-knee`);
+    await page.waitForSelector('[data-test=run]');
+    const longest = [];
+    for (const speed of ['1×', '10×', '100×', '1000×', 'max']) {
+      await page.click('button:text-is("Reset")');
+      await page.selectOption('[data-test=speed]', speed);
+      await watchLongTasks(page);
+      await page.click('[data-test=run]');
+      if (speed === 'max') await page.waitForSelector('.lab[data-state=finished]', { timeout: 60000 });
+      else {
+        await page.waitForTimeout(3000);
+        await page.click('[data-test=run]');
+      }
+      longest.push(`${speed} ${await longestTask(page)} ms`);
+    }
+    console.log(`e2e: a run's longest main-thread task by speed: ${longest.join(', ')}`);
+    for (const figure of longest) assert.ok(parseInt(figure.split(' ')[1], 10) < HANG_GUARD_MS, `hang guard: ${figure}`);
+  }
 
   // 14. Courses and progress reports (issue 15): the example course opens as the catalog (its
   // own exercise among its chapters) with the way back; the learner's progress report, copied
